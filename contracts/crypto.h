@@ -1,0 +1,18 @@
+// crypto.h: the hash and MAC primitives the signature algorithms need, over OpenSSL's
+// libcrypto. Pure functions; thread-safe (OpenSSL 3 EVP/HMAC one-shot APIs).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace ebsmock::contracts::crypto {
+
+std::string sha256_hex(std::string_view data);         // lower-case hex
+std::string sm3_hex(std::string_view data);            // lower-case hex
+std::string hmac_sha1_base64(std::string_view key, std::string_view data);
+std::string hmac_sha256_hex(std::string_view key, std::string_view data);
+std::string hmac_sm3_hex(std::string_view key, std::string_view data);
+std::string base64_encode(std::string_view data);
+std::string md5_hex(std::string_view data);
+
+}  // namespace ebsmock::contracts::crypto

@@ -1,0 +1,30 @@
+// percent_encoding.h: the RFC 3986 encoding Alibaba's signatures are computed over
+// ("pe()" in sdk-wire.md §5), and the decoding of what SDKs actually put on the wire
+// (Node querystring leaves * ! ( ) ~ literal; '+' means space in forms).
+// Pure functions; thread-safe.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace ebsmock::contracts {
+
+// Only A-Z a-z 0-9 - _ . ~ stay literal; every other byte becomes %XY (upper-case hex).
+// Space is %20, never '+'.
+std::string percent_encode(std::string_view raw);
+
+// Decodes %XY escapes (either case). With `plus_is_space`, '+' decodes to ' '.
+// nullopt when an escape is malformed (a '%' not followed by two hex digits).
+std::optional<std::string> percent_decode(std::string_view encoded, bool plus_is_space);
+
+// One decoded name/value pair of a query string or form body, in wire order.
+using ParamList = std::vector<std::pair<std::string, std::string>>;
+
+// Splits "a=1&b=&c" into decoded pairs ('+' = space). Empty segments are skipped; a
+// segment without '=' has an empty value. nullopt on malformed percent-encoding.
+std::optional<ParamList> parse_urlencoded(std::string_view text);
+
+}  // namespace ebsmock::contracts

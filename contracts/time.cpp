@@ -1,0 +1,99 @@
+// time.cpp: duration and ISO 8601 parsing/formatting for the contract model.
+#include "contracts/time.h"
+
+#include <cctype>
+#include <cstdio>
+
+namespace ebsmock::contracts {
+
+std::optional<Duration> parse_duration(std::string_view text) {
+  if (text == "0") return Duration{0};
+  if (text.empty()) return std::nullopt;
+  double total_ms = 0;
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t start = i;
+    bool seen_dot = false;
+    while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) ||
+                               (text[i] == '.' && !seen_dot))) {
+      if (text[i] == '.') seen_dot = true;
+      ++i;
+    }
+    if (i == start) return std::nullopt;
+    double value = std::stod(std::string(text.substr(start, i - start)));
+    size_t unit_start = i;
+    while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i]))) ++i;
+    std::string_view unit = text.substr(unit_start, i - unit_start);
+    double factor;
+    if (unit == "ms") factor = 1;
+    else if (unit == "s") factor = 1000;
+    else if (unit == "m") factor = 60'000;
+    else if (unit == "h") factor = 3'600'000;
+    else if (unit == "d") factor = 86'400'000;
+    else return std::nullopt;
+    total_ms += value * factor;
+    if (total_ms > 1e15) return std::nullopt;
+  }
+  return Duration{static_cast<std::int64_t>(total_ms + 0.5)};
+}
+
+std::string format_duration(Duration d) {
+  auto ms = d.count();
+  if (ms == 0) return "0s";
+  if (ms % 3'600'000 == 0) return std::to_string(ms / 3'600'000) + "h";
+  if (ms % 60'000 == 0) return std::to_string(ms / 60'000) + "m";
+  if (ms % 1000 == 0) return std::to_string(ms / 1000) + "s";
+  return std::to_string(ms) + "ms";
+}
+
+std::optional<Instant> parse_iso8601(std::string_view text) {
+  // Exactly YYYY-MM-DDTHH:MM:SSZ, optionally with .fff before Z.
+  if (text.size() < 20) return std::nullopt;
+  auto digits = [&](size_t pos, size_t n, int& out) {
+    out = 0;
+    for (size_t k = 0; k < n; ++k) {
+      char c = text[pos + k];
+      if (c < '0' || c > '9') return false;
+      out = out * 10 + (c - '0');
+    }
+    return true;
+  };
+  int y, mo, d, h, mi, s;
+  if (!digits(0, 4, y) || text[4] != '-' || !digits(5, 2, mo) || text[7] != '-' ||
+      !digits(8, 2, d) || text[10] != 'T' || !digits(11, 2, h) || text[13] != ':' ||
+      !digits(14, 2, mi) || text[16] != ':' || !digits(17, 2, s)) {
+    return std::nullopt;
+  }
+  int millis = 0;
+  size_t pos = 19;
+  if (text[pos] == '.') {
+    ++pos;
+    size_t start = pos;
+    while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') ++pos;
+    if (pos == start || pos - start > 9) return std::nullopt;
+    std::string frac(text.substr(start, pos - start));
+    frac.resize(3, '0');
+    millis = std::stoi(frac.substr(0, 3));
+  }
+  if (pos != text.size() - 1 || text[pos] != 'Z') return std::nullopt;
+  using namespace std::chrono;
+  year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
+  if (!ymd.ok() || h > 23 || mi > 59 || s > 60) return std::nullopt;
+  return Instant{sys_days{ymd}.time_since_epoch() + hours{h} + minutes{mi} + seconds{s} +
+                 milliseconds{millis}};
+}
+
+std::string format_iso8601(Instant t) {
+  using namespace std::chrono;
+  auto days = floor<std::chrono::days>(t);
+  year_month_day ymd{days};
+  hh_mm_ss hms{floor<seconds>(t - days)};
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02ldZ", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                static_cast<long>(hms.hours().count()), static_cast<long>(hms.minutes().count()),
+                static_cast<long>(hms.seconds().count()));
+  return buf;
+}
+
+}  // namespace ebsmock::contracts

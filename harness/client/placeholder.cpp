@@ -1,0 +1,1 @@
+// placeholder.cpp: removed once harness/client has its first real source file.
