@@ -64,6 +64,8 @@ struct Pair {
   std::optional<Instant> deleted_at;
   // Next normal -> syncing cycle when Timing::sync_cycle > 0.
   std::optional<Instant> next_cycle;
+  // Whether the reprotect in progress reverses the direction (ReverseReplicate=true).
+  bool reprotect_reverses = false;
 
   friend bool operator==(const Pair&, const Pair&) = default;
 };

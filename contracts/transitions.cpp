@@ -99,3 +99,21 @@ std::optional<Status> entered_status(const TransitionRule& rule, bool has_synced
 }
 
 }  // namespace ebsmock::contracts
+
+namespace ebsmock::contracts {
+
+std::optional<Successor> natural_successor(Status s) {
+  switch (s) {
+    case Status::Creating: return Successor{Status::Created, TimingKey::Create};
+    case Status::InitialSyncing: return Successor{Status::Normal, TimingKey::InitialSync};
+    case Status::Syncing: return Successor{Status::Normal, TimingKey::Sync};
+    case Status::ManualSyncing: return Successor{Status::Stopped, TimingKey::ManualSync};
+    case Status::Stopping: return Successor{Status::Stopped, TimingKey::Stop};
+    case Status::Failovering: return Successor{Status::Failovered, TimingKey::Failover};
+    case Status::Reprotecting: return Successor{Status::Stopped, TimingKey::Reprotect};
+    case Status::Deleting: return Successor{Status::Deleted, TimingKey::Delete};
+    default: return std::nullopt;
+  }
+}
+
+}  // namespace ebsmock::contracts

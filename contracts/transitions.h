@@ -57,3 +57,17 @@ bool is_allowed(const TransitionRule& rule, Status from, const Policy& policy);
 std::optional<Status> entered_status(const TransitionRule& rule, bool has_synced_before);
 
 }  // namespace ebsmock::contracts
+
+namespace ebsmock::contracts {
+
+// Where a transient status goes on its own, and which timing drives it: creating ->
+// created, initial_syncing/syncing -> normal, manual_syncing -> stopped, stopping ->
+// stopped, failovering -> failovered, reprotecting -> stopped, deleting -> deleted.
+// nullopt for non-transient statuses. Used for pairs a scenario loads mid-transition.
+struct Successor {
+  Status to;
+  TimingKey timing;
+};
+std::optional<Successor> natural_successor(Status transient);
+
+}  // namespace ebsmock::contracts

@@ -1,0 +1,104 @@
+// crypto.cpp: SHA-256, SM3, MD5, HMAC and Base64 over OpenSSL 3's one-shot APIs.
+// Pure functions; thread-safe (the one-shot calls keep no shared mutable state).
+#include "contracts/crypto.h"
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <climits>
+#include <cstdio>
+#include <cstdlib>
+
+namespace ebsmock::contracts::crypto {
+namespace {
+
+// OpenSSL treats a NULL key/data pointer as "not given" (HMAC then fails with "no key"),
+// while an empty std::string_view may well have data() == nullptr. Always hand it a
+// real address.
+const unsigned char* bytes_of(std::string_view s) {
+  static const unsigned char kEmpty[1] = {0};
+  return s.empty() ? kEmpty : reinterpret_cast<const unsigned char*>(s.data());
+}
+
+// Failure here means libcrypto lacks an algorithm we are built against (e.g. SM3 disabled
+// in the provider config): a broken installation, not bad input, so crash loudly.
+[[noreturn]] void die(const char* what) {
+  std::fprintf(stderr, "ebsmock: OpenSSL %s failed\n", what);
+  std::abort();
+}
+
+std::string to_hex(const unsigned char* data, size_t size) {
+  static constexpr char kHexLower[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(size * 2);
+  for (size_t i = 0; i < size; ++i) {
+    out.push_back(kHexLower[data[i] >> 4]);
+    out.push_back(kHexLower[data[i] & 0x0F]);
+  }
+  return out;
+}
+
+std::string digest_hex(const EVP_MD* md, std::string_view data, const char* what) {
+  if (md == nullptr) die(what);
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int out_len = 0;
+  if (EVP_Digest(bytes_of(data), data.size(), out, &out_len, md, nullptr) != 1) die(what);
+  return to_hex(out, out_len);
+}
+
+std::string hmac_raw(const EVP_MD* md, std::string_view key, std::string_view data,
+                     const char* what) {
+  if (md == nullptr || key.size() > static_cast<size_t>(INT_MAX)) die(what);
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int out_len = 0;
+  if (HMAC(md, bytes_of(key), static_cast<int>(key.size()), bytes_of(data), data.size(), out,
+           &out_len) == nullptr) {
+    die(what);
+  }
+  return std::string(reinterpret_cast<const char*>(out), out_len);
+}
+
+std::string hex_of(std::string_view raw) {
+  return to_hex(reinterpret_cast<const unsigned char*>(raw.data()), raw.size());
+}
+
+}  // namespace
+
+std::string sha256_hex(std::string_view data) { return digest_hex(EVP_sha256(), data, "SHA-256"); }
+
+std::string sm3_hex(std::string_view data) { return digest_hex(EVP_sm3(), data, "SM3"); }
+
+std::string md5_hex(std::string_view data) { return digest_hex(EVP_md5(), data, "MD5"); }
+
+std::string hmac_sha1_base64(std::string_view key, std::string_view data) {
+  return base64_encode(hmac_raw(EVP_sha1(), key, data, "HMAC-SHA1"));
+}
+
+std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
+  return hex_of(hmac_raw(EVP_sha256(), key, data, "HMAC-SHA256"));
+}
+
+std::string hmac_sm3_hex(std::string_view key, std::string_view data) {
+  return hex_of(hmac_raw(EVP_sm3(), key, data, "HMAC-SM3"));
+}
+
+std::string base64_encode(std::string_view data) {
+  if (data.empty()) return {};
+  // EVP_EncodeBlock takes an int length; chunk on a multiple of 3 so the pieces
+  // concatenate without interior padding.
+  constexpr size_t kChunk = 3 * (1u << 20);
+  std::string out;
+  out.reserve(4 * ((data.size() + 2) / 3));
+  for (size_t pos = 0; pos < data.size(); pos += kChunk) {
+    const std::string_view piece = data.substr(pos, kChunk);
+    std::string buf(4 * ((piece.size() + 2) / 3) + 1, '\0');  // + NUL written by OpenSSL
+    const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(buf.data()),
+                                  bytes_of(piece), static_cast<int>(piece.size()));
+    if (n < 0) die("Base64");
+    buf.resize(static_cast<size_t>(n));
+    out += buf;
+  }
+  return out;
+}
+
+}  // namespace ebsmock::contracts::crypto

@@ -1,0 +1,94 @@
+// world.h: the replica pairs of one emulated account and the documented behaviour of
+// every operation on them, as a pure value type. Time is an argument (`now`); the model
+// never reads a clock, never draws random numbers (callers pass new ids in), never does
+// I/O. The mock wraps one World in a mutex; the contract harness copies it freely.
+// Not thread-safe by itself (plain value).
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "contracts/api_schema.h"
+#include "contracts/error_catalogue.h"
+#include "contracts/operation.h"
+#include "contracts/pair.h"
+#include "contracts/policy.h"
+#include "contracts/transitions.h"
+
+namespace ebsmock::contracts {
+
+// A status change of one pair.
+struct Transition {
+  std::string pair_id;
+  std::optional<Status> from;  // nullopt when the call created the pair
+  Status to;
+  friend bool operator==(const Transition&, const Transition&) = default;
+};
+
+// A status change the service made on its own as time passed (or the pair vanishing
+// after deletion: `vanished` set, `to` = deleted).
+struct TimedTransition {
+  Transition transition;
+  Instant at;
+  bool vanished = false;
+};
+
+// The result of one operation: an error, or a success body (without RequestId, which
+// belongs to the HTTP exchange) and the transition it caused, if any.
+struct Outcome {
+  std::optional<ApiError> error;
+  nlohmann::json body = nlohmann::json::object();
+  std::optional<Transition> transition;
+
+  bool ok() const { return !error.has_value(); }
+};
+
+// Ids a Create needs, drawn by the caller (so the model stays free of randomness).
+struct NewIds {
+  std::string pair_id;   // "pair-cn-..." 
+  std::string order_id;  // digits
+};
+
+class World {
+ public:
+  explicit World(Policy policy = {});
+
+  const Policy& policy() const { return policy_; }
+  Policy& mutable_policy() { return policy_; }
+
+  // Adds a pair as a scenario describes it. A transient status gets its pending
+  // transition (e.g. a loaded `creating` pair becomes `created` after Timing::create).
+  void add_pair(Pair pair, Instant now);
+
+  // Pairs by id (including deleted ones still within their retention).
+  const std::map<std::string, Pair>& pairs() const { return pairs_; }
+  const Pair* find(std::string_view id) const;
+
+  // Applies every time-driven change due at or before `now`, oldest first.
+  std::vector<TimedTransition> advance(Instant now);
+
+  // Runs one validated request. Call advance(now) first: execute assumes the world is
+  // current. `ids` is used only by CreateDiskReplicaPair.
+  Outcome execute(Operation op, const Params& params, Instant now, const NewIds& ids = {});
+
+  // Moves a pair to `status` directly (scenario set-up, fault injection into *_failed).
+  // Returns the transition, or nullopt for an unknown pair.
+  std::optional<Transition> force_status(std::string_view id, Status status, Instant now);
+
+ private:
+  Outcome create(const Params& params, Instant now, const NewIds& ids);
+  Outcome describe_pairs(const Params& params, Instant now) const;
+  Outcome describe_progress(const Pair& pair, Instant now) const;
+  Outcome modify(Pair& pair, const Params& params);
+  void begin(Pair& pair, Status transient, TimingKey timing, Instant now);
+  ApiError error(std::string_view code, std::string_view detail = {}) const;
+
+  Policy policy_;
+  std::map<std::string, Pair> pairs_;
+};
+
+}  // namespace ebsmock::contracts

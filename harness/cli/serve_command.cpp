@@ -1,0 +1,86 @@
+// serve_command.cpp: `ebsmock serve` runs the mock until SIGTERM/SIGINT. The first line
+// of stdout is "listening on http://HOST:PORT" (scripts wait for it); everything else
+// goes to stderr.
+#include <pthread.h>
+
+#include <csignal>
+#include <iostream>
+#include <thread>
+
+#include "harness/cli/commands.h"
+#include "harness/cli/world_loading.h"
+#include "mock/http_server.h"
+
+namespace ebsmock::cli {
+namespace {
+
+struct ServeOptions {
+  std::string scenario;
+  std::string host = "127.0.0.1";
+  int port = 8080;
+  std::optional<std::uint64_t> seed;
+  std::size_t max_body_bytes = 1 << 20;
+};
+
+int serve(const ServeOptions& opts) {
+  auto scenario = load_world_or_report(opts.scenario);
+  if (!scenario) return 2;
+
+  // Block the stop signals in every thread; one thread waits for them with sigwait, so
+  // shutdown runs in a normal context instead of inside a signal handler.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  mock::ServiceOptions service_options;
+  service_options.seed = opts.seed;
+  mock::Service service(std::move(*scenario), service_options);
+  mock::HttpServerOptions http_options;
+  http_options.max_body_bytes = opts.max_body_bytes;
+  mock::HttpServer server(service, http_options);
+  int port = server.bind(opts.host, opts.port);
+  if (port < 0) {
+    std::cerr << "ebsmock serve: cannot listen on " << opts.host << ":" << opts.port << "\n";
+    return 2;
+  }
+  std::cout << "listening on http://" << opts.host << ":" << port << std::endl;
+  auto health = service.health_json();
+  std::cerr << "ebsmock: scenario '" << health["scenario"].get<std::string>() << "', seed "
+            << service.seed() << ", clock " << health["clock"]["mode"].get<std::string>()
+            << ", signatures " << (health["verify_signatures"].get<bool>() ? "verified" : "not verified")
+            << "\n";
+
+  std::thread waiter([&] {
+    int sig = 0;
+    sigwait(&stop_signals, &sig);
+    server.stop();
+  });
+  bool ok = server.run();
+  // If run() ended for another reason, wake the waiter so it can be joined.
+  pthread_kill(waiter.native_handle(), SIGTERM);
+  waiter.join();
+  std::cerr << "ebsmock: stopped\n";
+  return ok ? 0 : 2;
+}
+
+}  // namespace
+
+void add_serve_command(CLI::App& app, int& exit_code) {
+  auto opts = std::make_shared<ServeOptions>();
+  auto* cmd = app.add_subcommand("serve", "Run the mock server");
+  cmd->add_option("--scenario", opts->scenario, "Scenario TOML file (default: the built-in world)")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--host", opts->host, "Address to listen on")->capture_default_str();
+  cmd->add_option("--port", opts->port, "Port to listen on; 0 picks a free port")
+      ->check(CLI::Range(0, 65535))
+      ->capture_default_str();
+  cmd->add_option("--seed", opts->seed, "Seed for ids and random faults (overrides the scenario)");
+  cmd->add_option("--max-body-bytes", opts->max_body_bytes, "Largest request body accepted")
+      ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 30))
+      ->capture_default_str();
+  cmd->callback([opts, &exit_code] { exit_code = serve(*opts); });
+}
+
+}  // namespace ebsmock::cli

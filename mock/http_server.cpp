@@ -1,0 +1,94 @@
+// http_server.cpp: cpp-httplib wiring.
+#include "mock/http_server.h"
+
+namespace ebsmock::mock {
+namespace {
+
+RawRequest to_raw(const httplib::Request& req) {
+  RawRequest raw;
+  raw.method = req.method;
+  raw.target = req.target;
+  raw.body = req.body;
+  raw.remote_addr = req.remote_addr;
+  raw.headers.reserve(req.headers.size());
+  for (const auto& [k, v] : req.headers) {
+    // cpp-httplib adds these pseudo-headers itself; they were not sent by the client and
+    // must not enter a V3 canonical request.
+    if (k == "REMOTE_ADDR" || k == "REMOTE_PORT" || k == "LOCAL_ADDR" || k == "LOCAL_PORT") continue;
+    raw.headers.emplace_back(k, v);
+  }
+  return raw;
+}
+
+void write(const HttpResponse& from, httplib::Response& res) {
+  res.status = from.status;
+  for (const auto& [k, v] : from.headers) res.set_header(k, v);
+  res.set_content(from.body, from.content_type);
+}
+
+}  // namespace
+
+HttpServer::HttpServer(Service& service, HttpServerOptions options)
+    : service_(service), admin_(service), options_(options) {
+  server_.new_task_queue = [opts = options_] {
+    return new ElasticThreadPool(opts.min_threads, opts.max_threads);
+  };
+  server_.set_payload_max_length(options_.max_body_bytes);
+  server_.set_keep_alive_timeout(options_.keep_alive_seconds);
+  server_.set_read_timeout(options_.read_timeout_seconds, 0);
+  auto handler = [this](const httplib::Request& req, httplib::Response& res) { dispatch(req, res); };
+  server_.Get(".*", handler);
+  server_.Post(".*", handler);
+  server_.Put(".*", handler);
+  server_.Delete(".*", handler);
+  server_.Patch(".*", handler);
+  server_.Options(".*", handler);
+  // Failures cpp-httplib detects before routing (oversized body, unparsable request)
+  // still get the documented Alibaba error body.
+  server_.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
+    if (!res.body.empty()) return;
+    std::string host = req.get_header_value("Host");
+    contracts::ApiError err;
+    if (res.status == 413) {
+      err = service_.errors().make(contracts::codes::kRequestBodyTooLarge,
+                                   std::to_string(options_.max_body_bytes));
+    } else {
+      err = service_.errors().make(contracts::codes::kInvalidParameter, "",
+                                   "The HTTP request is malformed.");
+    }
+    int status = res.status;
+    write(service_.error_response(err, host), res);
+    res.status = status;  // keep the transport-level status (413, 400, ...)
+  });
+  server_.set_exception_handler([this](const httplib::Request& req, httplib::Response& res,
+                                       std::exception_ptr) {
+    // A bug of ours, not the client's: answer like the real service's unknown failure.
+    write(service_.error_response(service_.errors().make(contracts::codes::kInternalError),
+                                  req.get_header_value("Host")),
+          res);
+  });
+}
+
+HttpServer::~HttpServer() { stop(); }
+
+int HttpServer::bind(const std::string& host, int port) {
+  if (port == 0) return server_.bind_to_any_port(host);
+  return server_.bind_to_port(host, port) ? port : -1;
+}
+
+bool HttpServer::run() { return server_.listen_after_bind(); }
+
+void HttpServer::stop() {
+  if (server_.is_running()) server_.stop();
+}
+
+void HttpServer::dispatch(const httplib::Request& req, httplib::Response& res) {
+  RawRequest raw = to_raw(req);
+  if (req.path.starts_with(kAdminPrefix)) {
+    write(admin_.handle(raw), res);
+    return;
+  }
+  write(service_.handle_rpc(raw), res);
+}
+
+}  // namespace ebsmock::mock

@@ -1,0 +1,50 @@
+// http_server.h: binds the Service and the AdminApi to a cpp-httplib server: every
+// method and path goes to one dispatcher (the RPC pipeline decides what is supported).
+// Lifecycle: bind() then run() (blocks) on one thread; stop() from any thread.
+// Thread-safe as cpp-httplib is: handlers run on the elastic pool's workers.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include <httplib.h>
+
+#include "mock/admin_api.h"
+#include "mock/elastic_thread_pool.h"
+#include "mock/service.h"
+
+namespace ebsmock::mock {
+
+struct HttpServerOptions {
+  // Bodies above this are refused with RequestBodyTooLarge (413). The real APIs take
+  // small form bodies; 1 MiB is far above any legitimate request.
+  std::size_t max_body_bytes = 1 << 20;
+  std::size_t min_threads = 8;
+  std::size_t max_threads = 4096;
+  int keep_alive_seconds = 5;
+  int read_timeout_seconds = 5;
+};
+
+class HttpServer {
+ public:
+  HttpServer(Service& service, HttpServerOptions options = {});
+  ~HttpServer();
+
+  // Binds host:port (port 0 picks a free one); returns the port, or -1 on failure.
+  int bind(const std::string& host, int port);
+  // Serves until stop(). Returns false if the server could not run.
+  bool run();
+  void stop();
+  bool is_running() const { return server_.is_running(); }
+
+ private:
+  void dispatch(const httplib::Request& req, httplib::Response& res);
+
+  Service& service_;
+  AdminApi admin_;
+  HttpServerOptions options_;
+  httplib::Server server_;
+};
+
+}  // namespace ebsmock::mock

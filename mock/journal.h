@@ -1,0 +1,69 @@
+// journal.h: what happened, request by request: the action, parameters (secrets
+// redacted), ClientToken, signature verdict, the answer, and the state transition it
+// caused; plus the status changes the service made on its own as time passed.
+// A bounded ring buffer (oldest entries dropped, counted in `dropped()`); sequence
+// numbers never repeat, so a reader can page with `since`. Thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "contracts/api_schema.h"
+#include "contracts/world.h"
+
+namespace ebsmock::mock {
+
+struct JournalEntry {
+  std::uint64_t seq = 0;       // assigned by Journal::append
+  std::string kind;            // "request" or "progress"
+  std::string time;            // world time, ISO 8601 with milliseconds
+  // kind == "request":
+  std::string method;
+  std::string action;
+  contracts::Params params;    // redacted
+  std::string client_token;
+  std::string access_key_id;
+  std::string signature_scheme;   // v1 / v3 / none
+  std::string signature_verdict;  // ok / skipped / bad-signature / ...
+  int status = 0;
+  std::string code;               // empty on success
+  std::string request_id;
+  std::string idempotence;        // "", "executed", "replayed", "mismatch", "in-flight"
+  std::optional<contracts::Transition> transition;
+  // kind == "progress": `transition` holds the change; `vanished` when a deleted pair
+  // left the listing.
+  bool vanished = false;
+};
+
+nlohmann::json to_json(const JournalEntry& e);
+
+// Replaces secret-bearing parameter values (Signature, SecurityToken, ...) with "***".
+contracts::Params redact(const contracts::Params& params);
+
+class Journal {
+ public:
+  explicit Journal(std::size_t capacity = 100'000) : capacity_(capacity) {}
+
+  std::uint64_t append(JournalEntry entry);
+  // Entries with seq > since, oldest first, at most `limit`.
+  std::vector<JournalEntry> since(std::uint64_t since, std::size_t limit = SIZE_MAX) const;
+  void clear();
+  std::uint64_t last_seq() const;
+  std::size_t size() const;
+  std::uint64_t dropped() const;
+
+ private:
+  mutable std::mutex mu_;
+  std::size_t capacity_;
+  std::deque<JournalEntry> entries_;
+  std::uint64_t next_seq_ = 1;
+  std::uint64_t dropped_ = 0;
+};
+
+}  // namespace ebsmock::mock

@@ -1,0 +1,48 @@
+// random.h: the injected, seeded source of randomness. Every random choice the mock or a
+// bundled client makes (RequestIds, pair ids, nonces, fault coin flips) goes through a
+// Random, so a run is reproducible from its seed. SeededRandom is thread-safe (one
+// mutex; draws are cheap); its sequence depends on the order of calls.
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <random>
+#include <string>
+
+namespace ebsmock::mock {
+
+class Random {
+ public:
+  virtual ~Random() = default;
+  virtual std::uint64_t next_u64() = 0;
+
+  // Uniform in [0, bound); bound > 0.
+  std::uint64_t below(std::uint64_t bound);
+  // True with probability `p` (clamped to [0, 1]).
+  bool chance(double p);
+  // Uniform in [0, 1).
+  double unit();
+  // Upper-case UUID form "8-4-4-4-12", as Alibaba RequestIds look.
+  std::string request_id();
+  // `n` characters from [0-9a-z].
+  std::string alnum_lower(std::size_t n);
+  // `n` lower-case hex characters.
+  std::string hex(std::size_t n);
+};
+
+class SeededRandom final : public Random {
+ public:
+  explicit SeededRandom(std::uint64_t seed) : engine_(seed), seed_(seed) {}
+  std::uint64_t next_u64() override;
+  std::uint64_t seed() const { return seed_; }
+
+ private:
+  std::mutex mu_;
+  std::mt19937_64 engine_;
+  std::uint64_t seed_;
+};
+
+// A seed for runs that were not given one (printed so the run can be repeated).
+std::uint64_t fresh_seed();
+
+}  // namespace ebsmock::mock
