@@ -43,6 +43,16 @@ HttpServer::HttpServer(Service& service, HttpServerOptions options)
   server_.Delete(".*", handler);
   server_.Patch(".*", handler);
   server_.Options(".*", handler);
+  // cpp-httplib 0.11.4 refuses a POST that has neither Content-Length nor chunked framing
+  // (e.g. `curl -X POST URL`) with a bare 400. Such a request has no body by definition,
+  // so answer it here, before cpp-httplib tries to read one.
+  server_.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    if (req.has_header("Content-Length") || req.has_header("Transfer-Encoding")) {
+      return httplib::Server::HandlerResponse::Unhandled;
+    }
+    dispatch(req, res);
+    return httplib::Server::HandlerResponse::Handled;
+  });
   // Failures cpp-httplib detects before routing (oversized body, unparsable request)
   // still get the documented Alibaba error body.
   server_.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {

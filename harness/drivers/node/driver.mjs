@@ -1,0 +1,186 @@
+// driver.mjs: ebsmock's JSON-lines driver for the REAL, unmodified Alibaba Cloud Node SDKs
+// (@alicloud/pop-core, @alicloud/openapi-client, @alicloud/openapi-core). It reads one
+// request per stdin line, makes the call exactly as an application/generated SDK would, and
+// writes exactly one JSON result line per request to stdout (logs go to stderr only).
+//
+//   node driver.mjs --sdk <variant> [--region cn-hangzhou]
+//   variants: pop-core | pop-core-get | openapi-client | openapi-client-v2 |
+//             openapi-core | openapi-core-v2 | openapi-core-retry
+//   env:   EBSMOCK_ENDPOINT=http://HOST:PORT, ALIBABA_CLOUD_ACCESS_KEY_ID,
+//          ALIBABA_CLOUD_ACCESS_KEY_SECRET, ALIBABA_CLOUD_REGION_ID
+//   in:    {"id":7,"action":"StopDiskReplicaPair","params":{"RegionId":"cn-hangzhou",...}}
+//   out:   {"id":7,"ok":true,"body":{...}}
+//          {"id":7,"ok":false,"error":{"code":"...","status":403,"message":"...","request_id":"..."}}
+// Wire formats, errors and retry behaviour: /work/shared/reference/sdk-wire.md.
+import { createRequire } from 'node:module';
+import { randomUUID } from 'node:crypto';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+
+const require = createRequire(import.meta.url);
+const API_VERSION = '2021-07-30';
+const VARIANTS = ['pop-core', 'pop-core-get', 'openapi-client', 'openapi-client-v2',
+  'openapi-core', 'openapi-core-v2', 'openapi-core-retry'];
+const MUTATING = new Set(['CreateDiskReplicaPair', 'StartDiskReplicaPair', 'StopDiskReplicaPair',
+  'FailoverDiskReplicaPair', 'ReprotectDiskReplicaPair', 'DeleteDiskReplicaPair',
+  'ModifyDiskReplicaPair']);
+
+// stdout carries the protocol only: anything an SDK might console.log goes to stderr.
+const log = (...a) => console.error('[driver]', ...a);
+console.log = console.info = console.warn = console.debug = console.error;
+
+function fail(msg) { log(msg); process.exit(2); }
+
+// ---- command line and environment -------------------------------------------------------
+let args;
+try {
+  args = parseArgs({ options: { sdk: { type: 'string' }, region: { type: 'string' } } }).values;
+} catch (e) { fail(e.message); }
+if (!VARIANTS.includes(args.sdk)) fail(`--sdk must be one of: ${VARIANTS.join(', ')}`);
+const env = process.env;
+const region = args.region || env.ALIBABA_CLOUD_REGION_ID || 'cn-hangzhou';
+const accessKeyId = env.ALIBABA_CLOUD_ACCESS_KEY_ID;
+const accessKeySecret = env.ALIBABA_CLOUD_ACCESS_KEY_SECRET;
+if (!env.EBSMOCK_ENDPOINT) fail('EBSMOCK_ENDPOINT is not set (e.g. http://127.0.0.1:8080)');
+if (!accessKeyId || !accessKeySecret) fail('ALIBABA_CLOUD_ACCESS_KEY_ID/SECRET are not set');
+let endpointUrl;
+try { endpointUrl = new URL(env.EBSMOCK_ENDPOINT); } catch { fail(`bad EBSMOCK_ENDPOINT ${env.EBSMOCK_ENDPOINT}`); }
+
+// Loaded lazily so that only the selected SDK has to be present.
+const sdkModules = {
+  popCore: () => require('@alicloud/pop-core'),
+  oaClient: () => require('@alicloud/openapi-client'),
+  oaUtil: () => require('@alicloud/openapi-util').default,
+  teaUtil: () => require('@alicloud/tea-util'),
+  oaCore: () => require('@alicloud/openapi-core'),
+  dara: () => require('@darabonba/typescript'),
+};
+
+// ---- one "call(action, params) -> body" function per SDK variant --------------------------
+function makeCaller(sdk) {
+  try {
+    if (sdk.startsWith('pop-core')) return makePopCore(sdk === 'pop-core-get' ? 'GET' : 'POST');
+    if (sdk.startsWith('openapi-client')) return makeOpenApiClient(sdk.endsWith('-v2'));
+    return makeOpenApiCore(sdk.endsWith('-v2'), sdk.endsWith('-retry'));
+  } catch (e) {
+    if (e.code === 'MODULE_NOT_FOUND') fail(`${e.message}\nrun "npm ci" in harness/drivers/node`);
+    throw e;
+  }
+}
+
+// pop-core: hand-written RPC client, v1 HMAC-SHA1; POST puts every param in the form body.
+function makePopCore(method) {
+  const RPCClient = sdkModules.popCore();
+  const client = new RPCClient({ accessKeyId, accessKeySecret, endpoint: endpointUrl.origin,
+    apiVersion: API_VERSION });
+  return (action, params) => client.request(action, params, { method });
+}
+
+// The Params/OpenApiRequest a generated product SDK builds for an RPC action.
+const paramsFor = (action) => ({ action, version: API_VERSION, protocol: 'HTTP', method: 'POST',
+  pathname: '/', authType: 'AK', style: 'RPC', reqBodyType: 'formData', bodyType: 'json' });
+const scheme = endpointUrl.protocol.replace(':', '');
+
+// openapi-client 0.4.15 (Tea, TeaDSL/1): V3 ACS3-HMAC-SHA256 unless signatureAlgorithm 'v2'.
+function makeOpenApiClient(v2) {
+  const OpenApi = sdkModules.oaClient();
+  const OpenApiUtil = sdkModules.oaUtil();
+  const Util = sdkModules.teaUtil();
+  const config = new OpenApi.Config({ accessKeyId, accessKeySecret, regionId: region,
+    endpoint: endpointUrl.host, protocol: scheme });
+  if (v2) config.signatureAlgorithm = 'v2';
+  const client = new OpenApi.default(config);
+  return async (action, params) => {
+    const req = new OpenApi.OpenApiRequest({ query: OpenApiUtil.query(params) });
+    const res = await client.callApi(new OpenApi.Params(paramsFor(action)), req,
+      new Util.RuntimeOptions({}));
+    return res.body;
+  };
+}
+
+// openapi-core 1.0.8 (Darabonba, TeaDSL/2): same, plus the only working retry switch,
+// Config.retryOptions (RuntimeOptions.autoretry is ignored; see sdk-wire.md section 7).
+function makeOpenApiCore(v2, retry) {
+  const core = sdkModules.oaCore();
+  const $dara = sdkModules.dara();
+  const { $OpenApiUtil, OpenApiUtil } = core;
+  const config = new $OpenApiUtil.Config({ accessKeyId, accessKeySecret, regionId: region,
+    endpoint: endpointUrl.host, protocol: scheme });
+  if (v2) config.signatureAlgorithm = 'v2';
+  if (retry) {
+    // maxAttempts counts ALL attempts. Both arrays must be present on every condition, or
+    // shouldRetry() crashes with a TypeError. Names: ex.name; codes: ex.code (server Code or
+    // Node errno such as ECONNRESET, which arrives as a plain Error).
+    config.retryOptions = new $dara.RetryOptions({
+      retryable: true,
+      retryCondition: [{
+        maxAttempts: 3,
+        exception: ['RequestTimeoutError', 'ServerError', 'ThrottlingError', 'SyntaxError'],
+        errorCode: ['InternalError', 'RequestTimeout', 'ServiceUnavailable', 'ECONNRESET'],
+        backoff: { policy: 'Fixed', period: 200 },
+      }],
+      noRetryCondition: [],
+    });
+  }
+  const client = new core.default(config);
+  return async (action, params) => {
+    const req = new $OpenApiUtil.OpenApiRequest({ query: OpenApiUtil.query(params) });
+    const res = await client.callApi(new $OpenApiUtil.Params(paramsFor(action)), req,
+      new $dara.RuntimeOptions({}));
+    return res.body;
+  };
+}
+
+// ---- error normalisation ----------------------------------------------------------------
+// err may be an Error, an SDK error object, or (pop-core + non-JSON body) a plain object
+// {name:'SyntaxError', message, text} thrown by json-bigint.
+function toError(err) {
+  const e = err ?? {};
+  const data = e.data && typeof e.data === 'object' ? e.data : {};
+  // pop-core has no statusCode; it keeps the HTTP status in err.entry.response.statusCode.
+  const status = e.statusCode ?? e.entry?.response?.statusCode;
+  let code = e.code;
+  if (e.name === 'RequestTimeoutError' && code == null) code = 'Timeout';
+  if (code == null && e.name === 'SyntaxError') code = 'SyntaxError';
+  if (code == null) code = e.name || 'Error';
+  const out = { code: String(code) };
+  if (typeof status === 'number') out.status = status;
+  out.message = String(data.Message ?? e.message ?? e);
+  const requestId = data.RequestId ?? e.requestId;
+  if (requestId != null && requestId !== 'undefined') out.request_id = String(requestId);
+  return out;
+}
+
+// ---- main loop: sequential, one output line per non-blank input line --------------------
+const call = makeCaller(args.sdk);
+const write = (obj) => process.stdout.write(JSON.stringify(obj) + '\n');
+
+async function handle(line) {
+  let req;
+  try {
+    req = JSON.parse(line);
+    if (!req || typeof req.action !== 'string') throw new Error('missing "action"');
+  } catch (e) {
+    return { id: req?.id ?? null, ok: false, error: { code: 'DriverBadRequest', message: e.message } };
+  }
+  const params = { ...(req.params ?? {}) };
+  if (MUTATING.has(req.action) && params.ClientToken == null) params.ClientToken = randomUUID();
+  const started = Date.now();
+  try {
+    const body = await call(req.action, params);
+    log(`#${req.id} ${req.action} ok ${Date.now() - started}ms`);
+    return { id: req.id ?? null, ok: true, body };
+  } catch (err) {
+    log(`#${req.id} ${req.action} failed ${Date.now() - started}ms: name=${err?.name}`,
+      `code=${err?.code} message=${err?.message}`);
+    return { id: req.id ?? null, ok: false, error: toError(err) };
+  }
+}
+
+const rl = createInterface({ input: process.stdin, crlfDelay: Infinity, terminal: false });
+for await (const line of rl) {
+  if (line.trim() === '') continue;
+  write(await handle(line));
+}
+// EOF: flush stdout, then exit 0 (keep-alive sockets must not hold the process open).
+process.stdout.write('', () => process.exit(0));
