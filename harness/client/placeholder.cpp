@@ -1,1 +1,0 @@
-// placeholder.cpp: removed once harness/client has its first real source file.

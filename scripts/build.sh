@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# build.sh: configures and builds ebsmock into build/ (Release-like, with tests).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j "$(nproc)"

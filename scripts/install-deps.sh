@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# install-deps.sh: installs what ebsmock needs on Debian 12, only what is missing.
+#   scripts/install-deps.sh          C++ toolchain and libraries (Debian packages)
+#   scripts/install-deps.sh --node   also the real Alibaba Node SDKs used by the e2e tests
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(g++ cmake ninja-build pkg-config libcpp-httplib-dev nlohmann-json3-dev
+          librapidcheck-dev libtomlplusplus-dev libgtest-dev libcli11-dev libssl-dev)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "install-deps: installing ${missing[*]}"
+  SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if [[ "${1:-}" == "--node" ]]; then
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq nodejs npm
+  fi
+  # Exact SDK versions are pinned in the lock file; skip when already installed from it.
+  lock=harness/drivers/node/package-lock.json
+  stamp=harness/drivers/node/node_modules/.package-lock.json
+  if [[ ! -f "$stamp" ]] || ! cmp -s <(sed -n '/"packages"/,$p' "$lock") <(sed -n '/"packages"/,$p' "$stamp" 2>/dev/null); then
+    (cd harness/drivers/node && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+fi
