@@ -3,6 +3,8 @@
 #include "mock/admin_api.h"
 
 #include "contracts/time.h"
+#include "scenarios/loader/fault_rules_text.h"
+#include "scenarios/loader/scenario_loader.h"
 
 namespace ebsmock::mock {
 namespace {
@@ -24,9 +26,25 @@ bool is_loopback(std::string_view addr) {
   return addr.starts_with("127.") || addr == "::1" || addr.starts_with("::ffff:127.");
 }
 
+bool AdminApi::authorized(const RawRequest& raw) const {
+  std::string given = header_value(raw.headers, "x-ebsmock-admin-token");
+  if (given.empty()) {
+    std::string auth = header_value(raw.headers, "authorization");
+    if (auth.starts_with("Bearer ")) given = auth.substr(7);
+  }
+  // Constant-time comparison: the token guards a control plane reachable from the network.
+  if (given.size() != token_.size()) return false;
+  unsigned char diff = 0;
+  for (size_t i = 0; i < given.size(); ++i) diff |= static_cast<unsigned char>(given[i] ^ token_[i]);
+  return diff == 0;
+}
+
 HttpResponse AdminApi::handle(const RawRequest& raw) {
-  if (!is_loopback(raw.remote_addr)) {
-    return admin_error(403, "the admin API answers loopback peers only");
+  if (token_.empty() && !is_loopback(raw.remote_addr)) {
+    return admin_error(403, "the admin API answers loopback peers only (start serve with --admin-token to allow others)");
+  }
+  if (!token_.empty() && !authorized(raw)) {
+    return admin_error(401, "missing or wrong admin token (x-ebsmock-admin-token header)");
   }
   std::string_view target = raw.target;
   std::string_view path = target.substr(0, target.find('?'));
@@ -77,6 +95,41 @@ HttpResponse AdminApi::handle(const RawRequest& raw) {
       return admin_error(409, "the clock is real; set [clock] mode = \"virtual\" to advance it");
     }
     return json_response(200, {{"now", contracts::format_iso8601(service_.now())}});
+  }
+  auto diagnostics_error = [](const scenarios::ScenarioError& e) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& d : e.diagnostics()) list.push_back(d.to_string());
+    return json_response(400, {{"error", "invalid scenario or fault rule"}, {"diagnostics", list}});
+  };
+  if (route == "faults" && method == "GET") return json_response(200, service_.faults_json());
+  if (route == "faults" && method == "POST") {
+    bool is_json = header_value(raw.headers, "content-type").starts_with("application/json");
+    try {
+      nlohmann::json added = nlohmann::json::array();
+      for (auto& rule : scenarios::parse_fault_rules(raw.body, is_json, "POST /__admin/faults")) {
+        std::string wanted = rule.id;
+        auto id = service_.add_fault(std::move(rule));
+        if (!id) return admin_error(409, "a fault rule with id '" + wanted + "' already exists");
+        added.push_back(*id);
+      }
+      return json_response(201, {{"added", added}});
+    } catch (const scenarios::ScenarioError& e) {
+      return diagnostics_error(e);
+    }
+  }
+  if (route.starts_with("faults/") && method == "DELETE") {
+    std::string id(route.substr(7));
+    if (!service_.remove_fault(id)) return admin_error(404, "no fault rule '" + id + "'");
+    return json_response(200, {{"removed", id}});
+  }
+  if (route == "replay" && method == "GET") return json_response(200, service_.replay_json());
+  if (route == "scenario" && method == "POST") {
+    try {
+      service_.load(scenarios::load_scenario_string(raw.body, "POST /__admin/scenario"));
+      return json_response(200, service_.health_json());
+    } catch (const scenarios::ScenarioError& e) {
+      return diagnostics_error(e);
+    }
   }
   return admin_error(404, "no admin route " + method + " " + std::string(path));
 }

@@ -17,11 +17,15 @@ bool is_loopback(std::string_view remote_addr);
 
 class AdminApi {
  public:
-  explicit AdminApi(Service& service) : service_(service) {}
+  explicit AdminApi(Service& service, std::string token = {})
+      : service_(service), token_(std::move(token)) {}
   HttpResponse handle(const RawRequest& raw);
 
  private:
+  bool authorized(const RawRequest& raw) const;
+
   Service& service_;
+  std::string token_;
 };
 
 }  // namespace ebsmock::mock

@@ -1,6 +1,8 @@
 // http_server.cpp: cpp-httplib wiring.
 #include "mock/http_server.h"
 
+#include "mock/connection_control.h"
+
 namespace ebsmock::mock {
 namespace {
 
@@ -29,7 +31,7 @@ void write(const HttpResponse& from, httplib::Response& res) {
 }  // namespace
 
 HttpServer::HttpServer(Service& service, HttpServerOptions options)
-    : service_(service), admin_(service), options_(options) {
+    : service_(service), admin_(service, options.admin_token), options_(options) {
   server_.new_task_queue = [opts = options_] {
     return new ElasticThreadPool(opts.min_threads, opts.max_threads);
   };
@@ -85,13 +87,16 @@ HttpServer::HttpServer(Service& service, HttpServerOptions options)
 HttpServer::~HttpServer() { stop(); }
 
 int HttpServer::bind(const std::string& host, int port) {
-  if (port == 0) return server_.bind_to_any_port(host);
-  return server_.bind_to_port(host, port) ? port : -1;
+  int bound = port == 0 ? server_.bind_to_any_port(host) : (server_.bind_to_port(host, port) ? port : -1);
+  port_ = bound;
+  return bound;
 }
 
 bool HttpServer::run() { return server_.listen_after_bind(); }
 
 void HttpServer::stop() {
+  // Wake delayed and hanging requests first, so their workers can finish.
+  service_.shutdown();
   if (server_.is_running()) server_.stop();
 }
 
@@ -101,7 +106,42 @@ void HttpServer::dispatch(const httplib::Request& req, httplib::Response& res) {
     write(admin_.handle(raw), res);
     return;
   }
-  write(service_.handle_rpc(raw), res);
+  HttpResponse answer = service_.handle_rpc(raw);
+  if (answer.transport == scenarios::Transport::None || answer.transport == scenarios::Transport::Html ||
+      answer.transport == scenarios::Transport::MalformedJson) {
+    write(answer, res);
+    return;
+  }
+  apply_transport(req, answer, res);
+}
+
+void HttpServer::apply_transport(const httplib::Request& req, const HttpResponse& answer,
+                                 httplib::Response& res) {
+  using scenarios::Transport;
+  if (answer.transport == Transport::Truncate) {
+    // The real headers (with the full Content-Length), half the body, then a close:
+    // returning false from the provider makes cpp-httplib drop the connection.
+    res.status = answer.status;
+    for (const auto& [k, v] : answer.headers) res.set_header(k, v);
+    auto body = std::make_shared<std::string>(answer.body);
+    res.set_content_provider(body->size(), answer.content_type,
+                             [body](size_t offset, size_t, httplib::DataSink& sink) {
+                               if (offset == 0) sink.write(body->data(), body->size() / 2);
+                               return false;
+                             });
+    return;
+  }
+  int fd = find_connection_fd(req.remote_addr, req.remote_port, port_.load());
+  if (answer.transport == Transport::Hang) {
+    hold_until_peer_closes(fd, answer.hang_cap, [this] { return service_.is_shutting_down(); });
+  }
+  if (!abort_connection(fd, answer.transport == Transport::Reset)) {
+    // The socket could not be found: still never answer. A response cpp-httplib cannot
+    // frame makes it close the connection.
+    res.status = 500;
+  }
+  // Whatever cpp-httplib writes now goes to /dev/null.
+  res.set_header("Connection", "close");
 }
 
 }  // namespace ebsmock::mock

@@ -24,6 +24,8 @@ struct HttpServerOptions {
   std::size_t max_threads = 4096;
   int keep_alive_seconds = 5;
   int read_timeout_seconds = 5;
+  // When set, admin calls must carry it and may come from any peer (see admin_api.h).
+  std::string admin_token;
 };
 
 class HttpServer {
@@ -41,10 +43,14 @@ class HttpServer {
  private:
   void dispatch(const httplib::Request& req, httplib::Response& res);
 
+  // Carries out a transport fault the Service decided on (reset, close, hang, truncate).
+  void apply_transport(const httplib::Request& req, const HttpResponse& answer, httplib::Response& res);
+
   Service& service_;
   AdminApi admin_;
   HttpServerOptions options_;
   httplib::Server server_;
+  std::atomic<int> port_{-1};
 };
 
 }  // namespace ebsmock::mock

@@ -35,6 +35,8 @@ nlohmann::json to_json(const JournalEntry& e) {
     j["request_id"] = e.request_id;
     j["idempotence"] = e.idempotence;
     j["transition"] = e.transition ? transition_json(*e.transition) : nlohmann::json();
+    j["fault"] = e.fault;
+    if (!e.replay_mismatch.empty()) j["replay_mismatch"] = e.replay_mismatch;
   } else {
     j["transition"] = e.transition ? transition_json(*e.transition) : nlohmann::json();
     j["vanished"] = e.vanished;

@@ -36,6 +36,8 @@ struct JournalEntry {
   std::string request_id;
   std::string idempotence;        // "", "executed", "replayed", "mismatch", "in-flight"
   std::optional<contracts::Transition> transition;
+  nlohmann::json fault;            // null, or the rule that fired and what it did
+  std::string replay_mismatch;     // why the request did not match the next replay step
   // kind == "progress": `transition` holds the change; `vanished` when a deleted pair
   // left the listing.
   bool vanished = false;

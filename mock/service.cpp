@@ -45,7 +45,50 @@ void Service::reset_locked() {
   auto now = clock_->now();
   for (const auto& p : scenario_.pairs) world_.add_pair(p, now);
   tokens_.clear();
+  seen_tokens_.clear();
+  faults_ = std::make_unique<FaultEngine>(scenario_.faults, seed_, errors_);
+  replay_ = std::make_unique<ReplayEngine>(scenario_.replay, errors_, seed_);
+  ++generation_;
   journal_.clear();
+}
+
+nlohmann::json Service::faults_json() {
+  std::lock_guard lock(mu_);
+  return faults_->to_json();
+}
+
+std::optional<std::string> Service::add_fault(scenarios::FaultSpec rule) {
+  std::lock_guard lock(mu_);
+  return faults_->add(std::move(rule));
+}
+
+bool Service::remove_fault(std::string_view id) {
+  std::lock_guard lock(mu_);
+  return faults_->remove(id);
+}
+
+nlohmann::json Service::replay_json() {
+  std::lock_guard lock(mu_);
+  return replay_->status_json();
+}
+
+void Service::shutdown() {
+  {
+    std::lock_guard lock(stop_mu_);
+    stopping_ = true;
+  }
+  stop_cv_.notify_all();
+}
+
+bool Service::is_shutting_down() {
+  std::lock_guard lock(stop_mu_);
+  return stopping_;
+}
+
+bool Service::pause(contracts::Duration d) {
+  if (d.count() <= 0) return true;
+  std::unique_lock lock(stop_mu_);
+  return !stop_cv_.wait_for(lock, d, [&] { return stopping_; });
 }
 
 void Service::reset() {
@@ -149,6 +192,61 @@ HttpResponse Service::error_response(const ApiError& err, std::string_view host)
   return failure(err, request_id, host);
 }
 
+
+namespace {
+
+std::string param_or_empty(const contracts::Params& params, std::string_view name) {
+  auto it = params.find(name);
+  return it == params.end() ? std::string() : it->second;
+}
+
+nlohmann::json describe_decision(const FaultDecision& d) {
+  nlohmann::json j = {{"rule", d.rule_id},
+                      {"delay_ms", d.delay.count()},
+                      {"commit", std::string(scenarios::to_string(d.commit))},
+                      {"transport", std::string(scenarios::to_string(d.transport))}};
+  if (d.error) j["error"] = d.error->code;
+  if (d.status) j["status"] = *d.status;
+  return j;
+}
+
+// What a gateway in front of the service shows when the service does not answer in time.
+constexpr std::string_view kGatewayTimeoutHtml =
+    "<html>\r\n<head><title>504 Gateway Time-out</title></head>\r\n<body>\r\n"
+    "<center><h1>504 Gateway Time-out</h1></center>\r\n<hr><center>Tengine</center>\r\n"
+    "</body>\r\n</html>\r\n";
+
+}  // namespace
+
+Service::ModelAnswer Service::run_model_locked(contracts::Operation op, const RpcRequest& req,
+                                               contracts::Instant now,
+                                               const std::string& request_id,
+                                               const std::string& host, bool dry_run) {
+  contracts::NewIds ids;
+  if (op == contracts::Operation::CreateDiskReplicaPair) {
+    std::string region = req.params.at("RegionId");
+    std::string prefix = region.substr(0, region.find('-'));
+    ids.pair_id = "pair-" + prefix + "-" + random_->alnum_lower(16);
+    ids.order_id = std::to_string(100000000000000ULL + random_->below(899999999999999ULL));
+  }
+  contracts::Outcome outcome;
+  if (dry_run) {
+    contracts::World copy = world_;
+    outcome = copy.execute(op, req.params, now, ids);
+  } else {
+    outcome = world_.execute(op, req.params, now, ids);
+  }
+  if (!outcome.ok()) return {failure(*outcome.error, request_id, host), outcome.error->code, std::nullopt};
+  return {success(std::move(outcome.body), request_id), "", dry_run ? std::nullopt : outcome.transition};
+}
+
+// The order of effects for one request:
+//   1. parse, route (Action/Version), authenticate, validate       -> errors answer at once
+//   2. replay step or fault rule decides (under the lock, exact counters)
+//   3. ClientToken: begin (in flight), or replay/mismatch/in-flight answer
+//   4. injected delay, outside the lock (a retry meanwhile sees LastTokenProcessing)
+//   5. commit: the operation runs on the model unless the fault says "before"
+//   6. the answer: the fault's error/transport/exact body, else the model's
 HttpResponse Service::handle_rpc(const RawRequest& raw) {
   const std::string host = header_value(raw.headers, "host");
   JournalEntry entry;
@@ -163,7 +261,11 @@ HttpResponse Service::handle_rpc(const RawRequest& raw) {
   entry.request_id = request_id;
 
   auto finish = [&](HttpResponse r, const std::string& code) {
-    entry.status = r.status;
+    entry.status = r.transport == scenarios::Transport::Reset ||
+                           r.transport == scenarios::Transport::Close ||
+                           r.transport == scenarios::Transport::Hang
+                       ? 0
+                       : r.status;
     entry.code = code;
     journal_.append(std::move(entry));
     return r;
@@ -175,7 +277,7 @@ HttpResponse Service::handle_rpc(const RawRequest& raw) {
   RpcRequest& req = std::get<RpcRequest>(parsed);
   entry.action = req.action;
   entry.params = redact(req.params);
-  if (auto it = req.params.find("ClientToken"); it != req.params.end()) entry.client_token = it->second;
+  entry.client_token = param_or_empty(req.params, "ClientToken");
 
   if (req.method != "GET" && req.method != "POST") return fail(errors_.make(codes::kUnsupportedHttpMethod));
   if (req.path != "/") return fail(errors_.make(codes::kInvalidActionNotFound));
@@ -193,60 +295,163 @@ HttpResponse Service::handle_rpc(const RawRequest& raw) {
 
   if (auto err = contracts::validate_params(*op, req.params, errors_)) return fail(*err);
 
-  std::lock_guard lock(mu_);
+  std::unique_lock lock(mu_);
   auto now = clock_->now();
   entry.time = iso_millis(now);
   advance_world_locked(now);
+  const std::uint64_t generation = generation_;
 
+  // --- 2. the fault layer decides ---
+  CallContext call;
+  call.action = req.action;
+  call.params = &req.params;
+  call.pair_id = param_or_empty(req.params, "ReplicaPairId");
+  call.region = param_or_empty(req.params, "RegionId");
+  call.access_key_id = auth.access_key_id;
+  call.client_token = entry.client_token;
+  if (const auto* pair = world_.find(call.pair_id)) call.pair_status = pair->status;
+  if (!call.client_token.empty()) {
+    auto key = std::make_pair(auth.access_key_id, call.client_token);
+    call.token_reused = seen_tokens_.contains(key);
+    // Bounded: past a million distinct tokens "reused" rules only see the first million.
+    if (seen_tokens_.size() < 1'000'000) seen_tokens_.insert(std::move(key));
+  }
+  std::optional<FaultDecision> decision;
+  auto replay = replay_->next(call);
+  if (replay.mismatch) entry.replay_mismatch = replay.mismatch_reason;
+  decision = std::move(replay.decision);
+  if (!decision) decision = faults_->decide(call);
+  if (decision) entry.fault = describe_decision(*decision);
+
+  const bool runs_model = !decision || decision->applies_effect();
+  const bool dry_run = decision && decision->transport == scenarios::Transport::Truncate &&
+                       !decision->applies_effect();
+
+  // --- 3. ClientToken ---
   std::optional<TokenStore::Key> token_key;
-  if (contracts::is_mutating(*op) && !entry.client_token.empty()) {
-    token_key = TokenStore::Key{auth.access_key_id, entry.client_token};
+  std::optional<ModelAnswer> model;
+  if (runs_model && contracts::is_mutating(*op) && !entry.client_token.empty()) {
+    TokenStore::Key key{auth.access_key_id, entry.client_token};
     std::string fingerprint = contracts::request_fingerprint(*op, req.params);
-    switch (tokens_.begin(*token_key, fingerprint, now, world_.policy().token_ttl)) {
-      case contracts::TokenDecision::Mismatch:
+    switch (tokens_.begin(key, fingerprint, now, world_.policy().token_ttl)) {
+      case contracts::TokenDecision::Mismatch: {
         entry.idempotence = "mismatch";
-        return fail(errors_.make(codes::kIdempotentParameterMismatch));
-      case contracts::TokenDecision::InFlight:
+        auto err = errors_.make(codes::kIdempotentParameterMismatch);
+        model = ModelAnswer{failure(err, request_id, host), err.code, std::nullopt};
+        break;
+      }
+      case contracts::TokenDecision::InFlight: {
         entry.idempotence = "in-flight";
-        return fail(errors_.make(codes::kLastTokenProcessing));
+        auto err = errors_.make(codes::kLastTokenProcessing);
+        model = ModelAnswer{failure(err, request_id, host), err.code, std::nullopt};
+        break;
+      }
       case contracts::TokenDecision::Replay: {
         entry.idempotence = "replayed";
-        const contracts::TokenRecord* record = tokens_.find(*token_key);
+        const contracts::TokenRecord* record = tokens_.find(key);
         HttpResponse r;
         r.status = record->http_status;
+        std::string rid = request_id;
         if (world_.policy().token_replay_request_id == contracts::TokenReplayRequestId::Original) {
           r.body = record->body;
-          entry.request_id = record->request_id;
+          rid = record->request_id;
+          entry.request_id = rid;
         } else {
           auto body = nlohmann::json::parse(record->body);
           body["RequestId"] = request_id;
           r.body = body.dump();
         }
-        r.headers.emplace_back("x-acs-request-id", entry.request_id);
-        return finish(std::move(r), "");
+        r.headers.emplace_back("x-acs-request-id", rid);
+        model = ModelAnswer{std::move(r), "", std::nullopt};
+        break;
       }
       case contracts::TokenDecision::Execute:
         entry.idempotence = "executed";
+        token_key = std::move(key);
         break;
     }
   }
 
-  contracts::NewIds ids;
-  if (*op == contracts::Operation::CreateDiskReplicaPair) {
-    std::string region = req.params.at("RegionId");
-    std::string prefix = region.substr(0, region.find('-'));
-    ids.pair_id = "pair-" + prefix + "-" + random_->alnum_lower(16);
-    ids.order_id = std::to_string(100000000000000ULL + random_->below(899999999999999ULL));
+  // --- 4. delay, outside the lock ---
+  if (decision && decision->delay.count() > 0) {
+    lock.unlock();
+    pause(decision->delay);
+    lock.lock();
+    if (generation != generation_) {
+      // The world was reset or replaced while this request waited: it must not act on
+      // the new world. Answer as a gateway whose backend went away.
+      return fail(errors_.make(codes::kServiceUnavailable));
+    }
+    now = clock_->now();
+    advance_world_locked(now);
   }
-  contracts::Outcome outcome = world_.execute(*op, req.params, now, ids);
-  if (!outcome.ok()) {
-    if (token_key) tokens_.abandon(*token_key);
-    return fail(*outcome.error);
+
+  // --- 5. commit ---
+  if ((runs_model || dry_run) && !model) {
+    model = run_model_locked(*op, req, now, request_id, host, dry_run);
+    entry.transition = model->transition;
+    if (token_key) {
+      if (model->code.empty()) {
+        // Remember the success even when the fault answers with an error: a retry with
+        // the same token must get this original answer (ambiguous failure, commit after).
+        tokens_.complete(*token_key, model->response.status, model->response.body, request_id);
+      } else {
+        tokens_.abandon(*token_key);
+      }
+    }
   }
-  entry.transition = outcome.transition;
-  HttpResponse r = success(std::move(outcome.body), request_id);
-  if (token_key) tokens_.complete(*token_key, r.status, r.body, request_id);
-  return finish(std::move(r), "");
+  lock.unlock();
+
+  // --- 6. the answer ---
+  if (!decision || decision->answers_normally()) return finish(std::move(model->response), model->code);
+  if (decision->answer_from_model) {
+    HttpResponse r = std::move(model->response);
+    for (const auto& h : decision->headers) r.headers.push_back(h);
+    return finish(std::move(r), model->code);
+  }
+  HttpResponse r;
+  std::string code;
+  if (decision->body) {
+    r.status = decision->status.value_or(200);
+    r.body = *decision->body;
+    if (decision->error) code = decision->error->code;
+  } else if (decision->error) {
+    r = failure(*decision->error, request_id, host);
+    if (decision->status) r.status = *decision->status;
+    code = decision->error->code;
+  }
+  for (const auto& h : decision->headers) r.headers.push_back(h);
+  if (decision->retry_after_ms) r.headers.emplace_back("x-acs-retry-after", std::to_string(*decision->retry_after_ms));
+  switch (decision->transport) {
+    case scenarios::Transport::None:
+      break;
+    case scenarios::Transport::Html:
+      r.status = 504;
+      r.body = std::string(kGatewayTimeoutHtml);
+      r.content_type = "text/html";
+      code = "";
+      break;
+    case scenarios::Transport::MalformedJson:
+      r.status = 200;
+      // Valid-looking start, then a syntax error: what a proxy that cut a body or a buggy
+      // serializer produces.
+      r.body = "{\"RequestId\": \"" + request_id + "\", \"ReplicaPairs\": [{\"Status\": }";
+      code = "";
+      break;
+    case scenarios::Transport::Truncate:
+      r = std::move(model->response);
+      code = model->code;
+      break;
+    case scenarios::Transport::Reset:
+    case scenarios::Transport::Close:
+    case scenarios::Transport::Hang:
+      r.body.clear();
+      code = "";
+      break;
+  }
+  r.transport = decision->transport;
+  r.hang_cap = decision->hang_cap;
+  return finish(std::move(r), code);
 }
 
 }  // namespace ebsmock::mock

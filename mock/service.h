@@ -2,12 +2,16 @@
 // request, answers a raw response. Pipeline: parse -> route (Action/Version) ->
 // authenticate -> validate parameters -> ClientToken idempotence -> the contract model
 // -> journal. Owns the world (pairs), the clock and the seeded Random, so a run is
-// reproducible from scenario + seed. Thread-safe: world, tokens and clock are guarded by
-// one mutex (calls are short; injected delays happen outside it).
+// reproducible from scenario + seed. Fault rules and replay steps are decided after
+// validation (see handle_rpc for the order of effects).
+// Thread-safe: world, tokens, fault counters and clock are guarded by one mutex (calls
+// are short); injected delays wait outside it and end early on shutdown().
 #pragma once
 
+#include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <optional>
 #include <string>
 
@@ -16,8 +20,10 @@
 #include "contracts/world.h"
 #include "mock/authenticator.h"
 #include "mock/clock.h"
+#include "mock/fault_engine.h"
 #include "mock/journal.h"
 #include "mock/random.h"
+#include "mock/replay_engine.h"
 #include "mock/rpc_request.h"
 #include "mock/token_store.h"
 #include "scenarios/loader/scenario.h"
@@ -31,6 +37,9 @@ struct HttpResponse {
   std::string body;
   std::string content_type{kJsonContentType};
   contracts::HeaderList headers;
+  // A fault below HTTP for the server to carry out (reset, close, hang, truncate).
+  scenarios::Transport transport = scenarios::Transport::None;
+  contracts::Duration hang_cap{0};
 };
 
 struct ServiceOptions {
@@ -56,6 +65,19 @@ class Service {
   // Replaces the world with another scenario (then resets).
   void load(scenarios::Scenario scenario);
 
+  // Fault rules at run time (admin API).
+  nlohmann::json faults_json();
+  std::optional<std::string> add_fault(scenarios::FaultSpec rule);
+  bool remove_fault(std::string_view id);
+  nlohmann::json replay_json();
+
+  // Wakes every request waiting in an injected delay or hang; later delays are skipped.
+  // Called when the server stops, so shutdown never waits for a fault.
+  void shutdown();
+  bool is_shutting_down();
+  // Waits up to `d` of real time; returns early (false) on shutdown.
+  bool pause(contracts::Duration d);
+
   // Advances a virtual clock; false on a real clock.
   bool advance_clock(contracts::Duration by);
   contracts::Instant now();
@@ -70,6 +92,15 @@ class Service {
  private:
   // Brings the world up to `now`, journaling the service's own status changes.
   void advance_world_locked(contracts::Instant now);
+  struct ModelAnswer {
+    HttpResponse response;
+    std::string code;
+    std::optional<contracts::Transition> transition;
+  };
+  // Runs the operation on the world (or, for a dry run, on a copy of it).
+  ModelAnswer run_model_locked(contracts::Operation op, const RpcRequest& req,
+                               contracts::Instant now, const std::string& request_id,
+                               const std::string& host, bool dry_run);
   HttpResponse success(nlohmann::json body, const std::string& request_id);
   HttpResponse failure(const contracts::ApiError& err, const std::string& request_id,
                        std::string_view host);
@@ -86,7 +117,17 @@ class Service {
   std::unique_ptr<Authenticator> auth_;
   contracts::World world_;
   TokenStore tokens_;
+  std::unique_ptr<FaultEngine> faults_;
+  std::unique_ptr<ReplayEngine> replay_;
+  // (AccessKeyId, ClientToken) pairs seen, for client_token = "reused" rules.
+  std::set<std::pair<std::string, std::string>> seen_tokens_;
+  // Bumped by reset()/load(): a request delayed across a reset must not act on the new world.
+  std::uint64_t generation_ = 0;
   Journal journal_;
+
+  std::mutex stop_mu_;
+  std::condition_variable stop_cv_;
+  bool stopping_ = false;
 };
 
 }  // namespace ebsmock::mock

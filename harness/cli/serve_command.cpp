@@ -20,6 +20,7 @@ struct ServeOptions {
   int port = 8080;
   std::optional<std::uint64_t> seed;
   std::size_t max_body_bytes = 1 << 20;
+  std::string admin_token;
 };
 
 int serve(const ServeOptions& opts) {
@@ -39,6 +40,7 @@ int serve(const ServeOptions& opts) {
   mock::Service service(std::move(*scenario), service_options);
   mock::HttpServerOptions http_options;
   http_options.max_body_bytes = opts.max_body_bytes;
+  http_options.admin_token = opts.admin_token;
   mock::HttpServer server(service, http_options);
   int port = server.bind(opts.host, opts.port);
   if (port < 0) {
@@ -80,6 +82,8 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--max-body-bytes", opts->max_body_bytes, "Largest request body accepted")
       ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 30))
       ->capture_default_str();
+  cmd->add_option("--admin-token", opts->admin_token,
+                  "Require this token on admin calls (x-ebsmock-admin-token); allows non-loopback admin");
   cmd->callback([opts, &exit_code] { exit_code = serve(*opts); });
 }
 

@@ -12,6 +12,7 @@
 #include "contracts/pair.h"
 #include "contracts/policy.h"
 #include "contracts/time.h"
+#include "scenarios/loader/fault_spec.h"
 
 namespace ebsmock::scenarios {
 
@@ -44,6 +45,8 @@ struct Scenario {
   contracts::Policy policy;             // [timing], [contract], [errors]
   ClockSpec clock;                      // [clock]
   AuthSpec auth;                        // [auth]
+  std::vector<FaultSpec> faults;        // [[fault]]
+  ReplaySpec replay;                    // [[replay]] steps; mode from [scenario] replay_mode
 
   std::string source_path;  // file it came from, "<default>" for the built-in world
 };

@@ -1,0 +1,28 @@
+// connection_control.h: faults below HTTP on a connection that cpp-httplib owns.
+// cpp-httplib 0.11.4 does not hand a handler its socket, so the socket is found by its
+// peer and local addresses, and "closed" by dup2()-ing /dev/null over the descriptor:
+// the socket is released (FIN, or RST with SO_LINGER 0) while the descriptor number
+// stays taken until cpp-httplib closes it itself, so no other connection can reuse it
+// in between. Later writes by cpp-httplib go to /dev/null; its next read sees EOF.
+// Thread-safe (system calls on one descriptor owned by the calling worker).
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <string>
+
+namespace ebsmock::mock {
+
+// The descriptor of the accepted connection from remote_addr:remote_port to local_port,
+// or -1 when it cannot be found (then the fault degrades to a plain close by the caller).
+int find_connection_fd(const std::string& remote_addr, int remote_port, int local_port);
+
+// Releases the connection: with `reset`, an RST and no FIN; otherwise a FIN.
+bool abort_connection(int fd, bool reset);
+
+// Holds the connection without answering until the peer closes it, `cap` passes, or
+// `should_stop()` turns true (polled every 50 ms). Returns true when the peer closed.
+bool hold_until_peer_closes(int fd, std::chrono::milliseconds cap,
+                            const std::function<bool()>& should_stop);
+
+}  // namespace ebsmock::mock

@@ -1,0 +1,61 @@
+// fault_decision.h: what the fault layer decides for one request, and what it needs to
+// know about the request to decide. Produced by FaultEngine ([[fault]] rules) and
+// ReplayEngine ([[replay]] steps); carried out by Service (commit, error, body) and
+// HttpServer (delay, transport faults). Plain value types.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "contracts/api_schema.h"
+#include "contracts/error_catalogue.h"
+#include "contracts/signature_v3.h"
+#include "contracts/status.h"
+#include "contracts/time.h"
+#include "scenarios/loader/fault_spec.h"
+
+namespace ebsmock::mock {
+
+// The facts about one authenticated, validated request that rules match on.
+struct CallContext {
+  std::string action;
+  const contracts::Params* params = nullptr;  // decoded request parameters
+  std::string pair_id;                        // ReplicaPairId, "" when none
+  std::string region;                         // RegionId
+  std::string access_key_id;
+  std::string client_token;                   // "" when none
+  bool token_reused = false;                  // this token was seen on an earlier request
+  std::optional<contracts::Status> pair_status;  // status of the target pair, if it exists
+};
+
+struct FaultDecision {
+  std::string rule_id;  // "f1", or "replay:3" for replay step 3 (1-based)
+  contracts::Duration delay{0};
+  scenarios::Commit commit = scenarios::Commit::Before;
+  // When set, the answer is this error (after the commit, if any).
+  std::optional<contracts::ApiError> error;
+  std::optional<int> retry_after_ms;  // x-acs-retry-after
+  scenarios::Transport transport = scenarios::Transport::None;
+  contracts::Duration hang_cap{std::chrono::seconds(30)};
+  // Replay: an exact answer. `status` overrides the HTTP status; `body` is sent verbatim
+  // (its RequestId is left as written); `headers` are added.
+  std::optional<int> status;
+  std::optional<std::string> body;
+  contracts::HeaderList headers;
+  // Replay: a 2xx step without a body runs the model and answers with its body, so pair
+  // ids created during the replay line up with later steps.
+  bool answer_from_model = false;
+
+  // A delay-only decision: after the delay the request runs and answers as usual.
+  bool answers_normally() const {
+    return !error && transport == scenarios::Transport::None && !status && !body &&
+           !answer_from_model;
+  }
+  // Whether the operation's effect is applied. A Truncate fault with commit "before"
+  // computes the real answer on a copy of the world and discards the effect.
+  bool applies_effect() const {
+    return answers_normally() || answer_from_model || commit == scenarios::Commit::After;
+  }
+};
+
+}  // namespace ebsmock::mock

@@ -1,0 +1,186 @@
+// fault_engine.cpp: rule matching, selection and decisions.
+#include "mock/fault_engine.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "contracts/crypto.h"
+
+namespace ebsmock::mock {
+
+using scenarios::DelaySpec;
+using scenarios::FaultSpec;
+
+contracts::Duration sample_delay(const DelaySpec& spec, Random& random) {
+  switch (spec.kind) {
+    case DelaySpec::Kind::None: return contracts::Duration{0};
+    case DelaySpec::Kind::Fixed: return spec.fixed;
+    case DelaySpec::Kind::Uniform: {
+      auto span = static_cast<std::uint64_t>((spec.high - spec.low).count());
+      return spec.low + contracts::Duration{static_cast<std::int64_t>(random.below(span + 1))};
+    }
+    case DelaySpec::Kind::LogNormal: {
+      // Box-Muller; 1 - unit() is in (0, 1], so the log is finite.
+      double u1 = 1.0 - random.unit();
+      double u2 = random.unit();
+      double z = std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * M_PI * u2);
+      double ms = static_cast<double>(spec.median.count()) * std::exp(spec.sigma * z);
+      // Cap at an hour: a heavy tail must not turn into a stuck request.
+      return contracts::Duration{static_cast<std::int64_t>(std::min(ms, 3'600'000.0) + 0.5)};
+    }
+  }
+  return contracts::Duration{0};
+}
+
+nlohmann::json to_json(const FaultSpec& s) {
+  nlohmann::json j = {{"id", s.id}};
+  if (!s.description.empty()) j["description"] = s.description;
+  j["action"] = s.actions.empty() ? nlohmann::json("*") : nlohmann::json(s.actions);
+  if (!s.pair.empty()) j["pair"] = s.pair;
+  if (!s.region.empty()) j["region"] = s.region;
+  if (!s.access_key_id.empty()) j["access_key_id"] = s.access_key_id;
+  if (!s.when_status.empty()) {
+    nlohmann::json statuses = nlohmann::json::array();
+    for (auto st : s.when_status) statuses.push_back(std::string(contracts::to_string(st)));
+    j["when_status"] = statuses;
+  }
+  if (!s.client_token.empty()) j["client_token"] = s.client_token;
+  if (!s.calls.empty()) j["calls"] = s.calls;
+  if (s.after != 0) j["after"] = s.after;
+  if (s.times) j["times"] = *s.times;
+  if (s.probability != 1.0) j["probability"] = s.probability;
+  switch (s.delay.kind) {
+    case DelaySpec::Kind::None: break;
+    case DelaySpec::Kind::Fixed: j["delay"] = contracts::format_duration(s.delay.fixed); break;
+    case DelaySpec::Kind::Uniform:
+      j["delay"] = {{"uniform", {contracts::format_duration(s.delay.low), contracts::format_duration(s.delay.high)}}};
+      break;
+    case DelaySpec::Kind::LogNormal:
+      j["delay"] = {{"lognormal", {{"median", contracts::format_duration(s.delay.median)}, {"sigma", s.delay.sigma}}}};
+      break;
+  }
+  j["commit"] = std::string(scenarios::to_string(s.commit));
+  if (!s.error.empty()) j["error"] = s.error;
+  if (s.status) j["status"] = *s.status;
+  if (!s.message.empty()) j["message"] = s.message;
+  if (s.retry_after_ms) j["retry_after_ms"] = *s.retry_after_ms;
+  if (s.transport != scenarios::Transport::None) {
+    j["transport"] = std::string(scenarios::to_string(s.transport));
+    if (s.transport == scenarios::Transport::Hang) j["hang_cap"] = contracts::format_duration(s.hang_cap);
+  }
+  if (!s.source.empty()) j["source"] = s.source;
+  return j;
+}
+
+FaultEngine::FaultEngine(std::vector<FaultSpec> rules, std::uint64_t seed,
+                         const contracts::ErrorCatalogue& errors)
+    : seed_(seed), errors_(errors) {
+  for (auto& r : rules) add(std::move(r));
+}
+
+std::uint64_t FaultEngine::rule_seed(const std::string& id) const {
+  // A stable hash of the id (not std::hash, which may differ between builds).
+  std::string digest = contracts::crypto::sha256_hex(std::to_string(seed_) + "/" + id);
+  return std::stoull(digest.substr(0, 16), nullptr, 16);
+}
+
+std::optional<std::string> FaultEngine::add(FaultSpec rule) {
+  if (rule.id.empty()) {
+    do {
+      rule.id = "f" + std::to_string(next_auto_id_++);
+    } while (std::any_of(rules_.begin(), rules_.end(), [&](const Rule& r) { return r.spec.id == rule.id; }));
+  } else if (std::any_of(rules_.begin(), rules_.end(), [&](const Rule& r) { return r.spec.id == rule.id; })) {
+    return std::nullopt;
+  }
+  Rule r;
+  r.random = std::make_unique<SeededRandom>(rule_seed(rule.id));
+  r.spec = std::move(rule);
+  rules_.push_back(std::move(r));
+  return rules_.back().spec.id;
+}
+
+bool FaultEngine::remove(std::string_view id) {
+  auto it = std::find_if(rules_.begin(), rules_.end(), [&](const Rule& r) { return r.spec.id == id; });
+  if (it == rules_.end()) return false;
+  rules_.erase(it);
+  return true;
+}
+
+nlohmann::json FaultEngine::to_json() const {
+  nlohmann::json rules = nlohmann::json::array();
+  for (const auto& r : rules_) {
+    auto j = mock::to_json(r.spec);
+    j["matched"] = r.matched;
+    j["fired"] = r.fired;
+    rules.push_back(std::move(j));
+  }
+  return {{"rules", rules}};
+}
+
+bool FaultEngine::conditions_hold(const Rule& rule, const CallContext& call) const {
+  const FaultSpec& s = rule.spec;
+  if (!s.actions.empty() && std::find(s.actions.begin(), s.actions.end(), call.action) == s.actions.end()) {
+    return false;
+  }
+  if (!s.pair.empty() && s.pair != call.pair_id) return false;
+  if (!s.region.empty() && s.region != call.region) return false;
+  if (!s.access_key_id.empty() && s.access_key_id != call.access_key_id) return false;
+  if (!s.when_status.empty() &&
+      (!call.pair_status ||
+       std::find(s.when_status.begin(), s.when_status.end(), *call.pair_status) == s.when_status.end())) {
+    return false;
+  }
+  if (s.client_token == "reused") {
+    if (!call.token_reused) return false;
+  } else if (!s.client_token.empty() && s.client_token != call.client_token) {
+    return false;
+  }
+  return true;
+}
+
+bool FaultEngine::selected(Rule& rule) {
+  const FaultSpec& s = rule.spec;
+  const auto call_number = static_cast<int>(rule.matched);  // already counted, 1-based
+  if (!s.calls.empty() && std::find(s.calls.begin(), s.calls.end(), call_number) == s.calls.end()) {
+    return false;
+  }
+  if (call_number <= s.after) return false;
+  if (s.times && rule.fired >= static_cast<std::uint64_t>(*s.times)) return false;
+  // The coin is flipped only for eligible calls, so `probability` composes with the
+  // other selectors and its sequence depends on nothing else.
+  if (s.probability < 1.0 && !rule.random->chance(s.probability)) return false;
+  return true;
+}
+
+FaultDecision FaultEngine::decision_for(Rule& rule) {
+  const FaultSpec& s = rule.spec;
+  FaultDecision d;
+  d.rule_id = s.id;
+  d.delay = sample_delay(s.delay, *rule.random);
+  d.commit = s.commit;
+  d.transport = s.transport;
+  d.hang_cap = s.hang_cap;
+  d.retry_after_ms = s.retry_after_ms;
+  if (!s.error.empty()) {
+    contracts::ApiError err = errors_.make(s.error, "", s.message);
+    if (s.status) err.http_status = *s.status;
+    if (err.message.empty() || err.message == "%s") err.message = s.error;
+    d.error = std::move(err);
+  }
+  return d;
+}
+
+std::optional<FaultDecision> FaultEngine::decide(const CallContext& call) {
+  std::optional<FaultDecision> decision;
+  for (auto& rule : rules_) {
+    if (!conditions_hold(rule, call)) continue;
+    ++rule.matched;
+    if (decision) continue;  // an earlier rule already fired; later ones only count
+    if (!selected(rule)) continue;
+    ++rule.fired;
+    decision = decision_for(rule);
+  }
+  return decision;
+}
+
+}  // namespace ebsmock::mock

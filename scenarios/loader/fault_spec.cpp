@@ -1,0 +1,21 @@
+// fault_spec.cpp: names of the fault enums (as written in scenario files).
+#include "scenarios/loader/fault_spec.h"
+
+namespace ebsmock::scenarios {
+
+std::string_view to_string(Transport t) {
+  switch (t) {
+    case Transport::None: return "none";
+    case Transport::Reset: return "reset";
+    case Transport::Close: return "close";
+    case Transport::Hang: return "hang";
+    case Transport::Html: return "html";
+    case Transport::MalformedJson: return "malformed-json";
+    case Transport::Truncate: return "truncate";
+  }
+  return "";
+}
+
+std::string_view to_string(Commit c) { return c == Commit::After ? "after" : "before"; }
+
+}  // namespace ebsmock::scenarios
