@@ -17,7 +17,8 @@ ParamSpec client_token() {
   return {.name = "ClientToken", .max_length = 64, .ascii_only = true};
 }
 ParamSpec pair_name() {
-  return {.name = "PairName", .max_length = 128, .min_length = 2, .no_http_prefix = true};
+  return {.name = "PairName", .max_length = 128, .min_length = 2, .no_http_prefix = true,
+          .name_charset = true};
 }
 ParamSpec description() {
   return {.name = "Description", .max_length = 256, .min_length = 2, .no_http_prefix = true};
@@ -119,6 +120,16 @@ std::optional<ApiError> check_value(const ParamSpec& spec, std::string_view valu
   if (spec.max_length != 0 && len > spec.max_length) return invalid();
   if (spec.min_length != 0 && len < spec.min_length) return invalid();
   if (spec.no_http_prefix && starts_with_http(value)) return invalid();
+  if (spec.name_charset) {
+    // TEA: "must start with a letter ... may contain letters, digits, ':' '_' '.' '-'";
+    // the Chinese META also allows Chinese characters, so any non-ASCII character counts
+    // as a letter.
+    auto letter = [](unsigned char c) { return std::isalpha(c) || c >= 0x80; };
+    if (value.empty() || !letter(static_cast<unsigned char>(value[0]))) return invalid();
+    for (unsigned char c : value) {
+      if (!letter(c) && !std::isdigit(c) && c != ':' && c != '_' && c != '.' && c != '-') return invalid();
+    }
+  }
   if (!spec.allowed_values.empty() &&
       std::find(spec.allowed_values.begin(), spec.allowed_values.end(), value) ==
           spec.allowed_values.end()) {
@@ -157,6 +168,30 @@ std::optional<bool> parse_bool(std::string_view text) {
   return std::nullopt;
 }
 
+bool is_valid_utf8(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    auto c = static_cast<unsigned char>(text[i]);
+    size_t n;
+    std::uint32_t cp;
+    if (c < 0x80) { ++i; continue; }
+    if ((c & 0xE0) == 0xC0) { n = 1; cp = c & 0x1F; }
+    else if ((c & 0xF0) == 0xE0) { n = 2; cp = c & 0x0F; }
+    else if ((c & 0xF8) == 0xF0) { n = 3; cp = c & 0x07; }
+    else return false;
+    for (size_t k = 1; k <= n; ++k) {
+      if (i + k >= text.size()) return false;
+      auto cc = static_cast<unsigned char>(text[i + k]);
+      if ((cc & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    static constexpr std::uint32_t kMin[] = {0, 0x80, 0x800, 0x10000};
+    if (cp < kMin[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    i += n + 1;
+  }
+  return true;
+}
+
 std::optional<std::int64_t> parse_int(std::string_view text) {
   if (text.empty()) return std::nullopt;
   std::int64_t value = 0;
@@ -168,6 +203,11 @@ std::optional<std::int64_t> parse_int(std::string_view text) {
 std::optional<ApiError> validate_params(Operation op, const Params& params,
                                         const ErrorCatalogue& errors) {
   const OperationSpec& spec = spec_for(op);
+  // The gateway decodes parameters as UTF-8 text; bytes that are not UTF-8 are refused
+  // rather than stored (they would poison every later JSON answer that echoes them).
+  for (const auto& [name, value] : params) {
+    if (!is_valid_utf8(value)) return errors.make(codes::kInvalidParameter, is_valid_utf8(name) ? name : "(name)");
+  }
   // Required parameters first, in spec order, as the gateway does.
   for (const auto& p : spec.params) {
     if (!p.required) continue;

@@ -12,7 +12,8 @@ namespace {
 HttpResponse json_response(int status, const nlohmann::json& body) {
   HttpResponse r;
   r.status = status;
-  r.body = body.dump();
+  // Journal parameters are client bytes, not necessarily UTF-8 (dump() would throw).
+  r.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   return r;
 }
 

@@ -51,7 +51,7 @@ class Authenticator {
   bool verify_;
   contracts::Duration window_;
   const Clock& wall_clock_;
-  const contracts::ErrorCatalogue& errors_;
+  const contracts::ErrorCatalogue errors_;  // a copy: outlives any reset of the Service
 
   std::mutex nonce_mu_;
   std::set<std::string> nonces_;

@@ -61,7 +61,7 @@ HttpServer::HttpServer(Service& service, HttpServerOptions options)
   // Failures cpp-httplib detects before routing (oversized body, unparsable request)
   // still get the documented Alibaba error body.
   server_.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
-    if (!res.body.empty()) return;
+    if (!res.body.empty() || res.content_provider_) return;  // answered, or a truncate fault
     std::string host = req.get_header_value("Host");
     contracts::ApiError err;
     if (res.status == 413) {

@@ -157,7 +157,7 @@ FaultDecision ReplayEngine::decision_for(std::size_t index) {
   d.error = step_errors_[index];
   // A recorded success without a body runs the model, so ids and statuses it creates
   // line up with the steps that follow.
-  d.answer_from_model = is_2xx(step.status) && !step.body && step.code.empty();
+  d.answer_from_model = is_2xx(step.status) && !step.body && step.code.empty() && step.transport == scenarios::Transport::None;
   return d;
 }
 

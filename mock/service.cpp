@@ -11,6 +11,12 @@ using contracts::ApiError;
 
 namespace {
 
+// Parameters are client bytes and need not be UTF-8; nlohmann::json::dump() throws on
+// invalid UTF-8, so replace bad sequences (U+FFFD) instead of failing the answer.
+std::string json_text(const nlohmann::json& j) {
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 std::string iso_millis(contracts::Instant t) {
   std::string s = contracts::format_iso8601(t);
   auto ms = t.time_since_epoch().count() % 1000;
@@ -36,18 +42,19 @@ Service::Service(scenarios::Scenario scenario, ServiceOptions options)
 }
 
 void Service::reset_locked() {
-  errors_ = scenario_.policy.errors;
+  errors_ = std::make_shared<const contracts::ErrorCatalogue>(scenario_.policy.errors);
   clock_ = make_clock(scenario_.clock);
   random_ = std::make_unique<SeededRandom>(seed_);
-  auth_ = std::make_unique<Authenticator>(scenario_.credentials, scenario_.auth.verify_signatures,
-                                          scenario_.policy.timestamp_window, *wall_clock_, errors_);
+  auth_ = std::make_shared<Authenticator>(scenario_.credentials, scenario_.auth.verify_signatures,
+                                          scenario_.policy.timestamp_window, *wall_clock_, *errors_);
   world_ = contracts::World(scenario_.policy);
   auto now = clock_->now();
   for (const auto& p : scenario_.pairs) world_.add_pair(p, now);
   tokens_.clear();
+  mutant_state_.clear();
   seen_tokens_.clear();
-  faults_ = std::make_unique<FaultEngine>(scenario_.faults, seed_, errors_);
-  replay_ = std::make_unique<ReplayEngine>(scenario_.replay, errors_, seed_);
+  faults_ = std::make_unique<FaultEngine>(scenario_.faults, seed_, *errors_);
+  replay_ = std::make_unique<ReplayEngine>(scenario_.replay, *errors_, seed_);
   ++generation_;
   journal_.clear();
 }
@@ -131,6 +138,11 @@ void Service::advance_world_locked(contracts::Instant now) {
   }
 }
 
+contracts::ErrorCatalogue Service::errors() {
+  std::lock_guard lock(mu_);
+  return *errors_;
+}
+
 nlohmann::json Service::pairs_json() {
   std::lock_guard lock(mu_);
   advance_world_locked(clock_->now());
@@ -154,14 +166,16 @@ nlohmann::json Service::health_json() {
           {"clock", {{"mode", clock_->is_virtual() ? "virtual" : "real"}, {"now", iso_millis(clock_->now())}}},
           {"pairs", world_.pairs().size()},
           {"journal", {{"entries", journal_.size()}, {"last_seq", journal_.last_seq()}, {"dropped", journal_.dropped()}}},
-          {"verify_signatures", scenario_.auth.verify_signatures}};
+          {"verify_signatures", scenario_.auth.verify_signatures},
+          // Planted bug, so a client can tell it talks to a server that is wrong on purpose.
+          {"mutant", std::string(to_string(options_.mutant))}};
 }
 
 HttpResponse Service::success(nlohmann::json body, const std::string& request_id) {
   body["RequestId"] = request_id;
   HttpResponse r;
   r.status = 200;
-  r.body = body.dump();
+  r.body = json_text(body);
   r.headers.emplace_back("x-acs-request-id", request_id);
   return r;
 }
@@ -178,7 +192,7 @@ HttpResponse Service::failure(const ApiError& err, const std::string& request_id
                                            "&product=ebs&requestId=" + request_id}};
   HttpResponse r;
   r.status = err.http_status;
-  r.body = body.dump();
+  r.body = json_text(body);
   r.headers.emplace_back("x-acs-request-id", request_id);
   return r;
 }
@@ -229,12 +243,15 @@ Service::ModelAnswer Service::run_model_locked(contracts::Operation op, const Rp
     ids.pair_id = "pair-" + prefix + "-" + random_->alnum_lower(16);
     ids.order_id = std::to_string(100000000000000ULL + random_->below(899999999999999ULL));
   }
+  // Planted bug hook: execute_with_mutant is World::execute unless options_.mutant is set.
   contracts::Outcome outcome;
   if (dry_run) {
     contracts::World copy = world_;
-    outcome = copy.execute(op, req.params, now, ids);
+    outcome = execute_with_mutant(options_.mutant, mutant_state_, copy, op, req.params, now, ids,
+                                  /*remember=*/false);
   } else {
-    outcome = world_.execute(op, req.params, now, ids);
+    outcome = execute_with_mutant(options_.mutant, mutant_state_, world_, op, req.params, now, ids,
+                                  /*remember=*/true);
   }
   if (!outcome.ok()) return {failure(*outcome.error, request_id, host), outcome.error->code, std::nullopt};
   return {success(std::move(outcome.body), request_id), "", dry_run ? std::nullopt : outcome.transition};
@@ -253,11 +270,16 @@ HttpResponse Service::handle_rpc(const RawRequest& raw) {
   entry.kind = "request";
   entry.method = raw.method;
   std::string request_id;
+  std::shared_ptr<const contracts::ErrorCatalogue> errors_held;
+  std::shared_ptr<Authenticator> auth_held;
   {
     std::lock_guard lock(mu_);
     request_id = random_->request_id();
     entry.time = iso_millis(clock_->now());
+    errors_held = errors_;
+    auth_held = auth_;
   }
+  const contracts::ErrorCatalogue& errors = *errors_held;
   entry.request_id = request_id;
 
   auto finish = [&](HttpResponse r, const std::string& code) {
@@ -272,28 +294,28 @@ HttpResponse Service::handle_rpc(const RawRequest& raw) {
   };
   auto fail = [&](const ApiError& err) { return finish(failure(err, request_id, host), err.code); };
 
-  auto parsed = parse_rpc_request(raw, errors_);
+  auto parsed = parse_rpc_request(raw, errors);
   if (auto* err = std::get_if<ApiError>(&parsed)) return fail(*err);
   RpcRequest& req = std::get<RpcRequest>(parsed);
   entry.action = req.action;
   entry.params = redact(req.params);
   entry.client_token = param_or_empty(req.params, "ClientToken");
 
-  if (req.method != "GET" && req.method != "POST") return fail(errors_.make(codes::kUnsupportedHttpMethod));
-  if (req.path != "/") return fail(errors_.make(codes::kInvalidActionNotFound));
-  if (req.action.empty()) return fail(errors_.make(codes::kMissingParameter, "Action"));
-  if (req.version.empty()) return fail(errors_.make(codes::kMissingParameter, "Version"));
-  if (req.version != contracts::kApiVersion) return fail(errors_.make(codes::kInvalidVersion));
+  if (req.method != "GET" && req.method != "POST") return fail(errors.make(codes::kUnsupportedHttpMethod));
+  if (req.path != "/") return fail(errors.make(codes::kInvalidActionNotFound));
+  if (req.action.empty()) return fail(errors.make(codes::kMissingParameter, "Action"));
+  if (req.version.empty()) return fail(errors.make(codes::kMissingParameter, "Version"));
+  if (req.version != contracts::kApiVersion) return fail(errors.make(codes::kInvalidVersion));
   auto op = contracts::parse_operation(req.action);
-  if (!op) return fail(errors_.make(codes::kInvalidActionNotFound));
+  if (!op) return fail(errors.make(codes::kInvalidActionNotFound));
 
-  AuthResult auth = auth_->authenticate(req);
+  AuthResult auth = auth_held->authenticate(req);
   entry.access_key_id = auth.access_key_id;
   entry.signature_scheme = auth.scheme;
   entry.signature_verdict = auth.verdict;
   if (auth.error) return fail(*auth.error);
 
-  if (auto err = contracts::validate_params(*op, req.params, errors_)) return fail(*err);
+  if (auto err = contracts::validate_params(*op, req.params, errors)) return fail(*err);
 
   std::unique_lock lock(mu_);
   auto now = clock_->now();
@@ -330,19 +352,21 @@ HttpResponse Service::handle_rpc(const RawRequest& raw) {
   // --- 3. ClientToken ---
   std::optional<TokenStore::Key> token_key;
   std::optional<ModelAnswer> model;
-  if (runs_model && contracts::is_mutating(*op) && !entry.client_token.empty()) {
+  // Planted bug hook: the ignore-client-token mutant skips this whole step.
+  if (runs_model && contracts::is_mutating(*op) && !entry.client_token.empty() &&
+      !ignores_client_token(options_.mutant)) {
     TokenStore::Key key{auth.access_key_id, entry.client_token};
     std::string fingerprint = contracts::request_fingerprint(*op, req.params);
     switch (tokens_.begin(key, fingerprint, now, world_.policy().token_ttl)) {
       case contracts::TokenDecision::Mismatch: {
         entry.idempotence = "mismatch";
-        auto err = errors_.make(codes::kIdempotentParameterMismatch);
+        auto err = errors.make(codes::kIdempotentParameterMismatch);
         model = ModelAnswer{failure(err, request_id, host), err.code, std::nullopt};
         break;
       }
       case contracts::TokenDecision::InFlight: {
         entry.idempotence = "in-flight";
-        auto err = errors_.make(codes::kLastTokenProcessing);
+        auto err = errors.make(codes::kLastTokenProcessing);
         model = ModelAnswer{failure(err, request_id, host), err.code, std::nullopt};
         break;
       }
@@ -359,7 +383,7 @@ HttpResponse Service::handle_rpc(const RawRequest& raw) {
         } else {
           auto body = nlohmann::json::parse(record->body);
           body["RequestId"] = request_id;
-          r.body = body.dump();
+          r.body = json_text(body);
         }
         r.headers.emplace_back("x-acs-request-id", rid);
         model = ModelAnswer{std::move(r), "", std::nullopt};
@@ -380,7 +404,7 @@ HttpResponse Service::handle_rpc(const RawRequest& raw) {
     if (generation != generation_) {
       // The world was reset or replaced while this request waited: it must not act on
       // the new world. Answer as a gateway whose backend went away.
-      return fail(errors_.make(codes::kServiceUnavailable));
+      return fail(errors.make(codes::kServiceUnavailable));
     }
     now = clock_->now();
     advance_world_locked(now);

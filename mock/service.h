@@ -25,6 +25,7 @@
 #include "mock/random.h"
 #include "mock/replay_engine.h"
 #include "mock/rpc_request.h"
+#include "mock/server_mutants.h"
 #include "mock/token_store.h"
 #include "scenarios/loader/scenario.h"
 
@@ -48,6 +49,8 @@ struct ServiceOptions {
   // Clock for signature timestamps; nullptr = the system clock.
   std::shared_ptr<const Clock> wall_clock;
   std::size_t journal_capacity = 100'000;
+  // A planted bug (`ebsmock serve --mutant`, mock/server_mutants.h); None = correct.
+  ServerMutant mutant = ServerMutant::None;
 };
 
 class Service {
@@ -87,7 +90,9 @@ class Service {
   nlohmann::json health_json();
   Journal& journal() { return journal_; }
   std::uint64_t seed() const { return seed_; }
-  const contracts::ErrorCatalogue& errors() const { return errors_; }
+  ServerMutant mutant() const { return options_.mutant; }
+  // A copy: the catalogue is replaced by reset()/load() while other threads answer.
+  contracts::ErrorCatalogue errors();
 
  private:
   // Brings the world up to `now`, journaling the service's own status changes.
@@ -110,12 +115,16 @@ class Service {
   scenarios::Scenario scenario_;
   ServiceOptions options_;
   std::uint64_t seed_;
-  contracts::ErrorCatalogue errors_;
+  // Replaced as a whole by reset()/load(); a request holds the ones it started with, so
+  // a concurrent reset never pulls them from under it.
+  std::shared_ptr<const contracts::ErrorCatalogue> errors_;
   std::unique_ptr<Clock> clock_;
   std::shared_ptr<const Clock> wall_clock_;
   std::unique_ptr<SeededRandom> random_;
-  std::unique_ptr<Authenticator> auth_;
+  std::shared_ptr<Authenticator> auth_;
   contracts::World world_;
+  // What the planted bug remembers (stale-describe); reset with the world.
+  ServerMutantState mutant_state_;
   TokenStore tokens_;
   std::unique_ptr<FaultEngine> faults_;
   std::unique_ptr<ReplayEngine> replay_;

@@ -10,5 +10,8 @@ namespace ebsmock::cli {
 void add_serve_command(CLI::App& app, int& exit_code);
 void add_diagram_command(CLI::App& app, int& exit_code);
 void add_demo_command(CLI::App& app, int& exit_code);
+void add_lint_command(CLI::App& app, int& exit_code);
+void add_import_trace_command(CLI::App& app, int& exit_code);
+void add_contract_command(CLI::App& app, int& exit_code);
 
 }  // namespace ebsmock::cli

@@ -1,6 +1,7 @@
 // serve_command.cpp: `ebsmock serve` runs the mock until SIGTERM/SIGINT. The first line
 // of stdout is "listening on http://HOST:PORT" (scripts wait for it); everything else
-// goes to stderr.
+// goes to stderr. `--mutant NAME` plants a server bug (mock/server_mutants.h) so the
+// harness's server direction can be shown to catch it; serve then warns loudly on stderr.
 #include <pthread.h>
 
 #include <csignal>
@@ -10,6 +11,7 @@
 #include "harness/cli/commands.h"
 #include "harness/cli/world_loading.h"
 #include "mock/http_server.h"
+#include "mock/server_mutants.h"
 
 namespace ebsmock::cli {
 namespace {
@@ -21,6 +23,7 @@ struct ServeOptions {
   std::optional<std::uint64_t> seed;
   std::size_t max_body_bytes = 1 << 20;
   std::string admin_token;
+  std::string mutant = "none";
 };
 
 int serve(const ServeOptions& opts) {
@@ -37,6 +40,8 @@ int serve(const ServeOptions& opts) {
 
   mock::ServiceOptions service_options;
   service_options.seed = opts.seed;
+  // Validated by CLI11 against the same list, so the lookup cannot fail here.
+  service_options.mutant = mock::parse_server_mutant(opts.mutant).value_or(mock::ServerMutant::None);
   mock::Service service(std::move(*scenario), service_options);
   mock::HttpServerOptions http_options;
   http_options.max_body_bytes = opts.max_body_bytes;
@@ -53,6 +58,14 @@ int serve(const ServeOptions& opts) {
             << service.seed() << ", clock " << health["clock"]["mode"].get<std::string>()
             << ", signatures " << (health["verify_signatures"].get<bool>() ? "verified" : "not verified")
             << "\n";
+  if (service_options.mutant != mock::ServerMutant::None) {
+    // Loud on purpose: nobody should mistake a mutant for the real emulator.
+    for (const auto& m : mock::server_mutants()) {
+      if (m.mutant != service_options.mutant) continue;
+      std::cerr << "ebsmock: PLANTED BUG " << m.name << " \u2014 this server is wrong on purpose ("
+                << m.description << ")\n";
+    }
+  }
 
   std::thread waiter([&] {
     int sig = 0;
@@ -84,6 +97,15 @@ void add_serve_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   cmd->add_option("--admin-token", opts->admin_token,
                   "Require this token on admin calls (x-ebsmock-admin-token); allows non-loopback admin");
+  std::string mutant_help = "Plant a server bug, to show the harness catches it:";
+  for (const auto& m : mock::server_mutants()) {
+    mutant_help += "\n  " + std::string(m.name) + ": " + std::string(m.description);
+  }
+  auto mutant_names = mock::server_mutant_names();
+  mutant_names.insert(mutant_names.begin(), "none");
+  cmd->add_option("--mutant", opts->mutant, mutant_help)
+      ->check(CLI::IsMember(mutant_names))
+      ->capture_default_str();
   cmd->callback([opts, &exit_code] { exit_code = serve(*opts); });
 }
 

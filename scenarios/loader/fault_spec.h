@@ -77,6 +77,9 @@ struct FaultSpec {
 
   // Where the rule was written, for diagnostics ("" for rules added at run time as JSON).
   std::string source;  // "file:line:col"
+  // True when no id was written and `id` is the loader's positional default ("f<N>"), so
+  // a rule added at run time can be renumbered instead of clashing with a file's "f1".
+  bool id_is_default = false;
 };
 
 // One step of a recorded trace: the request expected next and the exact answer.

@@ -1,6 +1,7 @@
 // scenario_loader.h: turns a scenario TOML file into a validated Scenario (scenario.h).
 // Every problem is reported with file:line:col, all of them at once, not only the first.
-// The file format is documented by example in scenarios/default.toml.
+// The file format is documented in scenarios/README.md and by example in
+// scenarios/default.toml and the other scenarios/*.toml.
 // Thread-safety: all functions are reentrant (no shared mutable state); default_scenario()
 // is initialised once, thread-safely, and is immutable afterwards.
 #pragma once
@@ -28,6 +29,19 @@ Scenario load_scenario_string(std::string_view toml_text, std::string_view sourc
 
 // Every problem in `text` (empty when it would load). Never throws.
 std::vector<Diagnostic> lint_scenario_string(std::string_view text, std::string_view path);
+
+// Findings `ebsmock lint` reports on top of the load errors.
+struct LintOptions {
+  // A [[fault]] whose `pair` names no [[pair]] of the file: usually a typo that makes the
+  // rule never fire, but legitimate for a pair created at run time.
+  bool undeclared_pairs = false;
+};
+
+// Load errors plus the findings `options` turns on, in source order. Never throws.
+std::vector<Diagnostic> lint_scenario_string(std::string_view text, std::string_view path,
+                                             const LintOptions& options);
+// Same for a file; a file that cannot be read is one finding ("path: cannot open: ...").
+std::vector<Diagnostic> lint_scenario_file(const std::string& path, const LintOptions& options);
 
 // The built-in world: scenarios/default.toml, embedded at build time.
 // source_path is "<default>".

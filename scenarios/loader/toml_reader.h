@@ -30,6 +30,8 @@ class DiagnosticSink {
 
   const std::string& path() const { return path_; }
   bool empty() const { return diagnostics_.empty(); }
+  // How many problems so far: a reader compares it before and after one table.
+  std::size_t size() const { return diagnostics_.size(); }
   // In source order (file-level problems first), regardless of the order checks ran in.
   std::vector<Diagnostic> take();
 

@@ -70,10 +70,9 @@ const BadCase kCases[] = {
      "HTTP status of 'Forbidden' must be between 100 and 599, got 99"},
     {"error_status_wrong_type", "[errors]\n\"Forbidden\" = \"401\"\n", 2, 15,
      "must be an integer between 100 and 599, got string"},
-    {"fault_unsupported", "[[fault]]\naction = \"drop\"\n", 1, 3,
-     "[[fault]] is not supported by this version"},
-    {"replay_unsupported", "\n[[replay]]\nfile = \"x\"\n", 2, 3,
-     "[[replay]] is not supported by this version"},
+    // [[fault]] and [[replay]] have their own table in fault_bad_input_test.cpp.
+    {"fault_entry_not_a_table", "fault = [1]\n", 1, 10,
+     "each 'fault' entry must be a table, got integer"},
     {"single_table_for_list", "[credential]\naccess_key_id = \"a\"\n", 1, 2,
      "'credential' is a list: write [[credential]]"},
     {"list_for_single_table", "[[clock]]\nmode = \"real\"\n", 1, 3,

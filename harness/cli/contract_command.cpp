@@ -1,0 +1,113 @@
+// contract_command.cpp: `ebsmock contract`, the contract harness: property-based
+// (RapidCheck state machine) testing of an EBS client against the mock, judged from the
+// mock's journal (harness/contract/). Progress goes to stderr, the summary to stdout.
+// Exit 0 when the contract holds, 1 when it is violated, 2 on usage or set-up errors.
+#include <fstream>
+#include <iostream>
+
+#include "harness/cli/commands.h"
+#include "harness/contract/client_spec.h"
+#include "harness/contract/contract_run.h"
+#include "harness/contract/counterexample.h"
+#include "harness/contract/report.h"
+#include "mock/random.h"
+
+namespace ebsmock::cli {
+namespace {
+
+struct ContractCliOptions {
+  harness::ContractOptions run;
+  std::optional<std::uint64_t> seed;
+  std::string junit;
+  std::string report;
+  std::string save_counterexample;
+  bool list_clients = false;
+};
+
+bool write_file(const std::string& path, const std::string& text, const char* what) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.close();
+  if (!out) {
+    std::cerr << "ebsmock contract: cannot write the " << what << " to " << path << "\n";
+    return false;
+  }
+  std::cerr << "ebsmock contract: wrote the " << what << " to " << path << "\n";
+  return true;
+}
+
+int run(ContractCliOptions& opts) {
+  if (opts.list_clients) {
+    for (const auto& c : harness::builtin_clients()) {
+      std::cout << "builtin:" << c.name << "\n    " << c.description << "\n";
+      if (!c.caught_by.empty()) std::cout << "    caught by " << c.caught_by << "\n";
+    }
+    std::cout << "exec:'COMMAND LINE'\n    an external driver speaking the JSON-lines driver protocol\n";
+    return 0;
+  }
+  harness::ContractOptions& o = opts.run;
+  // Chosen here, not inside the run, so that it is printed before anything can go wrong.
+  if (o.replay_path.empty()) o.seed = opts.seed ? *opts.seed : mock::fresh_seed();
+  else o.seed = opts.seed;
+  o.progress = &std::cerr;
+  std::cerr << "ebsmock contract: client " << o.client_spec << " against "
+            << (o.endpoint.empty() ? std::string("an embedded mock") : o.endpoint);
+  if (o.replay_path.empty()) {
+    std::cerr << ", " << o.tests << " cases of up to " << o.max_commands << " commands, seed " << *o.seed
+              << (o.strict ? ", strict" : "") << "\n";
+  } else {
+    std::cerr << ", replaying " << o.replay_path << "\n";
+  }
+
+  const harness::ContractResult result = harness::run_contract(o);
+  std::cout << harness::summary_text(result) << std::flush;
+
+  bool written = true;
+  if (!opts.report.empty()) {
+    written = write_file(opts.report, harness::report_json(result).dump(2) + "\n", "JSON report") && written;
+  }
+  if (!opts.junit.empty()) written = write_file(opts.junit, harness::junit_xml(result), "JUnit report") && written;
+  if (!opts.save_counterexample.empty()) {
+    if (result.counterexample) {
+      written = write_file(opts.save_counterexample, harness::counterexample_toml(result), "counterexample") && written;
+    } else {
+      std::cerr << "ebsmock contract: no counterexample to save (" << (result.exit_code == 0 ? "the contract holds" : "set-up error")
+                << "); " << opts.save_counterexample << " not written\n";
+    }
+  }
+  if (!written && result.exit_code == 0) return 2;
+  return result.exit_code;
+}
+
+}  // namespace
+
+void add_contract_command(CLI::App& app, int& exit_code) {
+  auto opts = std::make_shared<ContractCliOptions>();
+  auto* cmd = app.add_subcommand(
+      "contract", "Property-based contract testing of an EBS client (or, with --endpoint, of a server)");
+  cmd->add_option("--client", opts->run.client_spec,
+                  "Client under test: builtin:NAME (see --list-clients) or exec:'COMMAND LINE'")
+      ->capture_default_str();
+  cmd->add_option("--endpoint", opts->run.endpoint,
+                  "Test this server (http://HOST:PORT, admin API reachable) instead of an embedded mock");
+  cmd->add_option("--scenario", opts->run.scenario_path, "World to start every case from (default: the built-in world)")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--tests", opts->run.tests, "Number of cases (histories) to run")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
+  cmd->add_option("--max-commands", opts->run.max_commands, "Longest history generated")
+      ->check(CLI::Range(1, 10000))
+      ->capture_default_str();
+  cmd->add_option("--seed", opts->seed, "Seed of the run (RapidCheck, mock and client); default: fresh, printed");
+  cmd->add_option("--junit", opts->junit, "Write JUnit XML here (one testcase per check)");
+  cmd->add_option("--report", opts->report, "Write the JSON report here (with the fault x operation matrix)");
+  cmd->add_option("--save-counterexample", opts->save_counterexample,
+                  "Write the shrunk failing history here as a scenario TOML with [[replay]] steps");
+  cmd->add_flag("--strict", opts->run.strict, "Advisories (A1-A3) fail the run too");
+  cmd->add_option("--replay", opts->run.replay_path, "Rerun the history saved by --save-counterexample")
+      ->check(CLI::ExistingFile);
+  cmd->add_flag("--list-clients", opts->list_clients, "List the builtin clients and exit");
+  cmd->callback([opts, &exit_code] { exit_code = run(*opts); });
+}
+
+}  // namespace ebsmock::cli

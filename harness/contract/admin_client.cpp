@@ -1,0 +1,188 @@
+// admin_client.cpp: admin API calls and journal parsing. Not thread-safe.
+#include "harness/contract/admin_client.h"
+
+#include <httplib.h>
+
+#include <algorithm>
+
+namespace ebsmock::harness {
+namespace {
+
+std::string str(const nlohmann::json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+std::optional<contracts::Transition> parse_transition(const nlohmann::json& j) {
+  if (!j.is_object()) return std::nullopt;
+  contracts::Transition t;
+  t.pair_id = str(j, "pair");
+  if (auto it = j.find("from"); it != j.end() && it->is_string()) {
+    t.from = contracts::parse_status(it->get<std::string>());
+  }
+  auto to = contracts::parse_status(str(j, "to"));
+  if (!to) return std::nullopt;
+  t.to = *to;
+  return t;
+}
+
+std::string transition_text(const std::optional<contracts::Transition>& t) {
+  if (!t) return "";
+  return t->pair_id + ": " + (t->from ? std::string(contracts::to_string(*t->from)) : "(new)") +
+         " -> " + std::string(contracts::to_string(t->to));
+}
+
+}  // namespace
+
+bool FaultRecord::applies_effect() const {
+  return answer_is_models() || commit == "after";
+}
+
+bool FaultRecord::answer_is_models() const {
+  const bool no_transport = transport.empty() || transport == "none";
+  return error.empty() && no_transport && (!status || (*status >= 200 && *status < 300));
+}
+
+nlohmann::json ObservedAttempt::to_json() const {
+  nlohmann::json j = {{"seq", seq},
+                      {"action", action},
+                      {"client_token", client_token},
+                      {"signature", signature_verdict},
+                      {"status", status},
+                      {"code", code},
+                      {"idempotence", idempotence}};
+  if (transition) j["transition"] = transition_text(transition);
+  if (fault) {
+    j["fault"] = {{"rule", fault->rule}, {"commit", fault->commit}, {"transport", fault->transport},
+                  {"error", fault->error}, {"delay_ms", fault->delay_ms}};
+  }
+  return j;
+}
+
+std::optional<contracts::Instant> parse_world_time(std::string_view text) {
+  std::string s(text);
+  long long millis = 0;
+  if (auto dot = s.find('.'); dot != std::string::npos) {
+    auto z = s.find('Z', dot);
+    if (z == std::string::npos) return std::nullopt;
+    std::string frac = s.substr(dot + 1, z - dot - 1);
+    while (frac.size() < 3) frac += '0';
+    millis = std::stoll(frac.substr(0, 3));
+    s.erase(dot, z - dot);
+  }
+  auto t = contracts::parse_iso8601(s);
+  if (!t) return std::nullopt;
+  return *t + std::chrono::milliseconds(millis);
+}
+
+AdminClient::AdminClient(const std::string& endpoint, std::chrono::milliseconds timeout)
+    : endpoint_(endpoint), http_(std::make_unique<httplib::Client>(endpoint)) {
+  http_->set_connection_timeout(timeout);
+  http_->set_read_timeout(timeout);
+  http_->set_write_timeout(timeout);
+  http_->set_keep_alive(true);
+  http_->set_tcp_nodelay(true);
+}
+
+AdminClient::~AdminClient() = default;
+
+nlohmann::json AdminClient::request(const std::string& method, const std::string& path,
+                                    const std::string& body, const std::string& content_type,
+                                    std::initializer_list<int> ok_statuses) {
+  httplib::Result res = method == "GET"      ? http_->Get(path)
+                        : method == "DELETE" ? http_->Delete(path)
+                                             : http_->Post(path, body, content_type);
+  if (!res) {
+    throw SetupError("admin API " + method + " " + endpoint_ + path + ": " +
+                     httplib::to_string(res.error()));
+  }
+  if (std::find(ok_statuses.begin(), ok_statuses.end(), res->status) == ok_statuses.end()) {
+    throw SetupError("admin API " + method + " " + endpoint_ + path + " answered " +
+                     std::to_string(res->status) + ": " + res->body.substr(0, 500));
+  }
+  auto j = nlohmann::json::parse(res->body, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) {
+    throw SetupError("admin API " + method + " " + path + " did not answer JSON: " +
+                     res->body.substr(0, 200));
+  }
+  return j;
+}
+
+nlohmann::json AdminClient::health() { return request("GET", "/__admin/health", "", "", {200}); }
+
+void AdminClient::reset() { request("POST", "/__admin/reset", "", "text/plain", {200}); }
+
+void AdminClient::load_scenario(const std::string& toml) {
+  request("POST", "/__admin/scenario", toml, "application/toml", {200});
+}
+
+JournalBatch AdminClient::journal_since(std::uint64_t seq) {
+  auto j = request("GET", "/__admin/journal?since=" + std::to_string(seq), "", "", {200});
+  JournalBatch batch;
+  batch.last_seq = j.value("last_seq", seq);
+  batch.dropped = j.value("dropped", std::uint64_t{0});
+  for (const auto& e : j.value("entries", nlohmann::json::array())) {
+    const auto entry_seq = e.value("seq", std::uint64_t{0});
+    if (str(e, "kind") == "progress") {
+      auto t = parse_transition(e.value("transition", nlohmann::json()));
+      if (!t) continue;
+      batch.progress.push_back({entry_seq, str(e, "time"), *t, e.value("vanished", false)});
+      continue;
+    }
+    ObservedAttempt a;
+    a.seq = entry_seq;
+    a.time = str(e, "time");
+    a.action = str(e, "action");
+    if (auto p = e.find("params"); p != e.end() && p->is_object()) {
+      for (const auto& [k, v] : p->items()) {
+        if (v.is_string()) a.params[k] = v.get<std::string>();
+      }
+    }
+    a.client_token = str(e, "client_token");
+    a.access_key_id = str(e, "access_key_id");
+    if (auto s = e.find("signature"); s != e.end() && s->is_object()) {
+      a.signature_scheme = str(*s, "scheme");
+      a.signature_verdict = str(*s, "verdict");
+    }
+    a.status = e.value("status", 0);
+    a.code = str(e, "code");
+    a.request_id = str(e, "request_id");
+    a.idempotence = str(e, "idempotence");
+    a.transition = parse_transition(e.value("transition", nlohmann::json()));
+    if (auto f = e.find("fault"); f != e.end() && f->is_object()) {
+      FaultRecord r;
+      r.rule = str(*f, "rule");
+      r.delay_ms = f->value("delay_ms", 0LL);
+      r.commit = str(*f, "commit");
+      r.transport = str(*f, "transport");
+      r.error = str(*f, "error");
+      if (auto st = f->find("status"); st != f->end() && st->is_number_integer()) r.status = st->get<int>();
+      a.fault = std::move(r);
+    }
+    a.replay_mismatch = str(e, "replay_mismatch");
+    batch.attempts.push_back(std::move(a));
+  }
+  return batch;
+}
+
+contracts::Instant AdminClient::advance(contracts::Duration by) {
+  auto j = request("POST", "/__admin/clock/advance?by=" + contracts::format_duration(by), "",
+                   "text/plain", {200});
+  auto now = parse_world_time(str(j, "now"));
+  if (!now) throw SetupError("admin API clock/advance answered no readable time: " + j.dump());
+  return *now;
+}
+
+void AdminClient::add_fault(const nlohmann::json& rule) {
+  request("POST", "/__admin/faults", rule.dump(), "application/json", {201});
+}
+
+void AdminClient::remove_fault(const std::string& id) {
+  request("DELETE", "/__admin/faults/" + id, "", "", {200, 404});
+}
+
+nlohmann::json AdminClient::replay_status() {
+  return request("GET", "/__admin/replay", "", "", {200});
+}
+
+}  // namespace ebsmock::harness

@@ -1,0 +1,120 @@
+// admin_client.h: the harness's side of the mock's admin API (/__admin/...) over HTTP:
+// reset, load a scenario, health, the journal since a sequence number (parsed into
+// attempts and progress events), the virtual clock, and fault rules. The journal is the
+// harness's ground truth for what a client really did (attempts, tokens, signatures) and
+// what really happened (faults fired, transitions).
+// Not thread-safe: one keep-alive connection; use one AdminClient per thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "contracts/api_schema.h"
+#include "contracts/time.h"
+#include "contracts/world.h"
+
+namespace httplib {
+class Client;
+}
+
+namespace ebsmock::harness {
+
+// The harness cannot run (endpoint down, admin API refused, bad file): exit status 2.
+class SetupError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// The journal's "fault" object: the rule (or replay step) that decided a request.
+struct FaultRecord {
+  std::string rule;            // "contract-3", "f1", "replay:2"
+  long long delay_ms = 0;
+  std::string commit;          // "before" / "after"
+  std::string transport;       // "none", "reset", ...
+  std::string error;           // the error code answered, "" when none
+  std::optional<int> status;   // an explicit answer status (replay steps)
+
+  // Whether the operation ran on the server's model (FaultDecision::applies_effect):
+  // a delay-only rule or a replay step answered by the model, or commit = "after".
+  bool applies_effect() const;
+  // Whether the answer was the model's own (delay-only, or a replay step answered by
+  // the model) rather than something the fault put in its place.
+  bool answer_is_models() const;
+};
+
+// One request as the mock journaled it.
+struct ObservedAttempt {
+  std::uint64_t seq = 0;
+  std::string time;  // world time, ISO 8601 with milliseconds
+  std::string action;
+  contracts::Params params;
+  std::string client_token;
+  std::string access_key_id;
+  std::string signature_scheme;
+  std::string signature_verdict;
+  int status = 0;  // 0: no HTTP answer (reset, close, hang)
+  std::string code;
+  std::string request_id;
+  std::string idempotence;  // "", "executed", "replayed", "mismatch", "in-flight"
+  std::optional<contracts::Transition> transition;
+  std::optional<FaultRecord> fault;
+  std::string replay_mismatch;
+
+  nlohmann::json to_json() const;
+};
+
+// A status change the service made as time passed.
+struct ObservedProgress {
+  std::uint64_t seq = 0;
+  std::string time;
+  contracts::Transition transition;
+  bool vanished = false;
+};
+
+struct JournalBatch {
+  std::vector<ObservedAttempt> attempts;
+  std::vector<ObservedProgress> progress;
+  std::uint64_t last_seq = 0;
+  std::uint64_t dropped = 0;
+};
+
+// "2024-01-01T00:00:05.250Z" (the journal's and health's format) or without millis.
+std::optional<contracts::Instant> parse_world_time(std::string_view text);
+
+class AdminClient {
+ public:
+  // `endpoint`: "http://host:port". Admin calls are quick; `timeout` bounds each.
+  explicit AdminClient(const std::string& endpoint,
+                       std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  ~AdminClient();
+  AdminClient(const AdminClient&) = delete;
+  AdminClient& operator=(const AdminClient&) = delete;
+
+  nlohmann::json health();
+  void reset();
+  // Replaces the server's world (POST /__admin/scenario), then it is reset.
+  void load_scenario(const std::string& toml);
+  JournalBatch journal_since(std::uint64_t seq);
+  // Advances the virtual clock; returns the new world time.
+  contracts::Instant advance(contracts::Duration by);
+  void add_fault(const nlohmann::json& rule);
+  // Removes a rule; a rule that is already gone is fine.
+  void remove_fault(const std::string& id);
+  nlohmann::json replay_status();
+
+ private:
+  nlohmann::json request(const std::string& method, const std::string& path,
+                         const std::string& body, const std::string& content_type,
+                         std::initializer_list<int> ok_statuses);
+
+  std::string endpoint_;
+  std::unique_ptr<httplib::Client> http_;
+};
+
+}  // namespace ebsmock::harness

@@ -1,0 +1,425 @@
+// contract_run.cpp: server set-up, the RapidCheck state machine, and --replay.
+// Not thread-safe (see the header).
+#include "harness/contract/contract_run.h"
+
+#include <chrono>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <sstream>
+#include <thread>
+
+#include <rapidcheck.h>
+#include <rapidcheck/detail/Configuration.h>
+#include <rapidcheck/state.h>
+
+#include "harness/contract/counterexample.h"
+#include "harness/contract/scenario_toml.h"
+#include "mock/http_server.h"
+#include "mock/random.h"
+#include "scenarios/loader/scenario_loader.h"
+
+namespace ebsmock::harness {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// --- the RapidCheck state machine ---
+
+using ContractCommandBase = rc::state::Command<GenModel, CaseRunner>;
+
+class ContractCommand final : public ContractCommandBase {
+ public:
+  explicit ContractCommand(Step step) : step_(std::move(step)) {}
+
+  void checkPreconditions(const GenModel& model) const override {
+    // A step names a slot by number; once the shrinker removed the Create that made the
+    // slot, the step is regenerated instead of silently hitting another pair.
+    RC_PRE(step_.slot < static_cast<int>(model.slots.size()));
+  }
+  void apply(GenModel& model) const override { model.apply(step_); }
+  void run(const GenModel&, CaseRunner& runner) const override {
+    runner.run(step_);
+    if (runner.failed()) RC_FAIL(runner.failure_summary());
+  }
+  void show(std::ostream& os) const override { os << describe(step_); }
+
+ private:
+  Step step_;
+};
+
+rc::Gen<std::shared_ptr<const ContractCommandBase>> gen_command(const GenModel& model) {
+  return rc::gen::map(gen_step(model), [](Step s) {
+    return std::shared_ptr<const ContractCommandBase>(std::make_shared<const ContractCommand>(std::move(s)));
+  });
+}
+
+std::size_t history_size(const std::vector<StepRecord>& records) {
+  std::size_t n = 0;
+  for (const auto& r : records) n += r.final_describe ? 0 : 1;
+  return n;
+}
+
+// What the property and the listener share across cases.
+struct RunState {
+  std::ostream* progress = nullptr;
+  int tests = 0;
+  bool shrinking = false;
+  std::optional<std::string> setup_error;
+  RunStats stats;
+  int passed = 0;
+  std::vector<StepRecord> failure_records;
+  std::vector<Violation> failures;
+  std::size_t first_size = 0;
+  int shrink_tries = 0;
+  int shrinks_accepted = 0;
+  Clock::time_point shrink_start;
+
+  void case_done(const CaseRunner& runner) {
+    if (!shrinking) {
+      stats.merge(runner.stats());
+      if (!runner.failed()) ++passed;
+    }
+    if (!runner.failed()) return;
+    if (!shrinking) {
+      shrinking = true;
+      first_size = history_size(runner.records());
+      shrink_start = Clock::now();
+      if (progress) {
+        *progress << "  case " << passed + 1 << " FAILED after " << first_size
+                  << " steps; shrinking the history...\n"
+                  << std::flush;
+      }
+    }
+    // Every run that fails while shrinking is a smaller counterexample (RapidCheck only
+    // accepts failing shrinks), and the minimal one is run last: keep the latest.
+    failure_records = runner.records();
+    failures = runner.failures();
+  }
+};
+
+class ProgressListener final : public rc::detail::TestListener {
+ public:
+  explicit ProgressListener(RunState& st) : st_(st) {}
+
+  void onTestCaseFinished(const rc::detail::CaseDescription& d) override {
+    if (!st_.progress || d.result.type != rc::detail::CaseResult::Type::Success) return;
+    const int every = std::max(1, st_.tests / 10);
+    if (st_.passed % every != 0 && st_.passed != st_.tests) return;
+    std::uint64_t faults = 0;
+    for (const auto& [k, v] : st_.stats.faults_by_kind) faults += v;
+    *st_.progress << "  [" << st_.passed << "/" << st_.tests << "] cases passed, " << st_.stats.steps
+                  << " steps, " << st_.stats.attempts << " requests, " << faults << " faults injected\n"
+                  << std::flush;
+  }
+
+  void onShrinkTried(const rc::detail::CaseDescription&, bool accepted) override {
+    ++st_.shrink_tries;
+    if (!accepted) return;
+    ++st_.shrinks_accepted;
+    const std::size_t size = history_size(st_.failure_records);
+    if (st_.progress && size != last_size_) {
+      *st_.progress << "  shrunk to " << size << " steps (" << st_.shrink_tries << " tries)\n" << std::flush;
+    }
+    last_size_ = size;
+  }
+
+  void onTestFinished(const rc::detail::TestMetadata&, const rc::detail::TestResult&) override {}
+
+ private:
+  RunState& st_;
+  std::size_t last_size_ = 0;
+};
+
+// --- set-up ---
+
+scenarios::Scenario load_or_throw(const std::string& path) {
+  try {
+    return path.empty() ? scenarios::default_scenario() : scenarios::load_scenario_file(path);
+  } catch (const scenarios::ScenarioError& e) {
+    std::string text;
+    for (const auto& d : e.diagnostics()) text += "\n  " + d.to_string();
+    throw SetupError("cannot load " + (path.empty() ? std::string("the built-in world") : path) + ":" + text);
+  }
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw SetupError("cannot open " + path);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// An embedded mock on 127.0.0.1, port 0, serving from a background thread.
+class EmbeddedServer {
+ public:
+  EmbeddedServer(scenarios::Scenario world, std::uint64_t seed) {
+    mock::ServiceOptions options;
+    options.seed = seed;
+    service_ = std::make_unique<mock::Service>(std::move(world), options);
+    mock::HttpServerOptions http;
+    http.min_threads = 4;  // one client at a time; the pool still grows if needed
+    server_ = std::make_unique<mock::HttpServer>(*service_, http);
+    port_ = server_->bind("127.0.0.1", 0);
+    if (port_ <= 0) throw SetupError("cannot bind a loopback port for the embedded mock");
+    thread_ = std::thread([this] { server_->run(); });
+    const auto deadline = Clock::now() + std::chrono::seconds(10);
+    while (!server_->is_running()) {
+      if (Clock::now() > deadline) throw SetupError("the embedded mock did not start");
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  }
+  ~EmbeddedServer() {
+    server_->stop();
+    if (thread_.joinable()) thread_.join();
+  }
+  EmbeddedServer(const EmbeddedServer&) = delete;
+  EmbeddedServer& operator=(const EmbeddedServer&) = delete;
+
+  std::string endpoint() const { return "http://127.0.0.1:" + std::to_string(port_); }
+
+ private:
+  std::unique_ptr<mock::Service> service_;
+  std::unique_ptr<mock::HttpServer> server_;
+  int port_ = -1;
+  std::thread thread_;
+};
+
+GenModel initial_model(const scenarios::Scenario& world) {
+  GenModel m;
+  m.world = contracts::World(world.policy);
+  for (const auto& p : world.pairs) m.world.add_pair(p, world.clock.start);
+  m.now = world.clock.start;
+  for (const auto& [id, p] : m.world.pairs()) m.slots.push_back(id);
+  return m;
+}
+
+void run_state_machine(CaseContext& ctx, const scenarios::Scenario& world,
+                       const ContractOptions& options, ContractResult& result) {
+  RunState st;
+  st.progress = options.progress;
+  st.tests = options.tests;
+  const GenModel initial = initial_model(world);
+
+  auto property = [&] {
+    if (st.setup_error) RC_DISCARD("set-up error");
+    std::optional<CaseRunner> runner;
+    try {
+      runner.emplace(ctx);
+      rc::state::check(initial, *runner, [](const GenModel& m) { return gen_command(m); });
+      runner->final_check();
+    } catch (const SetupError& e) {
+      st.setup_error = e.what();
+      RC_FAIL(std::string("set-up error: ") + e.what());
+    } catch (...) {
+      if (runner) st.case_done(*runner);
+      throw;
+    }
+    st.case_done(*runner);
+    if (runner->failed()) RC_FAIL(runner->failure_summary());
+  };
+
+  rc::detail::TestParams params;
+  params.seed = result.seed;
+  params.maxSuccess = options.tests;
+  // A case has 1..size+1 commands (rc::state), so size max_commands-1 bounds it.
+  params.maxSize = std::max(0, options.max_commands - 1);
+  rc::detail::TestMetadata metadata;
+  metadata.id = "ebsmock contract";
+  metadata.description = "client " + result.client;
+  ProgressListener listener(st);
+  const auto outcome = rc::detail::checkTestable(property, metadata, params, listener);
+
+  result.stats = st.stats;
+  result.cases_passed = st.passed;
+  if (st.setup_error) {
+    result.exit_code = 2;
+    result.setup_error = *st.setup_error;
+    return;
+  }
+  if (outcome.template is<rc::detail::SuccessResult>()) {
+    result.exit_code = 0;
+    return;
+  }
+  if (outcome.template is<rc::detail::FailureResult>()) {
+    Counterexample cx;
+    cx.records = st.failure_records;
+    cx.failures = st.failures;
+    cx.first_size = st.first_size;
+    cx.shrink_tries = st.shrink_tries;
+    cx.shrinks_accepted = st.shrinks_accepted;
+    cx.shrink_seconds = st.shrinking ? seconds_since(st.shrink_start) : 0;
+    if (cx.failures.empty()) {
+      // The property failed outside a check (an exception in the harness itself).
+      const auto& f = outcome.template get<rc::detail::FailureResult>();
+      result.exit_code = 2;
+      result.setup_error = "the harness failed: " + f.description;
+      return;
+    }
+    result.counterexample = std::move(cx);
+    result.exit_code = 1;
+    return;
+  }
+  result.exit_code = 2;
+  std::ostringstream why;
+  rc::detail::printResultMessage(outcome, why);
+  result.setup_error = "RapidCheck could not run the property: " + why.str();
+}
+
+// --replay: the saved calls, in order, with pair ids of the failing run mapped to the
+// pairs this run creates.
+void run_replay(CaseContext& ctx, const std::vector<ReplayAction>& plan, ContractResult& result) {
+  CaseRunner runner(ctx);
+  std::map<std::string, std::string> ids;  // failing run's id -> this run's id
+  auto mapped = [&](contracts::Params params) {
+    for (const char* key : {"ReplicaPairId", "PairIds"}) {
+      auto it = params.find(key);
+      if (it == params.end()) continue;
+      if (auto m = ids.find(it->second); m != ids.end()) it->second = m->second;
+    }
+    return params;
+  };
+  for (const auto& a : plan) {
+    if (a.is_advance) {
+      runner.advance(a.advance);
+    } else {
+      runner.run_call(a.kind, mapped(a.params));
+      const auto& created = runner.records().back().created;
+      for (std::size_t i = 0; i < a.created.size() && i < created.size(); ++i) ids[a.created[i]] = created[i];
+    }
+    if (runner.failed()) break;
+  }
+  if (!runner.failed()) runner.final_check();
+  result.stats = runner.stats();
+  if (runner.failed()) {
+    Counterexample cx;
+    cx.records = runner.records();
+    cx.failures = runner.failures();
+    cx.first_size = history_size(cx.records);
+    result.counterexample = std::move(cx);
+    result.exit_code = 1;
+  } else {
+    result.cases_passed = 1;
+    result.exit_code = 0;
+  }
+}
+
+// RapidCheck announces its global configuration on stderr the first time anything reads
+// it ("Using configuration: seed=..."), a seed the harness never uses (it passes its own
+// TestParams). Load it once with stderr muted so the run's output shows only our seed.
+void load_rapidcheck_configuration_quietly() {
+  static const bool loaded = [] {
+    std::ostringstream sink;
+    auto* saved = std::cerr.rdbuf(sink.rdbuf());
+    try {
+      rc::detail::configuration();
+    } catch (...) {
+      // A malformed RC_PARAMS: RapidCheck reports it again when it is really used.
+    }
+    std::cerr.rdbuf(saved);
+    return true;
+  }();
+  (void)loaded;
+}
+
+std::string shell_quote(const std::string& s) {
+  if (s.find_first_of(" \t'\"$\\;&|<>()*?") == std::string::npos) return s;
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+}  // namespace
+
+std::string ContractResult::rerun_command() const {
+  std::string cmd = "ebsmock contract --client " + shell_quote(client);
+  if (!embedded) cmd += " --endpoint " + shell_quote(endpoint);
+  if (!replay_path.empty()) return cmd + " --replay " + shell_quote(replay_path) + (strict ? " --strict" : "");
+  if (!scenario_path.empty()) cmd += " --scenario " + shell_quote(scenario_path);
+  cmd += " --seed " + std::to_string(seed) + " --tests " + std::to_string(tests) + " --max-commands " +
+         std::to_string(max_commands);
+  if (strict) cmd += " --strict";
+  return cmd;
+}
+
+ContractResult run_contract(const ContractOptions& options) {
+  const auto start = Clock::now();
+  load_rapidcheck_configuration_quietly();
+  ContractResult result;
+  result.client = options.client_spec;
+  result.endpoint = options.endpoint;
+  result.embedded = options.endpoint.empty();
+  result.tests = options.tests;
+  result.max_commands = options.max_commands;
+  result.strict = options.strict;
+  result.replay_path = options.replay_path;
+  result.scenario_path = options.scenario_path;
+  try {
+    const bool replay = !options.replay_path.empty();
+    scenarios::Scenario world = load_or_throw(replay ? options.replay_path : options.scenario_path);
+    std::vector<ReplayAction> plan;
+    if (replay) {
+      plan = parse_replay_plan(read_file(options.replay_path));
+      result.seed = options.seed.value_or(world.seed.value_or(1));
+    } else {
+      result.seed = options.seed.value_or(mock::fresh_seed());
+      if (!world.faults.empty()) {
+        result.notes.push_back("the scenario's " + std::to_string(world.faults.size()) +
+                               " [[fault]] rule(s) are left out: the harness injects its own faults");
+        world.faults.clear();
+      }
+      if (!world.replay.steps.empty()) {
+        result.notes.push_back("the scenario's [[replay]] steps are left out (use --replay to run a saved history)");
+        world.replay = {};
+      }
+    }
+    // The contract needs a reproducible world: virtual time, signatures checked.
+    world.clock.mode = scenarios::ClockMode::Virtual;
+    world.auth.verify_signatures = true;
+    world.seed = result.seed;
+    if (world.credentials.empty()) throw SetupError("the world has no [[credential]] for the client to sign with");
+    result.world = world;
+
+    std::unique_ptr<EmbeddedServer> embedded;
+    std::string endpoint = options.endpoint;
+    if (result.embedded) {
+      embedded = std::make_unique<EmbeddedServer>(world, result.seed);
+      endpoint = embedded->endpoint();
+      result.endpoint = endpoint;
+    }
+    AdminClient admin(endpoint);
+    if (!result.embedded && !replay) {
+      // The server must hold exactly the world the model starts from.
+      admin.load_scenario(scenario_to_toml(world));
+    } else if (!result.embedded) {
+      admin.reset();
+    }
+    const auto health = admin.health();
+    const bool verifies = health.value("verify_signatures", true);
+    if (!verifies) result.notes.push_back("the server does not verify signatures: C7 cannot be judged");
+
+    ClientEnvironment env{endpoint, world.credentials.front().access_key_id,
+                          world.credentials.front().access_key_secret, std::string(kRegion)};
+    auto client = make_client(options.client_spec, env);
+    // A different stream from the mock's, so client tokens never look like RequestIds.
+    CaseContext ctx{*client, admin, result.world, options.strict, verifies,
+                    result.seed ^ 0x9E3779B97F4A7C15ULL};
+    if (replay) {
+      run_replay(ctx, plan, result);
+    } else {
+      run_state_machine(ctx, result.world, options, result);
+    }
+  } catch (const SetupError& e) {
+    result.exit_code = 2;
+    result.setup_error = e.what();
+  }
+  result.seconds = seconds_since(start);
+  return result;
+}
+
+}  // namespace ebsmock::harness

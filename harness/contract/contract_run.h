@@ -1,0 +1,70 @@
+// contract_run.h: `ebsmock contract` as a library: sets up the server (an embedded mock
+// on a free loopback port, or the --endpoint server loaded with the harness's world),
+// makes the client under test, and runs the RapidCheck state machine (or, with --replay,
+// one saved history). The result holds everything the reports need.
+// Not thread-safe: one run at a time per ContractOptions; run_contract itself starts and
+// stops the embedded server's threads.
+#pragma once
+
+#include <cstdint>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/contract/case_runner.h"
+#include "harness/contract/checks.h"
+#include "scenarios/loader/scenario.h"
+
+namespace ebsmock::harness {
+
+struct ContractOptions {
+  std::string client_spec = "builtin:reference";
+  std::string endpoint;       // "" = embedded mock
+  std::string scenario_path;  // "" = the built-in world
+  int tests = 200;
+  int max_commands = 30;
+  std::optional<std::uint64_t> seed;  // nullopt = a fresh one (printed)
+  bool strict = false;
+  std::string replay_path;  // --replay: rerun the history saved in this file
+  // Progress lines go here while running; nullptr = quiet.
+  std::ostream* progress = nullptr;
+};
+
+struct Counterexample {
+  std::vector<StepRecord> records;  // the shrunk history, step by step
+  std::vector<Violation> failures;
+  std::size_t first_size = 0;       // steps of the first failing case, before shrinking
+  int shrink_tries = 0;
+  int shrinks_accepted = 0;
+  double shrink_seconds = 0;
+};
+
+struct ContractResult {
+  int exit_code = 0;  // 0 the contract holds, 1 violated, 2 usage/set-up error
+  std::string setup_error;
+  std::vector<std::string> notes;  // warnings worth printing (dropped scenario faults, ...)
+
+  std::string client;
+  std::string endpoint;
+  bool embedded = true;
+  std::uint64_t seed = 0;
+  int tests = 0;
+  int max_commands = 0;
+  bool strict = false;
+  std::string replay_path;
+  std::string scenario_path;
+
+  int cases_passed = 0;
+  RunStats stats;  // over the cases run before the first failure (shrink runs excluded)
+  std::optional<Counterexample> counterexample;
+  double seconds = 0;
+  scenarios::Scenario world;  // the world the server ran (for saving counterexamples)
+
+  // The command line that reruns this run.
+  std::string rerun_command() const;
+};
+
+ContractResult run_contract(const ContractOptions& options);
+
+}  // namespace ebsmock::harness

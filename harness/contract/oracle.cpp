@@ -1,0 +1,184 @@
+// oracle.cpp: replaying the journal on the model. Not thread-safe.
+#include "harness/contract/oracle.h"
+
+#include "harness/contract/steps.h"
+
+namespace ebsmock::harness {
+namespace {
+
+std::string transition_text(const std::optional<contracts::Transition>& t) {
+  if (!t) return "no transition";
+  return t->pair_id + " " + (t->from ? std::string(contracts::to_string(*t->from)) : "(new)") +
+         " -> " + std::string(contracts::to_string(t->to));
+}
+
+std::string shown(const std::string& code) { return code.empty() ? "success" : code; }
+
+}  // namespace
+
+Oracle::Oracle(const scenarios::Scenario& scenario, contracts::Instant start)
+    : world_(scenario.policy), now_(start) {
+  for (const auto& p : scenario.pairs) world_.add_pair(p, start);
+  for (const auto& [id, p] : world_.pairs()) slots_.push_back(id);
+}
+
+std::string Oracle::resolve(int slot) const {
+  if (slot < 0 || static_cast<std::size_t>(slot) >= slots_.size()) return std::string(kUnknownPairId);
+  return slots_[static_cast<std::size_t>(slot)];
+}
+
+contracts::Outcome Oracle::expected_read(contracts::Operation op, const contracts::Params& params) {
+  // Reads never change the world; run them on a copy all the same so that a model bug
+  // could not leak into the state.
+  contracts::World copy = world_;
+  return copy.execute(op, params, now_);
+}
+
+AttemptAnalysis Oracle::observe(const ObservedAttempt& a) {
+  AttemptAnalysis r;
+  r.attempt = a;
+  auto deviation = [&](std::string text) { r.deviations.push_back(std::move(text)); };
+  auto op = contracts::parse_operation(a.action);
+  r.auth_ok = a.signature_verdict == "ok" || a.signature_verdict == "skipped";
+  if (!op || !r.auth_ok) {
+    // Refused by routing or authentication, before any fault rule or the model.
+    if (a.transition) {
+      deviation("request #" + std::to_string(a.seq) + " was refused (" + shown(a.code) +
+                ") yet changed a pair: " + transition_text(a.transition));
+    }
+    if (a.status >= 200 && a.status < 300 && !a.fault) {
+      deviation("request #" + std::to_string(a.seq) + " with signature verdict '" +
+                a.signature_verdict + "' was answered " + std::to_string(a.status));
+    }
+    return r;
+  }
+  if (auto err = contracts::validate_params(*op, a.params, world_.policy().errors)) {
+    r.expected_code = err->code;
+    if (a.code != err->code) {
+      deviation("request #" + std::to_string(a.seq) + " has invalid parameters (model: " +
+                err->code + ") but the server answered " + shown(a.code));
+    }
+    if (a.transition) {
+      deviation("request #" + std::to_string(a.seq) + " has invalid parameters yet changed a pair: " +
+                transition_text(a.transition));
+    }
+    return r;
+  }
+
+  const bool runs = !a.fault || a.fault->applies_effect();
+  r.answer_from_fault = a.fault.has_value() && !a.fault->answer_is_models();
+  if (!runs) {
+    if (a.transition) {
+      deviation("request #" + std::to_string(a.seq) + ": fault " + a.fault->rule +
+                " committed before, so nothing may change, yet the server made " +
+                transition_text(a.transition));
+    }
+    return r;
+  }
+
+  std::optional<std::pair<std::string, std::string>> token_key;
+  std::string fingerprint;
+  if (contracts::is_mutating(*op) && !a.client_token.empty()) {
+    token_key.emplace(a.access_key_id, a.client_token);
+    fingerprint = contracts::request_fingerprint(*op, a.params);
+    auto it = tokens_.find(*token_key);
+    auto decision = contracts::decide_token(it == tokens_.end() ? nullptr : &it->second,
+                                            fingerprint, now_, world_.policy().token_ttl);
+    std::string expected_idempotence = "executed";
+    std::string expected_code;
+    switch (decision) {
+      case contracts::TokenDecision::Execute:
+        break;
+      case contracts::TokenDecision::Replay:
+        expected_idempotence = "replayed";
+        r.replayed = true;
+        break;
+      case contracts::TokenDecision::Mismatch:
+        expected_idempotence = "mismatch";
+        expected_code = std::string(contracts::codes::kIdempotentParameterMismatch);
+        break;
+      case contracts::TokenDecision::InFlight:
+        expected_idempotence = "in-flight";
+        expected_code = std::string(contracts::codes::kLastTokenProcessing);
+        break;
+    }
+    if (a.idempotence != expected_idempotence) {
+      deviation("request #" + std::to_string(a.seq) + " with ClientToken " + a.client_token +
+                ": the model expects idempotence '" + expected_idempotence +
+                "', the server journaled '" + a.idempotence + "'");
+    }
+    if (decision != contracts::TokenDecision::Execute) {
+      r.expected_code = expected_code;
+      if (a.transition) {
+        deviation("request #" + std::to_string(a.seq) + " repeated ClientToken " + a.client_token +
+                  " (" + expected_idempotence + ") yet changed a pair again: " +
+                  transition_text(a.transition));
+      }
+      if (!r.answer_from_fault && a.code != expected_code) {
+        deviation("request #" + std::to_string(a.seq) + " (" + expected_idempotence +
+                  "): the model answers " + shown(expected_code) + ", the server " + shown(a.code));
+      }
+      return r;
+    }
+  }
+
+  contracts::NewIds ids;
+  if (*op == contracts::Operation::CreateDiskReplicaPair) {
+    // The server draws new ids; take the one it journaled (or a placeholder, which makes
+    // the transitions differ below if the model creates a pair the server did not).
+    ids.pair_id = a.transition && !a.transition->from ? a.transition->pair_id
+                                                      : std::string("pair-cn-notjournaled");
+    ids.order_id = "0";
+  }
+  world_.advance(now_);
+  contracts::Outcome outcome = world_.execute(*op, a.params, now_, ids);
+  r.executed = true;
+  r.took_effect = outcome.ok() && contracts::is_mutating(*op);
+  r.expected_transition = outcome.transition;
+  r.expected_code = outcome.error ? outcome.error->code : std::string();
+  if (outcome.transition != a.transition) {
+    deviation("request #" + std::to_string(a.seq) + " " + a.action + ": the model makes " +
+              transition_text(outcome.transition) + ", the server made " +
+              transition_text(a.transition));
+  }
+  if (!r.answer_from_fault && a.code != r.expected_code) {
+    deviation("request #" + std::to_string(a.seq) + " " + a.action + ": the model answers " +
+              shown(r.expected_code) + ", the server answered " + shown(a.code));
+  }
+  if (token_key && outcome.ok()) {
+    contracts::TokenRecord rec;
+    rec.fingerprint = fingerprint;
+    rec.in_flight = false;
+    rec.first_seen = now_;
+    rec.http_status = 200;
+    tokens_[*token_key] = std::move(rec);
+  }
+  if (outcome.ok() && *op == contracts::Operation::CreateDiskReplicaPair) {
+    slots_.push_back(ids.pair_id);
+  }
+  return r;
+}
+
+std::vector<std::string> Oracle::observe_progress(contracts::Instant now,
+                                                  const std::vector<ObservedProgress>& progress) {
+  std::vector<std::string> deviations;
+  now_ = now;
+  auto events = world_.advance(now);
+  std::size_t n = std::max(events.size(), progress.size());
+  for (std::size_t i = 0; i < n; ++i) {
+    std::string expected = i < events.size()
+                               ? transition_text(events[i].transition) + (events[i].vanished ? " (vanished)" : "")
+                               : "nothing";
+    std::string got = i < progress.size()
+                          ? transition_text(progress[i].transition) + (progress[i].vanished ? " (vanished)" : "")
+                          : "nothing";
+    if (expected != got) {
+      deviations.push_back("as the clock moved to " + contracts::format_iso8601(now) +
+                           ", progress event " + std::to_string(i + 1) + ": the model makes " +
+                           expected + ", the server made " + got);
+    }
+  }
+  return deviations;
+}
+
+}  // namespace ebsmock::harness

@@ -1,0 +1,164 @@
+// steps.h: the commands of a contract history. A Step is one client operation (Create,
+// Start with OneShot either way, Stop, Failover, Reprotect with ReverseReplicate either
+// way, Delete, Modify, Describe, DescribeProgress) on a pair slot or an unknown pair,
+// optionally carrying the fault the mock injects into that very call; or a harness-only
+// AdvanceClock. GenModel is the generation-time prediction (contracts::World + virtual
+// time + the pair slots) RapidCheck uses to weight commands towards legal transitions;
+// the authoritative model lives in the oracle and follows the journal.
+//
+// Why the fault rides on the operation instead of being a separate ArmFault command: a
+// fault and the call it hits then form one unit. When the shrinker deletes a command its
+// fault goes with it, a fault can never drift onto a different call because an earlier
+// command disappeared, and "this fault does not matter" is a single shrink step (fault ->
+// none) instead of finding and deleting a separate command. Histories come out shorter
+// and every step reads as "call X, and the server did Y to it".
+// Value types and pure functions; thread-safe.
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <rapidcheck.h>
+
+#include "contracts/api_schema.h"
+#include "contracts/operation.h"
+#include "contracts/time.h"
+#include "contracts/world.h"
+
+namespace ebsmock::harness {
+
+enum class StepKind {
+  Create,
+  Start,
+  Stop,
+  Failover,
+  Reprotect,
+  Delete,
+  Modify,
+  Describe,
+  DescribeProgress,
+  AdvanceClock,
+};
+
+inline constexpr std::array<StepKind, 10> kAllStepKinds = {
+    StepKind::Create,   StepKind::Start,  StepKind::Stop,     StepKind::Failover,
+    StepKind::Reprotect, StepKind::Delete, StepKind::Modify,  StepKind::Describe,
+    StepKind::DescribeProgress, StepKind::AdvanceClock,
+};
+
+enum class FaultKind {
+  None,
+  InternalError,       // 500, transient
+  RequestTimeout,      // 504 JSON, transient (a gateway timeout)
+  ServiceUnavailable,  // 503, transient
+  Throttling,          // 400 Throttling.User with x-acs-retry-after
+  Forbidden,           // 403, never retry
+  Delay,               // a short delay, then the normal answer
+  Reset,               // TCP RST, no answer
+  Close,               // FIN, no answer
+  Hang,                // no answer until a short hang cap, then the connection closes
+  Html,                // 504 with a gateway HTML page
+  MalformedJson,       // 200 with a broken JSON body
+  Truncate,            // the real answer cut in half
+};
+
+inline constexpr std::array<FaultKind, 12> kAllFaultKinds = {
+    FaultKind::InternalError, FaultKind::RequestTimeout, FaultKind::ServiceUnavailable,
+    FaultKind::Throttling,    FaultKind::Forbidden,      FaultKind::Delay,
+    FaultKind::Reset,         FaultKind::Close,          FaultKind::Hang,
+    FaultKind::Html,          FaultKind::MalformedJson,  FaultKind::Truncate,
+};
+
+std::string_view to_string(StepKind k);
+std::string_view to_string(FaultKind k);
+std::optional<FaultKind> parse_fault_kind(std::string_view text);
+
+// Whether commit = "after" means something for this kind (the effect is applied and
+// then the failure is answered: an ambiguous failure).
+bool can_commit_after(FaultKind k);
+
+// Small so that runs stay fast; the x-acs-retry-after sent with Throttling, the delay of
+// Delay, and the hang cap of Hang (shorter than the builtin clients' 1 s timeout).
+inline constexpr int kRetryAfterMs = 100;
+inline constexpr std::chrono::milliseconds kDelay{50};
+inline constexpr std::chrono::milliseconds kHangCap{200};
+// More than any client's attempts: a persistent fault hits every attempt of the call.
+inline constexpr int kPersistentTimes = 10;
+
+struct InjectedFault {
+  FaultKind kind = FaultKind::None;
+  bool commit_after = false;
+  bool persistent = false;  // every attempt of the call, not only the first
+  friend bool operator==(const InjectedFault&, const InjectedFault&) = default;
+};
+
+std::string describe(const InjectedFault& f);  // "InternalError once, commit after"
+
+// The rule POSTed to /__admin/faults so that `fault` hits the next `action` call.
+nlohmann::json fault_rule_json(const InjectedFault& fault, const std::string& rule_id,
+                               std::string_view action);
+
+// Slot values with a meaning of their own.
+inline constexpr int kUnknownPair = -1;  // a ReplicaPairId that never existed
+inline constexpr int kAllPairs = -2;     // Describe without PairIds
+inline constexpr std::string_view kUnknownPairId = "pair-cn-contract0unknown00";
+
+// Parameter values for PairName/Description. Index 0 is plain; the others hold a space,
+// '*', '~', '+', '/', '%' or non-ASCII text: what naive percent-encoders get wrong.
+const std::vector<std::string>& name_values();
+
+struct Step {
+  StepKind kind = StepKind::Describe;
+  int slot = kAllPairs;   // pair slot, kUnknownPair or kAllPairs
+  bool flag = false;      // Start: OneShot; Reprotect: ReverseReplicate
+  int name = -1;          // PairName: index into name_values(), -1 = not sent
+  int description = -1;   // Description: likewise
+  bool incomplete = false;  // Create without DestinationDiskId (MissingParameter)
+  std::chrono::milliseconds advance{0};  // AdvanceClock
+  InjectedFault fault;
+  friend bool operator==(const Step&, const Step&) = default;
+};
+
+bool is_operation(const Step& s);  // every kind but AdvanceClock
+contracts::Operation operation_of(StepKind k);  // not for AdvanceClock
+std::string_view action_of(StepKind k);
+
+// The API parameters of a step; `pair_id` is what its slot resolves to.
+contracts::Params step_params(const Step& s, const std::string& pair_id);
+
+// "StopDiskReplicaPair pair#2 [fault: InternalError once, commit after]".
+std::string describe(const Step& s);
+std::ostream& operator<<(std::ostream& os, const Step& s);
+
+// Region every generated call uses; created pairs replicate to kDestinationRegion.
+inline constexpr std::string_view kRegion = "cn-hangzhou";
+inline constexpr std::string_view kDestinationRegion = "cn-shanghai";
+
+// --- generation ---
+
+// The prediction a generator works from. Slots are the pairs known to the history:
+// the scenario's pairs (sorted by id), then the pairs Create steps make, in order.
+struct GenModel {
+  contracts::World world;
+  contracts::Instant now{};
+  std::vector<std::string> slots;
+  int created = 0;
+
+  // The predicted effect of a step, assuming a client that retries transient failures
+  // with the same token (the authoritative model follows the journal instead).
+  void apply(const Step& s);
+};
+
+rc::Gen<Step> gen_step(const GenModel& model);
+
+// Simpler variants of a step, simplest first (drop the fault, then make it one-shot and
+// commit-before, then plain parameter values), for the shrinker.
+std::vector<Step> step_shrinks(const Step& s);
+
+}  // namespace ebsmock::harness

@@ -1,0 +1,65 @@
+// fault_reader.h: reads [[fault]] rules and [[replay]] steps into FaultSpec / ReplayStep
+// (fault_spec.h) for the scenario loader, reporting every problem, with its position,
+// through the load's DiagnosticSink. Internal to scenarios/loader.
+// Not thread-safe: one FaultReadState per load.
+#pragma once
+
+#include <array>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <toml++/toml.h>
+
+#include "contracts/error_catalogue.h"
+#include "scenarios/loader/fault_spec.h"
+#include "scenarios/loader/toml_reader.h"
+
+namespace ebsmock::scenarios::internal {
+
+inline constexpr std::array<std::string_view, 20> kFaultKeys = {
+    // identity
+    "id", "description",
+    // which requests match
+    "action", "pair", "region", "access_key_id", "when_status", "client_token",
+    // which matching calls fire
+    "calls", "after", "times", "probability",
+    // what it does
+    "delay", "commit", "error", "status", "message", "retry_after_ms", "transport", "hang_cap",
+};
+
+inline constexpr std::array<std::string_view, 10> kReplayKeys = {
+    "action", "params", "status", "code", "message", "body", "headers", "delay", "commit",
+    "transport",
+};
+
+// A fault's `pair`, kept for the undeclared-pair lint, which can only run once every
+// [[pair]] of the file has been read.
+struct PairReference {
+  std::string pair_id;
+  toml::source_region where;
+};
+
+// What reading faults and replay steps needs beyond one table.
+struct FaultReadState {
+  DiagnosticSink& sink;
+  // The catalogue with the file's [errors] overrides ([errors] is read first), so a
+  // replay step's default status follows what the file says its region returns.
+  const contracts::ErrorCatalogue& errors;
+  // The whole document, to point a JSON error in a replay body at its exact position.
+  std::string_view text;
+  int fault_count = 0;
+  int replay_count = 0;
+  // Line where each fault id (given or default) was claimed, to point duplicates back.
+  std::map<std::string, int, std::less<>> fault_id_lines;
+  std::vector<PairReference> pair_references;
+};
+
+// One [[fault]] table; appends the rule to `out` only when it has no problem.
+void read_fault(const toml::table& t, FaultReadState& st, std::vector<FaultSpec>& out);
+
+// One [[replay]] table; appends the step to `out` only when it has no problem.
+void read_replay_step(const toml::table& t, FaultReadState& st, std::vector<ReplayStep>& out);
+
+}  // namespace ebsmock::scenarios::internal

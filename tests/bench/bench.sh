@@ -1,0 +1,363 @@
+#!/usr/bin/env bash
+# bench.sh: THE benchmark command (results: tests/bench/RESULTS.md).
+#   bash tests/bench/bench.sh
+# Installs what it needs from Debian (wrk, nginx + echo module, valgrind, Java 17) and the
+# WireMock jar from npm (package `wiremock`), builds ebsmock (build-bench, the default
+# RelWithDebInfo flags), then measures ebsmock against nginx (the ceiling) and warmed
+# WireMock, in the same run, interleaved round by round, each figure the median of
+# BENCH_RUNS runs (default 3) with its spread:
+#   throughput  wrk -t2 -c64, V3-signed Stop/Describe/Start/Describe mix against real
+#               pairs (verification on, then off; also with 10,000 pairs)
+#   delay       wrk -t2 -c1000, every request delayed 200 ms ([[fault]] action="*")
+#   start       exec -> first answered request (tests/bench/start_probe.cpp)
+#   rss         10,000 pairs under load until the journal has seen 1,000,000 entries
+#   profile     callgrind (perf when hardware counters work) of a short signed run
+# Raw results: tests/bench/out/raw/*.jsonl; table: tests/bench/out/results.md.
+# Environment: BENCH_RUNS, BENCH_DURATION (s), BENCH_SECTIONS ("throughput delay start rss
+# profile"), BENCH_JOURNAL_ENTRIES, BENCH_RSS_MAX_SECONDS.
+# Only loopback traffic; every server it starts is stopped by pid on exit.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$PWD
+bench=$root/tests/bench
+out=$bench/out
+build=$root/build-bench
+raw=$out/raw
+
+RUNS=${BENCH_RUNS:-3}
+DURATION=${BENCH_DURATION:-10}
+THREADS=2
+CONNS=64
+DELAY_CONNS=1000
+WARM=${BENCH_WIREMOCK_WARM:-30}
+PAIRS=100
+BIG_PAIRS=10000
+JOURNAL_TARGET=${BENCH_JOURNAL_ENTRIES:-1000000}
+RSS_MAX_SECONDS=${BENCH_RSS_MAX_SECONDS:-420}
+SECTIONS=${BENCH_SECTIONS:-"throughput delay start rss profile"}
+P_MOCK=28480 P_NGINX=28481 P_WM=28482
+WIREMOCK_VERSION=3.13.2
+
+log() { echo "bench: $*" >&2; }
+has_section() { [[ " $SECTIONS " == *" $1 "* ]]; }
+
+# ---------------------------------------------------------------------------------------
+# Set-up.
+
+install_tools() {
+  bash scripts/install-deps.sh
+  local packages=(wrk nginx-light libnginx-mod-http-echo valgrind openjdk-17-jre-headless
+                  python3 npm curl) missing=()
+  for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if ((${#missing[@]})); then
+    log "installing ${missing[*]}"
+    local sudo=""; [[ $(id -u) -ne 0 ]] && sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  fi
+  wiremock_jar=$out/wiremock/node_modules/wiremock/build/wiremock-standalone-$WIREMOCK_VERSION.jar
+  if [[ ! -f $wiremock_jar ]]; then
+    log "installing wiremock@$WIREMOCK_VERSION from npm"
+    mkdir -p "$out/wiremock"
+    (cd "$out/wiremock" && npm install --no-audit --no-fund --loglevel=error "wiremock@$WIREMOCK_VERSION")
+  fi
+}
+
+build_tools() {
+  cmake -S . -B "$build" -G Ninja >/dev/null
+  cmake --build "$build" --target ebsmock bench_make_requests bench_start_probe
+  ebsmock=$build/harness/ebsmock
+  make_requests=$build/tests/bench/bench_make_requests
+  start_probe=$build/tests/bench/bench_start_probe
+}
+
+# ---------------------------------------------------------------------------------------
+# Servers. Each start_* sets a pid; stop_pid ends it by that pid only.
+
+declare -a started_pids=()
+cleanup() {
+  for p in "${started_pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  for p in "${started_pids[@]}"; do wait "$p" 2>/dev/null || true; done
+}
+trap cleanup EXIT
+
+wait_port() {
+  local port=$1 i
+  for ((i = 0; i < 600; i++)); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0
+    sleep 0.1
+  done
+  log "nothing listens on $port"
+  return 1
+}
+
+stop_pid() {
+  local pid=$1
+  kill -TERM "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  local kept=()
+  for p in "${started_pids[@]}"; do [[ $p == "$pid" ]] || kept+=("$p"); done
+  started_pids=("${kept[@]}")
+}
+
+start_mock() {  # WORLD_FILE; fails when ebsmock exits instead of listening
+  # cpp-httplib sets SO_REUSEPORT: a leftover server on the port would silently take
+  # half of the connections, so refuse to start next to one.
+  if (exec 3<>"/dev/tcp/127.0.0.1/$P_MOCK") 2>/dev/null; then
+    log "port $P_MOCK is already in use"
+    return 1
+  fi
+  "$ebsmock" serve --scenario "$1" --port "$P_MOCK" >"$out/ebsmock.log" 2>&1 &
+  mock_pid=$!
+  started_pids+=("$mock_pid")
+  local i
+  for ((i = 0; i < 600; i++)); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$P_MOCK") 2>/dev/null && return 0
+    kill -0 "$mock_pid" 2>/dev/null || { log "ebsmock exited: $(tail -5 "$out/ebsmock.log")"; return 1; }
+    sleep 0.1
+  done
+  return 1
+}
+
+start_nginx() {
+  local dir=$out/nginx body
+  mkdir -p "$dir"
+  body=$(tr -d '\n' <"$bench/body.json")
+  sed -e "s|@PORT@|$P_NGINX|g" -e "s|@DIR@|$dir|g" -e "s|@BODY@|$body|g" \
+    "$bench/nginx.conf.in" >"$dir/nginx.conf"
+  nginx -c "$dir/nginx.conf" -p "$dir" &
+  nginx_pid=$!
+  started_pids+=("$nginx_pid")
+  wait_port "$P_NGINX"
+}
+
+start_wiremock() {
+  # Async responses, so a delayed stub does not hold a Jetty thread per request.
+  java -jar "$wiremock_jar" --port "$P_WM" --root-dir "$bench/wiremock" --disable-banner \
+    --no-request-journal --disable-request-logging --container-threads 256 \
+    --async-response-enabled true --async-response-threads 64 >"$out/wiremock.log" 2>&1 &
+  wm_pid=$!
+  started_pids+=("$wm_pid")
+  wait_port "$P_WM"
+}
+
+# RSS of a process and its children (nginx workers), in MB: "current peak".
+rss_mb() {
+  local pid=$1 cur=0 peak=0 p
+  for p in $pid $(pgrep -P "$pid" 2>/dev/null || true); do
+    [[ -r /proc/$p/status ]] || continue
+    cur=$((cur + $(awk '/^VmRSS:/ {print $2}' "/proc/$p/status")))
+    peak=$((peak + $(awk '/^VmHWM:/ {print $2}' "/proc/$p/status")))
+  done
+  echo "$((cur / 1024)) $((peak / 1024))"
+}
+
+# ---------------------------------------------------------------------------------------
+# Load.
+
+# run_wrk LABEL PORT PID CONNS REQUEST_FILE [PATH_PREFIX] [DURATION]: one measured run,
+# appended to raw/LABEL.jsonl with the server's RSS afterwards.
+run_wrk() {
+  local label=$1 port=$2 pid=$3 conns=$4 file=$5 prefix=${6:-} duration=${7:-$DURATION} line rss
+  line=$(wrk -t"$THREADS" -c"$conns" -d"${duration}s" --timeout 5s -s "$bench/requests.lua" \
+    "http://127.0.0.1:$port/" -- "$file" "$THREADS" "$prefix" 2>&1 | tee -a "$out/wrk.log" |
+    sed -n 's/^BENCH //p')
+  [[ -n $line ]] || { log "$label: wrk printed no result (see out/wrk.log)"; return 1; }
+  read -r cur peak < <(rss_mb "$pid")
+  line="${line%\}},\"rss_mb\":$cur,\"rss_peak_mb\":$peak,\"load\":\"$(cut -d' ' -f1-3 /proc/loadavg)\"}"
+  echo "$line" >>"$raw/$label.jsonl"
+  log "$label: $line"
+}
+
+signed_requests() {  # PAIRS COUNT -> path; fresh timestamps and nonces
+  local file=$out/requests-signed-$1.txt
+  "$make_requests" requests --host "127.0.0.1:$P_MOCK" --pairs "$1" --count "$2" --mix rw \
+    --sign v3 --out "$file"
+  echo "$file"
+}
+
+# ---------------------------------------------------------------------------------------
+# Sections.
+
+throughput() {
+  # More signed requests than the fastest server could take in a run, so ebsmock never
+  # sees a nonce twice (a wrap is reported and invalidates the run).
+  local count=$((80000 * DURATION))
+  "$make_requests" world --pairs "$PAIRS" --verify true >"$out/world-verify.toml"
+  "$make_requests" world --pairs "$PAIRS" --verify false >"$out/world-noverify.toml"
+  "$make_requests" world --pairs "$BIG_PAIRS" --verify true >"$out/world-10k-verify.toml"
+  local file
+  file=$(signed_requests "$PAIRS" "$count")
+
+  start_wiremock
+  log "warming WireMock for ${WARM}s"
+  run_wrk wiremock-cold "$P_WM" "$wm_pid" "$CONNS" "$file" "" "$WARM"
+
+  local r
+  for ((r = 1; r <= RUNS; r++)); do
+    log "throughput round $r/$RUNS"
+    start_nginx
+    run_wrk nginx "$P_NGINX" "$nginx_pid" "$CONNS" "$file"
+    stop_pid "$nginx_pid"
+
+    run_wrk wiremock "$P_WM" "$wm_pid" "$CONNS" "$file"
+
+    # ebsmock restarts for every run: fresh world, fresh nonce cache; fresh signatures.
+    file=$(signed_requests "$PAIRS" "$count")
+    start_mock "$out/world-verify.toml"
+    run_wrk ebsmock-verify "$P_MOCK" "$mock_pid" "$CONNS" "$file"
+    stop_pid "$mock_pid"
+
+    start_mock "$out/world-noverify.toml"
+    run_wrk ebsmock-noverify "$P_MOCK" "$mock_pid" "$CONNS" "$file"
+    stop_pid "$mock_pid"
+
+    local big
+    big=$(signed_requests "$BIG_PAIRS" "$count")
+    start_mock "$out/world-10k-verify.toml"
+    run_wrk ebsmock-10k-verify "$P_MOCK" "$mock_pid" "$CONNS" "$big"
+    stop_pid "$mock_pid"
+  done
+  stop_pid "$wm_pid"
+}
+
+delay() {
+  local file=$out/requests-describe.txt
+  "$make_requests" requests --host "127.0.0.1:$P_MOCK" --pairs "$PAIRS" --count 100000 \
+    --mix describe --sign none --out "$file"
+  "$make_requests" world --pairs "$PAIRS" --verify false --delay 200ms >"$out/world-delay.toml"
+  # The [[fault]] delay must load and act, else ebsmock's row is skipped, not faked.
+  local mock_ok=1
+  if ! start_mock "$out/world-delay.toml"; then mock_ok=0; fi
+  if ((mock_ok)); then
+    local t
+    t=$(curl -s -o /dev/null -w '%{time_total}' -X POST \
+      "http://127.0.0.1:$P_MOCK/?Action=DescribeDiskReplicaPairs&Version=2021-07-30&RegionId=cn-hangzhou" || echo 0)
+    if ! awk -v t="$t" 'BEGIN { exit !(t >= 0.19) }'; then
+      log "ebsmock: [[fault]] delay not in effect (answer after ${t}s); delay row skipped"
+      mock_ok=0
+    fi
+  else
+    log "ebsmock: delay scenario does not load: $(tail -3 "$out/ebsmock.log")"
+  fi
+  stop_pid "$mock_pid"
+  echo "$mock_ok" >"$raw/delay-mock-supported"
+
+  start_wiremock
+  run_wrk wiremock-delay-warmup "$P_WM" "$wm_pid" "$DELAY_CONNS" "$file" /delay "$WARM"
+  local r
+  for ((r = 1; r <= RUNS; r++)); do
+    log "delay round $r/$RUNS"
+    start_nginx
+    run_wrk nginx-delay "$P_NGINX" "$nginx_pid" "$DELAY_CONNS" "$file" /delay
+    stop_pid "$nginx_pid"
+    run_wrk wiremock-delay "$P_WM" "$wm_pid" "$DELAY_CONNS" "$file" /delay
+    if ((mock_ok)); then
+      start_mock "$out/world-delay.toml"
+      run_wrk ebsmock-delay "$P_MOCK" "$mock_pid" "$DELAY_CONNS" "$file"
+      stop_pid "$mock_pid"
+    fi
+  done
+  stop_pid "$wm_pid"
+}
+
+start_times() {
+  local req=$out/start-request.http file
+  file=$(signed_requests "$PAIRS" 1)
+  python3 -c 'import sys; l = open(sys.argv[1]).readline().rstrip("\n"); open(sys.argv[2], "w").write(l.replace("\r", "\r\n"))' "$file" "$req"
+  # One V3-signed DescribeDiskReplicaPairs; every server answers it (ebsmock: 200 after
+  # verifying it). Runs alternate between servers, like the other sections.
+  "$make_requests" world --pairs "$BIG_PAIRS" --verify true >"$out/world-10k-verify.toml"
+  "$make_requests" world --pairs "$PAIRS" --verify true >"$out/world-verify.toml"
+  local dir=$out/nginx body r
+  mkdir -p "$dir"
+  body=$(tr -d '\n' <"$bench/body.json")
+  sed -e "s|@PORT@|$P_NGINX|g" -e "s|@DIR@|$dir|g" -e "s|@BODY@|$body|g" \
+    "$bench/nginx.conf.in" >"$dir/nginx.conf"
+  for ((r = 1; r <= RUNS; r++)); do
+    "$start_probe" --port "$P_MOCK" --request "$req" --runs 3 -- "$ebsmock" serve --port '{port}' \
+      2>/dev/null | sed 's/^{/{"server":"ebsmock-default",/' >>"$raw/start.jsonl"
+    "$start_probe" --port "$P_MOCK" --request "$req" --runs 3 -- "$ebsmock" serve \
+      --scenario "$out/world-verify.toml" --port '{port}' 2>/dev/null |
+      sed 's/^{/{"server":"ebsmock-100",/' >>"$raw/start.jsonl"
+    "$start_probe" --port "$P_MOCK" --request "$req" --runs 1 -- "$ebsmock" serve \
+      --scenario "$out/world-10k-verify.toml" --port '{port}' 2>/dev/null |
+      sed 's/^{/{"server":"ebsmock-10k",/' >>"$raw/start.jsonl"
+    "$start_probe" --port "$P_NGINX" --request "$req" --runs 3 -- nginx -c "$dir/nginx.conf" -p "$dir" \
+      2>/dev/null | sed 's/^{/{"server":"nginx",/' >>"$raw/start.jsonl"
+    "$start_probe" --port "$P_WM" --request "$req" --runs 1 -- java -jar "$wiremock_jar" \
+      --port '{port}' --root-dir "$bench/wiremock" --disable-banner --no-request-journal \
+      2>/dev/null | sed 's/^{/{"server":"wiremock",/' >>"$raw/start.jsonl"
+  done
+  # Shutdown with idle keep-alive connections open (the hostile-clients goal: < 1 s).
+  "$start_probe" --port "$P_MOCK" --request "$req" --idle 10 --runs 3 -- "$ebsmock" serve \
+    --port '{port}' 2>/dev/null | sed 's/^{/{"server":"ebsmock-default-10-idle",/' >>"$raw/start.jsonl"
+}
+
+rss_under_load() {
+  # Unsigned (verification off) so the run can be as long as the journal needs without
+  # an ever larger file of unique nonces; same Stop/Describe/Start/Describe mix.
+  local file=$out/requests-rw-10k.txt
+  "$make_requests" world --pairs "$BIG_PAIRS" --verify false >"$out/world-10k-noverify.toml"
+  "$make_requests" requests --host "127.0.0.1:$P_MOCK" --pairs "$BIG_PAIRS" --count 400000 \
+    --mix rw --sign none --out "$file"
+  start_mock "$out/world-10k-noverify.toml"
+  read -r cur peak < <(rss_mb "$mock_pid")
+  echo "{\"phase\":\"idle\",\"rss_mb\":$cur,\"rss_peak_mb\":$peak,\"journal_seq\":0,\"seconds\":0}" >>"$raw/rss.jsonl"
+  local t0=$SECONDS seq=0 health
+  while ((seq < JOURNAL_TARGET && SECONDS - t0 < RSS_MAX_SECONDS)); do
+    run_wrk ebsmock-10k-load "$P_MOCK" "$mock_pid" "$CONNS" "$file" "" 30
+    health=$(curl -s "http://127.0.0.1:$P_MOCK/__admin/health")
+    seq=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["journal"]["last_seq"])' <<<"$health")
+    read -r cur peak < <(rss_mb "$mock_pid")
+    echo "{\"phase\":\"load\",\"rss_mb\":$cur,\"rss_peak_mb\":$peak,\"journal_seq\":$seq,\"seconds\":$((SECONDS - t0)),\"health\":$health}" >>"$raw/rss.jsonl"
+    log "rss: ${cur} MB (peak ${peak} MB), journal seq $seq after $((SECONDS - t0)) s"
+  done
+  stop_pid "$mock_pid"
+}
+
+profile() {
+  local file tool
+  file=$(signed_requests "$PAIRS" 200000)
+  if perf stat -e instructions true 2>&1 | grep -q "not supported"; then tool=callgrind; else tool=perf; fi
+  log "profile with $tool"
+  if [[ $tool == perf ]]; then
+    start_mock "$out/world-verify.toml"
+    perf record -g -o "$out/perf.data" -p "$mock_pid" -- sleep 8 >/dev/null 2>&1 &
+    local perf_pid=$!
+    wrk -t"$THREADS" -c"$CONNS" -d8s -s "$bench/requests.lua" "http://127.0.0.1:$P_MOCK/" -- \
+      "$file" "$THREADS" >/dev/null
+    wait "$perf_pid" || true
+    stop_pid "$mock_pid"
+    perf report -i "$out/perf.data" --stdio --no-children 2>/dev/null | head -120 >"$out/profile.txt"
+  else
+    valgrind --tool=callgrind --callgrind-out-file="$out/callgrind.out" \
+      "$ebsmock" serve --scenario "$out/world-verify.toml" --port "$P_MOCK" >"$out/callgrind.log" 2>&1 &
+    mock_pid=$!
+    started_pids+=("$mock_pid")
+    wait_port "$P_MOCK"
+    wrk -t1 -c4 -d10s -s "$bench/requests.lua" "http://127.0.0.1:$P_MOCK/" -- "$file" 1 >/dev/null
+    stop_pid "$mock_pid"
+    callgrind_annotate --inclusive=yes "$out/callgrind.out" 2>/dev/null | head -80 >"$out/profile-inclusive.txt"
+    callgrind_annotate "$out/callgrind.out" 2>/dev/null | head -60 >"$out/profile.txt"
+  fi
+  log "profile: $out/profile.txt"
+}
+
+# ---------------------------------------------------------------------------------------
+
+mkdir -p "$out" "$raw"
+rm -f "$raw"/*.jsonl "$raw"/delay-mock-supported "$out/wrk.log"
+install_tools
+build_tools
+ulimit -n 65536 2>/dev/null || ulimit -n 4096
+log "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%FT%TZ)"
+has_section throughput && throughput
+has_section delay && delay
+has_section start && start_times
+has_section rss && rss_under_load
+has_section profile && profile
+python3 "$bench/summarize.py" "$raw" "$out/results.md" "$RUNS" "$DURATION"
+cat "$out/results.md"

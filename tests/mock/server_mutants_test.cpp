@@ -1,0 +1,382 @@
+// server_mutants_test.cpp: the planted server bugs of `ebsmock serve --mutant`
+// (mock/server_mutants.h). Over real HTTP, each mutant changes behaviour in exactly the
+// way its name says: one probe per mutant shows the bug on that mutant and not on the
+// correct server nor on any other mutant (so each mutant is specific). Then the details
+// of each bug, the name list, the default (no mutant), and the `serve --mutant` command
+// line (the PLANTED BUG warning, validation of the name).
+// Each test owns its servers; servers run in-process on 127.0.0.1:0.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "mock/server_mutants.h"
+#include "tests/support/mock_server_fixture.h"
+
+namespace ebsmock::testing {
+namespace {
+
+using mock::ServerMutant;
+
+constexpr const char* kNormal = "pair-cn-mutantnormal0001";
+constexpr const char* kStopped = "pair-cn-mutantstopped001";
+constexpr const char* kRegion = "cn-hangzhou";
+
+// MockServer builds its Service itself; mutants need ServiceOptions::mutant, so this is the
+// same set-up (unsigned requests, virtual clock) with the option passed through.
+class MutantServer {
+ public:
+  explicit MutantServer(ServerMutant mutant) {
+    std::string toml = world_toml(/*verify_signatures=*/false,
+                                  pair_toml(kNormal, "normal") + pair_toml(kStopped, "stopped") +
+                                      "[clock]\nmode = \"virtual\"\nstart = 2024-01-01T00:00:00Z\n");
+    mock::ServiceOptions options;
+    options.mutant = mutant;
+    service_ = std::make_unique<mock::Service>(scenarios::load_scenario_string(toml, "test.toml"), options);
+    mock::HttpServerOptions http;
+    http.min_threads = 2;
+    http_ = std::make_unique<mock::HttpServer>(*service_, http);
+    port_ = http_->bind("127.0.0.1", 0);
+    if (port_ <= 0) throw std::runtime_error("cannot bind 127.0.0.1:0");
+    thread_ = std::thread([this] { http_->run(); });
+    while (!http_->is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ~MutantServer() {
+    http_->stop();
+    thread_.join();
+  }
+  MutantServer(const MutantServer&) = delete;
+  MutantServer& operator=(const MutantServer&) = delete;
+
+  mock::Service& service() { return *service_; }
+
+  Response call(std::string_view action, const contracts::ParamList& params = {}) const {
+    contracts::ParamList all{{"Action", std::string(action)},
+                             {"Version", std::string(contracts::kApiVersion)}};
+    all.insert(all.end(), params.begin(), params.end());
+    SignOptions unsigned_request;
+    unsigned_request.scheme = Scheme::None;
+    WireRequest w = build_request(all, host(), unsigned_request);
+    return raw(w.method, w.target, w.headers, w.body);
+  }
+
+  Response describe(const std::string& pair_id, const contracts::ParamList& extra = {}) const {
+    contracts::ParamList params{{"RegionId", kRegion}, {"PairIds", pair_id}};
+    params.insert(params.end(), extra.begin(), extra.end());
+    return call("DescribeDiskReplicaPairs", params);
+  }
+
+  std::string status_of(const std::string& pair_id, const contracts::ParamList& extra = {}) const {
+    auto r = describe(pair_id, extra);
+    if (!r.json.is_object() || r.json["ReplicaPairs"].empty()) return "<absent>";
+    return r.json["ReplicaPairs"][0].value("Status", "");
+  }
+
+  Response stop(const std::string& pair_id, const std::string& token = {}) const {
+    contracts::ParamList params{{"RegionId", kRegion}, {"ReplicaPairId", pair_id}};
+    if (!token.empty()) params.emplace_back("ClientToken", token);
+    return call("StopDiskReplicaPair", params);
+  }
+
+  Response create(const std::string& token, const std::string& disk = "d-mutantsource01") const {
+    return call("CreateDiskReplicaPair", {{"RegionId", kRegion},
+                                          {"SourceZoneId", "cn-hangzhou-h"},
+                                          {"DiskId", disk},
+                                          {"DestinationRegionId", "cn-shanghai"},
+                                          {"DestinationZoneId", "cn-shanghai-l"},
+                                          {"DestinationDiskId", "d-mutantdest0001"},
+                                          {"ClientToken", token}});
+  }
+
+  void advance(const std::string& by) const {
+    auto r = raw("POST", "/__admin/clock/advance?by=" + by, {}, "");
+    ASSERT_EQ(r.status, 200) << r.body;
+  }
+
+  Response raw(const std::string& method, const std::string& target,
+               const std::vector<std::pair<std::string, std::string>>& headers,
+               const std::string& body) const {
+    httplib::Client cli("127.0.0.1", port_);
+    cli.set_url_encode(false);
+    httplib::Request req;
+    req.method = method;
+    req.path = target;
+    for (const auto& [k, v] : headers) req.headers.emplace(k, v);
+    if (!req.has_header("Host") && !req.has_header("host")) req.headers.emplace("Host", host());
+    req.body = body;
+    Response r;
+    auto res = cli.send(req);
+    if (!res) {
+      r.transport_error = httplib::to_string(res.error());
+      return r;
+    }
+    r.transport_ok = true;
+    r.status = res->status;
+    r.body = res->body;
+    r.headers = res->headers;
+    parse_json_body(r);
+    return r;
+  }
+
+ private:
+  std::string host() const { return "127.0.0.1:" + std::to_string(port_); }
+
+  std::unique_ptr<mock::Service> service_;
+  std::unique_ptr<mock::HttpServer> http_;
+  int port_ = -1;
+  std::thread thread_;
+};
+
+// ---------------------------------------------------------------------------------------
+// One probe per mutant: true when the bug shows. Each runs on a fresh server.
+
+bool stop_accepted_in_stopped(const MutantServer& s) {
+  auto r = s.stop(kStopped);
+  return r.status == 200 && s.status_of(kStopped) == "stopping";
+}
+
+bool client_token_ignored(const MutantServer& s) {
+  auto first = s.create("mutant-token-1");
+  auto second = s.create("mutant-token-1");
+  return first.status == 200 && second.status == 200 &&
+         first.json["ReplicaPairId"] != second.json["ReplicaPairId"];
+}
+
+bool invalid_status_answered_as_operation_denied_400(const MutantServer& s) {
+  auto r = s.stop(kStopped);
+  return r.status == 400 && r.code() == "OperationDenied";
+}
+
+bool transient_status_skipped(const MutantServer& s) {
+  auto r = s.stop(kNormal);
+  return r.status == 200 && s.status_of(kNormal) == "stopped";
+}
+
+bool describe_is_stale(const MutantServer& s) {
+  if (s.status_of(kNormal) != "normal") return false;
+  if (s.stop(kNormal).status != 200) return false;
+  // The correct server says stopping (or stopped, when transitions are skipped).
+  return s.status_of(kNormal) == "normal";
+}
+
+struct Probe {
+  ServerMutant mutant;
+  bool (*shows_bug)(const MutantServer&);
+};
+
+constexpr std::array<Probe, 5> kProbes = {{
+    {ServerMutant::StopFromStopped, stop_accepted_in_stopped},
+    {ServerMutant::IgnoreClientToken, client_token_ignored},
+    {ServerMutant::WrongErrorCode, invalid_status_answered_as_operation_denied_400},
+    {ServerMutant::SkipTransition, transient_status_skipped},
+    {ServerMutant::StaleDescribe, describe_is_stale},
+}};
+
+TEST(ServerMutants, EachProbeSeesItsBugAndOnlyItsBug) {
+  std::vector<ServerMutant> servers{ServerMutant::None};
+  for (const auto& m : mock::server_mutants()) servers.push_back(m.mutant);
+  ASSERT_EQ(kProbes.size() + 1, servers.size()) << "a mutant without a probe";
+  for (const Probe& probe : kProbes) {
+    for (ServerMutant server_mutant : servers) {
+      MutantServer s(server_mutant);
+      EXPECT_EQ(probe.shows_bug(s), probe.mutant == server_mutant)
+          << "probe for " << mock::to_string(probe.mutant) << " on a server with mutant "
+          << mock::to_string(server_mutant);
+    }
+  }
+}
+
+TEST(ServerMutants, NoneByDefault) {
+  mock::ServiceOptions defaults;
+  EXPECT_EQ(defaults.mutant, ServerMutant::None);
+  mock::Service service(scenarios::load_scenario_string(world_toml(false), "t.toml"));
+  EXPECT_EQ(service.mutant(), ServerMutant::None);
+  EXPECT_EQ(service.health_json()["mutant"], "none");
+}
+
+TEST(ServerMutants, NamesParseAndAreListed) {
+  std::vector<std::string> expected{"stop-from-stopped", "ignore-client-token", "wrong-error-code",
+                                    "skip-transition", "stale-describe"};
+  EXPECT_EQ(mock::server_mutant_names(), expected);
+  for (const auto& m : mock::server_mutants()) {
+    EXPECT_EQ(mock::parse_server_mutant(m.name), m.mutant);
+    EXPECT_EQ(mock::to_string(m.mutant), m.name);
+    EXPECT_FALSE(m.description.empty());
+  }
+  EXPECT_EQ(mock::parse_server_mutant("none"), ServerMutant::None);
+  EXPECT_EQ(mock::to_string(ServerMutant::None), "none");
+  EXPECT_FALSE(mock::parse_server_mutant("Stop-From-Stopped").has_value());
+  EXPECT_FALSE(mock::parse_server_mutant("").has_value());
+}
+
+// ---------------------------------------------------------------------------------------
+// Details of each bug.
+
+TEST(ServerMutants, StopFromStoppedGoesStoppingThenStoppedAgain) {
+  MutantServer s(ServerMutant::StopFromStopped);
+  auto r = s.stop(kStopped);
+  expect_success_envelope(r);
+  EXPECT_EQ(s.status_of(kStopped), "stopping");
+  s.advance("1m");
+  EXPECT_EQ(s.status_of(kStopped), "stopped");
+  // Only the status check is bypassed: an unknown pair is still unknown, and other
+  // operations still refuse what they refuse.
+  expect_error_envelope(s.stop("pair-cn-doesnotexist0001"), 404, "NoSuchResource");
+  expect_error_envelope(s.call("ReprotectDiskReplicaPair", {{"RegionId", kRegion}, {"ReplicaPairId", kStopped}}),
+                        403, "OperationDenied.InvalidStatus");
+  bool saw_stopped_to_stopping = false;
+  for (const auto& entry : s.service().journal().since(0)) {
+    if (entry.kind == "request" && entry.transition &&
+        entry.transition->from == contracts::Status::Stopped &&
+        entry.transition->to == contracts::Status::Stopping) {
+      saw_stopped_to_stopping = true;
+    }
+  }
+  EXPECT_TRUE(saw_stopped_to_stopping);
+}
+
+TEST(ServerMutants, IgnoreClientTokenExecutesEveryRequest) {
+  MutantServer s(ServerMutant::IgnoreClientToken);
+  // A retried Create makes a second pair.
+  auto a = s.create("tok-ignored-1");
+  auto b = s.create("tok-ignored-1");
+  expect_success_envelope(a);
+  expect_success_envelope(b);
+  EXPECT_NE(a.json["ReplicaPairId"], b.json["ReplicaPairId"]);
+  // The same token with other parameters is no IdempotentParameterMismatch.
+  auto c = s.create("tok-ignored-1", "d-otherdisk00001");
+  expect_success_envelope(c);
+  // A retried Stop is no replay: the second one is refused (the pair is stopping now).
+  expect_success_envelope(s.stop(kNormal, "tok-stop-1"));
+  expect_error_envelope(s.stop(kNormal, "tok-stop-1"), 403, "OperationDenied.InvalidStatus");
+}
+
+TEST(ServerMutants, WrongErrorCodeChangesOnlyInvalidStatus) {
+  MutantServer s(ServerMutant::WrongErrorCode);
+  expect_error_envelope(s.stop(kStopped), 400, "OperationDenied");
+  // Other errors keep their code and status.
+  expect_error_envelope(s.stop("pair-cn-doesnotexist0001"), 404, "NoSuchResource");
+  expect_success_envelope(s.stop(kNormal));
+}
+
+TEST(ServerMutants, SkipTransitionJumpsToTheFinalStatus) {
+  MutantServer s(ServerMutant::SkipTransition);
+  auto created = s.create("tok-skip-1");
+  expect_success_envelope(created);
+  const std::string id = created.json["ReplicaPairId"];
+  EXPECT_EQ(s.status_of(id), "created");  // never `creating`
+  expect_success_envelope(s.call("StartDiskReplicaPair", {{"RegionId", kRegion}, {"ReplicaPairId", id}}));
+  EXPECT_EQ(s.status_of(id), "normal");  // never `initial_syncing`
+  expect_success_envelope(s.stop(id));
+  EXPECT_EQ(s.status_of(id), "stopped");  // never `stopping`
+}
+
+TEST(ServerMutants, StaleDescribeRepeatsTheFirstAnswerForTheSameParameters) {
+  MutantServer s(ServerMutant::StaleDescribe);
+  auto first = s.describe(kNormal);
+  expect_success_envelope(first);
+  expect_success_envelope(s.stop(kNormal));
+  s.advance("1m");
+  auto second = s.describe(kNormal);
+  expect_success_envelope(second);
+  EXPECT_EQ(second.without_request_id(), first.without_request_id());
+  EXPECT_EQ(second.json["ReplicaPairs"][0]["Status"], "normal");
+  // Only the data is stale: every answer has its own RequestId.
+  EXPECT_NE(second.json["RequestId"], first.json["RequestId"]);
+  // Other parameters are a cache miss, so they see the truth (once).
+  EXPECT_EQ(s.status_of(kNormal, {{"PageSize", "10"}}), "stopped");
+  // A reset forgets the cache.
+  ASSERT_EQ(s.raw("POST", "/__admin/reset", {}, "").status, 200);
+  expect_success_envelope(s.stop(kNormal));
+  EXPECT_EQ(s.status_of(kNormal), "stopping");
+}
+
+// ---------------------------------------------------------------------------------------
+// The command line.
+
+struct ShellRun {
+  int exit_status = -1;
+  std::string output;
+};
+
+ShellRun run_shell(const std::string& command) {
+  ShellRun run;
+  FILE* p = ::popen((command + " 2>&1").c_str(), "r");
+  if (!p) return run;
+  char buf[4096];
+  std::size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) run.output.append(buf, n);
+  int status = ::pclose(p);
+  run.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return run;
+}
+
+TEST(ServeMutantFlag, UnknownNameIsAUsageError) {
+  if (!std::filesystem::exists(EBSMOCK_BINARY)) GTEST_SKIP() << "ebsmock binary not built";
+  ShellRun run = run_shell(std::string(EBSMOCK_BINARY) + " serve --port 0 --mutant no-such-bug");
+  EXPECT_EQ(run.exit_status, 2) << run.output;
+  EXPECT_NE(run.output.find("no-such-bug"), std::string::npos) << run.output;
+  ShellRun help = run_shell(std::string(EBSMOCK_BINARY) + " serve --help");
+  EXPECT_EQ(help.exit_status, 0);
+  for (const auto& name : mock::server_mutant_names()) {
+    EXPECT_NE(help.output.find(name), std::string::npos) << name << " missing from --help";
+  }
+}
+
+TEST(ServeMutantFlag, PlantedBugIsAnnouncedAndActive) {
+  if (!std::filesystem::exists(EBSMOCK_BINARY)) GTEST_SKIP() << "ebsmock binary not built";
+  int out[2], err[2];
+  ASSERT_EQ(::pipe(out), 0);
+  ASSERT_EQ(::pipe(err), 0);
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::dup2(out[1], STDOUT_FILENO);
+    ::dup2(err[1], STDERR_FILENO);
+    ::close(out[0]);
+    ::close(out[1]);
+    ::close(err[0]);
+    ::close(err[1]);
+    ::execl(EBSMOCK_BINARY, EBSMOCK_BINARY, "serve", "--port", "0", "--mutant", "wrong-error-code",
+            static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  ::close(out[1]);
+  ::close(err[1]);
+  std::string line;
+  char c;
+  while (line.find('\n') == std::string::npos && ::read(out[0], &c, 1) == 1) line += c;
+  int port = 0;
+  if (auto colon = line.rfind(':'); colon != std::string::npos) port = std::atoi(line.c_str() + colon + 1);
+  std::string health;
+  if (port > 0) {
+    httplib::Client cli("127.0.0.1", port);
+    if (auto res = cli.Get("/__admin/health")) health = res->body;
+  }
+  ::kill(pid, SIGTERM);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  std::string stderr_text;
+  char buf[4096];
+  ssize_t n;
+  while ((n = ::read(err[0], buf, sizeof buf)) > 0) stderr_text.append(buf, static_cast<std::size_t>(n));
+  ::close(out[0]);
+  ::close(err[0]);
+
+  ASSERT_GT(port, 0) << "no 'listening on' line: " << line << stderr_text;
+  EXPECT_NE(stderr_text.find("ebsmock: PLANTED BUG wrong-error-code \xE2\x80\x94 this server is wrong on purpose"),
+            std::string::npos)
+      << stderr_text;
+  EXPECT_EQ(Json::parse(health, nullptr, false).value("mutant", ""), "wrong-error-code") << health;
+}
+
+}  // namespace
+}  // namespace ebsmock::testing
