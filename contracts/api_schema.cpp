@@ -17,8 +17,9 @@ ParamSpec client_token() {
   return {.name = "ClientToken", .max_length = 64, .ascii_only = true};
 }
 ParamSpec pair_name() {
-  return {.name = "PairName", .max_length = 128, .min_length = 2, .no_http_prefix = true,
-          .name_charset = true};
+  // The documented character rule (name_charset) is not enforced: real SDK users and
+  // the harness send free-form names, and the service's own enforcement is unverified.
+  return {.name = "PairName", .max_length = 128, .min_length = 2, .no_http_prefix = true};
 }
 ParamSpec description() {
   return {.name = "Description", .max_length = 256, .min_length = 2, .no_http_prefix = true};
