@@ -8,7 +8,7 @@
 #   scripts/fuzz.sh all [SECONDS]      every target, at most two at a time (2 cores)
 #   scripts/fuzz.sh merge TARGET       minimize the committed corpus plus everything found
 #                                      (-merge=1) back into tests/fuzz/corpus/TARGET
-#   scripts/fuzz.sh build              only build
+#   scripts/fuzz.sh build [TARGET...]  only build (default: every target)
 # Targets: rpc_request, scenario_loader, driver_protocol (tests/fuzz/*_fuzz.cpp).
 # New inputs go to build-fuzz/work/TARGET; crashes
 # to build-fuzz/artifacts/TARGET/ (reproduce: build-fuzz/tests/fuzz/fuzz_TARGET FILE);
@@ -36,7 +36,9 @@ install_tools() {
   fi
 }
 
-build_targets() {
+build_targets() {  # TARGET... (default: all)
+  local wanted=("$@")
+  ((${#wanted[@]})) || wanted=("${targets[@]}")
   install_tools
   # Every library is instrumented (coverage + sanitizers), not only the fuzz targets:
   # tests/fuzz/CMakeLists.txt links -fsanitize=fuzzer into fuzz_* itself. Debug keeps
@@ -47,7 +49,7 @@ build_targets() {
       -DCMAKE_CXX_COMPILER="clang++-$clang_version" -DEBSMOCK_FUZZ=ON \
       -DCMAKE_CXX_FLAGS="-O1 -fno-omit-frame-pointer -fsanitize=address,undefined,fuzzer-no-link -fno-sanitize-recover=undefined"
   fi
-  cmake --build "$build" --target "${targets[@]/#/fuzz_}"
+  cmake --build "$build" --target "${wanted[@]/#/fuzz_}"
 }
 
 run_target() {
@@ -97,7 +99,7 @@ merge_target() {
 cmd=${1:-}
 case "$cmd" in
   build)
-    build_targets ;;
+    build_targets "${@:2}" ;;
   all)
     build_targets
     seconds=${2:-600}
@@ -110,13 +112,13 @@ case "$cmd" in
     exit $status ;;
   merge)
     [[ -n ${2:-} ]] || { echo "usage: $0 merge TARGET" >&2; exit 2; }
-    build_targets
+    build_targets "$2"
     merge_target "$2" ;;
   *)
     if [[ " ${targets[*]} " != *" $cmd "* ]]; then
       echo "usage: $0 {$(IFS="|"; echo "${targets[*]}")|all} [SECONDS] | merge TARGET | build" >&2
       exit 2
     fi
-    build_targets
+    build_targets "$cmd"
     run_target "$cmd" "${2:-600}" ;;
 esac

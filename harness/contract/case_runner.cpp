@@ -217,12 +217,28 @@ void CaseRunner::run(const Step& step) {
 }
 
 void CaseRunner::run_call(StepKind kind, const contracts::Params& params) {
+  // Described like a generated step: the pair's slot, and the variant flags.
   Step step;
   step.kind = kind;
+  step.slot = kind == StepKind::Describe && !params.contains("PairIds") ? kAllPairs : kUnknownPair;
+  std::string pair_id;
+  if (auto it = params.find(kind == StepKind::Describe ? "PairIds" : "ReplicaPairId"); it != params.end()) {
+    pair_id = it->second;
+  }
+  const auto& slots = oracle_.slots();
+  if (auto it = std::find(slots.begin(), slots.end(), pair_id); it != slots.end()) {
+    step.slot = static_cast<int>(it - slots.begin());
+  }
+  auto flag = [&](const char* name, bool fallback) {
+    auto it = params.find(name);
+    return it == params.end() ? fallback : contracts::parse_bool(it->second).value_or(fallback);
+  };
+  if (kind == StepKind::Start) step.flag = flag("OneShot", false);
+  if (kind == StepKind::Reprotect) step.flag = flag("ReverseReplicate", true);
   StepRecord& rec = begin_record(step);
   rec.action = std::string(action_of(kind));
   rec.params = params;
-  if (auto it = params.find("ReplicaPairId"); it != params.end()) rec.pair_id = it->second;
+  rec.pair_id = pair_id;
   execute_call(rec, operation_of(kind), "");
 }
 

@@ -861,7 +861,6 @@ bool is_2xx(int status) { return status >= 200 && status < 300; }
 
 void read_replay_step(const toml::table& t, FaultReadState& st, std::vector<ReplayStep>& out) {
   const std::size_t problems_before = st.sink.size();
-  ++st.replay_count;
   TableReader r(st.sink, t, "[[replay]]", kReplayKeys, kReplayHints);
   ReplayStep s;
   s.source = source_of(st.sink.path(), t.source());

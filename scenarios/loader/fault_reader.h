@@ -49,8 +49,7 @@ struct FaultReadState {
   const contracts::ErrorCatalogue& errors;
   // The whole document, to point a JSON error in a replay body at its exact position.
   std::string_view text;
-  int fault_count = 0;
-  int replay_count = 0;
+  int fault_count = 0;  // [[fault]] tables seen so far, for the default ids "f<N>"
   // Line where each fault id (given or default) was claimed, to point duplicates back.
   std::map<std::string, int, std::less<>> fault_id_lines;
   std::vector<PairReference> pair_references;

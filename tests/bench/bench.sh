@@ -14,7 +14,8 @@
 #   profile     callgrind (perf when hardware counters work) of a short signed run
 # Raw results: tests/bench/out/raw/*.jsonl; table: tests/bench/out/results.md.
 # Environment: BENCH_RUNS, BENCH_DURATION (s), BENCH_SECTIONS ("throughput delay start rss
-# profile"), BENCH_JOURNAL_ENTRIES, BENCH_RSS_MAX_SECONDS.
+# profile"), BENCH_JOURNAL_ENTRIES, BENCH_RSS_MAX_SECONDS, BENCH_BIN_DIR (use that build
+# directory's binaries instead of building build-bench).
 # Only loopback traffic; every server it starts is stopped by pid on exit.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -46,11 +47,14 @@ has_section() { [[ " $SECTIONS " == *" $1 "* ]]; }
 
 install_tools() {
   bash scripts/install-deps.sh
-  local packages=(wrk nginx-light libnginx-mod-http-echo valgrind openjdk-17-jre-headless
-                  python3 npm curl) missing=()
-  for p in "${packages[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  # command:package; a command that is already there (e.g. npm bundled with a Node.js
+  # not from Debian) is not reinstalled.
+  local needs=(wrk:wrk nginx:nginx-light valgrind:valgrind java:openjdk-17-jre-headless
+               python3:python3 npm:npm curl:curl) missing=() n
+  for n in "${needs[@]}"; do
+    command -v "${n%%:*}" >/dev/null || missing+=("${n#*:}")
   done
+  [[ -f /usr/lib/nginx/modules/ngx_http_echo_module.so ]] || missing+=(libnginx-mod-http-echo)
   if ((${#missing[@]})); then
     log "installing ${missing[*]}"
     local sudo=""; [[ $(id -u) -ne 0 ]] && sudo="sudo"
@@ -66,8 +70,13 @@ install_tools() {
 }
 
 build_tools() {
-  cmake -S . -B "$build" -G Ninja >/dev/null
-  cmake --build "$build" --target ebsmock bench_make_requests bench_start_probe
+  # BENCH_BIN_DIR: a build directory that already has these targets (no build).
+  if [[ -n ${BENCH_BIN_DIR:-} ]]; then
+    build=$BENCH_BIN_DIR
+  else
+    cmake -S . -B "$build" -G Ninja >/dev/null
+    cmake --build "$build" --target ebsmock bench_make_requests bench_start_probe
+  fi
   ebsmock=$build/harness/ebsmock
   make_requests=$build/tests/bench/bench_make_requests
   start_probe=$build/tests/bench/bench_start_probe

@@ -308,7 +308,9 @@ TEST(ContractHarness, ServerDirectionCatchesPlantedServerBugs) {
     auto r = run_contract(o);
     EXPECT_EQ(r.exit_code, 1) << summary_text(r);
     EXPECT_TRUE(violates(r, check)) << summary_text(r);
-    if (r.counterexample) EXPECT_LE(history_size(*r.counterexample), 6u);
+    if (r.counterexample) {
+      EXPECT_LE(history_size(*r.counterexample), 6u);
+    }
   }
 }
 

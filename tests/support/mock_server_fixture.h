@@ -345,7 +345,9 @@ class MockServer {
                     const std::string& body) const {
     httplib::Client cli("127.0.0.1", port_);
     cli.set_url_encode(false);
-    cli.set_connection_timeout(5, 0);
+    // Generous: cpp-httplib 0.11.4 listens with a backlog of 5, so under a burst of new
+    // connections a connect() may wait for SYN retransmits (1 s, 3 s, 7 s...).
+    cli.set_connection_timeout(30, 0);
     cli.set_read_timeout(30, 0);
     cli.set_write_timeout(30, 0);
     httplib::Request req;

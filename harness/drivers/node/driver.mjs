@@ -3,7 +3,8 @@
 // request per stdin line, makes the call exactly as an application/generated SDK would, and
 // writes exactly one JSON result line per request to stdout (logs go to stderr only).
 //
-//   node driver.mjs --sdk <variant> [--region cn-hangzhou]
+//   node driver.mjs --sdk <variant> [--region cn-hangzhou] [--verbose]
+//   (--verbose, or EBSMOCK_DRIVER_VERBOSE=1, logs one stderr line per call)
 //   variants: pop-core | pop-core-get | openapi-client | openapi-client-v2 |
 //             openapi-core | openapi-core-v2 | openapi-core-retry
 //   env:   EBSMOCK_ENDPOINT=http://HOST:PORT, ALIBABA_CLOUD_ACCESS_KEY_ID,
@@ -26,7 +27,8 @@ const MUTATING = new Set(['CreateDiskReplicaPair', 'StartDiskReplicaPair', 'Stop
   'ModifyDiskReplicaPair']);
 
 // stdout carries the protocol only: anything an SDK might console.log goes to stderr.
-const log = (...a) => console.error('[driver]', ...a);
+// No prefix of our own: `ebsmock contract` prefixes every forwarded stderr line "[driver] ".
+const log = (...a) => console.error(...a);
 console.log = console.info = console.warn = console.debug = console.error;
 
 function fail(msg) { log(msg); process.exit(2); }
@@ -34,10 +36,13 @@ function fail(msg) { log(msg); process.exit(2); }
 // ---- command line and environment -------------------------------------------------------
 let args;
 try {
-  args = parseArgs({ options: { sdk: { type: 'string' }, region: { type: 'string' } } }).values;
+  args = parseArgs({ options: { sdk: { type: 'string' }, region: { type: 'string' },
+    verbose: { type: 'boolean' } } }).values;
 } catch (e) { fail(e.message); }
 if (!VARIANTS.includes(args.sdk)) fail(`--sdk must be one of: ${VARIANTS.join(', ')}`);
 const env = process.env;
+const verbose = args.verbose || env.EBSMOCK_DRIVER_VERBOSE === '1';
+const trace = (...a) => { if (verbose) log(...a); };
 const region = args.region || env.ALIBABA_CLOUD_REGION_ID || 'cn-hangzhou';
 const accessKeyId = env.ALIBABA_CLOUD_ACCESS_KEY_ID;
 const accessKeySecret = env.ALIBABA_CLOUD_ACCESS_KEY_SECRET;
@@ -168,10 +173,10 @@ async function handle(line) {
   const started = Date.now();
   try {
     const body = await call(req.action, params);
-    log(`#${req.id} ${req.action} ok ${Date.now() - started}ms`);
+    trace(`#${req.id} ${req.action} ok ${Date.now() - started}ms`);
     return { id: req.id ?? null, ok: true, body };
   } catch (err) {
-    log(`#${req.id} ${req.action} failed ${Date.now() - started}ms: name=${err?.name}`,
+    trace(`#${req.id} ${req.action} failed ${Date.now() - started}ms: name=${err?.name}`,
       `code=${err?.code} message=${err?.message}`);
     return { id: req.id ?? null, ok: false, error: toError(err) };
   }
