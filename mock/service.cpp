@@ -396,6 +396,14 @@ HttpResponse Service::handle_rpc(const RawRequest& raw) {
     }
   }
 
+  // The ignore-client-token mutant journals what a buggy server would believe: that it
+  // executed. Catching it must then come from behaviour (a retry executing twice), not
+  // from the journal confessing.
+  if (runs_model && contracts::is_mutating(*op) && !entry.client_token.empty() &&
+      ignores_client_token(options_.mutant)) {
+    entry.idempotence = "executed";
+  }
+
   // --- 4. delay, outside the lock ---
   if (decision && decision->delay.count() > 0) {
     lock.unlock();

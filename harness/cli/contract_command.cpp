@@ -22,6 +22,7 @@ struct ContractCliOptions {
   std::string report;
   std::string save_counterexample;
   bool list_clients = false;
+  int call_timeout_ms = 30000;
 };
 
 bool write_file(const std::string& path, const std::string& text, const char* what) {
@@ -46,6 +47,7 @@ int run(ContractCliOptions& opts) {
     return 0;
   }
   harness::ContractOptions& o = opts.run;
+  o.call_timeout = std::chrono::milliseconds(opts.call_timeout_ms);
   // Chosen here, not inside the run, so that it is printed before anything can go wrong.
   if (o.replay_path.empty()) o.seed = opts.seed ? *opts.seed : mock::fresh_seed();
   else o.seed = opts.seed;
@@ -106,6 +108,10 @@ void add_contract_command(CLI::App& app, int& exit_code) {
   cmd->add_flag("--strict", opts->run.strict, "Advisories (A1-A3) fail the run too");
   cmd->add_option("--replay", opts->run.replay_path, "Rerun the history saved by --save-counterexample")
       ->check(CLI::ExistingFile);
+  cmd->add_option("--call-timeout", opts->call_timeout_ms,
+                  "Milliseconds an exec: driver may take for one call before it counts as hung (exit 2)")
+      ->check(CLI::Range(1, 3600000))
+      ->capture_default_str();
   cmd->add_flag("--list-clients", opts->list_clients, "List the builtin clients and exit");
   cmd->callback([opts, &exit_code] { exit_code = run(*opts); });
 }

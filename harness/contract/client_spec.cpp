@@ -233,7 +233,7 @@ std::unique_ptr<ClientUnderTest> make_client(const std::string& spec, const Clie
     try {
       return std::make_unique<ExecClient>(
           spec, make_exec_client(command, env.endpoint, env.access_key_id, env.access_key_secret,
-                                 env.region, std::chrono::seconds(30)));
+                                 env.region, env.call_timeout));
     } catch (const DriverError& e) {
       throw SetupError("cannot start client " + spec + ": " + e.what());
     }

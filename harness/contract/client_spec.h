@@ -39,6 +39,9 @@ struct ClientEnvironment {
   std::string access_key_id;
   std::string access_key_secret;
   std::string region;
+  // How long an external driver may take to answer one call (retries included) before it
+  // is declared hung; builtin clients have their own 1 s per attempt.
+  std::chrono::milliseconds call_timeout{30000};
 };
 
 class ClientUnderTest {

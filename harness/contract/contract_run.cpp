@@ -404,7 +404,8 @@ ContractResult run_contract(const ContractOptions& options) {
     if (!verifies) result.notes.push_back("the server does not verify signatures: C7 cannot be judged");
 
     ClientEnvironment env{endpoint, world.credentials.front().access_key_id,
-                          world.credentials.front().access_key_secret, std::string(kRegion)};
+                          world.credentials.front().access_key_secret, std::string(kRegion),
+                          options.call_timeout};
     auto client = make_client(options.client_spec, env);
     // A different stream from the mock's, so client tokens never look like RequestIds.
     CaseContext ctx{*client, admin, result.world, options.strict, verifies,

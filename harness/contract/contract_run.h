@@ -6,6 +6,7 @@
 // stops the embedded server's threads.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <iosfwd>
 #include <optional>
@@ -27,6 +28,8 @@ struct ContractOptions {
   std::optional<std::uint64_t> seed;  // nullopt = a fresh one (printed)
   bool strict = false;
   std::string replay_path;  // --replay: rerun the history saved in this file
+  // --call-timeout: an exec: driver that takes longer for one call is hung (exit 2).
+  std::chrono::milliseconds call_timeout{30000};
   // Progress lines go here while running; nullptr = quiet.
   std::ostream* progress = nullptr;
 };

@@ -352,7 +352,15 @@ class ExecClient final : public ApiClient {
       return "its exit status is unknown (" + std::string(std::strerror(errno)) + ")";
     }
     if (info.si_pid == 0) return std::nullopt;
-    if (info.si_code == CLD_EXITED) return "it exited with status " + std::to_string(info.si_status);
+    if (info.si_code == CLD_EXITED) {
+      std::string text = "it exited with status " + std::to_string(info.si_status);
+      // The command runs under sh -c: a driver killed by a signal shows as 128+N.
+      if (info.si_status > 128 && info.si_status < 128 + 65) {
+        text += " (128+" + std::to_string(info.si_status - 128) + ": killed by " +
+                signal_name(info.si_status - 128) + "?)";
+      }
+      return text;
+    }
     return "it was killed by " + signal_name(info.si_status) + " (signal " +
            std::to_string(info.si_status) + (info.si_code == CLD_DUMPED ? ", core dumped)" : ")");
   }

@@ -6,7 +6,7 @@
 //   node driver.mjs --sdk <variant> [--region cn-hangzhou] [--verbose]
 //   (--verbose, or EBSMOCK_DRIVER_VERBOSE=1, logs one stderr line per call)
 //   variants: pop-core | pop-core-get | openapi-client | openapi-client-v2 |
-//             openapi-core | openapi-core-v2 | openapi-core-retry
+//             openapi-client-autoretry | openapi-core | openapi-core-v2 | openapi-core-retry
 //   env:   EBSMOCK_ENDPOINT=http://HOST:PORT, ALIBABA_CLOUD_ACCESS_KEY_ID,
 //          ALIBABA_CLOUD_ACCESS_KEY_SECRET, ALIBABA_CLOUD_REGION_ID
 //   in:    {"id":7,"action":"StopDiskReplicaPair","params":{"RegionId":"cn-hangzhou",...}}
@@ -21,7 +21,7 @@ import { parseArgs } from 'node:util';
 const require = createRequire(import.meta.url);
 const API_VERSION = '2021-07-30';
 const VARIANTS = ['pop-core', 'pop-core-get', 'openapi-client', 'openapi-client-v2',
-  'openapi-core', 'openapi-core-v2', 'openapi-core-retry'];
+  'openapi-client-autoretry', 'openapi-core', 'openapi-core-v2', 'openapi-core-retry'];
 const MUTATING = new Set(['CreateDiskReplicaPair', 'StartDiskReplicaPair', 'StopDiskReplicaPair',
   'FailoverDiskReplicaPair', 'ReprotectDiskReplicaPair', 'DeleteDiskReplicaPair',
   'ModifyDiskReplicaPair']);
@@ -65,7 +65,9 @@ const sdkModules = {
 function makeCaller(sdk) {
   try {
     if (sdk.startsWith('pop-core')) return makePopCore(sdk === 'pop-core-get' ? 'GET' : 'POST');
-    if (sdk.startsWith('openapi-client')) return makeOpenApiClient(sdk.endsWith('-v2'));
+    if (sdk.startsWith('openapi-client')) {
+      return makeOpenApiClient(sdk.endsWith('-v2'), sdk.endsWith('-autoretry'));
+    }
     return makeOpenApiCore(sdk.endsWith('-v2'), sdk.endsWith('-retry'));
   } catch (e) {
     if (e.code === 'MODULE_NOT_FOUND') fail(`${e.message}\nrun "npm ci" in harness/drivers/node`);
@@ -87,7 +89,9 @@ const paramsFor = (action) => ({ action, version: API_VERSION, protocol: 'HTTP',
 const scheme = endpointUrl.protocol.replace(':', '');
 
 // openapi-client 0.4.15 (Tea, TeaDSL/1): V3 ACS3-HMAC-SHA256 unless signatureAlgorithm 'v2'.
-function makeOpenApiClient(v2) {
+// autoretry: the documented RuntimeOptions retry switch, turned on as a careful user would
+// (sdk-wire.md section 6 found it never retries; the contract harness shows it too).
+function makeOpenApiClient(v2, autoretry) {
   const OpenApi = sdkModules.oaClient();
   const OpenApiUtil = sdkModules.oaUtil();
   const Util = sdkModules.teaUtil();
@@ -97,8 +101,11 @@ function makeOpenApiClient(v2) {
   const client = new OpenApi.default(config);
   return async (action, params) => {
     const req = new OpenApi.OpenApiRequest({ query: OpenApiUtil.query(params) });
-    const res = await client.callApi(new OpenApi.Params(paramsFor(action)), req,
-      new Util.RuntimeOptions({}));
+    const runtime = autoretry
+      ? new Util.RuntimeOptions({ autoretry: true, maxAttempts: 3, backoffPolicy: 'fixed',
+        backoffPeriod: 200 })
+      : new Util.RuntimeOptions({});
+    const res = await client.callApi(new OpenApi.Params(paramsFor(action)), req, runtime);
     return res.body;
   };
 }
