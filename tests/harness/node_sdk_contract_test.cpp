@@ -11,6 +11,8 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include "harness/contract/checks.h"
@@ -21,6 +23,13 @@ namespace ebsmock::harness {
 namespace {
 
 const std::string kDriverDir = EBSMOCK_SOURCE_DIR "/harness/drivers/node";
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
 
 // Empty when the Node SDKs can run here; otherwise why not.
 std::string node_unavailable() {
@@ -101,6 +110,20 @@ TEST(NodeSdkContractStrict, AutoretryThatNeverRetriesFailsStrictWithAOneStepHist
   std::size_t steps = 0;
   for (const auto& rec : r.counterexample->records) steps += rec.final_describe ? 0 : 1;
   EXPECT_EQ(steps, 1u) << summary_text(r);
+}
+
+// The 20-line driver shown in README.md is that file, and it keeps the contract.
+TEST(NodeSdkContractMinimal, TheReadmeDriverIsTheTestedFileAndKeepsTheContract) {
+  const std::string driver = read_text(kDriverDir + "/minimal-driver.mjs");
+  ASSERT_FALSE(driver.empty());
+  EXPECT_NE(read_text(EBSMOCK_SOURCE_DIR "/README.md").find(driver), std::string::npos)
+      << "README.md must quote harness/drivers/node/minimal-driver.mjs verbatim";
+  REQUIRE_NODE();
+  ContractOptions o = node_options("", 30, 15);
+  o.client_spec = "exec:node '" + kDriverDir + "/minimal-driver.mjs'";
+  auto r = run_contract(o);
+  EXPECT_EQ(r.exit_code, 0) << summary_text(r);
+  EXPECT_EQ(verdict(r.stats.tally, CheckId::C4, false), "pass") << summary_text(r);
 }
 
 // A broken driver is a set-up error (exit 2) with a message naming what went wrong, within

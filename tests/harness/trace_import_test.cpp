@@ -110,12 +110,6 @@ TEST(TraceImport, ExampleTraceLoadsWithTheScenarioLoader) {
   try {
     s = scenarios::load_scenario_string(result.toml, "example-customer-trace.toml");
   } catch (const scenarios::ScenarioError& e) {
-    for (const auto& d : e.diagnostics()) {
-      // The loader's [[replay]] support is being written; until it lands this cannot run.
-      if (d.message.find("[[replay]] is not supported") != std::string::npos) {
-        GTEST_SKIP() << "scenario loader does not read [[replay]] yet: " << e.what();
-      }
-    }
     FAIL() << e.what() << "\n" << result.toml;
   }
   EXPECT_EQ(s.seed, 1u);
