@@ -106,14 +106,19 @@ HttpResponse AdminApi::handle(const RawRequest& raw) {
   if (route == "faults" && method == "POST") {
     bool is_json = header_value(raw.headers, "content-type").starts_with("application/json");
     try {
-      nlohmann::json added = nlohmann::json::array();
-      for (auto& rule : scenarios::parse_fault_rules(raw.body, is_json, "POST /__admin/faults")) {
-        std::string wanted = rule.id;
-        auto id = service_.add_fault(std::move(rule));
-        if (!id) return admin_error(409, "a fault rule with id '" + wanted + "' already exists");
-        added.push_back(*id);
+      auto rules = scenarios::parse_fault_rules(raw.body, is_json, "POST /__admin/faults");
+      // The loader's positional default ("f1", ...) would clash with the running rules'
+      // own defaults: let the engine number the rule instead.
+      for (auto& rule : rules) {
+        if (rule.id_is_default) rule.id.clear();
       }
-      return json_response(201, {{"added", added}});
+      // All or nothing: a batch with a taken id adds none of its rules, and no request
+      // sees part of a batch.
+      auto result = service_.add_faults(std::move(rules));
+      if (!result.taken.empty()) {
+        return admin_error(409, "a fault rule with id '" + result.taken + "' already exists");
+      }
+      return json_response(201, {{"added", result.added}});
     } catch (const scenarios::ScenarioError& e) {
       return diagnostics_error(e);
     }

@@ -64,6 +64,31 @@ int find_connection_fd(const std::string& remote_addr, int remote_port, int loca
   return found;
 }
 
+int shut_reading_of_connections(int local_port) {
+  DIR* dir = opendir("/proc/self/fd");
+  if (dir == nullptr) return 0;
+  int count = 0;
+  while (dirent* entry = readdir(dir)) {
+    char* end = nullptr;
+    long fd = std::strtol(entry->d_name, &end, 10);
+    if (end == entry->d_name || *end != '\0' || fd == dirfd(dir)) continue;
+    struct stat st{};
+    if (fstat(static_cast<int>(fd), &st) != 0 || !S_ISSOCK(st.st_mode)) continue;
+    sockaddr_storage peer{}, local{};
+    socklen_t len = sizeof peer;
+    // Connected sockets only: the listening socket has no peer.
+    if (getpeername(static_cast<int>(fd), reinterpret_cast<sockaddr*>(&peer), &len) != 0) continue;
+    len = sizeof local;
+    if (getsockname(static_cast<int>(fd), reinterpret_cast<sockaddr*>(&local), &len) != 0) continue;
+    std::string local_addr;
+    int lport = 0;
+    if (!endpoint_of(local, local_addr, lport) || lport != local_port) continue;
+    if (shutdown(static_cast<int>(fd), SHUT_RD) == 0) ++count;
+  }
+  closedir(dir);
+  return count;
+}
+
 bool abort_connection(int fd, bool reset) {
   if (fd < 0) return false;
   if (reset) {

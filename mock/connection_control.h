@@ -17,6 +17,11 @@ namespace ebsmock::mock {
 // or -1 when it cannot be found (then the fault degrades to a plain close by the caller).
 int find_connection_fd(const std::string& remote_addr, int remote_port, int local_port);
 
+// Half-closes for reading (SHUT_RD) every accepted connection on local_port, so that a
+// worker waiting for a keep-alive connection's next request sees EOF at once, while a
+// worker still writing an answer can finish it. Used on shutdown. Returns how many.
+int shut_reading_of_connections(int local_port);
+
 // Releases the connection: with `reset`, an RST and no FIN; otherwise a FIN.
 bool abort_connection(int fd, bool reset);
 

@@ -1,6 +1,11 @@
 // http_server.cpp: cpp-httplib wiring.
 #include "mock/http_server.h"
 
+#include <sys/socket.h>
+
+#include <chrono>
+#include <thread>
+
 #include "mock/connection_control.h"
 
 namespace ebsmock::mock {
@@ -40,6 +45,14 @@ HttpServer::HttpServer(Service& service, HttpServerOptions options)
   // connection (small header and body writes).
   server_.set_tcp_nodelay(true);
   server_.set_keep_alive_timeout(options_.keep_alive_seconds);
+  // Replaces cpp-httplib's default options for the listening socket: SO_REUSEADDR only.
+  // Its default SO_REUSEPORT lets a second server bind the same port and silently take
+  // half the connections. The descriptor is kept to widen the backlog after bind().
+  server_.set_socket_options([this](socket_t sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    listen_fd_ = sock;
+  });
   server_.set_read_timeout(options_.read_timeout_seconds, 0);
   auto handler = [this](const httplib::Request& req, httplib::Response& res) { dispatch(req, res); };
   server_.Get(".*", handler);
@@ -89,15 +102,33 @@ HttpServer::~HttpServer() { stop(); }
 int HttpServer::bind(const std::string& host, int port) {
   int bound = port == 0 ? server_.bind_to_any_port(host) : (server_.bind_to_port(host, port) ? port : -1);
   port_ = bound;
+  // cpp-httplib 0.11.4 listens with a backlog of 5: a burst of new connections overflows
+  // the accept queue and the overflow waits for SYN retransmits (1 s, 3 s, ...). Calling
+  // listen() again on a listening socket only changes its backlog.
+  if (bound >= 0 && listen_fd_ >= 0) ::listen(listen_fd_, SOMAXCONN);
   return bound;
 }
 
-bool HttpServer::run() { return server_.listen_after_bind(); }
+bool HttpServer::run() {
+  run_entered_ = true;
+  bool ok = stop_requested_ ? true : server_.listen_after_bind();
+  run_returned_ = true;
+  return ok;
+}
 
 void HttpServer::stop() {
+  stop_requested_ = true;
   // Wake delayed and hanging requests first, so their workers can finish.
   service_.shutdown();
+  // run() may have passed its stop_requested_ check without cpp-httplib running yet:
+  // wait (bounded) until it runs or returns, or stop() would be lost.
+  for (int i = 0; i < 400 && run_entered_ && !run_returned_ && !server_.is_running(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
   if (server_.is_running()) server_.stop();
+  // Workers idling on keep-alive connections would otherwise notice the stop only after
+  // the keep-alive timeout (5 s); EOF on their socket wakes them now.
+  if (port_ >= 0) shut_reading_of_connections(port_);
 }
 
 void HttpServer::dispatch(const httplib::Request& req, httplib::Response& res) {

@@ -1,6 +1,8 @@
 // http_server.h: binds the Service and the AdminApi to a cpp-httplib server: every
 // method and path goes to one dispatcher (the RPC pipeline decides what is supported).
-// Lifecycle: bind() then run() (blocks) on one thread; stop() from any thread.
+// Lifecycle: bind() then run() (blocks) on one thread; stop() from any thread, at any
+// time (before run() too), returns within about a second: idle keep-alive connections are
+// woken rather than waited out, and answers being written are finished.
 // Thread-safe as cpp-httplib is: handlers run on the elastic pool's workers.
 #pragma once
 
@@ -51,6 +53,12 @@ class HttpServer {
   HttpServerOptions options_;
   httplib::Server server_;
   std::atomic<int> port_{-1};
+  std::atomic<int> listen_fd_{-1};
+  // stop() may come before run() reaches cpp-httplib's accept loop (a SIGTERM right after
+  // "listening on"); these let neither side miss the other.
+  std::atomic<bool> stop_requested_{false};
+  std::atomic<bool> run_entered_{false};
+  std::atomic<bool> run_returned_{false};
 };
 
 }  // namespace ebsmock::mock

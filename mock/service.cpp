@@ -69,6 +69,21 @@ std::optional<std::string> Service::add_fault(scenarios::FaultSpec rule) {
   return faults_->add(std::move(rule));
 }
 
+Service::AddFaultsResult Service::add_faults(std::vector<scenarios::FaultSpec> rules) {
+  std::lock_guard lock(mu_);
+  AddFaultsResult result;
+  for (auto& rule : rules) {
+    std::string wanted = rule.id;
+    auto id = faults_->add(std::move(rule));
+    if (!id) {
+      for (const auto& a : result.added) faults_->remove(a);
+      return AddFaultsResult{{}, wanted};
+    }
+    result.added.push_back(*id);
+  }
+  return result;
+}
+
 bool Service::remove_fault(std::string_view id) {
   std::lock_guard lock(mu_);
   return faults_->remove(id);

@@ -14,6 +14,7 @@
 #include <set>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -71,6 +72,13 @@ class Service {
   // Fault rules at run time (admin API).
   nlohmann::json faults_json();
   std::optional<std::string> add_fault(scenarios::FaultSpec rule);
+  // All or nothing, atomically for requests: the ids given (empty = numbered by the
+  // engine), or the first id that is already taken and nothing added.
+  struct AddFaultsResult {
+    std::vector<std::string> added;
+    std::string taken;  // non-empty: refused because of this id
+  };
+  AddFaultsResult add_faults(std::vector<scenarios::FaultSpec> rules);
   bool remove_fault(std::string_view id);
   nlohmann::json replay_json();
 
