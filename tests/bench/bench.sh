@@ -12,9 +12,12 @@
 #   start       exec -> first answered request (tests/bench/start_probe.cpp)
 #   rss         10,000 pairs under load until the journal has seen 1,000,000 entries
 #   profile     callgrind (perf when hardware counters work) of a short signed run
+#   harness     `ebsmock contract`: cases/s of the reference client (200 cases of up to 30
+#               commands) and catch + shrink time of every builtin mutant, against one
+#               sequential connection's request rate as the baseline
 # Raw results: tests/bench/out/raw/*.jsonl; table: tests/bench/out/results.md.
 # Environment: BENCH_RUNS, BENCH_DURATION (s), BENCH_SECTIONS ("throughput delay start rss
-# profile"), BENCH_JOURNAL_ENTRIES, BENCH_RSS_MAX_SECONDS, BENCH_BIN_DIR (use that build
+# profile harness"), BENCH_JOURNAL_ENTRIES, BENCH_RSS_MAX_SECONDS, BENCH_BIN_DIR (use that build
 # directory's binaries instead of building build-bench).
 # Only loopback traffic; every server it starts is stopped by pid on exit.
 set -euo pipefail
@@ -35,7 +38,7 @@ PAIRS=100
 BIG_PAIRS=10000
 JOURNAL_TARGET=${BENCH_JOURNAL_ENTRIES:-1000000}
 RSS_MAX_SECONDS=${BENCH_RSS_MAX_SECONDS:-420}
-SECTIONS=${BENCH_SECTIONS:-"throughput delay start rss profile"}
+SECTIONS=${BENCH_SECTIONS:-"throughput delay start rss profile harness"}
 P_MOCK=28480 P_NGINX=28481 P_WM=28482
 WIREMOCK_VERSION=3.13.2
 
@@ -355,6 +358,39 @@ profile() {
   log "profile: $out/profile.txt"
 }
 
+harness_bench() {
+  # The contract harness (issue target: 200 cases of up to 30 commands in < 10 s on two
+  # cores), and how long shrinking a planted bug takes. Baseline, same run: the same mock
+  # answering one connection's signed requests back to back (wrk -t1 -c1), so the ratio
+  # "harness seconds / (its requests x one sequential request)" is the harness's own cost.
+  local r m args report=$out/harness-report.json file
+  file=$(signed_requests "$PAIRS" 200000)
+  "$make_requests" world --pairs "$PAIRS" --verify true >"$out/world-verify.toml"
+  for ((r = 1; r <= RUNS; r++)); do
+    start_mock "$out/world-verify.toml"
+    wrk -t1 -c1 -d5s --timeout 5s -s "$bench/requests.lua" "http://127.0.0.1:$P_MOCK/" -- "$file" 1 \
+      2>&1 | sed -n 's/^BENCH //p' | sed 's/^{/{"kind":"sequential-baseline",/' >>"$raw/harness.jsonl"
+    stop_pid "$mock_pid"
+    for m in reference new-token-on-retry retries-4xx 504-is-success ignores-error-code bad-encoding \
+             reuses-token no-retry no-backoff ignores-retry-after; do
+      args=(--client "builtin:$m" --tests 200 --max-commands 30 --seed "$r" --report "$report")
+      [[ $m == no-retry || $m == no-backoff || $m == ignores-retry-after ]] && args+=(--strict)
+      "$ebsmock" contract "${args[@]}" >/dev/null 2>&1 || true
+      python3 - "$report" "$m" >>"$raw/harness.jsonl" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+cx = j.get("counterexample") or {}
+print(json.dumps({"kind": "contract", "client": sys.argv[2], "exit_code": j["exit_code"],
+                  "seconds": j["seconds"], "cases": j["cases_passed"], "steps": j["steps"]["total"],
+                  "requests": j["requests"], "first_size": cx.get("first_size"),
+                  "shrunk_size": len([s for s in cx.get("steps", []) if not s["step"].startswith("final")]) if cx else None,
+                  "shrink_seconds": cx.get("shrink_seconds")}))
+PY
+    done
+    log "harness: run $r done"
+  done
+}
+
 # ---------------------------------------------------------------------------------------
 
 mkdir -p "$out" "$raw"
@@ -368,5 +404,6 @@ has_section delay && delay
 has_section start && start_times
 has_section rss && rss_under_load
 has_section profile && profile
-python3 "$bench/summarize.py" "$raw" "$out/results.md" "$RUNS" "$DURATION"
+has_section harness && harness_bench
+BENCH_SECTIONS="$SECTIONS" python3 "$bench/summarize.py" "$raw" "$out/results.md" "$RUNS" "$DURATION"
 cat "$out/results.md"
