@@ -33,9 +33,16 @@ bool endpoint_of(const sockaddr_storage& ss, std::string& addr, int& port) {
   return true;
 }
 
-}  // namespace
+struct ConnectedSocket {
+  int fd;
+  std::string local_addr, peer_addr;
+  int local_port, peer_port;
+};
 
-int find_connection_fd(const std::string& remote_addr, int remote_port, int local_port) {
+// Calls visit() for every connected TCP socket of this process (listening sockets have
+// no peer and are skipped) until it returns true. Returns that socket's fd, or -1.
+template <typename Visit>
+int find_connected_socket(Visit visit) {
   DIR* dir = opendir("/proc/self/fd");
   if (dir == nullptr) return -1;
   int found = -1;
@@ -50,13 +57,10 @@ int find_connection_fd(const std::string& remote_addr, int remote_port, int loca
     if (getpeername(static_cast<int>(fd), reinterpret_cast<sockaddr*>(&peer), &len) != 0) continue;
     len = sizeof local;
     if (getsockname(static_cast<int>(fd), reinterpret_cast<sockaddr*>(&local), &len) != 0) continue;
-    std::string peer_addr, local_addr;
-    int peer_port = 0, lport = 0;
-    if (!endpoint_of(peer, peer_addr, peer_port) || !endpoint_of(local, local_addr, lport)) continue;
-    if (peer_port == remote_port && lport == local_port &&
-        (peer_addr == remote_addr || "::ffff:" + remote_addr == peer_addr ||
-         peer_addr == "::ffff:" + remote_addr)) {
-      found = static_cast<int>(fd);
+    ConnectedSocket c{static_cast<int>(fd), "", "", 0, 0};
+    if (!endpoint_of(peer, c.peer_addr, c.peer_port) || !endpoint_of(local, c.local_addr, c.local_port)) continue;
+    if (visit(c)) {
+      found = c.fd;
       break;
     }
   }
@@ -64,28 +68,22 @@ int find_connection_fd(const std::string& remote_addr, int remote_port, int loca
   return found;
 }
 
+}  // namespace
+
+int find_connection_fd(const std::string& remote_addr, int remote_port, int local_port) {
+  return find_connected_socket([&](const ConnectedSocket& c) {
+    return c.peer_port == remote_port && c.local_port == local_port &&
+           (c.peer_addr == remote_addr || "::ffff:" + remote_addr == c.peer_addr ||
+            c.peer_addr == "::ffff:" + remote_addr);
+  });
+}
+
 int shut_reading_of_connections(int local_port) {
-  DIR* dir = opendir("/proc/self/fd");
-  if (dir == nullptr) return 0;
   int count = 0;
-  while (dirent* entry = readdir(dir)) {
-    char* end = nullptr;
-    long fd = std::strtol(entry->d_name, &end, 10);
-    if (end == entry->d_name || *end != '\0' || fd == dirfd(dir)) continue;
-    struct stat st{};
-    if (fstat(static_cast<int>(fd), &st) != 0 || !S_ISSOCK(st.st_mode)) continue;
-    sockaddr_storage peer{}, local{};
-    socklen_t len = sizeof peer;
-    // Connected sockets only: the listening socket has no peer.
-    if (getpeername(static_cast<int>(fd), reinterpret_cast<sockaddr*>(&peer), &len) != 0) continue;
-    len = sizeof local;
-    if (getsockname(static_cast<int>(fd), reinterpret_cast<sockaddr*>(&local), &len) != 0) continue;
-    std::string local_addr;
-    int lport = 0;
-    if (!endpoint_of(local, local_addr, lport) || lport != local_port) continue;
-    if (shutdown(static_cast<int>(fd), SHUT_RD) == 0) ++count;
-  }
-  closedir(dir);
+  find_connected_socket([&](const ConnectedSocket& c) {
+    if (c.local_port == local_port && shutdown(c.fd, SHUT_RD) == 0) ++count;
+    return false;  // visit them all
+  });
   return count;
 }
 

@@ -47,6 +47,13 @@ nlohmann::json to_json(const JournalEntry& e) {
 std::uint64_t Journal::append(JournalEntry entry) {
   std::lock_guard lock(mu_);
   entry.seq = next_seq_++;
+  if (entry.kind == "request") {
+    std::string outcome = !entry.code.empty()                          ? entry.code
+                          : entry.status == 0                           ? "no-answer"
+                          : entry.status >= 200 && entry.status < 300   ? "ok"
+                                                                        : "http-" + std::to_string(entry.status);
+    ++(entry.fault.is_null() ? model_answers_ : fault_answers_)[outcome];
+  }
   entries_.push_back(std::move(entry));
   while (entries_.size() > capacity_) {
     entries_.pop_front();
@@ -71,6 +78,16 @@ void Journal::clear() {
   std::lock_guard lock(mu_);
   entries_.clear();
   dropped_ = 0;
+  model_answers_.clear();
+  fault_answers_.clear();
+}
+
+nlohmann::json Journal::answers_json() const {
+  std::lock_guard lock(mu_);
+  nlohmann::json j = {{"model", nlohmann::json::object()}, {"fault", nlohmann::json::object()}};
+  for (const auto& [outcome, n] : model_answers_) j["model"][outcome] = n;
+  for (const auto& [outcome, n] : fault_answers_) j["fault"][outcome] = n;
+  return j;
 }
 
 std::uint64_t Journal::last_seq() const {

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -59,6 +60,12 @@ class Journal {
   std::uint64_t last_seq() const;
   std::size_t size() const;
   std::uint64_t dropped() const;
+  // Every request answered since the last clear(), whether or not still in the ring:
+  // {"model": {OUTCOME: n}, "fault": {OUTCOME: n}}, "fault" when a rule or replay step
+  // answered. OUTCOME: the error Code, "ok", "no-answer" (reset/close/hang), or
+  // "http-STATUS" (a non-2xx without a Code, e.g. a gateway HTML page). A soak reads it to
+  // prove that no error came from anything but the scenario.
+  nlohmann::json answers_json() const;
 
  private:
   mutable std::mutex mu_;
@@ -66,6 +73,7 @@ class Journal {
   std::deque<JournalEntry> entries_;
   std::uint64_t next_seq_ = 1;
   std::uint64_t dropped_ = 0;
+  std::map<std::string, std::uint64_t> model_answers_, fault_answers_;
 };
 
 }  // namespace ebsmock::mock

@@ -181,6 +181,7 @@ nlohmann::json Service::health_json() {
           {"clock", {{"mode", clock_->is_virtual() ? "virtual" : "real"}, {"now", iso_millis(clock_->now())}}},
           {"pairs", world_.pairs().size()},
           {"journal", {{"entries", journal_.size()}, {"last_seq", journal_.last_seq()}, {"dropped", journal_.dropped()}}},
+          {"answers", journal_.answers_json()},
           {"verify_signatures", scenario_.auth.verify_signatures},
           // Planted bug, so a client can tell it talks to a server that is wrong on purpose.
           {"mutant", std::string(to_string(options_.mutant))}};
@@ -462,6 +463,16 @@ HttpResponse Service::handle_rpc(const RawRequest& raw) {
     r.status = decision->status.value_or(200);
     r.body = *decision->body;
     if (decision->error) code = decision->error->code;
+    // A recorded body carries the customer's RequestId: journal and header name that one,
+    // so what the client saw can be found in the journal.
+    std::string recorded_id;
+    if (auto j = nlohmann::json::parse(r.body, nullptr, false); j.is_object() && j.contains("RequestId") &&
+                                                                  j["RequestId"].is_string()) {
+      recorded_id = j["RequestId"].get<std::string>();
+    }
+    const std::string& rid = recorded_id.empty() ? request_id : recorded_id;
+    entry.request_id = rid;
+    r.headers.emplace_back("x-acs-request-id", rid);
   } else if (decision->error) {
     r = failure(*decision->error, request_id, host);
     if (decision->status) r.status = *decision->status;

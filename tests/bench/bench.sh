@@ -10,7 +10,8 @@
 #               pairs (verification on, then off; also with 10,000 pairs)
 #   delay       wrk -t2 -c1000, every request delayed 200 ms ([[fault]] action="*")
 #   start       exec -> first answered request (tests/bench/start_probe.cpp)
-#   rss         10,000 pairs under load until the journal has seen 1,000,000 entries
+#   rss         soak: 10,000 pairs under load with mixed faults (soak-faults.toml) until the
+#               journal has seen 1,000,000 entries; RSS curve, and every answer accounted for
 #   profile     callgrind (perf when hardware counters work) of a short signed run
 #   harness     `ebsmock contract`: cases/s of the reference client (200 cases of up to 30
 #               commands) and catch + shrink time of every builtin mutant, against one
@@ -311,8 +312,14 @@ start_times() {
 rss_under_load() {
   # Unsigned (verification off) so the run can be as long as the journal needs without
   # an ever larger file of unique nonces; same Stop/Describe/Start/Describe mix.
+  # Also the soak: the scenario injects mixed faults (errors before and after commit,
+  # resets, closes, truncated bodies, gateway pages, delays), and at the end every answer
+  # must be the model's own (success or a documented refusal) or the scenario's.
   local file=$out/requests-rw-10k.txt
-  "$make_requests" world --pairs "$BIG_PAIRS" --verify false >"$out/world-10k-noverify.toml"
+  {
+    "$make_requests" world --pairs "$BIG_PAIRS" --verify false
+    cat "$bench/soak-faults.toml"
+  } >"$out/world-10k-noverify.toml"
   "$make_requests" requests --host "127.0.0.1:$P_MOCK" --pairs "$BIG_PAIRS" --count 400000 \
     --mix rw --sign none --out "$file"
   start_mock "$out/world-10k-noverify.toml"

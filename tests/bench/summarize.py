@@ -127,6 +127,18 @@ if rss:
         add(f"| {r['seconds']} | {r['journal_seq']:,} | {j.get('entries', 0):,} | {j.get('dropped', 0):,} | "
             f"{r['rss_mb']} | {r['rss_peak_mb']} |")
     add("")
+    answers = (load_rows[-1].get("health", {}) if load_rows else {}).get("answers")
+    if answers:
+        model_ok = {"ok", "OperationDenied.InvalidStatus"}
+        fault_ok = {"ok", "InternalError", "RequestTimeout", "Throttling.User", "no-answer", "http-504"}
+        stray = {f"model:{k}": v for k, v in answers["model"].items() if k not in model_ok}
+        stray.update({f"fault:{k}": v for k, v in answers["fault"].items() if k not in fault_ok})
+        total = sum(answers["model"].values()) + sum(answers["fault"].values())
+        add(f"Soak answers ({total:,} requests, tests/bench/soak-faults.toml): model {answers['model']}; "
+            f"faults {answers['fault']}. "
+            + ("Every answer was the model's (success or a documented refusal) or the scenario's."
+               if not stray else f"UNEXPECTED answers: {stray}"))
+        add("")
 
 # --- harness --------------------------------------------------------------------------
 harness = load("harness")

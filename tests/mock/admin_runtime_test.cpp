@@ -369,6 +369,15 @@ error = "ServiceUnavailable"
   auto s2 = s.call("StopDiskReplicaPair", stop(kPair, "t2"));
   expect_error_envelope(s2, 403, "OperationDenied.InvalidStatus");
   EXPECT_TRUE(entry_for(s, s2)["fault"].is_null());
+
+  // Health tallies every answer by who gave it (what a soak reads to prove no error came
+  // from anything but the scenario), and a reset starts the tally over.
+  auto health = s.admin_get("/__admin/health");
+  EXPECT_EQ(health.json["answers"], (Json{{"model", {{"ok", 1}, {"OperationDenied.InvalidStatus", 1}}},
+                                          {"fault", {{"ServiceUnavailable", 1}, {"RequestTimeout", 1}}}}))
+      << health.body;
+  ASSERT_EQ(s.raw_http("POST", "/__admin/reset", {}, "").status, 200);
+  EXPECT_EQ(s.admin_get("/__admin/health").json["answers"], (Json{{"model", Json::object()}, {"fault", Json::object()}}));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -502,6 +511,10 @@ TEST(AdminRuntime, StrictReplayAnswersEachStepExactlyAndRecordsMismatches) {
   EXPECT_EQ(r1.status, 200);
   EXPECT_EQ(r1.body, kRecordedDescribe);
   const Json e1 = last_request(s);
+  // The recorded RequestId names the answer in the header and in the journal too, so the
+  // client's view and the journal can be matched.
+  EXPECT_EQ(r1.header("x-acs-request-id"), "0B9E4D71-6C2A-4F3B-8D5E-7A1C9B2F4E63");
+  EXPECT_EQ(e1["request_id"], "0B9E4D71-6C2A-4F3B-8D5E-7A1C9B2F4E63");
   st = replay_status(s);
   EXPECT_EQ(st["consumed"], 1);
   EXPECT_EQ(st["next"], (Json{{"step", 2}, {"action", "StopDiskReplicaPair"}}));
