@@ -90,6 +90,18 @@ void World::begin(Pair& pair, Status transient, TimingKey timing, Instant now) {
   }
   Duration d = duration_of(policy_.timing, timing == TimingKey::None ? successor->timing : timing);
   pair.pending = PendingTransition{successor->to, now, now + d};
+  note_due(pair);
+}
+
+std::optional<Instant> World::due_of(const Pair& p) const {
+  if (p.pending) return p.pending->due;
+  if (p.next_cycle) return p.next_cycle;
+  if (p.deleted_at) return *p.deleted_at + policy_.timing.deleted_retention;
+  return std::nullopt;
+}
+
+void World::note_due(const Pair& pair) {
+  if (auto due = due_of(pair); due && *due < next_due_) next_due_ = *due;
 }
 
 void World::add_pair(Pair pair, Instant now) {
@@ -101,28 +113,34 @@ void World::add_pair(Pair pair, Instant now) {
   } else if (pair.status == Status::Deleted) {
     pair.deleted_at = now;
   }
+  note_due(pair);
   std::string id = pair.id;
   pairs_[id] = std::move(pair);
 }
 
 std::vector<TimedTransition> World::advance(Instant now) {
   std::vector<TimedTransition> events;
+  if (now < next_due_) return events;
   // Repeat until nothing is due: a completed sync may schedule a cycle that is also due.
   for (;;) {
     // Pick the earliest due event across pairs so events come out in time order.
     std::optional<Instant> earliest;
     std::string earliest_id;
+    Instant later = Instant::max();  // the first change due after `now`
     for (const auto& [id, p] : pairs_) {
-      std::optional<Instant> due;
-      if (p.pending) due = p.pending->due;
-      else if (p.next_cycle) due = p.next_cycle;
-      else if (p.deleted_at) due = *p.deleted_at + policy_.timing.deleted_retention;
-      if (due && *due <= now && (!earliest || *due < *earliest)) {
+      std::optional<Instant> due = due_of(p);
+      if (!due) continue;
+      if (*due > now) {
+        later = std::min(later, *due);
+      } else if (!earliest || *due < *earliest) {
         earliest = due;
         earliest_id = id;
       }
     }
-    if (!earliest) break;
+    if (!earliest) {
+      next_due_ = later;
+      break;
+    }
     Pair& p = pairs_.at(earliest_id);
     Instant at = *earliest;
     if (p.pending) {
@@ -173,6 +191,7 @@ std::optional<Transition> World::force_status(std::string_view id, Status status
     p.next_cycle.reset();
     if (status == Status::Deleted) p.deleted_at = now;
   }
+  note_due(p);
   return t;
 }
 

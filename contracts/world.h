@@ -58,7 +58,6 @@ class World {
   explicit World(Policy policy = {});
 
   const Policy& policy() const { return policy_; }
-  Policy& mutable_policy() { return policy_; }
 
   // Adds a pair as a scenario describes it. A transient status gets its pending
   // transition (e.g. a loaded `creating` pair becomes `created` after Timing::create).
@@ -86,9 +85,17 @@ class World {
   Outcome modify(Pair& pair, const Params& params);
   void begin(Pair& pair, Status transient, TimingKey timing, Instant now);
   ApiError error(std::string_view code, std::string_view detail = {}) const;
+  // When `pair`'s next time-driven change is due (pending transition, next sync cycle,
+  // or the end of a deleted pair's retention), if any.
+  std::optional<Instant> due_of(const Pair& pair) const;
+  void note_due(const Pair& pair);
 
   Policy policy_;
   std::map<std::string, Pair> pairs_;
+  // Nothing is due before this, so advance() can skip scanning every pair (10,000 pairs
+  // made each request cost a full scan). A lower bound: whatever schedules a change
+  // lowers it; a cancelled change leaves it early, which costs one scan that re-derives it.
+  Instant next_due_ = Instant::max();
 };
 
 }  // namespace ebsmock::contracts

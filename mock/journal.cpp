@@ -2,6 +2,7 @@
 #include "mock/journal.h"
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace ebsmock::mock {
 
@@ -54,6 +55,10 @@ std::uint64_t Journal::append(JournalEntry entry) {
                                                                         : "http-" + std::to_string(entry.status);
     ++(entry.fault.is_null() ? model_answers_ : fault_answers_)[outcome];
   }
+  if (file_) {
+    *file_ << to_json(entry).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+    file_->flush();
+  }
   entries_.push_back(std::move(entry));
   while (entries_.size() > capacity_) {
     entries_.pop_front();
@@ -80,6 +85,13 @@ void Journal::clear() {
   dropped_ = 0;
   model_answers_.clear();
   fault_answers_.clear();
+}
+
+void Journal::open_file(const std::string& path) {
+  auto file = std::make_unique<std::ofstream>(path, std::ios::app | std::ios::binary);
+  if (!*file) throw std::runtime_error("cannot open journal file " + path);
+  std::lock_guard lock(mu_);
+  file_ = std::move(file);
 }
 
 nlohmann::json Journal::answers_json() const {

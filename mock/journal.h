@@ -7,7 +7,9 @@
 
 #include <cstdint>
 #include <deque>
+#include <fstream>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -51,7 +53,13 @@ contracts::Params redact(const contracts::Params& params);
 
 class Journal {
  public:
-  explicit Journal(std::size_t capacity = 100'000) : capacity_(capacity) {}
+  explicit Journal(std::size_t capacity = 10'000) : capacity_(capacity) {}
+
+  // Also write every entry, as one JSON line, to this file (appended; flushed after each
+  // entry, so a crash or SIGKILL loses nothing already answered). Survives clear():
+  // the file is the whole history, across resets. Throws std::runtime_error if the file
+  // cannot be opened.
+  void open_file(const std::string& path);
 
   std::uint64_t append(JournalEntry entry);
   // Entries with seq > since, oldest first, at most `limit`.
@@ -74,6 +82,7 @@ class Journal {
   std::uint64_t next_seq_ = 1;
   std::uint64_t dropped_ = 0;
   std::map<std::string, std::uint64_t> model_answers_, fault_answers_;
+  std::unique_ptr<std::ofstream> file_;
 };
 
 }  // namespace ebsmock::mock

@@ -35,6 +35,7 @@ std::unique_ptr<Clock> make_clock(const scenarios::ClockSpec& spec) {
 
 Service::Service(scenarios::Scenario scenario, ServiceOptions options)
     : scenario_(std::move(scenario)), options_(std::move(options)), journal_(options_.journal_capacity) {
+  if (!options_.journal_file.empty()) journal_.open_file(options_.journal_file);
   seed_ = options_.seed ? *options_.seed : scenario_.seed ? *scenario_.seed : fresh_seed();
   wall_clock_ = options_.wall_clock ? options_.wall_clock : std::shared_ptr<const Clock>(make_real_clock());
   std::lock_guard lock(mu_);

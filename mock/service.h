@@ -49,7 +49,11 @@ struct ServiceOptions {
   std::optional<std::uint64_t> seed;
   // Clock for signature timestamps; nullptr = the system clock.
   std::shared_ptr<const Clock> wall_clock;
-  std::size_t journal_capacity = 100'000;
+  // Entries kept in memory for GET /__admin/journal (a ring: the oldest go first). About
+  // 1-2 KB each; 10,000 keeps the mock's RSS small under a long soak. Every entry can also
+  // go to a JSON-lines file (journal_file), which keeps everything.
+  std::size_t journal_capacity = 10'000;
+  std::string journal_file;
   // A planted bug (`ebsmock serve --mutant`, mock/server_mutants.h); None = correct.
   ServerMutant mutant = ServerMutant::None;
 };

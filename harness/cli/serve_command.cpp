@@ -5,6 +5,7 @@
 #include <pthread.h>
 
 #include <csignal>
+#include <optional>
 #include <iostream>
 #include <thread>
 
@@ -24,6 +25,8 @@ struct ServeOptions {
   std::size_t max_body_bytes = 1 << 20;
   std::string admin_token;
   std::string mutant = "none";
+  std::size_t journal_capacity = 10'000;
+  std::string journal_file;
 };
 
 int serve(const ServeOptions& opts) {
@@ -40,9 +43,18 @@ int serve(const ServeOptions& opts) {
 
   mock::ServiceOptions service_options;
   service_options.seed = opts.seed;
+  service_options.journal_capacity = opts.journal_capacity;
+  service_options.journal_file = opts.journal_file;
   // Validated by CLI11 against the same list, so the lookup cannot fail here.
   service_options.mutant = mock::parse_server_mutant(opts.mutant).value_or(mock::ServerMutant::None);
-  mock::Service service(std::move(*scenario), service_options);
+  std::optional<mock::Service> service_holder;
+  try {
+    service_holder.emplace(std::move(*scenario), service_options);
+  } catch (const std::exception& e) {
+    std::cerr << "ebsmock serve: " << e.what() << "\n";
+    return 2;
+  }
+  mock::Service& service = *service_holder;
   mock::HttpServerOptions http_options;
   http_options.max_body_bytes = opts.max_body_bytes;
   http_options.admin_token = opts.admin_token;
@@ -103,6 +115,12 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   }
   auto mutant_names = mock::server_mutant_names();
   mutant_names.insert(mutant_names.begin(), "none");
+  cmd->add_option("--journal-capacity", opts->journal_capacity,
+                  "Journal entries kept in memory for GET /__admin/journal (the oldest go first)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{10'000'000}))
+      ->capture_default_str();
+  cmd->add_option("--journal-file", opts->journal_file,
+                  "Also append every journal entry to this file as JSON lines (flushed per entry)");
   cmd->add_option("--mutant", opts->mutant, mutant_help)
       ->check(CLI::IsMember(mutant_names))
       ->capture_default_str();

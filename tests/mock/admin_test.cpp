@@ -3,12 +3,16 @@
 // repeat), the journal with ?since= and ?limit=, pairs (with pending transitions), clock
 // advance (virtual: moves the world; real: 409; malformed: 400), unknown routes; and the
 // loopback-only rule, unit-tested on AdminApi::handle with a non-loopback remote_addr (no
-// traffic leaves the machine). Each test owns its server.
+// traffic leaves the machine); the journal's bounded ring and its JSON-lines file. Each
+// test owns its server.
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <mutex>
 #include <regex>
 #include <string>
@@ -149,6 +153,43 @@ TEST(AdminApi, JournalSurvivesNonUtf8Parameters) {
   auto journal = s.admin_get("/__admin/journal");
   EXPECT_EQ(journal.status, 200) << journal.body;
   EXPECT_EQ(journal.json["entries"].size(), 1u) << journal.body;
+}
+
+// The in-memory journal is a ring of journal_capacity entries; the JSON-lines file keeps
+// every entry, byte for byte what GET /__admin/journal shows, across a reset.
+TEST(AdminApi, JournalRingIsBoundedAndTheFileKeepsEverything) {
+  const std::string path = ::testing::TempDir() + "ebsmock-journal-" + std::to_string(::getpid()) + ".jsonl";
+  std::remove(path.c_str());
+  {
+    ServerOptions o;
+    o.journal_capacity = 3;
+    o.journal_file = path;
+    MockServer s(world(), o);
+    std::vector<nlohmann::json> served;
+    for (int i = 0; i < 5; ++i) {
+      auto r = s.raw_http("GET", "/?Action=DescribeDiskReplicaPairs&Version=2021-07-30&RegionId=cn-hangzhou", {}, "");
+      ASSERT_EQ(r.status, 200) << r.body;
+    }
+    auto journal = s.admin_get("/__admin/journal");
+    ASSERT_EQ(journal.json["entries"].size(), 3u) << journal.body;
+    EXPECT_EQ(journal.json["entries"][0]["seq"], 3);
+    auto health = s.admin_get("/__admin/health");
+    EXPECT_EQ(health.json["journal"]["dropped"], 2);
+    EXPECT_EQ(health.json["journal"]["last_seq"], 5);
+
+    std::ifstream in(path);
+    std::vector<nlohmann::json> lines;
+    for (std::string line; std::getline(in, line);) lines.push_back(nlohmann::json::parse(line));
+    ASSERT_EQ(lines.size(), 5u);
+    for (int i = 0; i < 3; ++i) EXPECT_EQ(lines[2 + i], journal.json["entries"][i]);
+    ASSERT_EQ(s.raw_http("POST", "/__admin/reset", {}, "").status, 200);
+    s.raw_http("GET", "/?Action=DescribeDiskReplicaPairs&Version=2021-07-30&RegionId=cn-hangzhou", {}, "");
+  }
+  std::ifstream in(path);
+  int count = 0;
+  for (std::string line; std::getline(in, line);) ++count;
+  EXPECT_EQ(count, 6) << "a reset empties the ring, never the file";
+  std::remove(path.c_str());
 }
 
 TEST(AdminApi, Pairs) {
