@@ -4,6 +4,7 @@
 #include "contracts/world.h"
 
 #include <algorithm>
+#include <set>
 
 #include "contracts/crypto.h"
 
@@ -335,8 +336,22 @@ Outcome World::describe_pairs(const Params& params, Instant) const {
   }
   auto tag_filters = read_tags(params);
 
+  // With PairIds, look the pairs up instead of scanning every pair (10,000-pair worlds).
+  std::vector<const Pair*> candidates;
+  if (!ids.empty()) {
+    std::set<std::string_view> seen;
+    for (const auto& id : ids) {
+      if (!seen.insert(id).second) continue;
+      if (auto it = pairs_.find(id); it != pairs_.end()) candidates.push_back(&it->second);
+    }
+  } else {
+    candidates.reserve(pairs_.size());
+    for (const auto& [id, p] : pairs_) candidates.push_back(&p);
+  }
+
   std::vector<const Pair*> matched;
-  for (const auto& [id, p] : pairs_) {
+  for (const Pair* candidate : candidates) {
+    const Pair& p = *candidate;
     // Choice: without Site, a pair is listed when its primary OR secondary is in the
     // region (the RegionId description); Site narrows to one side.
     if (site == "production" ? p.source_region != region
@@ -344,7 +359,6 @@ Outcome World::describe_pairs(const Params& params, Instant) const {
                              : !visible_in_region(p, region)) {
       continue;
     }
-    if (!ids.empty() && std::find(ids.begin(), ids.end(), id) == ids.end()) continue;
     if (!group.empty() && (group == "-" ? !p.replica_group_id.empty() : p.replica_group_id != group)) {
       continue;
     }

@@ -350,7 +350,7 @@ profile() {
       "$file" "$THREADS" >/dev/null
     wait "$perf_pid" || true
     stop_pid "$mock_pid"
-    perf report -i "$out/perf.data" --stdio --no-children 2>/dev/null | head -120 >"$out/profile.txt"
+    perf report -i "$out/perf.data" --stdio --no-children 2>/dev/null | head -120 >"$out/profile.txt" || true
   else
     valgrind --tool=callgrind --callgrind-out-file="$out/callgrind.out" \
       "$ebsmock" serve --scenario "$out/world-verify.toml" --port "$P_MOCK" >"$out/callgrind.log" 2>&1 &
@@ -359,8 +359,8 @@ profile() {
     wait_port "$P_MOCK"
     wrk -t1 -c4 -d10s -s "$bench/requests.lua" "http://127.0.0.1:$P_MOCK/" -- "$file" 1 >/dev/null
     stop_pid "$mock_pid"
-    callgrind_annotate --inclusive=yes "$out/callgrind.out" 2>/dev/null | head -80 >"$out/profile-inclusive.txt"
-    callgrind_annotate "$out/callgrind.out" 2>/dev/null | head -60 >"$out/profile.txt"
+    callgrind_annotate --inclusive=yes "$out/callgrind.out" 2>/dev/null | head -80 >"$out/profile-inclusive.txt" || true
+    callgrind_annotate "$out/callgrind.out" 2>/dev/null | head -60 >"$out/profile.txt" || true
   fi
   log "profile: $out/profile.txt"
 }
