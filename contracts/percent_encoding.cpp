@@ -2,6 +2,8 @@
 // (sdk-wire.md §5 "pe()"). Pure functions; thread-safe.
 #include "contracts/percent_encoding.h"
 
+#include <algorithm>
+
 namespace ebsmock::contracts {
 namespace {
 
@@ -80,6 +82,25 @@ std::optional<ParamList> parse_urlencoded(std::string_view text) {
     params.emplace_back(std::move(*name), std::move(*value));
   }
   return params;
+}
+
+std::string sorted_encoded_query(const ParamList& params, std::string_view skip) {
+  std::vector<const std::pair<std::string, std::string>*> sorted;
+  sorted.reserve(params.size());
+  for (const auto& p : params) {
+    if (skip.empty() || p.first != skip) sorted.push_back(&p);
+  }
+  // std::string's operator< compares as unsigned char, i.e. byte order.
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const auto* a, const auto* b) { return a->first < b->first; });
+  std::string out;
+  for (const auto* p : sorted) {
+    if (!out.empty()) out.push_back('&');
+    out += percent_encode(p->first);
+    out.push_back('=');
+    out += percent_encode(p->second);
+  }
+  return out;
 }
 
 }  // namespace ebsmock::contracts

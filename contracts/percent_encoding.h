@@ -27,4 +27,10 @@ using ParamList = std::vector<std::pair<std::string, std::string>>;
 // segment without '=' has an empty value. nullopt on malformed percent-encoding.
 std::optional<ParamList> parse_urlencoded(std::string_view text);
 
+// pe(name)=pe(value) joined by '&', sorted by the RAW name in byte order (what the SDKs
+// do, sdk-wire.md §8.9; identical to sorting encoded names for every name an EBS request
+// carries), stable so a repeated name keeps its wire order; parameters named `skip` left
+// out. The canonical query of both signature versions.
+std::string sorted_encoded_query(const ParamList& params, std::string_view skip = {});
+
 }  // namespace ebsmock::contracts

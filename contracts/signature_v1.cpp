@@ -9,25 +9,8 @@
 namespace ebsmock::contracts {
 
 std::string v1_canonicalized_query(const ParamList& params) {
-  std::vector<const std::pair<std::string, std::string>*> sorted;
-  sorted.reserve(params.size());
-  for (const auto& p : params) {
-    if (p.first != "Signature") sorted.push_back(&p);
-  }
-  // Sort by the RAW name (§5.4 step 2; sdk-wire.md §8.9), not the encoded one: they differ
-  // only for names with reserved characters, which no EBS parameter has. std::string's
-  // operator< compares as unsigned char, i.e. byte order. Stable so that a repeated name
-  // (no real SDK sends one) keeps its wire order rather than an arbitrary one.
-  std::stable_sort(sorted.begin(), sorted.end(),
-                   [](const auto* a, const auto* b) { return a->first < b->first; });
-  std::string out;
-  for (const auto* p : sorted) {
-    if (!out.empty()) out.push_back('&');
-    out += percent_encode(p->first);
-    out.push_back('=');
-    out += percent_encode(p->second);
-  }
-  return out;
+  // §5.4 step 2: every parameter but Signature itself.
+  return sorted_encoded_query(params, "Signature");
 }
 
 std::string v1_string_to_sign(std::string_view http_method, const ParamList& params) {

@@ -98,24 +98,10 @@ std::optional<V3Authorization> parse_v3_authorization(std::string_view header_va
 }
 
 std::string v3_canonical_query(const ParamList& query) {
-  std::vector<const std::pair<std::string, std::string>*> sorted;
-  sorted.reserve(query.size());
-  for (const auto& p : query) sorted.push_back(&p);
-  // Sorted by raw name in byte order, like the SDKs (sdk-wire.md §8.9); stable so a repeated
-  // name keeps its wire order.
-  std::stable_sort(sorted.begin(), sorted.end(),
-                   [](const auto* a, const auto* b) { return a->first < b->first; });
-  std::string out;
-  for (const auto* p : sorted) {
-    if (!out.empty()) out.push_back('&');
-    // The docs encode the name too; the Node/Go SDKs do not. Identical for every name an
-    // EBS request can carry (letters, digits, '.'), and the documented form is what a real
-    // gateway compares against.
-    out += percent_encode(p->first);
-    out.push_back('=');
-    out += percent_encode(p->second);
-  }
-  return out;
+  // The docs encode the name too; the Node/Go SDKs do not. Identical for every name an
+  // EBS request can carry (letters, digits, '.'), and the documented form is what a real
+  // gateway compares against.
+  return sorted_encoded_query(query);
 }
 
 std::string v3_canonical_request(const V3Request& req,
