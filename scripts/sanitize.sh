@@ -4,8 +4,9 @@
 #                              ctest suite (the Node SDK e2e test too: it runs the
 #                              sanitized ebsmock binary)
 #   scripts/sanitize.sh tsan   TSan build (build-tsan) of the mock tests and the ebsmock
-#                              binary, then the concurrency tests (Concurrency.*,
-#                              HostileClients.*)
+#                              binary, then every mock test with threads: concurrency,
+#                              hostile clients, faults and admin changes under load,
+#                              idempotence races, reset while requests are in flight
 # gcc, as the normal build; any sanitizer report fails the run (halt_on_error). Uses the
 # Debian packages of scripts/install-deps.sh only (the sanitizer runtimes come with gcc).
 set -euo pipefail
@@ -37,7 +38,7 @@ case "$mode" in
     # gcc 12's TSan runtime cannot map its shadow memory under the high-entropy ASLR of
     # recent kernels ("unexpected memory mapping"); running without ASLR avoids it.
     setarch "$(uname -m)" -R ctest --output-on-failure -j "$jobs" --timeout 1200 \
-      -R '^(Concurrency|HostileClients)\.'
+      -R '^(Concurrency|HostileClients|FaultInjection|FaultEngine|AdminApi|AdminApiDeathTest|AdminRuntime|Idempotence)\.'
     ;;
   *)
     echo "usage: $0 asan|tsan" >&2

@@ -155,7 +155,8 @@ void sign(Parsed& p, const contracts::ErrorCatalogue& errors) {
       extra += '&';
       extra += std::string(name) + "=" + contracts::percent_encode(value);
     }
-    p.raw.target += p.raw.target.find('?') == std::string::npos ? "?" + extra.substr(1) : extra;
+    // Nothing to add when the input already carries every common parameter.
+    if (!extra.empty()) p.raw.target += p.raw.target.find('?') == std::string::npos ? "?" + extra.substr(1) : extra;
     auto parsed = mock::parse_rpc_request(p.raw, errors);
     if (!std::holds_alternative<mock::RpcRequest>(parsed)) return;
     const auto& req = std::get<mock::RpcRequest>(parsed);
