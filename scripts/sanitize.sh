@@ -33,12 +33,17 @@ case "$mode" in
     flags="-O1 -g -fno-omit-frame-pointer -fsanitize=thread"
     cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS="$flags"
     cmake --build "$build" --target mock_tests ebsmock
-    export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:history_size=4"
+    # Suppressions, each with its reason: tests/sanitizers/tsan.supp.
+    export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:history_size=4:suppressions=$PWD/tests/sanitizers/tsan.supp"
     cd "$build"
     # gcc 12's TSan runtime cannot map its shadow memory under the high-entropy ASLR of
     # recent kernels ("unexpected memory mapping"); running without ASLR avoids it.
+    # Left out: two tests whose wall-clock bounds are meant for an unsanitized build
+    # (TSan runs code 5-15x slower): a 64-connection burst within 1 s, and a retry that
+    # must arrive while a 400 ms delay is still holding the first attempt.
     setarch "$(uname -m)" -R ctest --output-on-failure -j "$jobs" --timeout 1200 \
-      -R '^(Concurrency|HostileClients|FaultInjection|FaultEngine|AdminApi|AdminApiDeathTest|AdminRuntime|Idempotence)\.'
+      -R '^(Concurrency|HostileClients|FaultInjection|FaultEngine|AdminApi|AdminApiDeathTest|AdminRuntime|Idempotence)\.' \
+      -E 'BurstOf64NewConnections|DelayHoldsTheAnswerAndATokenRetryMeanwhile'
     ;;
   *)
     echo "usage: $0 asan|tsan" >&2
