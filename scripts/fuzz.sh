@@ -57,9 +57,11 @@ run_target() {
   mkdir -p "$build/work/$t" "$build/artifacts/$t" "$build/logs"
   echo "fuzz: $t for ${seconds}s (log: build-fuzz/logs/$t.log)"
   # New inputs are written to the first directory; the committed corpus is read only.
+  local dict=$root/tests/fuzz/$t.dict
+  [[ -f $dict ]] || dict=""
   set +e
   "$build/tests/fuzz/fuzz_$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-    -dict="$root/tests/fuzz/$t.dict" -artifact_prefix="$build/artifacts/$t/" \
+    ${dict:+-dict="$dict"} -artifact_prefix="$build/artifacts/$t/" \
     -print_final_stats=1 "$build/work/$t" "$root/tests/fuzz/corpus/$t" >"$build/logs/$t.log" 2>&1
   local rc=$?
   set -e
