@@ -18,7 +18,7 @@ cd "$(dirname "$0")/.."
 root=$PWD
 build=$root/build-fuzz
 targets=()
-for f in tests/fuzz/*_fuzz.cpp; do t=${f##*/}; targets+=("${t%_fuzz.cpp}"); done
+for f in tests/fuzz/*_fuzz.cpp; do name=${f##*/}; targets+=("${name%_fuzz.cpp}"); done
 clang_version=${FUZZ_CLANG:-16}
 max_corpus_files=200
 
@@ -74,7 +74,8 @@ run_target() {
 }
 
 merge_target() {
-  local t=$1 committed=$root/tests/fuzz/corpus/$t merged
+  local t=$1
+  local committed=$root/tests/fuzz/corpus/$t merged
   merged=$(mktemp -d)
   "$build/tests/fuzz/fuzz_$t" -merge=1 -timeout=10 -rss_limit_mb=2048 \
     "$merged" "$committed" "$build/work/$t" >"$build/logs/$t.merge.log" 2>&1
