@@ -279,7 +279,7 @@ delay() {
 start_times() {
   local req=$out/start-request.http file
   file=$(signed_requests "$PAIRS" 1)
-  python3 -c 'import sys; l = open(sys.argv[1]).readline().rstrip("\n"); open(sys.argv[2], "w").write(l.replace("\r", "\r\n"))' "$file" "$req"
+  python3 -c 'import sys; l = open(sys.argv[1], newline="\n").readline().rstrip("\n"); open(sys.argv[2], "w").write(l.replace("\r", "\r\n"))' "$file" "$req"
   # One V3-signed DescribeDiskReplicaPairs; every server answers it (ebsmock: 200 after
   # verifying it). Runs alternate between servers, like the other sections.
   "$make_requests" world --pairs "$BIG_PAIRS" --verify true >"$out/world-10k-verify.toml"
