@@ -130,7 +130,8 @@ if rss:
     answers = (load_rows[-1].get("health", {}) if load_rows else {}).get("answers")
     if answers:
         model_ok = {"ok", "OperationDenied.InvalidStatus"}
-        fault_ok = {"ok", "InternalError", "RequestTimeout", "Throttling.User", "no-answer", "http-504"}
+        # A delay-only rule fires and then lets the model answer, refusals included.
+        fault_ok = {"ok", "InternalError", "RequestTimeout", "Throttling.User", "no-answer", "http-504"} | model_ok
         stray = {f"model:{k}": v for k, v in answers["model"].items() if k not in model_ok}
         stray.update({f"fault:{k}": v for k, v in answers["fault"].items() if k not in fault_ok})
         total = sum(answers["model"].values()) + sum(answers["fault"].values())
