@@ -31,33 +31,24 @@ constexpr const char* kNormal = "pair-cn-mutantnormal0001";
 constexpr const char* kStopped = "pair-cn-mutantstopped001";
 constexpr const char* kRegion = "cn-hangzhou";
 
-// MockServer builds its Service itself; mutants need ServiceOptions::mutant, so this is the
-// same set-up (unsigned requests, virtual clock) with the option passed through.
+// The fixture's MockServer with a planted bug, plus the calls the probes need
+// (unsigned requests, virtual clock).
+ServerOptions with_mutant(ServerMutant mutant) {
+  ServerOptions o;
+  o.mutant = mutant;
+  return o;
+}
+
 class MutantServer {
  public:
-  explicit MutantServer(ServerMutant mutant) {
-    std::string toml = world_toml(/*verify_signatures=*/false,
-                                  pair_toml(kNormal, "normal") + pair_toml(kStopped, "stopped") +
-                                      "[clock]\nmode = \"virtual\"\nstart = 2024-01-01T00:00:00Z\n");
-    mock::ServiceOptions options;
-    options.mutant = mutant;
-    service_ = std::make_unique<mock::Service>(scenarios::load_scenario_string(toml, "test.toml"), options);
-    mock::HttpServerOptions http;
-    http.min_threads = 2;
-    http_ = std::make_unique<mock::HttpServer>(*service_, http);
-    port_ = http_->bind("127.0.0.1", 0);
-    if (port_ <= 0) throw std::runtime_error("cannot bind 127.0.0.1:0");
-    thread_ = std::thread([this] { http_->run(); });
-    while (!http_->is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  ~MutantServer() {
-    http_->stop();
-    thread_.join();
-  }
-  MutantServer(const MutantServer&) = delete;
-  MutantServer& operator=(const MutantServer&) = delete;
+  explicit MutantServer(ServerMutant mutant)
+      : server_(world_toml(/*verify_signatures=*/false,
+                           pair_toml(kNormal, "normal") + pair_toml(kStopped, "stopped") +
+                               "[clock]\nmode = \"virtual\"\nstart = 2024-01-01T00:00:00Z\n"),
+                with_mutant(mutant)) {}
 
-  mock::Service& service() { return *service_; }
+  mock::Service& service() { return server_.service(); }
+  const MockServer& server() const { return server_; }
 
   Response call(std::string_view action, const contracts::ParamList& params = {}) const {
     contracts::ParamList all{{"Action", std::string(action)},
@@ -65,8 +56,8 @@ class MutantServer {
     all.insert(all.end(), params.begin(), params.end());
     SignOptions unsigned_request;
     unsigned_request.scheme = Scheme::None;
-    WireRequest w = build_request(all, host(), unsigned_request);
-    return raw(w.method, w.target, w.headers, w.body);
+    WireRequest w = build_request(all, server_.host(), unsigned_request);
+    return server_.raw_http(w.method, w.target, w.headers, w.body);
   }
 
   Response describe(const std::string& pair_id, const contracts::ParamList& extra = {}) const {
@@ -98,42 +89,12 @@ class MutantServer {
   }
 
   void advance(const std::string& by) const {
-    auto r = raw("POST", "/__admin/clock/advance?by=" + by, {}, "");
+    auto r = server_.raw_http("POST", "/__admin/clock/advance?by=" + by, {}, "");
     ASSERT_EQ(r.status, 200) << r.body;
   }
 
-  Response raw(const std::string& method, const std::string& target,
-               const std::vector<std::pair<std::string, std::string>>& headers,
-               const std::string& body) const {
-    httplib::Client cli("127.0.0.1", port_);
-    cli.set_url_encode(false);
-    httplib::Request req;
-    req.method = method;
-    req.path = target;
-    for (const auto& [k, v] : headers) req.headers.emplace(k, v);
-    if (!req.has_header("Host") && !req.has_header("host")) req.headers.emplace("Host", host());
-    req.body = body;
-    Response r;
-    auto res = cli.send(req);
-    if (!res) {
-      r.transport_error = httplib::to_string(res.error());
-      return r;
-    }
-    r.transport_ok = true;
-    r.status = res->status;
-    r.body = res->body;
-    r.headers = res->headers;
-    parse_json_body(r);
-    return r;
-  }
-
  private:
-  std::string host() const { return "127.0.0.1:" + std::to_string(port_); }
-
-  std::unique_ptr<mock::Service> service_;
-  std::unique_ptr<mock::HttpServer> http_;
-  int port_ = -1;
-  std::thread thread_;
+  MockServer server_;
 };
 
 // ---------------------------------------------------------------------------------------
@@ -295,7 +256,7 @@ TEST(ServerMutants, StaleDescribeRepeatsTheFirstAnswerForTheSameParameters) {
   // Other parameters are a cache miss, so they see the truth (once).
   EXPECT_EQ(s.status_of(kNormal, {{"PageSize", "10"}}), "stopped");
   // A reset forgets the cache.
-  ASSERT_EQ(s.raw("POST", "/__admin/reset", {}, "").status, 200);
+  ASSERT_EQ(s.server().raw_http("POST", "/__admin/reset", {}, "").status, 200);
   expect_success_envelope(s.stop(kNormal));
   EXPECT_EQ(s.status_of(kNormal), "stopping");
 }
