@@ -65,11 +65,6 @@ nlohmann::json Service::faults_json() {
   return faults_->to_json();
 }
 
-std::optional<std::string> Service::add_fault(scenarios::FaultSpec rule) {
-  std::lock_guard lock(mu_);
-  return faults_->add(std::move(rule));
-}
-
 Service::AddFaultsResult Service::add_faults(std::vector<scenarios::FaultSpec> rules) {
   std::lock_guard lock(mu_);
   AddFaultsResult result;

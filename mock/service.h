@@ -75,7 +75,6 @@ class Service {
 
   // Fault rules at run time (admin API).
   nlohmann::json faults_json();
-  std::optional<std::string> add_fault(scenarios::FaultSpec rule);
   // All or nothing, atomically for requests: the ids given (empty = numbered by the
   // engine), or the first id that is already taken and nothing added.
   struct AddFaultsResult {
