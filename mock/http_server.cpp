@@ -45,6 +45,7 @@ HttpServer::HttpServer(Service& service, HttpServerOptions options)
   // connection (small header and body writes).
   server_.set_tcp_nodelay(true);
   server_.set_keep_alive_timeout(options_.keep_alive_seconds);
+  server_.set_keep_alive_max_count(options_.keep_alive_max_requests);
   // Replaces cpp-httplib's default options for the listening socket: SO_REUSEADDR only.
   // Its default SO_REUSEPORT lets a second server bind the same port and silently take
   // half the connections. The descriptor is kept to widen the backlog after bind().

@@ -25,6 +25,10 @@ struct HttpServerOptions {
   std::size_t min_threads = 8;
   std::size_t max_threads = 4096;
   int keep_alive_seconds = 5;
+  // Requests served on one keep-alive connection before the server closes it. cpp-httplib
+  // defaults to 5, which makes a client reconnect (handshake, new worker task, fresh
+  // buffers) every 5th request; nginx's default is 1000.
+  std::size_t keep_alive_max_requests = 1000;
   int read_timeout_seconds = 5;
   // When set, admin calls must carry it and may come from any peer (see admin_api.h).
   std::string admin_token;

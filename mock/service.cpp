@@ -34,7 +34,10 @@ std::unique_ptr<Clock> make_clock(const scenarios::ClockSpec& spec) {
 }  // namespace
 
 Service::Service(scenarios::Scenario scenario, ServiceOptions options)
-    : scenario_(std::move(scenario)), options_(std::move(options)), journal_(options_.journal_capacity) {
+    : scenario_(std::move(scenario)),
+      options_(std::move(options)),
+      tokens_(options_.token_capacity),
+      journal_(options_.journal_capacity) {
   if (!options_.journal_file.empty()) journal_.open_file(options_.journal_file);
   seed_ = options_.seed ? *options_.seed : scenario_.seed ? *scenario_.seed : fresh_seed();
   wall_clock_ = options_.wall_clock ? options_.wall_clock : std::shared_ptr<const Clock>(make_real_clock());
@@ -53,7 +56,6 @@ void Service::reset_locked() {
   for (const auto& p : scenario_.pairs) world_.add_pair(p, now);
   tokens_.clear();
   mutant_state_.clear();
-  seen_tokens_.clear();
   faults_ = std::make_unique<FaultEngine>(scenario_.faults, seed_, *errors_);
   replay_ = std::make_unique<ReplayEngine>(scenario_.replay, *errors_, seed_);
   ++generation_;
@@ -178,6 +180,7 @@ nlohmann::json Service::health_json() {
           {"pairs", world_.pairs().size()},
           {"journal", {{"entries", journal_.size()}, {"last_seq", journal_.last_seq()}, {"dropped", journal_.dropped()}}},
           {"answers", journal_.answers_json()},
+          {"tokens", {{"remembered", tokens_.size()}, {"capacity", tokens_.capacity()}, {"evicted", tokens_.evicted()}}},
           {"verify_signatures", scenario_.auth.verify_signatures},
           // Planted bug, so a client can tell it talks to a server that is wrong on purpose.
           {"mutant", std::string(to_string(options_.mutant))}};
@@ -345,10 +348,7 @@ HttpResponse Service::handle_rpc(const RawRequest& raw) {
   call.client_token = entry.client_token;
   if (const auto* pair = world_.find(call.pair_id)) call.pair_status = pair->status;
   if (!call.client_token.empty()) {
-    auto key = std::make_pair(auth.access_key_id, call.client_token);
-    call.token_reused = seen_tokens_.contains(key);
-    // Bounded: past a million distinct tokens "reused" rules only see the first million.
-    if (seen_tokens_.size() < 1'000'000) seen_tokens_.insert(std::move(key));
+    call.token_reused = tokens_.note_seen({auth.access_key_id, call.client_token});
   }
   std::optional<FaultDecision> decision;
   auto replay = replay_->next(call);

@@ -11,7 +11,6 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
-#include <set>
 #include <optional>
 #include <string>
 #include <vector>
@@ -54,6 +53,9 @@ struct ServiceOptions {
   // go to a JSON-lines file (journal_file), which keeps everything.
   std::size_t journal_capacity = 10'000;
   std::string journal_file;
+  // ClientTokens remembered for idempotence and for rules on reused tokens (oldest
+  // forgotten first; see token_store.h). About 0.5 KB each.
+  std::size_t token_capacity = TokenStore::kDefaultCapacity;
   // A planted bug (`ebsmock serve --mutant`, mock/server_mutants.h); None = correct.
   ServerMutant mutant = ServerMutant::None;
 };
@@ -139,8 +141,6 @@ class Service {
   TokenStore tokens_;
   std::unique_ptr<FaultEngine> faults_;
   std::unique_ptr<ReplayEngine> replay_;
-  // (AccessKeyId, ClientToken) pairs seen, for client_token = "reused" rules.
-  std::set<std::pair<std::string, std::string>> seen_tokens_;
   // Bumped by reset()/load(): a request delayed across a reset must not act on the new world.
   std::uint64_t generation_ = 0;
   Journal journal_;

@@ -27,6 +27,8 @@ struct ServeOptions {
   std::string mutant = "none";
   std::size_t journal_capacity = 10'000;
   std::string journal_file;
+  std::size_t token_capacity = mock::TokenStore::kDefaultCapacity;
+  std::size_t keep_alive_requests = mock::HttpServerOptions{}.keep_alive_max_requests;
 };
 
 int serve(const ServeOptions& opts) {
@@ -45,6 +47,7 @@ int serve(const ServeOptions& opts) {
   service_options.seed = opts.seed;
   service_options.journal_capacity = opts.journal_capacity;
   service_options.journal_file = opts.journal_file;
+  service_options.token_capacity = opts.token_capacity;
   // Validated by CLI11 against the same list, so the lookup cannot fail here.
   service_options.mutant = mock::parse_server_mutant(opts.mutant).value_or(mock::ServerMutant::None);
   std::optional<mock::Service> service_holder;
@@ -58,6 +61,7 @@ int serve(const ServeOptions& opts) {
   mock::HttpServerOptions http_options;
   http_options.max_body_bytes = opts.max_body_bytes;
   http_options.admin_token = opts.admin_token;
+  http_options.keep_alive_max_requests = opts.keep_alive_requests;
   mock::HttpServer server(service, http_options);
   int port = server.bind(opts.host, opts.port);
   if (port < 0) {
@@ -121,6 +125,15 @@ void add_serve_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   cmd->add_option("--journal-file", opts->journal_file,
                   "Also append every journal entry to this file as JSON lines (flushed per entry)");
+  cmd->add_option("--token-capacity", opts->token_capacity,
+                  "ClientTokens remembered for idempotence (the oldest are forgotten first; "
+                  "health counts them)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{100'000'000}))
+      ->capture_default_str();
+  cmd->add_option("--keep-alive-requests", opts->keep_alive_requests,
+                  "Requests answered on one keep-alive connection before it is closed")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000'000}))
+      ->capture_default_str();
   cmd->add_option("--mutant", opts->mutant, mutant_help)
       ->check(CLI::IsMember(mutant_names))
       ->capture_default_str();

@@ -7,7 +7,8 @@
 // are open (cpp-httplib 0.11.4 alone waits out its 5 s keep-alive timeout; HttpServer::stop
 // wakes those workers), even when the signal comes right after the "listening on" line,
 // and a burst of 64 new connections must not overflow the accept queue (cpp-httplib
-// listens with a backlog of 5; HttpServer widens it).
+// listens with a backlog of 5; HttpServer widens it), and a keep-alive connection must
+// not be closed every 5th request (cpp-httplib's default).
 // Timing bounds are deliberately generous (a loaded 2-core CI machine); they catch
 // starvation (a request waiting for a read timeout, 5 s) rather than slowness.
 #include <arpa/inet.h>
@@ -233,6 +234,21 @@ TEST(HostileClients, SigtermRightAfterListeningLineIsNotLost) {
 // cpp-httplib 0.11.4 listens with a backlog of 5, so a burst of simultaneous new
 // connections used to overflow the accept queue and the overflowing clients waited for
 // SYN retransmits (1 s, 3 s, 7 s, ...).
+// cpp-httplib closes a keep-alive connection after 5 requests unless told otherwise, so
+// every client (wrk, a Node agent, a chaos drill) would reconnect every 5th call.
+TEST(HostileClients, AKeepAliveConnectionServesManyRequests) {
+  MockServer s(world_toml(false));
+  int fd = connect_loopback(s.port());
+  ASSERT_GE(fd, 0);
+  for (int i = 0; i < 50; ++i) {
+    ASSERT_TRUE(send_all(fd, kHealth)) << "request " << i;
+    std::string answer = read_response(fd, 10'000);
+    ASSERT_NE(answer, "") << "request " << i << ": the connection was closed";
+    EXPECT_EQ(answer.find("Connection: close"), std::string::npos) << "request " << i << ":\n" << answer;
+  }
+  ::close(fd);
+}
+
 TEST(HostileClients, BurstOf64NewConnectionsIsServedWithinOneSecond) {
   MockServer s(world_toml(false));
   std::vector<std::thread> threads;

@@ -4,7 +4,8 @@
 // "original") and changes nothing again, even when 16 retries race; the same token with
 // other parameters is IdempotentParameterMismatch; a failed call does not use up its
 // token; malformed tokens are InvalidParameter; tokens are per AccessKeyId and expire
-// after token_ttl of world time. Each test owns its server.
+// after token_ttl of world time; past the store's capacity the oldest token is forgotten
+// and counted. Each test owns its server.
 #include <gtest/gtest.h>
 
 #include <barrier>
@@ -264,6 +265,39 @@ TEST(Idempotence, TokensExpireAfterTheTtl) {
   s.advance("2m");
   expect_success_envelope(s.call("StopDiskReplicaPair", stop(kOther, "tok-ttl")));
   EXPECT_EQ(s.status_of(kOther), "stopping");
+}
+
+// Memory is bounded (token_store.h): past the capacity the token seen longest ago is
+// forgotten, and health counts it. A retry of a forgotten token executes again, which is
+// what a retry after the real service's 24 h would do.
+TEST(Idempotence, TokensPastTheCapacityAreForgottenOldestFirstAndCounted) {
+  ServerOptions options;
+  options.token_capacity = 2;
+  MockServer s(world(), options);
+  expect_success_envelope(s.call("StopDiskReplicaPair", stop(kNormal, "tok-cap-a")));
+  expect_success_envelope(s.call("StopDiskReplicaPair", stop(kNormal, "tok-cap-a")));  // replayed
+  expect_success_envelope(s.call("StopDiskReplicaPair", stop(kOther, "tok-cap-b")));
+  auto health = s.admin_get("/__admin/health").json["tokens"];
+  EXPECT_EQ(health["remembered"], 2);
+  EXPECT_EQ(health["evicted"], 0);
+  // A third token pushes out tok-cap-a, the oldest; tok-cap-b is still replayed.
+  s.call("StartDiskReplicaPair",
+         {{"RegionId", "cn-hangzhou"}, {"ReplicaPairId", kStopped}, {"ClientToken", "tok-cap-c"}});
+  expect_success_envelope(s.call("StopDiskReplicaPair", stop(kOther, "tok-cap-b")));
+  auto again = s.call("StopDiskReplicaPair", stop(kNormal, "tok-cap-a"));
+  // Executed again: the pair is already stopping, so the model refuses it.
+  expect_error_envelope(again, 403, "OperationDenied.InvalidStatus");
+
+  auto reqs = request_entries(s.journal());
+  ASSERT_EQ(reqs.size(), 6u);
+  EXPECT_EQ(reqs[1]["idempotence"], "replayed");
+  EXPECT_EQ(reqs[4]["idempotence"], "replayed");
+  EXPECT_EQ(reqs[5]["idempotence"], "executed");
+  health = s.admin_get("/__admin/health").json["tokens"];
+  EXPECT_EQ(health["capacity"], 2);
+  EXPECT_EQ(health["remembered"], 2);
+  // tok-cap-a went for tok-cap-c; its return pushed out tok-cap-b.
+  EXPECT_EQ(health["evicted"], 2);
 }
 
 // Describe calls are read-only: a ClientToken there is not remembered.

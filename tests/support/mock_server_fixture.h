@@ -259,6 +259,7 @@ struct ServerOptions {
   std::shared_ptr<mock::VirtualClock> wall_clock;
   std::size_t journal_capacity = 10'000;
   std::string journal_file;  // "" = none
+  std::size_t token_capacity = mock::TokenStore::kDefaultCapacity;
   mock::ServerMutant mutant = mock::ServerMutant::None;  // a planted server bug
   mock::HttpServerOptions http = [] {
     mock::HttpServerOptions o;
@@ -281,6 +282,7 @@ class MockServer {
     service_options.wall_clock = options_.wall_clock;
     service_options.journal_capacity = options_.journal_capacity;
     service_options.journal_file = options_.journal_file;
+    service_options.token_capacity = options_.token_capacity;
     service_options.mutant = options_.mutant;
     service_ = std::make_unique<mock::Service>(std::move(scenario), service_options);
     http_ = std::make_unique<mock::HttpServer>(*service_, options_.http);
