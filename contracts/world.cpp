@@ -102,7 +102,22 @@ std::optional<Instant> World::due_of(const Pair& p) const {
 }
 
 void World::note_due(const Pair& pair) {
-  if (auto due = due_of(pair); due && *due < next_due_) next_due_ = *due;
+  auto due = due_of(pair);
+  if (!due) return;
+  // Stale entries leave the queue when their time comes; a long horizon (deleted
+  // retention, long sync cycles) with many re-scheduled pairs could pile them up.
+  // Compact before pushing: `pair` may not be in pairs_ yet (add_pair, create).
+  if (due_.size() >= 4 * pairs_.size() + 1024) compact_due();
+  due_.emplace(*due, pair.id);
+}
+
+void World::compact_due() {
+  std::vector<DueEntry> live;
+  live.reserve(pairs_.size());
+  for (const auto& [id, p] : pairs_) {
+    if (auto due = due_of(p)) live.emplace_back(*due, id);
+  }
+  due_ = decltype(due_)(std::greater<>(), std::move(live));
 }
 
 void World::add_pair(Pair pair, Instant now) {
@@ -121,29 +136,14 @@ void World::add_pair(Pair pair, Instant now) {
 
 std::vector<TimedTransition> World::advance(Instant now) {
   std::vector<TimedTransition> events;
-  if (now < next_due_) return events;
-  // Repeat until nothing is due: a completed sync may schedule a cycle that is also due.
-  for (;;) {
-    // Pick the earliest due event across pairs so events come out in time order.
-    std::optional<Instant> earliest;
-    std::string earliest_id;
-    Instant later = Instant::max();  // the first change due after `now`
-    for (const auto& [id, p] : pairs_) {
-      std::optional<Instant> due = due_of(p);
-      if (!due) continue;
-      if (*due > now) {
-        later = std::min(later, *due);
-      } else if (!earliest || *due < *earliest) {
-        earliest = due;
-        earliest_id = id;
-      }
-    }
-    if (!earliest) {
-      next_due_ = later;
-      break;
-    }
-    Pair& p = pairs_.at(earliest_id);
-    Instant at = *earliest;
+  // Changes come out in time order; one may schedule another that is also due (a
+  // completed sync starting the next cycle), which the queue then yields in turn.
+  while (!due_.empty() && due_.top().first <= now) {
+    auto [at, id] = due_.top();
+    due_.pop();
+    auto it = pairs_.find(id);
+    if (it == pairs_.end() || due_of(it->second) != at) continue;  // stale
+    Pair& p = it->second;
     if (p.pending) {
       Status from = p.status;
       Status to = p.pending->to;
@@ -166,13 +166,14 @@ std::vector<TimedTransition> World::advance(Instant now) {
       }
       if (to == Status::Deleted) p.deleted_at = at;
       events.push_back({{p.id, from, to}, at, false});
+      note_due(p);
     } else if (p.next_cycle) {
       p.next_cycle.reset();
       begin(p, Status::Syncing, TimingKey::Sync, at);
       events.push_back({{p.id, Status::Normal, Status::Syncing}, at, false});
     } else {
       events.push_back({{p.id, Status::Deleted, Status::Deleted}, at, true});
-      pairs_.erase(earliest_id);
+      pairs_.erase(it);
     }
   }
   return events;

@@ -6,8 +6,11 @@
 #pragma once
 
 #include <map>
+#include <functional>
 #include <optional>
+#include <queue>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -92,10 +95,14 @@ class World {
 
   Policy policy_;
   std::map<std::string, Pair> pairs_;
-  // Nothing is due before this, so advance() can skip scanning every pair (10,000 pairs
-  // made each request cost a full scan). A lower bound: whatever schedules a change
-  // lowers it; a cancelled change leaves it early, which costs one scan that re-derives it.
-  Instant next_due_ = Instant::max();
+  // Every scheduled change as (due, pair id), earliest first, so advance() touches only
+  // what is due (a scan of every pair per request made a 10,000-pair world 3x slower, and
+  // with changes due all the time a lower bound alone did not help). Whatever schedules a
+  // change pushes it; an entry whose pair no longer has that due time is stale and is
+  // dropped when it comes up. Ties go to the smaller id, as a scan in id order would.
+  using DueEntry = std::pair<Instant, std::string>;
+  std::priority_queue<DueEntry, std::vector<DueEntry>, std::greater<>> due_;
+  void compact_due();
 };
 
 }  // namespace ebsmock::contracts

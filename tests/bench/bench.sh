@@ -11,7 +11,8 @@
 #   delay       wrk -t2 -c1000, every request delayed 200 ms ([[fault]] action="*")
 #   start       exec -> first answered request (tests/bench/start_probe.cpp)
 #   rss         soak: 10,000 pairs under load with mixed faults (soak-faults.toml) until the
-#               journal has seen 1,000,000 entries; RSS curve, and every answer accounted for
+#               journal has seen 1,000,000 entries; RSS curve, and every answer accounted for;
+#               then again with --token-capacity 10000
 #   profile     callgrind (perf when hardware counters work) of a short signed run
 #   harness     `ebsmock contract`: cases/s of the reference client (200 cases of up to 30
 #               commands) and catch + shrink time of every builtin mutant, against one
@@ -115,14 +116,14 @@ stop_pid() {
   started_pids=("${kept[@]}")
 }
 
-start_mock() {  # WORLD_FILE; fails when ebsmock exits instead of listening
+start_mock() {  # WORLD_FILE [SERVE_ARGS...]; fails when ebsmock exits instead of listening
   # cpp-httplib sets SO_REUSEPORT: a leftover server on the port would silently take
   # half of the connections, so refuse to start next to one.
   if (exec 3<>"/dev/tcp/127.0.0.1/$P_MOCK") 2>/dev/null; then
     log "port $P_MOCK is already in use"
     return 1
   fi
-  "$ebsmock" serve --scenario "$1" --port "$P_MOCK" >"$out/ebsmock.log" 2>&1 &
+  "$ebsmock" serve --scenario "$1" --port "$P_MOCK" "${@:2}" >"$out/ebsmock.log" 2>&1 &
   mock_pid=$!
   started_pids+=("$mock_pid")
   local i
@@ -309,30 +310,36 @@ start_times() {
     --port '{port}' 2>/dev/null | sed 's/^{/{"server":"ebsmock-default-10-idle",/' >>"$raw/start.jsonl"
 }
 
-rss_under_load() {
+rss_under_load() {  # LABEL [SERVE_ARGS...]
   # Unsigned (verification off) so the run can be as long as the journal needs without
   # an ever larger file of unique nonces; same Stop/Describe/Start/Describe mix.
   # Also the soak: the scenario injects mixed faults (errors before and after commit,
   # resets, closes, truncated bodies, gateway pages, delays), and at the end every answer
   # must be the model's own (success or a documented refusal) or the scenario's.
-  local file=$out/requests-rw-10k.txt
-  {
-    "$make_requests" world --pairs "$BIG_PAIRS" --verify false
-    cat "$bench/soak-faults.toml"
-  } >"$out/world-10k-noverify.toml"
-  "$make_requests" requests --host "127.0.0.1:$P_MOCK" --pairs "$BIG_PAIRS" --count 400000 \
-    --mix rw --sign none --out "$file"
-  start_mock "$out/world-10k-noverify.toml"
+  # Every Stop/Start carries a fresh ClientToken (the file repeats after 400,000
+  # requests), so the token store fills up to its capacity and then evicts.
+  local label=$1 file=$out/requests-rw-10k.txt
+  shift
+  if [[ -z ${rss_inputs_made:-} ]]; then
+    rss_inputs_made=1
+    {
+      "$make_requests" world --pairs "$BIG_PAIRS" --verify false
+      cat "$bench/soak-faults.toml"
+    } >"$out/world-10k-noverify.toml"
+    "$make_requests" requests --host "127.0.0.1:$P_MOCK" --pairs "$BIG_PAIRS" --count 400000 \
+      --mix rw --sign none --out "$file"
+  fi
+  start_mock "$out/world-10k-noverify.toml" "$@"
   read -r cur peak < <(rss_mb "$mock_pid")
-  echo "{\"phase\":\"idle\",\"rss_mb\":$cur,\"rss_peak_mb\":$peak,\"journal_seq\":0,\"seconds\":0}" >>"$raw/rss.jsonl"
+  echo "{\"run\":\"$label\",\"phase\":\"idle\",\"rss_mb\":$cur,\"rss_peak_mb\":$peak,\"journal_seq\":0,\"seconds\":0}" >>"$raw/rss.jsonl"
   local t0=$SECONDS seq=0 health
   while ((seq < JOURNAL_TARGET && SECONDS - t0 < RSS_MAX_SECONDS)); do
     run_wrk ebsmock-10k-load "$P_MOCK" "$mock_pid" "$CONNS" "$file" "" 30
     health=$(curl -s "http://127.0.0.1:$P_MOCK/__admin/health")
     seq=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["journal"]["last_seq"])' <<<"$health")
     read -r cur peak < <(rss_mb "$mock_pid")
-    echo "{\"phase\":\"load\",\"rss_mb\":$cur,\"rss_peak_mb\":$peak,\"journal_seq\":$seq,\"seconds\":$((SECONDS - t0)),\"health\":$health}" >>"$raw/rss.jsonl"
-    log "rss: ${cur} MB (peak ${peak} MB), journal seq $seq after $((SECONDS - t0)) s"
+    echo "{\"run\":\"$label\",\"phase\":\"load\",\"rss_mb\":$cur,\"rss_peak_mb\":$peak,\"journal_seq\":$seq,\"seconds\":$((SECONDS - t0)),\"health\":$health}" >>"$raw/rss.jsonl"
+    log "rss ($label): ${cur} MB (peak ${peak} MB), journal seq $seq after $((SECONDS - t0)) s"
   done
   stop_pid "$mock_pid"
 }
@@ -409,7 +416,11 @@ log "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +
 has_section throughput && throughput
 has_section delay && delay
 has_section start && start_times
-has_section rss && rss_under_load
+if has_section rss; then
+  rss_under_load default
+  # The same soak with a smaller token store: how much of the RSS the store is.
+  rss_under_load tokens-10k --token-capacity 10000
+fi
 has_section profile && profile
 has_section harness && harness_bench
 BENCH_SECTIONS="$SECTIONS" python3 "$bench/summarize.py" "$raw" "$out/results.md" "$RUNS" "$DURATION"

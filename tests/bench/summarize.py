@@ -115,28 +115,40 @@ if starts:
 
 # --- rss ------------------------------------------------------------------------------
 rss = load("rss")
+for r in rss:
+    r.setdefault("run", "default")  # raw files from before runs were labelled
+rss_runs = list(dict.fromkeys(r["run"] for r in rss))
+RSS_RUN_NOTES = {"default": "default settings (100,000 ClientTokens remembered)",
+                 "tokens-10k": "`--token-capacity 10000`"}
 if rss:
-    load_rows = [r for r in rss if r["phase"] == "load"]
-    idle = [r for r in rss if r["phase"] == "idle"]
     add("### Memory: 10,000 pairs under load (wrk -c64, unsigned mix), journal appended until 1,000,000 entries")
     add("")
-    add("| after s | journal seq | journal entries kept | dropped | RSS MB | peak RSS MB |")
-    add("|---|---|---|---|---|---|")
-    for r in idle + load_rows:
-        j = r.get("health", {}).get("journal", {})
-        add(f"| {r['seconds']} | {r['journal_seq']:,} | {j.get('entries', 0):,} | {j.get('dropped', 0):,} | "
-            f"{r['rss_mb']} | {r['rss_peak_mb']} |")
+    add("Every Stop/Start carries a fresh ClientToken, so the token store fills to its capacity "
+        "and then forgets the oldest; the journal ring keeps 10,000 entries.")
     add("")
-    answers = (load_rows[-1].get("health", {}) if load_rows else {}).get("answers")
-    if answers:
+    add("| run | after s | journal seq | journal entries kept | tokens remembered | tokens evicted | RSS MB | peak RSS MB |")
+    add("|---|---|---|---|---|---|---|---|")
+    for run in rss_runs:
+        for r in [x for x in rss if x["run"] == run]:
+            h = r.get("health", {})
+            j = h.get("journal", {})
+            t = h.get("tokens", {})
+            add(f"| {RSS_RUN_NOTES.get(run, run)} | {r['seconds']} | {r['journal_seq']:,} | {j.get('entries', 0):,} | "
+                f"{t.get('remembered', 0):,} | {t.get('evicted', 0):,} | {r['rss_mb']} | {r['rss_peak_mb']} |")
+    add("")
+    for run in rss_runs:
+        load_rows = [r for r in rss if r["run"] == run and r["phase"] == "load"]
+        answers = (load_rows[-1].get("health", {}) if load_rows else {}).get("answers")
+        if not answers:
+            continue
         model_ok = {"ok", "OperationDenied.InvalidStatus"}
         # A delay-only rule fires and then lets the model answer, refusals included.
         fault_ok = {"ok", "InternalError", "RequestTimeout", "Throttling.User", "no-answer", "http-504"} | model_ok
         stray = {f"model:{k}": v for k, v in answers["model"].items() if k not in model_ok}
         stray.update({f"fault:{k}": v for k, v in answers["fault"].items() if k not in fault_ok})
         total = sum(answers["model"].values()) + sum(answers["fault"].values())
-        add(f"Soak answers ({total:,} requests, tests/bench/soak-faults.toml): model {answers['model']}; "
-            f"faults {answers['fault']}. "
+        add(f"Soak answers, {RSS_RUN_NOTES.get(run, run)} ({total:,} requests, tests/bench/soak-faults.toml): "
+            f"model {answers['model']}; faults {answers['fault']}. "
             + ("Every answer was the model's (success or a documented refusal) or the scenario's."
                if not stray else f"UNEXPECTED answers: {stray}"))
         add("")
@@ -193,10 +205,12 @@ elif "delay" in sections:
 st = [r["start_ms"] for r in starts if r["server"] == "ebsmock-default" and r["start_ms"] is not None]
 if st:
     add(f"- 3a start to first answer <= 30 ms (median): {med(st):.1f} ms — {'MET' if med(st) <= 30 else 'NOT MET'}")
-if rss:
-    peak = max(r["rss_mb"] for r in rss)
-    seq = max(r["journal_seq"] for r in rss)
-    add(f"- 3b RSS under load <= 50 MB (10,000 pairs, journal {seq:,} entries appended): max {peak} MB — "
+for run in rss_runs:
+    rows = [r for r in rss if r["run"] == run]
+    peak = max(r["rss_mb"] for r in rows)
+    seq = max(r["journal_seq"] for r in rows)
+    add(f"- 3b RSS under load <= 50 MB (10,000 pairs, journal {seq:,} entries appended), "
+        f"{RSS_RUN_NOTES.get(run, run)}: max {peak} MB — "
         f"{'MET' if peak <= 50 and seq >= 1_000_000 else 'NOT MET' if peak > 50 else 'NOT REACHED (journal short of 1,000,000)'}")
 if ref:
     t = med([r["seconds"] * 200.0 / r["cases"] for r in ref if r["cases"]])
