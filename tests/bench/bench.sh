@@ -3,7 +3,8 @@
 #   bash tests/bench/bench.sh
 # Installs what it needs from Debian (wrk, nginx + echo module, valgrind, Java 17) and the
 # WireMock jar from npm (package `wiremock`), builds ebsmock (build-bench, the default
-# RelWithDebInfo flags), then measures ebsmock against nginx (the ceiling) and warmed
+# RelWithDebInfo flags), then measures ebsmock against nginx (the ceiling), cpp-httplib
+# alone with ebsmock's settings and an empty handler (httplib_floor.cpp), and warmed
 # WireMock, in the same run, interleaved round by round, each figure the median of
 # BENCH_RUNS runs (default 3) with its spread:
 #   throughput  wrk -t2 -c64, V3-signed Stop/Describe/Start/Describe mix against real
@@ -41,7 +42,7 @@ BIG_PAIRS=10000
 JOURNAL_TARGET=${BENCH_JOURNAL_ENTRIES:-1000000}
 RSS_MAX_SECONDS=${BENCH_RSS_MAX_SECONDS:-420}
 SECTIONS=${BENCH_SECTIONS:-"throughput delay start rss profile harness"}
-P_MOCK=28480 P_NGINX=28481 P_WM=28482
+P_MOCK=28480 P_NGINX=28481 P_WM=28482 P_FLOOR=28483
 WIREMOCK_VERSION=3.13.2
 
 log() { echo "bench: $*" >&2; }
@@ -80,11 +81,12 @@ build_tools() {
     build=$BENCH_BIN_DIR
   else
     cmake -S . -B "$build" -G Ninja >/dev/null
-    cmake --build "$build" --target ebsmock bench_make_requests bench_start_probe
+    cmake --build "$build" --target ebsmock bench_make_requests bench_start_probe bench_httplib_floor
   fi
   ebsmock=$build/harness/ebsmock
   make_requests=$build/tests/bench/bench_make_requests
   start_probe=$build/tests/bench/bench_start_probe
+  httplib_floor=$build/tests/bench/bench_httplib_floor
 }
 
 # ---------------------------------------------------------------------------------------
@@ -145,6 +147,14 @@ start_nginx() {
   nginx_pid=$!
   started_pids+=("$nginx_pid")
   wait_port "$P_NGINX"
+}
+
+start_floor() {  # [DELAY_MS]: cpp-httplib with ebsmock's settings and an empty handler
+  "$httplib_floor" --port "$P_FLOOR" --body "$bench/body.json" --delay-ms "${1:-0}" \
+    >"$out/floor.log" 2>&1 &
+  floor_pid=$!
+  started_pids+=("$floor_pid")
+  wait_port "$P_FLOOR"
 }
 
 start_wiremock() {
@@ -216,6 +226,10 @@ throughput() {
     run_wrk nginx "$P_NGINX" "$nginx_pid" "$CONNS" "$file"
     stop_pid "$nginx_pid"
 
+    start_floor
+    run_wrk httplib-floor "$P_FLOOR" "$floor_pid" "$CONNS" "$file"
+    stop_pid "$floor_pid"
+
     run_wrk wiremock "$P_WM" "$wm_pid" "$CONNS" "$file"
 
     # ebsmock restarts for every run: fresh world, fresh nonce cache; fresh signatures.
@@ -267,6 +281,9 @@ delay() {
     start_nginx
     run_wrk nginx-delay "$P_NGINX" "$nginx_pid" "$DELAY_CONNS" "$file" /delay
     stop_pid "$nginx_pid"
+    start_floor 200
+    run_wrk httplib-floor-delay "$P_FLOOR" "$floor_pid" "$DELAY_CONNS" "$file"
+    stop_pid "$floor_pid"
     run_wrk wiremock-delay "$P_WM" "$wm_pid" "$DELAY_CONNS" "$file" /delay
     if ((mock_ok)); then
       start_mock "$out/world-delay.toml"

@@ -47,16 +47,18 @@ add(f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {os.cpu_c
 add("")
 
 # --- throughput ---------------------------------------------------------------------
-nginx, wm = load("nginx"), load("wiremock")
-rows = [("nginx (fixed JSON body)", "nginx"), ("WireMock 3.13.2 cold (first 30 s)", "wiremock-cold"),
+nginx, wm, floor = load("nginx"), load("wiremock"), load("httplib-floor")
+rows = [("nginx (fixed JSON body)", "nginx"),
+        ("cpp-httplib 0.11.4 alone, fixed body (`httplib_floor.cpp`)", "httplib-floor"),
+        ("WireMock 3.13.2 cold (first 30 s)", "wiremock-cold"),
         ("WireMock 3.13.2 warm", "wiremock"), ("ebsmock, V3 verified, 100 pairs", "ebsmock-verify"),
         ("ebsmock, verify_signatures=false, 100 pairs", "ebsmock-noverify"),
         ("ebsmock, V3 verified, 10,000 pairs", "ebsmock-10k-verify")]
 if "throughput" in sections:
     add("### Throughput: wrk -t2 -c64, Stop/Describe/Start/Describe mix (signed requests)")
     add("")
-    add("| server | req/s | p99 ms | non-2xx / errors | RSS after, MB | vs nginx (per round) | vs warm WireMock (per round) |")
-    add("|---|---|---|---|---|---|---|")
+    add("| server | req/s | p99 ms | non-2xx / errors | RSS after, MB | vs nginx (per round) | vs warm WireMock (per round) | vs cpp-httplib alone (per round) |")
+    add("|---|---|---|---|---|---|---|---|")
 for label, key in (rows if "throughput" in sections else []):
     rs = load(key)
     if not rs:
@@ -65,14 +67,16 @@ for label, key in (rows if "throughput" in sections else []):
     p99 = [r["p99_ms"] for r in rs]
     errs = sum(sum(r["errors"].values()) for r in rs)
     wraps = sum(r["wraps"] for r in rs)
-    vs_n = vs_w = "—"
+    vs_n = vs_w = vs_f = "—"
+    if floor and key.startswith("ebsmock"):
+        vs_f = f"{med(rps) / med([r['rps'] for r in floor]):.2f}x ({spread(per_round_ratio(rs, floor, 'rps'), 2)})"
     if nginx and key != "nginx":
         vs_n = f"{med(rps) / med([r['rps'] for r in nginx]):.2f}x ({spread(per_round_ratio(rs, nginx, 'rps'), 2)})"
     if wm and key not in ("wiremock", "wiremock-cold"):
         vs_w = f"{med(rps) / med([r['rps'] for r in wm]):.2f}x ({spread(per_round_ratio(rs, wm, 'rps'), 2)})"
     note = f"{errs}" + (f", {wraps} wraps (INVALID)" if wraps else "")
     add(f"| {label} | {fmt(med(rps), 0)} ({spread(rps, 0)}) | {fmt(med(p99), 2)} ({spread(p99, 2)}) | "
-        f"{note} | {fmt(med([r['rss_mb'] for r in rs]), 0)} | {vs_n} | {vs_w} |")
+        f"{note} | {fmt(med([r['rss_mb'] for r in rs]), 0)} | {vs_n} | {vs_w} | {vs_f} |")
 if "throughput" in sections:
     add("")
 
@@ -82,7 +86,9 @@ if "delay" in sections:
     add("")
     add("| server | req/s | p50 ms | p99 ms | max ms | errors (connect/read/write/status/timeout) |")
     add("|---|---|---|---|---|---|")
-for label, key in [] if "delay" not in sections else [("nginx + echo_sleep 0.2", "nginx-delay"), ("WireMock warm, fixedDelayMilliseconds 200", "wiremock-delay"),
+for label, key in [] if "delay" not in sections else [("nginx + echo_sleep 0.2", "nginx-delay"),
+                   ("cpp-httplib 0.11.4 alone, handler sleeps 200 ms (`httplib_floor.cpp`)", "httplib-floor-delay"),
+                   ("WireMock warm, fixedDelayMilliseconds 200", "wiremock-delay"),
                    ("ebsmock, [[fault]] action=\"*\" delay=\"200ms\"", "ebsmock-delay")]:
     rs = load(key)
     if not rs:
