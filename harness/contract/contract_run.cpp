@@ -339,6 +339,9 @@ std::string shell_quote(const std::string& s) {
 std::string ContractResult::rerun_command() const {
   std::string cmd = "ebsmock contract --client " + shell_quote(client);
   if (!embedded) cmd += " --endpoint " + shell_quote(endpoint);
+  if (call_timeout != ContractOptions{}.call_timeout) {
+    cmd += " --call-timeout " + std::to_string(call_timeout.count());
+  }
   if (!replay_path.empty()) return cmd + " --replay " + shell_quote(replay_path) + (strict ? " --strict" : "");
   if (!scenario_path.empty()) cmd += " --scenario " + shell_quote(scenario_path);
   cmd += " --seed " + std::to_string(seed) + " --tests " + std::to_string(tests) + " --max-commands " +
@@ -359,6 +362,7 @@ ContractResult run_contract(const ContractOptions& options) {
   result.strict = options.strict;
   result.replay_path = options.replay_path;
   result.scenario_path = options.scenario_path;
+  result.call_timeout = options.call_timeout;
   try {
     const bool replay = !options.replay_path.empty();
     scenarios::Scenario world = load_or_throw(replay ? options.replay_path : options.scenario_path);

@@ -57,6 +57,9 @@ struct ContractResult {
   bool strict = false;
   std::string replay_path;
   std::string scenario_path;
+  // Part of the rerun command when not the default: a driver that failed by timing out
+  // must get the same patience on the rerun.
+  std::chrono::milliseconds call_timeout = ContractOptions{}.call_timeout;
 
   int cases_passed = 0;
   RunStats stats;  // over the cases run before the first failure (shrink runs excluded)

@@ -1,6 +1,7 @@
 // fault_rules_text.cpp: JSON -> TOML conversion and wrapping of bare rules.
 #include "scenarios/loader/fault_rules_text.h"
 
+#include <algorithm>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -65,6 +66,20 @@ std::optional<toml::table> to_toml_table(const nlohmann::json& j, std::vector<Di
   return t;
 }
 
+// Which [[fault]] table (1-based) of `toml_text` line `line` belongs to.
+int rule_at_line(std::string_view toml_text, int line) {
+  int rule = 0;
+  std::size_t pos = 0;
+  for (int n = 1; n <= line && pos <= toml_text.size(); ++n) {
+    std::size_t end = toml_text.find('\n', pos);
+    std::string_view text = toml_text.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos);
+    if (text.find("[[fault]]") != std::string_view::npos) ++rule;
+    if (end == std::string_view::npos) break;
+    pos = end + 1;
+  }
+  return std::max(rule, 1);
+}
+
 }  // namespace
 
 std::vector<FaultSpec> parse_fault_rules(std::string_view text, bool is_json, std::string_view source_name) {
@@ -89,11 +104,34 @@ std::vector<FaultSpec> parse_fault_rules(std::string_view text, bool is_json, st
     std::ostringstream os;
     os << toml::toml_formatter(doc);
     toml_text = os.str();
+    try {
+      Scenario s = load_scenario_string(toml_text, source_name);
+      return std::move(s.faults);
+    } catch (const ScenarioError& e) {
+      // Positions in the TOML made from the JSON mean nothing to the client that sent
+      // JSON: name the rule (1-based, in the order sent) instead.
+      std::vector<Diagnostic> named = e.diagnostics();
+      for (auto& d : named) {
+        if (d.line <= 0) continue;
+        d.message = "rule " + std::to_string(rule_at_line(toml_text, d.line)) + ": " + d.message;
+        d.line = d.column = 0;
+      }
+      throw ScenarioError(std::move(named));
+    }
   } else if (text.find("[[fault]]") == std::string_view::npos) {
     // One rule's keys at the top level: give it the [[fault]] header it omits. TOML needs
-    // the header on a line of its own, so reported line numbers are one higher than in
-    // the text sent.
-    toml_text = "[[fault]]\n" + std::string(text);
+    // the header on a line of its own, so positions are moved back up by that line: they
+    // must point into the text the client sent.
+    try {
+      Scenario s = load_scenario_string("[[fault]]\n" + std::string(text), source_name);
+      return std::move(s.faults);
+    } catch (const ScenarioError& e) {
+      std::vector<Diagnostic> shifted = e.diagnostics();
+      for (auto& d : shifted) {
+        if (d.line > 1) --d.line;
+      }
+      throw ScenarioError(std::move(shifted));
+    }
   } else {
     toml_text = std::string(text);
   }

@@ -357,6 +357,26 @@ TEST(ContractHarness, CommandLineWritesFilesAndExitCodes) {
   for (const auto& p : {out, report, junit, cx}) std::filesystem::remove(p);
 }
 
+// A failure found with --call-timeout (a slow driver) must rerun with the same timeout,
+// or the rerun reports a different failure, or none.
+TEST(ContractHarness, RerunCommandsCarryANonDefaultCallTimeout) {
+  ContractResult r;
+  r.client = "exec:node driver.mjs";
+  r.seed = 7;
+  r.tests = 10;
+  r.max_commands = 5;
+  EXPECT_EQ(r.rerun_command().find("--call-timeout"), std::string::npos) << r.rerun_command();
+  r.call_timeout = std::chrono::milliseconds(1500);
+  EXPECT_NE(r.rerun_command().find(" --call-timeout 1500 "), std::string::npos) << r.rerun_command();
+  r.replay_path = "cx.toml";
+  EXPECT_NE(r.rerun_command().find(" --call-timeout 1500 --replay cx.toml"), std::string::npos)
+      << r.rerun_command();
+  r.replay_path.clear();
+  r.counterexample = Counterexample{};  // an empty history is enough for the header
+  EXPECT_NE(counterexample_toml(r).find("--call-timeout 1500 --replay THIS_FILE"), std::string::npos)
+      << counterexample_toml(r);
+}
+
 TEST(ContractHarness, SetupErrorsExitTwo) {
   auto bad_client = run_contract(options("builtin:no-such-client", 1, 5, 5));
   EXPECT_EQ(bad_client.exit_code, 2);

@@ -256,13 +256,20 @@ error = "InternalError"
   expect_refused(post_faults_toml(s, "[[fault]]\nid = \"typo\"\naction = \"StopDiskReplicaPair\"\n"
                                      "erorr = \"InternalError\"\n"),
                  R"(^POST /__admin/faults:4:1: unknown key 'erorr'.*did you mean 'error')");
+  // The same without the [[fault]] header (a bare rule): still the line of the text sent.
+  expect_refused(post_faults_toml(s, "id = \"typo-bare\"\naction = \"StopDiskReplicaPair\"\n"
+                                     "erorr = \"InternalError\"\n"),
+                 R"(^POST /__admin/faults:3:1: unknown key 'erorr')");
   // Wrong type: times is an integer.
   expect_refused(post_faults_toml(s, "[[fault]]\nid = \"wrong-type\"\ntimes = \"three\"\n"
                                      "error = \"InternalError\"\n"),
                  R"(^POST /__admin/faults:3:\d+: 'times' must be)");
-  // Unknown error code, as JSON: the message names the code and suggests the right one.
+  // Unknown error code, as JSON: the message names the rule (not a position in TOML the
+  // client never sent), the code, and suggests the right one.
   expect_refused(post_faults_json(s, R"({"id": "bad-code", "action": "StopDiskReplicaPair", "error": "InternalEror"})"),
-                 R"(^POST /__admin/faults:.*unknown error code 'InternalEror'.*InternalError)");
+                 R"(^POST /__admin/faults: rule 1: unknown error code 'InternalEror'.*InternalError)");
+  expect_refused(post_faults_json(s, R"([{"id": "fine", "error": "InternalError"}, {"id": "typo", "erorr": "x"}])"),
+                 R"(^POST /__admin/faults: rule 2: unknown key 'erorr')");
   // Unknown error code, as TOML.
   expect_refused(post_faults_toml(s, "[[fault]]\nid = \"bad-code\"\nerror = \"Throttling.Usr\"\n"),
                  R"(^POST /__admin/faults:3:\d+: unknown error code 'Throttling.Usr')");
