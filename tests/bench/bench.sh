@@ -12,16 +12,17 @@
 #   delay       wrk -t2 -c1000, every request delayed 200 ms ([[fault]] action="*")
 #   start       exec -> first answered request (tests/bench/start_probe.cpp)
 #   rss         soak: 10,000 pairs under load with mixed faults (soak-faults.toml) until the
-#               journal has seen 1,000,000 entries; RSS curve, and every answer accounted for;
-#               then again with --token-capacity 10000
+#               journal has seen 1,000,000 entries and 1,000,000 requests were answered;
+#               RSS curve, and every answer accounted for; then again with
+#               --token-capacity 10000
 #   profile     callgrind (perf when hardware counters work) of a short signed run
 #   harness     `ebsmock contract`: cases/s of the reference client (200 cases of up to 30
 #               commands) and catch + shrink time of every builtin mutant, against one
 #               sequential connection's request rate as the baseline
 # Raw results: tests/bench/out/raw/*.jsonl; table: tests/bench/out/results.md.
 # Environment: BENCH_RUNS, BENCH_DURATION (s), BENCH_SECTIONS ("throughput delay start rss
-# profile harness"), BENCH_JOURNAL_ENTRIES, BENCH_RSS_MAX_SECONDS, BENCH_BIN_DIR (use that build
-# directory's binaries instead of building build-bench).
+# profile harness"), BENCH_JOURNAL_ENTRIES, BENCH_SOAK_REQUESTS, BENCH_RSS_MAX_SECONDS,
+# BENCH_BIN_DIR (use that build directory's binaries instead of building build-bench).
 # Only loopback traffic; every server it starts is stopped by pid on exit.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -40,6 +41,7 @@ WARM=${BENCH_WIREMOCK_WARM:-30}
 PAIRS=100
 BIG_PAIRS=10000
 JOURNAL_TARGET=${BENCH_JOURNAL_ENTRIES:-1000000}
+SOAK_REQUESTS=${BENCH_SOAK_REQUESTS:-1000000}
 RSS_MAX_SECONDS=${BENCH_RSS_MAX_SECONDS:-420}
 SECTIONS=${BENCH_SECTIONS:-"throughput delay start rss profile harness"}
 P_MOCK=28480 P_NGINX=28481 P_WM=28482 P_FLOOR=28483
@@ -349,11 +351,14 @@ rss_under_load() {  # LABEL [SERVE_ARGS...]
   start_mock "$out/world-10k-noverify.toml" "$@"
   read -r cur peak < <(rss_mb "$mock_pid")
   echo "{\"run\":\"$label\",\"phase\":\"idle\",\"rss_mb\":$cur,\"rss_peak_mb\":$peak,\"journal_seq\":0,\"seconds\":0}" >>"$raw/rss.jsonl"
-  local t0=$SECONDS seq=0 health
-  while ((seq < JOURNAL_TARGET && SECONDS - t0 < RSS_MAX_SECONDS)); do
+  local t0=$SECONDS seq=0 answered=0 health
+  # Until the journal has seen JOURNAL_TARGET entries AND the server has answered
+  # SOAK_REQUESTS requests (the journal also holds the world's own progress entries).
+  while (((seq < JOURNAL_TARGET || answered < SOAK_REQUESTS) && SECONDS - t0 < RSS_MAX_SECONDS)); do
     run_wrk ebsmock-10k-load "$P_MOCK" "$mock_pid" "$CONNS" "$file" "" 30
     health=$(curl -s "http://127.0.0.1:$P_MOCK/__admin/health")
-    seq=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["journal"]["last_seq"])' <<<"$health")
+    read -r seq answered < <(python3 -c 'import json,sys; h = json.load(sys.stdin); a = h["answers"]
+print(h["journal"]["last_seq"], sum(a["model"].values()) + sum(a["fault"].values()))' <<<"$health")
     read -r cur peak < <(rss_mb "$mock_pid")
     echo "{\"run\":\"$label\",\"phase\":\"load\",\"rss_mb\":$cur,\"rss_peak_mb\":$peak,\"journal_seq\":$seq,\"seconds\":$((SECONDS - t0)),\"health\":$health}" >>"$raw/rss.jsonl"
     log "rss ($label): ${cur} MB (peak ${peak} MB), journal seq $seq after $((SECONDS - t0)) s"

@@ -127,7 +127,7 @@ rss_runs = list(dict.fromkeys(r["run"] for r in rss))
 RSS_RUN_NOTES = {"default": "default settings (100,000 ClientTokens remembered)",
                  "tokens-10k": "`--token-capacity 10000`"}
 if rss:
-    add("### Memory: 10,000 pairs under load (wrk -c64, unsigned mix), journal appended until 1,000,000 entries")
+    add("### Memory and soak: 10,000 pairs under load (wrk -c64, unsigned mix), until the journal has seen 1,000,000 entries and 1,000,000 requests were answered")
     add("")
     add("Every Stop/Start carries a fresh ClientToken, so the token store fills to its capacity "
         "and then forgets the oldest; the journal ring keeps 10,000 entries.")
