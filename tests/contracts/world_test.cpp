@@ -331,7 +331,10 @@ RC_GTEST_PROP(WorldProperties, EveryStatusChangeIsDocumented, ()) {
     auto out = w.execute(op, params, now, {"pair-cn-new" + std::to_string(w.pairs().size()), "1"});
     if (out.transition) {
       OperationFlags flags{one_shot, reverse};
-      std::optional<Status> tfrom = op == Operation::CreateDiskReplicaPair ? std::nullopt : from;
+      // Assigned, not initialised from a conditional: GCC 12 then warns
+      // (-Wmaybe-uninitialized) about the optional's payload.
+      std::optional<Status> tfrom;
+      if (op != Operation::CreateDiskReplicaPair) tfrom = from;
       RC_ASSERT(is_documented_change(op, flags, tfrom, out.transition->to, w.policy()));
     } else if (out.ok() && op != Operation::ModifyDiskReplicaPair) {
       // Reads never change anything.
