@@ -25,9 +25,9 @@ struct ServeOptions {
   std::size_t max_body_bytes = 1 << 20;
   std::string admin_token;
   std::string mutant = "none";
-  std::size_t journal_capacity = 10'000;
+  std::size_t journal_capacity = mock::ServiceOptions{}.journal_capacity;
   std::string journal_file;
-  std::size_t token_capacity = mock::TokenStore::kDefaultCapacity;
+  std::size_t token_capacity = mock::ServiceOptions{}.token_capacity;
   std::size_t keep_alive_requests = mock::HttpServerOptions{}.keep_alive_max_requests;
 };
 

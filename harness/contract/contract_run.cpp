@@ -336,12 +336,15 @@ std::string shell_quote(const std::string& s) {
 
 }  // namespace
 
+std::string ContractResult::call_timeout_flag() const {
+  if (call_timeout == ContractOptions{}.call_timeout) return "";
+  return " --call-timeout " + std::to_string(call_timeout.count());
+}
+
 std::string ContractResult::rerun_command() const {
   std::string cmd = "ebsmock contract --client " + shell_quote(client);
   if (!embedded) cmd += " --endpoint " + shell_quote(endpoint);
-  if (call_timeout != ContractOptions{}.call_timeout) {
-    cmd += " --call-timeout " + std::to_string(call_timeout.count());
-  }
+  cmd += call_timeout_flag();
   if (!replay_path.empty()) return cmd + " --replay " + shell_quote(replay_path) + (strict ? " --strict" : "");
   if (!scenario_path.empty()) cmd += " --scenario " + shell_quote(scenario_path);
   cmd += " --seed " + std::to_string(seed) + " --tests " + std::to_string(tests) + " --max-commands " +

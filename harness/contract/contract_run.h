@@ -69,6 +69,8 @@ struct ContractResult {
 
   // The command line that reruns this run.
   std::string rerun_command() const;
+  // " --call-timeout MS" when call_timeout is not the default, else "".
+  std::string call_timeout_flag() const;
 };
 
 ContractResult run_contract(const ContractOptions& options);

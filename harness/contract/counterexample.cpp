@@ -71,9 +71,8 @@ std::string counterexample_toml(const ContractResult& r) {
     out << "# violated " << to_string(v.check) << " (" << title(v.check) << "):\n" << comment_lines(v.detail);
   }
   if (r.replay_path.empty()) out << "# found by: " << r.rerun_command() << "\n";
-  out << "# rerun:    ebsmock contract --client '" << r.client << "'";
-  if (r.call_timeout != ContractOptions{}.call_timeout) out << " --call-timeout " << r.call_timeout.count();
-  out << " --replay THIS_FILE\n";
+  out << "# rerun:    ebsmock contract --client '" << r.client << "'" << r.call_timeout_flag()
+      << " --replay THIS_FILE\n";
   out << "# serve:    ebsmock serve --scenario THIS_FILE, then drive the calls below in order and\n"
          "#           advance the virtual clock (POST /__admin/clock/advance?by=D) where a note says\n";
   out << "# Each [[replay]] step is one request the client sent, answered as in the failing run;\n"

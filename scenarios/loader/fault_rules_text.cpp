@@ -2,6 +2,7 @@
 #include "scenarios/loader/fault_rules_text.h"
 
 #include <algorithm>
+#include <functional>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -84,6 +85,9 @@ int rule_at_line(std::string_view toml_text, int line) {
 
 std::vector<FaultSpec> parse_fault_rules(std::string_view text, bool is_json, std::string_view source_name) {
   std::string toml_text;
+  // Moves a diagnostic's position from the TOML loaded back to what the client sent;
+  // none when the client sent that TOML.
+  std::function<void(Diagnostic&)> relocate;
   if (is_json) {
     auto j = nlohmann::json::parse(text, nullptr, false);
     if (j.is_discarded()) {
@@ -104,39 +108,33 @@ std::vector<FaultSpec> parse_fault_rules(std::string_view text, bool is_json, st
     std::ostringstream os;
     os << toml::toml_formatter(doc);
     toml_text = os.str();
-    try {
-      Scenario s = load_scenario_string(toml_text, source_name);
-      return std::move(s.faults);
-    } catch (const ScenarioError& e) {
-      // Positions in the TOML made from the JSON mean nothing to the client that sent
-      // JSON: name the rule (1-based, in the order sent) instead.
-      std::vector<Diagnostic> named = e.diagnostics();
-      for (auto& d : named) {
-        if (d.line <= 0) continue;
-        d.message = "rule " + std::to_string(rule_at_line(toml_text, d.line)) + ": " + d.message;
-        d.line = d.column = 0;
-      }
-      throw ScenarioError(std::move(named));
-    }
+    // Positions in the TOML made from the JSON mean nothing to the client that sent
+    // JSON: name the rule (1-based, in the order sent) instead.
+    relocate = [&toml_text](Diagnostic& d) {
+      if (d.line <= 0) return;
+      d.message = "rule " + std::to_string(rule_at_line(toml_text, d.line)) + ": " + d.message;
+      d.line = d.column = 0;
+    };
   } else if (text.find("[[fault]]") == std::string_view::npos) {
     // One rule's keys at the top level: give it the [[fault]] header it omits. TOML needs
     // the header on a line of its own, so positions are moved back up by that line: they
     // must point into the text the client sent.
-    try {
-      Scenario s = load_scenario_string("[[fault]]\n" + std::string(text), source_name);
-      return std::move(s.faults);
-    } catch (const ScenarioError& e) {
-      std::vector<Diagnostic> shifted = e.diagnostics();
-      for (auto& d : shifted) {
-        if (d.line > 1) --d.line;
-      }
-      throw ScenarioError(std::move(shifted));
-    }
+    toml_text = "[[fault]]\n" + std::string(text);
+    relocate = [](Diagnostic& d) {
+      if (d.line > 1) --d.line;
+    };
   } else {
     toml_text = std::string(text);
   }
-  Scenario s = load_scenario_string(toml_text, source_name);
-  return std::move(s.faults);
+  try {
+    Scenario s = load_scenario_string(toml_text, source_name);
+    return std::move(s.faults);
+  } catch (const ScenarioError& e) {
+    if (!relocate) throw;
+    std::vector<Diagnostic> relocated = e.diagnostics();
+    for (auto& d : relocated) relocate(d);
+    throw ScenarioError(std::move(relocated));
+  }
 }
 
 }  // namespace ebsmock::scenarios
