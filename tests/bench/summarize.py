@@ -40,6 +40,14 @@ def per_round_ratio(a, b, key):
     return [x[key] / y[key] for x, y in zip(a, b) if y[key]]
 
 
+def rps_ratio(rs, base):
+    """Ratio of median req/s against a baseline's, with the range of per-round ratios."""
+    if not base:
+        return "—"
+    return (f"{med([r['rps'] for r in rs]) / med([r['rps'] for r in base]):.2f}x "
+            f"({spread(per_round_ratio(rs, base, 'rps'), 2)})")
+
+
 lines = []
 add = lines.append
 add(f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {os.cpu_count()} cores "
@@ -67,13 +75,9 @@ for label, key in (rows if "throughput" in sections else []):
     p99 = [r["p99_ms"] for r in rs]
     errs = sum(sum(r["errors"].values()) for r in rs)
     wraps = sum(r["wraps"] for r in rs)
-    vs_n = vs_w = vs_f = "—"
-    if floor and key.startswith("ebsmock"):
-        vs_f = f"{med(rps) / med([r['rps'] for r in floor]):.2f}x ({spread(per_round_ratio(rs, floor, 'rps'), 2)})"
-    if nginx and key != "nginx":
-        vs_n = f"{med(rps) / med([r['rps'] for r in nginx]):.2f}x ({spread(per_round_ratio(rs, nginx, 'rps'), 2)})"
-    if wm and key not in ("wiremock", "wiremock-cold"):
-        vs_w = f"{med(rps) / med([r['rps'] for r in wm]):.2f}x ({spread(per_round_ratio(rs, wm, 'rps'), 2)})"
+    vs_n = rps_ratio(rs, nginx) if key != "nginx" else "—"
+    vs_w = rps_ratio(rs, wm) if key not in ("wiremock", "wiremock-cold") else "—"
+    vs_f = rps_ratio(rs, floor) if key.startswith("ebsmock") else "—"
     note = f"{errs}" + (f", {wraps} wraps (INVALID)" if wraps else "")
     add(f"| {label} | {fmt(med(rps), 0)} ({spread(rps, 0)}) | {fmt(med(p99), 2)} ({spread(p99, 2)}) | "
         f"{note} | {fmt(med([r['rss_mb'] for r in rs]), 0)} | {vs_n} | {vs_w} | {vs_f} |")
