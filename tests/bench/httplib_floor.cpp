@@ -4,6 +4,8 @@
 // handler does nothing but answer a fixed body, optionally after sleeping. What ebsmock
 // cannot beat without replacing its HTTP layer: the gap between this row and nginx is
 // cpp-httplib's, the gap between this row and ebsmock is ebsmock's own work.
+// The set-up repeats HttpServer's on purpose (HttpServer needs a Service): when
+// HttpServer's server settings change, change them here too.
 //   bench_httplib_floor --port N --body FILE [--delay-ms MS]
 // Runs until killed. Thread-safety: handlers share only read-only state.
 #include <sys/socket.h>
