@@ -70,6 +70,33 @@ std::optional<size_t> decode_next_token(std::string_view token) {
 
 }  // namespace
 
+std::string_view to_string(ResourceKind kind) {
+  switch (kind) {
+    case ResourceKind::Pair: return "pair";
+    case ResourceKind::Group: return "group";
+    case ResourceKind::Drill: return "drill";
+  }
+  return "pair";
+}
+
+std::optional<ResourceKind> parse_resource_kind(std::string_view text) {
+  for (auto kind : {ResourceKind::Pair, ResourceKind::Group, ResourceKind::Drill}) {
+    if (to_string(kind) == text) return kind;
+  }
+  return std::nullopt;
+}
+
+std::string to_string(const Transition& t) {
+  std::string out;
+  // Pairs are the common case and keep the short form every report already shows.
+  if (t.kind != ResourceKind::Pair) out += std::string(to_string(t.kind)) + " ";
+  out += t.id + " " + (t.from ? std::string(to_string(*t.from)) : std::string("(new)")) + " -> " +
+         std::string(to_string(t.to));
+  return out;
+}
+
+std::ostream& operator<<(std::ostream& os, const Transition& t) { return os << to_string(t); }
+
 World::World(Policy policy) : policy_(std::move(policy)) {}
 
 ApiError World::error(std::string_view code, std::string_view detail) const {

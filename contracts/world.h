@@ -5,8 +5,9 @@
 // Not thread-safe by itself (plain value).
 #pragma once
 
-#include <map>
 #include <functional>
+#include <map>
+#include <ostream>
 #include <optional>
 #include <queue>
 #include <string>
@@ -24,13 +25,27 @@
 
 namespace ebsmock::contracts {
 
-// A status change of one pair.
+// What a status change is about. Pairs and groups share the status vocabulary
+// (ebs-groups.md §3.2: "pair and group statuses share one vocabulary").
+enum class ResourceKind { Pair, Group, Drill };
+// "pair", "group", "drill": also the key naming the id in the journal's JSON.
+std::string_view to_string(ResourceKind kind);
+std::optional<ResourceKind> parse_resource_kind(std::string_view text);
+
+// A status change of one resource.
 struct Transition {
-  std::string pair_id;
-  std::optional<Status> from;  // nullopt when the call created the pair
+  std::string id;
+  std::optional<Status> from;  // nullopt when the call created the resource
   Status to;
+  ResourceKind kind = ResourceKind::Pair;
   friend bool operator==(const Transition&, const Transition&) = default;
 };
+
+// "pair-cn-1 created -> initial_syncing", "pair-cn-1 (new) -> creating"; a group or drill
+// is named as such ("group pg-1 stopped -> failovering"). The one printer for reports,
+// messages and the demo.
+std::string to_string(const Transition& t);
+std::ostream& operator<<(std::ostream& os, const Transition& t);
 
 // A status change the service made on its own as time passed (or the pair vanishing
 // after deletion: `vanished` set, `to` = deleted).

@@ -11,7 +11,7 @@ namespace ebsmock::mock {
 using scenarios::DelaySpec;
 using scenarios::FaultSpec;
 
-contracts::Duration sample_delay(const DelaySpec& spec, Random& random) {
+contracts::Duration sample_delay(const DelaySpec& spec, contracts::Random& random) {
   switch (spec.kind) {
     case DelaySpec::Kind::None: return contracts::Duration{0};
     case DelaySpec::Kind::Fixed: return spec.fixed;
@@ -93,7 +93,7 @@ std::optional<std::string> FaultEngine::add(FaultSpec rule) {
     return std::nullopt;
   }
   Rule r;
-  r.random = std::make_unique<SeededRandom>(rule_seed(rule.id));
+  r.random = std::make_unique<contracts::SeededRandom>(rule_seed(rule.id));
   r.spec = std::move(rule);
   rules_.push_back(std::move(r));
   return rules_.back().spec.id;

@@ -18,7 +18,7 @@
 
 #include "contracts/error_catalogue.h"
 #include "mock/fault_decision.h"
-#include "mock/random.h"
+#include "contracts/random.h"
 #include "scenarios/loader/fault_spec.h"
 
 namespace ebsmock::mock {
@@ -44,7 +44,7 @@ class FaultEngine {
     scenarios::FaultSpec spec;
     std::uint64_t matched = 0;
     std::uint64_t fired = 0;
-    std::unique_ptr<SeededRandom> random;
+    std::unique_ptr<contracts::SeededRandom> random;
   };
 
   bool conditions_hold(const Rule& rule, const CallContext& call) const;
@@ -59,7 +59,7 @@ class FaultEngine {
 };
 
 // Samples a delay (shared with replay steps). `random` is used only for distributions.
-contracts::Duration sample_delay(const scenarios::DelaySpec& spec, Random& random);
+contracts::Duration sample_delay(const scenarios::DelaySpec& spec, contracts::Random& random);
 
 nlohmann::json to_json(const scenarios::FaultSpec& spec);
 

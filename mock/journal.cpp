@@ -20,7 +20,7 @@ nlohmann::json to_json(const JournalEntry& e) {
   nlohmann::json j = {{"seq", e.seq}, {"kind", e.kind}, {"time", e.time}};
   auto transition_json = [](const contracts::Transition& t) {
     return nlohmann::json{
-        {"pair", t.pair_id},
+        {std::string(contracts::to_string(t.kind)), t.id},
         {"from", t.from ? nlohmann::json(std::string(contracts::to_string(*t.from))) : nlohmann::json()},
         {"to", std::string(contracts::to_string(t.to))}};
   };

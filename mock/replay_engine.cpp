@@ -78,7 +78,7 @@ bool is_2xx(int status) { return status >= 200 && status < 300; }
 ReplayEngine::ReplayEngine(scenarios::ReplaySpec spec, const contracts::ErrorCatalogue& errors,
                            std::uint64_t seed)
     : mode_(spec.mode), steps_(std::move(spec.steps)),
-      random_(std::make_unique<SeededRandom>(seed)) {
+      random_(std::make_unique<contracts::SeededRandom>(seed)) {
   step_errors_.reserve(steps_.size());
   for (const auto& step : steps_) {
     // A recorded body is the whole answer; a code without one is rendered the way the

@@ -16,7 +16,7 @@
 
 #include "contracts/error_catalogue.h"
 #include "mock/fault_decision.h"
-#include "mock/random.h"
+#include "contracts/random.h"
 #include "scenarios/loader/fault_spec.h"
 
 namespace ebsmock::mock {
@@ -80,7 +80,7 @@ class ReplayEngine {
   std::size_t consumed_ = 0;
   // Behind a pointer because SeededRandom holds a mutex: keeps the engine movable, so the
   // Service can replace it on reset/load.
-  std::unique_ptr<SeededRandom> random_;
+  std::unique_ptr<contracts::SeededRandom> random_;
   std::vector<Mismatch> mismatches_;
   std::size_t mismatches_dropped_ = 0;
 };

@@ -91,7 +91,7 @@ contracts::Outcome execute_with_mutant(ServerMutant mutant, ServerMutantState& s
       if (outcome.ok() && outcome.transition && contracts::is_transient(outcome.transition->to)) {
         // Every natural successor is a final (non-transient) status, so one step suffices.
         if (auto next = contracts::natural_successor(outcome.transition->to)) {
-          world.force_status(outcome.transition->pair_id, next->to, now);
+          world.force_status(outcome.transition->id, next->to, now);
           outcome.transition->to = next->to;
         }
       }

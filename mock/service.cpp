@@ -4,6 +4,7 @@
 #include "mock/service.h"
 
 #include "contracts/idempotence.h"
+#include "mock/seed.h"
 
 namespace ebsmock::mock {
 namespace codes = contracts::codes;
@@ -48,7 +49,7 @@ Service::Service(scenarios::Scenario scenario, ServiceOptions options)
 void Service::reset_locked() {
   errors_ = std::make_shared<const contracts::ErrorCatalogue>(scenario_.policy.errors);
   clock_ = make_clock(scenario_.clock);
-  random_ = std::make_unique<SeededRandom>(seed_);
+  random_ = std::make_unique<contracts::SeededRandom>(seed_);
   auth_ = std::make_shared<Authenticator>(scenario_.credentials, scenario_.auth.verify_signatures,
                                           scenario_.policy.timestamp_window, *wall_clock_, *errors_);
   world_ = contracts::World(scenario_.policy);

@@ -22,7 +22,7 @@
 #include "mock/clock.h"
 #include "mock/fault_engine.h"
 #include "mock/journal.h"
-#include "mock/random.h"
+#include "contracts/random.h"
 #include "mock/replay_engine.h"
 #include "mock/rpc_request.h"
 #include "mock/server_mutants.h"
@@ -133,7 +133,7 @@ class Service {
   std::shared_ptr<const contracts::ErrorCatalogue> errors_;
   std::unique_ptr<Clock> clock_;
   std::shared_ptr<const Clock> wall_clock_;
-  std::unique_ptr<SeededRandom> random_;
+  std::unique_ptr<contracts::SeededRandom> random_;
   std::shared_ptr<Authenticator> auth_;
   contracts::World world_;
   // What the planted bug remembers (stale-describe); reset with the world.

@@ -10,7 +10,7 @@
 #include "harness/contract/contract_run.h"
 #include "harness/contract/counterexample.h"
 #include "harness/contract/report.h"
-#include "mock/random.h"
+#include "mock/seed.h"
 
 namespace ebsmock::cli {
 namespace {

@@ -127,8 +127,7 @@ int run_demo(const DemoOptions& opts) {
             << " world, " << (opts.real_clock ? "real" : "virtual") << " clock, seed " << opts.seed
             << "), reference client signing V3 as " << credential.access_key_id << "\n\n";
 
-  // A different stream from the mock's, so client tokens never look like RequestIds.
-  mock::SeededRandom client_random(opts.seed ^ 0x9E3779B97F4A7C15ULL);
+  contracts::SeededRandom client_random(contracts::client_seed(opts.seed));
   harness::ReferenceClient client({.endpoint = endpoint,
                                    .access_key_id = credential.access_key_id,
                                    .access_key_secret = credential.access_key_secret},

@@ -127,7 +127,7 @@ contracts::Instant ReferenceClient::system_now() {
   return std::chrono::time_point_cast<milliseconds>(std::chrono::system_clock::now());
 }
 
-ReferenceClient::ReferenceClient(ReferenceClientConfig config, mock::Random& random,
+ReferenceClient::ReferenceClient(ReferenceClientConfig config, contracts::Random& random,
                                  Sleeper sleeper, Clock now)
     : config_(std::move(config)),
       random_(random),

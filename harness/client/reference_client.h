@@ -17,7 +17,7 @@
 #include "contracts/api_schema.h"
 #include "contracts/time.h"
 #include "harness/client/api_client.h"
-#include "mock/random.h"
+#include "contracts/random.h"
 
 namespace httplib {
 class Client;
@@ -102,7 +102,7 @@ class ReferenceClient : public ApiClient {
   static contracts::Instant system_now();
 
   // `random` must outlive the client; it draws ClientTokens, nonces and jitter.
-  ReferenceClient(ReferenceClientConfig config, mock::Random& random,
+  ReferenceClient(ReferenceClientConfig config, contracts::Random& random,
                   Sleeper sleeper = &ReferenceClient::system_sleep,
                   Clock now = &ReferenceClient::system_now);
   ~ReferenceClient() override;
@@ -152,7 +152,7 @@ class ReferenceClient : public ApiClient {
   int effective_max_attempts() const;
 
   ReferenceClientConfig config_;
-  mock::Random& random_;
+  contracts::Random& random_;
   Sleeper sleeper_;
   Clock now_;
   std::string host_;  // authority of the endpoint, sent as Host

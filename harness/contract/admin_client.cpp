@@ -16,7 +16,17 @@ std::string str(const nlohmann::json& j, const char* key) {
 std::optional<contracts::Transition> parse_transition(const nlohmann::json& j) {
   if (!j.is_object()) return std::nullopt;
   contracts::Transition t;
-  t.pair_id = str(j, "pair");
+  // The id sits under the resource kind's name: {"pair": ...}, {"group": ...}, {"drill": ...}.
+  bool named = false;
+  for (auto kind : {contracts::ResourceKind::Pair, contracts::ResourceKind::Group, contracts::ResourceKind::Drill}) {
+    if (auto it = j.find(std::string(contracts::to_string(kind))); it != j.end() && it->is_string()) {
+      t.kind = kind;
+      t.id = it->get<std::string>();
+      named = true;
+      break;
+    }
+  }
+  if (!named) return std::nullopt;
   if (auto it = j.find("from"); it != j.end() && it->is_string()) {
     t.from = contracts::parse_status(it->get<std::string>());
   }
@@ -24,12 +34,6 @@ std::optional<contracts::Transition> parse_transition(const nlohmann::json& j) {
   if (!to) return std::nullopt;
   t.to = *to;
   return t;
-}
-
-std::string transition_text(const std::optional<contracts::Transition>& t) {
-  if (!t) return "";
-  return t->pair_id + ": " + (t->from ? std::string(contracts::to_string(*t->from)) : "(new)") +
-         " -> " + std::string(contracts::to_string(t->to));
 }
 
 }  // namespace
@@ -51,7 +55,7 @@ nlohmann::json ObservedAttempt::to_json() const {
                       {"status", status},
                       {"code", code},
                       {"idempotence", idempotence}};
-  if (transition) j["transition"] = transition_text(transition);
+  if (transition) j["transition"] = contracts::to_string(*transition);
   if (fault) {
     j["fault"] = {{"rule", fault->rule}, {"commit", fault->commit}, {"transport", fault->transport},
                   {"error", fault->error}, {"delay_ms", fault->delay_ms}};

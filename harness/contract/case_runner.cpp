@@ -13,11 +13,6 @@ using std::chrono::milliseconds;
 
 std::string shown(const std::string& code) { return code.empty() ? "success" : code; }
 
-std::string transition_text(const contracts::Transition& t) {
-  return t.pair_id + " " + (t.from ? std::string(contracts::to_string(*t.from)) : "(new)") + " -> " +
-         std::string(contracts::to_string(t.to));
-}
-
 // "403 OperationDenied.InvalidStatus", "no answer (reset)", "504 (html)"...
 std::string answer_text(const ObservedAttempt& a) {
   const std::string transport = a.fault ? a.fault->transport : "none";
@@ -106,7 +101,7 @@ nlohmann::json StepRecord::to_json() const {
   if (!attempts.empty()) j["attempts"] = attempts_json;
   if (!progress.empty()) {
     nlohmann::json p = nlohmann::json::array();
-    for (const auto& e : progress) p.push_back(transition_text(e.transition) + (e.vanished ? " (vanished)" : ""));
+    for (const auto& e : progress) p.push_back(contracts::to_string(e.transition) + (e.vanished ? " (vanished)" : ""));
     j["progress"] = p;
   }
   if (has_result) {
@@ -263,7 +258,7 @@ void CaseRunner::execute_call(StepRecord& rec, contracts::Operation op, const st
   JournalBatch batch = read_journal();
   for (const auto& a : batch.attempts) {
     if (!rule.empty() && a.fault && a.fault->rule == rule) rec.fault_fired = true;
-    if (a.transition && !a.transition->from) rec.created.push_back(a.transition->pair_id);
+    if (a.transition && !a.transition->from) rec.created.push_back(a.transition->id);
     rec.attempts.push_back(oracle_.observe(a));
   }
   // A rule left armed would hit a later call. A one-shot rule that fired is spent.
@@ -285,7 +280,7 @@ void CaseRunner::judge_call(StepRecord& rec, contracts::Operation op) {
   for (const auto& a : attempts) {
     if (!a.executed && !a.replayed && a.expected_code.empty()) continue;
     rec.expected = "model: " + shown(a.expected_code);
-    if (a.expected_transition) rec.expected += ", " + transition_text(*a.expected_transition);
+    if (a.expected_transition) rec.expected += ", " + contracts::to_string(*a.expected_transition);
     if (a.replayed) rec.expected += " (replay of the token's first answer)";
     break;
   }
@@ -302,7 +297,7 @@ void CaseRunner::judge_call(StepRecord& rec, contracts::Operation op) {
   }
   if (!rec.progress.empty()) {
     add_violation(rec, CheckId::S1, "the server changed pair statuses between requests without the clock moving: " +
-                                        transition_text(rec.progress.front().transition));
+                                        contracts::to_string(rec.progress.front().transition));
   }
 
   // C7: every attempt correctly signed.
@@ -359,7 +354,7 @@ void CaseRunner::judge_call(StepRecord& rec, contracts::Operation op) {
   // C3: at most one transition per call.
   std::vector<std::string> made;
   for (const auto& a : attempts) {
-    if (a.attempt.transition) made.push_back(transition_text(*a.attempt.transition) + " (request #" + std::to_string(a.attempt.seq) + ")");
+    if (a.attempt.transition) made.push_back(contracts::to_string(*a.attempt.transition) + " (request #" + std::to_string(a.attempt.seq) + ")");
   }
   if (mutating) {
     stats_.tally.evaluated(CheckId::C3);
@@ -446,7 +441,7 @@ void CaseRunner::judge_call(StepRecord& rec, contracts::Operation op) {
         for (const auto& a : attempts) {
           if (a.took_effect) {
             where = "request #" + std::to_string(a.attempt.seq) +
-                    (a.attempt.transition ? " (" + transition_text(*a.attempt.transition) + ")" : "");
+                    (a.attempt.transition ? " (" + contracts::to_string(*a.attempt.transition) + ")" : "");
             break;
           }
         }

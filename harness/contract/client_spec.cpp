@@ -4,7 +4,7 @@
 #include "harness/client/reference_client.h"
 #include "harness/contract/admin_client.h"
 #include "harness/contract/exec_client.h"
-#include "mock/random.h"
+#include "contracts/random.h"
 
 namespace ebsmock::harness {
 namespace {
@@ -124,7 +124,7 @@ class BuiltinClient final : public ClientUnderTest {
 
   void begin_case(std::uint64_t seed) override {
     client_.reset();
-    random_ = std::make_unique<mock::SeededRandom>(seed);
+    random_ = std::make_unique<contracts::SeededRandom>(seed);
     ReferenceClientConfig config;
     config.endpoint = env_.endpoint;
     config.access_key_id = env_.access_key_id;
@@ -164,7 +164,7 @@ class BuiltinClient final : public ClientUnderTest {
   std::string spec_;
   BuiltinRecipe recipe_;
   ClientEnvironment env_;
-  std::unique_ptr<mock::SeededRandom> random_;
+  std::unique_ptr<contracts::SeededRandom> random_;
   std::unique_ptr<ReferenceClient> client_;
   std::vector<milliseconds> waits_;
 };

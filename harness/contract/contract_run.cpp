@@ -16,7 +16,8 @@
 #include "harness/contract/counterexample.h"
 #include "harness/contract/scenario_toml.h"
 #include "mock/http_server.h"
-#include "mock/random.h"
+#include "contracts/random.h"
+#include "mock/seed.h"
 #include "scenarios/loader/scenario_loader.h"
 
 namespace ebsmock::harness {
@@ -414,9 +415,8 @@ ContractResult run_contract(const ContractOptions& options) {
                           world.credentials.front().access_key_secret, std::string(kRegion),
                           options.call_timeout};
     auto client = make_client(options.client_spec, env);
-    // A different stream from the mock's, so client tokens never look like RequestIds.
     CaseContext ctx{*client, admin, result.world, options.strict, verifies,
-                    result.seed ^ 0x9E3779B97F4A7C15ULL};
+                    contracts::client_seed(result.seed)};
     if (replay) {
       run_replay(ctx, plan, result);
     } else {

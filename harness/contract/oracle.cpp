@@ -7,9 +7,7 @@ namespace ebsmock::harness {
 namespace {
 
 std::string transition_text(const std::optional<contracts::Transition>& t) {
-  if (!t) return "no transition";
-  return t->pair_id + " " + (t->from ? std::string(contracts::to_string(*t->from)) : "(new)") +
-         " -> " + std::string(contracts::to_string(t->to));
+  return t ? contracts::to_string(*t) : std::string("no transition");
 }
 
 std::string shown(const std::string& code) { return code.empty() ? "success" : code; }
@@ -126,7 +124,7 @@ AttemptAnalysis Oracle::observe(const ObservedAttempt& a) {
   if (*op == contracts::Operation::CreateDiskReplicaPair) {
     // The server draws new ids; take the one it journaled (or a placeholder, which makes
     // the transitions differ below if the model creates a pair the server did not).
-    ids.pair_id = a.transition && !a.transition->from ? a.transition->pair_id
+    ids.pair_id = a.transition && !a.transition->from ? a.transition->id
                                                       : std::string("pair-cn-notjournaled");
     ids.order_id = "0";
   }

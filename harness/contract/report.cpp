@@ -92,9 +92,7 @@ std::string counterexample_text(const ContractResult& r) {
         << "\n";
     if (rec.step.kind == StepKind::AdvanceClock) {
       for (const auto& p : rec.progress) {
-        const auto& t = p.transition;
-        out << "      progress: " << t.pair_id << " " << (t.from ? contracts::to_string(*t.from) : "(new)") << " -> "
-            << contracts::to_string(t.to) << (p.vanished ? " (vanished from Describe)" : "") << "\n";
+        out << "      progress: " << p.transition << (p.vanished ? " (vanished from Describe)" : "") << "\n";
       }
     } else {
       out << "      request: " << rec.action << " " << params_text(rec.params) << "\n";
@@ -117,11 +115,7 @@ std::string counterexample_text(const ContractResult& r) {
           out << ", commit " << o.fault->commit << "]";
         }
         if (!o.idempotence.empty()) out << " (" << o.idempotence << ")";
-        if (o.transition) {
-          const auto& t = *o.transition;
-          out << "; " << t.pair_id << " " << (t.from ? contracts::to_string(*t.from) : "(new)") << " -> "
-              << contracts::to_string(t.to);
-        }
+        if (o.transition) out << "; " << *o.transition;
         out << "\n";
       }
       if (rec.attempts.empty()) out << "      (no request reached the server)\n";

@@ -402,7 +402,7 @@ RC_GTEST_PROP(WorldProperties, AdvanceLeavesNothingDueInTimeOrderHoweverTimeMove
       RC_ASSERT(jumped[i].at <= now);
       if (i > 0) RC_ASSERT(jumped[i - 1].at <= jumped[i].at);
       RC_ASSERT(jumped[i].at == stepped[i].at);
-      RC_ASSERT(jumped[i].transition.pair_id == stepped[i].transition.pair_id);
+      RC_ASSERT(jumped[i].transition.id == stepped[i].transition.id);
       RC_ASSERT(jumped[i].transition.to == stepped[i].transition.to);
       RC_ASSERT(jumped[i].vanished == stepped[i].vanished);
     }

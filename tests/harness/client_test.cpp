@@ -21,7 +21,7 @@
 #include "contracts/signature_v3.h"
 #include "contracts/time.h"
 #include "harness/client/reference_client.h"
-#include "mock/random.h"
+#include "contracts/random.h"
 
 namespace ebsmock::harness {
 namespace {
@@ -296,7 +296,7 @@ class ClientTest : public ::testing::Test {
   }
 
   ScriptedServer server_;
-  mock::SeededRandom random_{20240101};
+  contracts::SeededRandom random_{20240101};
   std::vector<milliseconds> sleeps_;
 };
 
@@ -697,7 +697,7 @@ TEST_F(ClientTest, BackoffIsFullJitterExponentialThroughTheSleeper) {
 
 TEST_F(ClientTest, JitterComesFromTheInjectedRandom) {
   auto run = [this](std::uint64_t seed) {
-    mock::SeededRandom random(seed);
+    contracts::SeededRandom random(seed);
     std::vector<milliseconds> sleeps;
     ReferenceClientConfig c = config();
     c.max_attempts = 4;

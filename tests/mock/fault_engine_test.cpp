@@ -149,7 +149,7 @@ TEST(FaultEngine, ARulesSequenceDoesNotDependOnOtherRulesTraffic) {
 }
 
 TEST(FaultEngine, DelayDistributionsStayInRangeAndAreSeeded) {
-  SeededRandom r1(5), r2(5);
+  contracts::SeededRandom r1(5), r2(5);
   scenarios::DelaySpec uniform{.kind = scenarios::DelaySpec::Kind::Uniform,
                                .low = contracts::Duration{50}, .high = contracts::Duration{300}};
   for (int i = 0; i < 1000; ++i) {

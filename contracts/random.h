@@ -1,7 +1,10 @@
 // random.h: the injected, seeded source of randomness. Every random choice the mock or a
-// bundled client makes (RequestIds, pair ids, nonces, fault coin flips) goes through a
-// Random, so a run is reproducible from its seed. SeededRandom is thread-safe (one
-// mutex; draws are cheap); its sequence depends on the order of calls.
+// bundled client makes (RequestIds, pair ids, nonces, fault coin flips, delays) goes
+// through a Random, so a run is reproducible from its seed. It lives in contracts because
+// it is pure (a deterministic function of the seed and the order of draws) and both the
+// mock and the harness's bundled client draw from it; fresh seeds (OS entropy) are the
+// mock's business (mock/seed.h). SeededRandom is thread-safe (one mutex; draws are
+// cheap); its sequence depends on the order of calls.
 #pragma once
 
 #include <cstdint>
@@ -9,7 +12,7 @@
 #include <random>
 #include <string>
 
-namespace ebsmock::mock {
+namespace ebsmock::contracts {
 
 class Random {
  public:
@@ -30,6 +33,11 @@ class Random {
   std::string hex(std::size_t n);
 };
 
+// The seed of a bundled client's stream for a run seeded with `run_seed`: a different
+// stream from the mock's, so the client's ClientTokens and nonces never look like the
+// mock's RequestIds, yet both follow from the one seed a person reruns with.
+constexpr std::uint64_t client_seed(std::uint64_t run_seed) { return run_seed ^ 0x9E3779B97F4A7C15ULL; }
+
 class SeededRandom final : public Random {
  public:
   explicit SeededRandom(std::uint64_t seed) : engine_(seed), seed_(seed) {}
@@ -42,7 +50,4 @@ class SeededRandom final : public Random {
   std::uint64_t seed_;
 };
 
-// A seed for runs that were not given one (printed so the run can be repeated).
-std::uint64_t fresh_seed();
-
-}  // namespace ebsmock::mock
+}  // namespace ebsmock::contracts

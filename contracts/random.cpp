@@ -1,9 +1,7 @@
-// random.cpp: helpers over the raw 64-bit stream.
-#include "mock/random.h"
+// random.cpp: helpers over the raw 64-bit stream. Pure; see random.h.
+#include "contracts/random.h"
 
-#include <chrono>
-
-namespace ebsmock::mock {
+namespace ebsmock::contracts {
 
 std::uint64_t Random::below(std::uint64_t bound) {
   // Rejection sampling keeps the distribution exactly uniform.
@@ -54,10 +52,4 @@ std::uint64_t SeededRandom::next_u64() {
   return engine_();
 }
 
-std::uint64_t fresh_seed() {
-  std::random_device rd;
-  return (static_cast<std::uint64_t>(rd()) << 32) ^ rd() ^
-         static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
-}
-
-}  // namespace ebsmock::mock
+}  // namespace ebsmock::contracts
