@@ -13,11 +13,9 @@
 
 #include "contracts/error_catalogue.h"
 #include "contracts/operation.h"
+#include "contracts/wire.h"
 
 namespace ebsmock::contracts {
-
-// Decoded request parameters (query and form body merged), by exact name.
-using Params = std::map<std::string, std::string, std::less<>>;
 
 enum class ParamType { String, Long, Integer, Boolean };
 

@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "contracts/wire.h"
+
 namespace ebsmock::contracts {
 
 // Only A-Z a-z 0-9 - _ . ~ stay literal; every other byte becomes %XY (upper-case hex).
@@ -19,9 +21,6 @@ std::string percent_encode(std::string_view raw);
 // Decodes %XY escapes (either case). With `plus_is_space`, '+' decodes to ' '.
 // nullopt when an escape is malformed (a '%' not followed by two hex digits).
 std::optional<std::string> percent_decode(std::string_view encoded, bool plus_is_space);
-
-// One decoded name/value pair of a query string or form body, in wire order.
-using ParamList = std::vector<std::pair<std::string, std::string>>;
 
 // Splits "a=1&b=&c" into decoded pairs ('+' = space). Empty segments are skipped; a
 // segment without '=' has an empty value. nullopt on malformed percent-encoding.

@@ -16,9 +16,6 @@ namespace ebsmock::contracts {
 inline constexpr std::string_view kAcs3HmacSha256 = "ACS3-HMAC-SHA256";
 inline constexpr std::string_view kAcs3HmacSm3 = "ACS3-HMAC-SM3";
 
-// Header name (any case) and value, as received; a name may repeat.
-using HeaderList = std::vector<std::pair<std::string, std::string>>;
-
 struct V3Request {
   std::string method;         // "POST"; empty is allowed (treated as-is)
   std::string path;           // "/" (empty becomes "/")

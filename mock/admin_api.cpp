@@ -3,21 +3,22 @@
 #include "mock/admin_api.h"
 
 #include "contracts/time.h"
+#include "mock/envelope.h"
 #include "scenarios/loader/fault_rules_text.h"
 #include "scenarios/loader/scenario_loader.h"
 
 namespace ebsmock::mock {
 namespace {
 
-HttpResponse json_response(int status, const nlohmann::json& body) {
-  HttpResponse r;
+Answer json_response(int status, const nlohmann::json& body) {
+  Answer r;
   r.status = status;
-  // Journal parameters are client bytes, not necessarily UTF-8 (dump() would throw).
-  r.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  // Journal parameters are client bytes, not necessarily UTF-8.
+  r.body = json_text(body);
   return r;
 }
 
-HttpResponse admin_error(int status, std::string message) {
+Answer admin_error(int status, std::string message) {
   return json_response(status, {{"error", std::move(message)}});
 }
 
@@ -28,9 +29,9 @@ bool is_loopback(std::string_view addr) {
 }
 
 bool AdminApi::authorized(const RawRequest& raw) const {
-  std::string given = header_value(raw.headers, "x-ebsmock-admin-token");
+  std::string given = contracts::header_value(raw.headers, "x-ebsmock-admin-token");
   if (given.empty()) {
-    std::string auth = header_value(raw.headers, "authorization");
+    std::string auth = contracts::header_value(raw.headers, "authorization");
     if (auth.starts_with("Bearer ")) given = auth.substr(7);
   }
   // Constant-time comparison: the token guards a control plane reachable from the network.
@@ -40,7 +41,40 @@ bool AdminApi::authorized(const RawRequest& raw) const {
   return diff == 0;
 }
 
-HttpResponse AdminApi::handle(const RawRequest& raw) {
+nlohmann::json AdminApi::health_json() {
+  return service_.inspect([&](const WorldState& s) {
+    const Journal& journal = service_.journal();
+    const TokenStore& tokens = service_.tokens();
+    return nlohmann::json{
+        {"status", "ok"},
+        {"scenario", s.scenario->name},
+        {"seed", service_.seed()},
+        {"clock", {{"mode", s.virtual_clock ? "virtual" : "real"}, {"now", iso_millis(s.world_clock->now())}}},
+        {"pairs", s.world.pairs().size()},
+        {"journal", {{"entries", journal.size()}, {"last_seq", journal.last_seq()}, {"dropped", journal.dropped()}}},
+        {"answers", journal.answers_json()},
+        {"tokens", {{"remembered", tokens.size()}, {"capacity", tokens.capacity()}, {"evicted", tokens.evicted()}}},
+        {"verify_signatures", s.scenario->auth.verify_signatures},
+        // Planted bug, so a client can tell it talks to a server that is wrong on purpose.
+        {"mutant", std::string(to_string(service_.options().mutant))}};
+  });
+}
+
+nlohmann::json AdminApi::pairs_json() {
+  return service_.inspect([](const WorldState& s) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& [id, p] : s.world.pairs()) {
+      auto j = contracts::to_describe_json(p);
+      if (p.pending) {
+        j["_pending"] = {{"to", std::string(contracts::to_string(p.pending->to))}, {"due", iso_millis(p.pending->due)}};
+      }
+      out.push_back(std::move(j));
+    }
+    return out;
+  });
+}
+
+Answer AdminApi::handle(const RawRequest& raw) {
   if (token_.empty() && !is_loopback(raw.remote_addr)) {
     return admin_error(403, "the admin API answers loopback peers only (start serve with --admin-token to allow others)");
   }
@@ -64,12 +98,12 @@ HttpResponse AdminApi::handle(const RawRequest& raw) {
   const std::string& method = raw.method;
   std::string_view route = path.substr(kAdminPrefix.size());
 
-  if (route == "health" && method == "GET") return json_response(200, service_.health_json());
+  if (route == "health" && method == "GET") return json_response(200, health_json());
   if (route == "reset" && method == "POST") {
     service_.reset();
     return json_response(200, {{"status", "reset"}});
   }
-  if (route == "pairs" && method == "GET") return json_response(200, {{"pairs", service_.pairs_json()}});
+  if (route == "pairs" && method == "GET") return json_response(200, {{"pairs", pairs_json()}});
   if (route == "journal" && method == "GET") {
     std::uint64_t since = 0;
     std::size_t limit = SIZE_MAX;
@@ -95,16 +129,20 @@ HttpResponse AdminApi::handle(const RawRequest& raw) {
     if (!service_.advance_clock(*by)) {
       return admin_error(409, "the clock is real; set [clock] mode = \"virtual\" to advance it");
     }
-    return json_response(200, {{"now", contracts::format_iso8601(service_.now())}});
+    return json_response(200, {{"now", service_.inspect([](const WorldState& s) {
+                                  return contracts::format_iso8601(s.world_clock->now());
+                                })}});
   }
   auto diagnostics_error = [](const scenarios::ScenarioError& e) {
     nlohmann::json list = nlohmann::json::array();
     for (const auto& d : e.diagnostics()) list.push_back(d.to_string());
     return json_response(400, {{"error", "invalid scenario or fault rule"}, {"diagnostics", list}});
   };
-  if (route == "faults" && method == "GET") return json_response(200, service_.faults_json());
+  if (route == "faults" && method == "GET") {
+    return json_response(200, service_.inspect([](const WorldState& s) { return s.faults->to_json(); }));
+  }
   if (route == "faults" && method == "POST") {
-    bool is_json = header_value(raw.headers, "content-type").starts_with("application/json");
+    bool is_json = contracts::header_value(raw.headers, "content-type").starts_with("application/json");
     try {
       auto rules = scenarios::parse_fault_rules(raw.body, is_json, "POST /__admin/faults");
       // The loader's positional default ("f1", ...) would clash with the running rules'
@@ -128,11 +166,13 @@ HttpResponse AdminApi::handle(const RawRequest& raw) {
     if (!service_.remove_fault(id)) return admin_error(404, "no fault rule '" + id + "'");
     return json_response(200, {{"removed", id}});
   }
-  if (route == "replay" && method == "GET") return json_response(200, service_.replay_json());
+  if (route == "replay" && method == "GET") {
+    return json_response(200, service_.inspect([](const WorldState& s) { return s.replay->status_json(); }));
+  }
   if (route == "scenario" && method == "POST") {
     try {
       service_.load(scenarios::load_scenario_string(raw.body, "POST /__admin/scenario"));
-      return json_response(200, service_.health_json());
+      return json_response(200, health_json());
     } catch (const scenarios::ScenarioError& e) {
       return diagnostics_error(e);
     }

@@ -1,11 +1,14 @@
-// admin_api.h: the control plane under /__admin/ on the mock's own port: health,
-// reset, the journal, the pairs, and the virtual clock. Answers loopback peers only
-// (tests and drills run on the same machine; the journal is not for the network).
-// Thread-safe (delegates to Service).
+// admin_api.h: the control plane under /__admin/ on the mock's own port: health, reset,
+// the journal, the pairs, the virtual clock, fault rules, the replay script and the
+// scenario. It owns the admin JSON views of the Service's state. Answers loopback peers
+// only (tests and drills run on the same machine; the journal is not for the network)
+// unless a token is set, which every caller must then present.
+// Thread-safe (delegates to the Service).
 #pragma once
 
 #include <string>
 
+#include "mock/connection_action.h"
 #include "mock/rpc_request.h"
 #include "mock/service.h"
 
@@ -19,10 +22,12 @@ class AdminApi {
  public:
   explicit AdminApi(Service& service, std::string token = {})
       : service_(service), token_(std::move(token)) {}
-  HttpResponse handle(const RawRequest& raw);
+  Answer handle(const RawRequest& raw);
 
  private:
   bool authorized(const RawRequest& raw) const;
+  nlohmann::json health_json();
+  nlohmann::json pairs_json();
 
   Service& service_;
   std::string token_;

@@ -11,11 +11,23 @@
 
 namespace ebsmock::mock {
 namespace codes = contracts::codes;
+using Verdict = contracts::SignatureVerdict;
 
 namespace {
 // Bounds the nonce cache even under a flood of unique nonces inside one window.
 constexpr size_t kMaxNonces = 1'000'000;
+
+AuthResult refuse(AuthResult r, Verdict verdict, contracts::ApiError error) {
+  r.verdict = verdict;
+  r.error = std::move(error);
+  return r;
+}
 }  // namespace
+
+AuthResult Authenticator::check_nonce(AuthResult r, const std::string& nonce) {
+  if (!remember_nonce(r.access_key_id, nonce)) return refuse(std::move(r), Verdict::NonceReused, fail(codes::kSignatureNonceUsed));
+  return r;
+}
 
 Authenticator::Authenticator(std::vector<scenarios::Credential> credentials, bool verify,
                              contracts::Duration window, const Clock& wall_clock,
@@ -34,11 +46,13 @@ const std::string* Authenticator::secret_for(const std::string& access_key_id) c
 }
 
 AuthResult Authenticator::authenticate(const RpcRequest& req) {
-  std::string authorization = header_value(req.raw->headers, "authorization");
+  std::string authorization = contracts::header_value(req.raw->headers, "authorization");
   bool is_v3 = authorization.starts_with("ACS3-");
   if (!verify_) {
-    AuthResult r{std::nullopt, is_v3 ? "v3" : (req.params.contains("Signature") ? "v1" : "none"),
-                 "skipped", ""};
+    using contracts::SignatureScheme;
+    AuthResult r{std::nullopt,
+                 is_v3 ? SignatureScheme::V3 : (req.params.contains("Signature") ? SignatureScheme::V1 : SignatureScheme::None),
+                 Verdict::Skipped, ""};
     if (is_v3) {
       if (auto a = contracts::parse_v3_authorization(authorization)) r.access_key_id = a->access_key_id;
     } else if (auto it = req.params.find("AccessKeyId"); it != req.params.end()) {
@@ -49,7 +63,7 @@ AuthResult Authenticator::authenticate(const RpcRequest& req) {
   if (is_v3) return verify_v3(req);
   if (req.params.contains("Signature") || req.params.contains("AccessKeyId")) return verify_v1(req);
   // Neither scheme: the gateway reports the first mandatory signing parameter missing.
-  return {fail(codes::kMissingParameter, "Signature"), "none", "missing", ""};
+  return {fail(codes::kMissingParameter, "Signature"), contracts::SignatureScheme::None, Verdict::Missing, ""};
 }
 
 std::optional<contracts::ApiError> Authenticator::check_time(std::string_view stamp) {
@@ -83,7 +97,7 @@ void Authenticator::forget_nonces() {
 }
 
 AuthResult Authenticator::verify_v1(const RpcRequest& req) {
-  AuthResult r{std::nullopt, "v1", "ok", ""};
+  AuthResult r{std::nullopt, contracts::SignatureScheme::V1, Verdict::Ok, ""};
   auto get = [&](std::string_view name) -> std::string {
     auto it = req.params.find(name);
     return it == req.params.end() ? std::string() : it->second;
@@ -91,32 +105,22 @@ AuthResult Authenticator::verify_v1(const RpcRequest& req) {
   for (std::string_view name : {"AccessKeyId", "Signature", "SignatureMethod", "SignatureNonce",
                                 "Timestamp"}) {
     if (get(name).empty()) {
-      r.verdict = "missing";
-      r.error = fail(codes::kMissingParameter, name);
-      return r;
+      return refuse(r, Verdict::Missing, fail(codes::kMissingParameter, name));
     }
   }
   r.access_key_id = get("AccessKeyId");
   if (get("SignatureMethod") != "HMAC-SHA1") {
-    r.verdict = "bad-method";
-    r.error = fail(codes::kInvalidSignatureMethod);
-    return r;
+    return refuse(r, Verdict::BadMethod, fail(codes::kInvalidSignatureMethod));
   }
   if (auto v = get("SignatureVersion"); !v.empty() && v != "1.0") {
-    r.verdict = "bad-method";
-    r.error = fail(codes::kInvalidParameter, "SignatureVersion");
-    return r;
+    return refuse(r, Verdict::BadMethod, fail(codes::kInvalidParameter, "SignatureVersion"));
   }
   const std::string* secret = secret_for(r.access_key_id);
   if (secret == nullptr) {
-    r.verdict = "unknown-key";
-    r.error = fail(codes::kInvalidAccessKeyIdNotFound);
-    return r;
+    return refuse(r, Verdict::UnknownKey, fail(codes::kInvalidAccessKeyIdNotFound));
   }
   if (auto err = check_time(get("Timestamp"))) {
-    r.verdict = "bad-time";
-    r.error = std::move(err);
-    return r;
+    return refuse(r, Verdict::BadTime, std::move(*err));
   }
   contracts::ParamList all;
   all.reserve(req.query.size() + req.form.size());
@@ -124,49 +128,31 @@ AuthResult Authenticator::verify_v1(const RpcRequest& req) {
   all.insert(all.end(), req.form.begin(), req.form.end());
   std::string sts = contracts::v1_string_to_sign(req.method, all);
   if (contracts::v1_signature(*secret, sts) != get("Signature")) {
-    r.verdict = "bad-signature";
-    r.error = fail(codes::kSignatureDoesNotMatch, sts);
-    return r;
+    return refuse(r, Verdict::BadSignature, fail(codes::kSignatureDoesNotMatch, sts));
   }
-  if (!remember_nonce(r.access_key_id, get("SignatureNonce"))) {
-    r.verdict = "nonce-reused";
-    r.error = fail(codes::kSignatureNonceUsed);
-  }
-  return r;
+  return check_nonce(std::move(r), get("SignatureNonce"));
 }
 
 AuthResult Authenticator::verify_v3(const RpcRequest& req) {
-  AuthResult r{std::nullopt, "v3", "ok", ""};
+  AuthResult r{std::nullopt, contracts::SignatureScheme::V3, Verdict::Ok, ""};
   const auto& headers = req.raw->headers;
-  auto auth = contracts::parse_v3_authorization(header_value(headers, "authorization"));
-  if (!auth) {
-    r.verdict = "malformed";
-    r.error = fail(codes::kIncompleteSignature);
-    return r;
-  }
+  auto auth = contracts::parse_v3_authorization(contracts::header_value(headers, "authorization"));
+  if (!auth) return refuse(r, Verdict::Malformed, fail(codes::kIncompleteSignature));
   r.access_key_id = auth->access_key_id;
   if (auth->algorithm != contracts::kAcs3HmacSha256 && auth->algorithm != contracts::kAcs3HmacSm3) {
-    r.verdict = "bad-method";
-    r.error = fail(codes::kInvalidSignatureMethod);
-    return r;
+    return refuse(r, Verdict::BadMethod, fail(codes::kInvalidSignatureMethod));
   }
   const std::string* secret = secret_for(r.access_key_id);
   if (secret == nullptr) {
-    r.verdict = "unknown-key";
-    r.error = fail(codes::kInvalidAccessKeyIdNotFound);
-    return r;
+    return refuse(r, Verdict::UnknownKey, fail(codes::kInvalidAccessKeyIdNotFound));
   }
-  std::string date = header_value(headers, "x-acs-date");
-  std::string nonce = header_value(headers, "x-acs-signature-nonce");
+  std::string date = contracts::header_value(headers, "x-acs-date");
+  std::string nonce = contracts::header_value(headers, "x-acs-signature-nonce");
   if (date.empty() || nonce.empty()) {
-    r.verdict = "missing";
-    r.error = fail(codes::kMissingParameter, date.empty() ? "x-acs-date" : "x-acs-signature-nonce");
-    return r;
+    return refuse(r, Verdict::Missing, fail(codes::kMissingParameter, date.empty() ? "x-acs-date" : "x-acs-signature-nonce"));
   }
   if (auto err = check_time(date)) {
-    r.verdict = "bad-time";
-    r.error = std::move(err);
-    return r;
+    return refuse(r, Verdict::BadTime, std::move(*err));
   }
   // The payload hash is recomputed from the bytes received, so a body altered in transit
   // (or a wrong x-acs-content-sha256) fails as a signature mismatch.
@@ -180,15 +166,9 @@ AuthResult Authenticator::verify_v3(const RpcRequest& req) {
   std::string sts = contracts::v3_string_to_sign(auth->algorithm, canonical);
   auto expected = contracts::v3_signature(auth->algorithm, *secret, sts);
   if (!expected || *expected != auth->signature) {
-    r.verdict = "bad-signature";
-    r.error = fail(codes::kSignatureDoesNotMatch, sts);
-    return r;
+    return refuse(r, Verdict::BadSignature, fail(codes::kSignatureDoesNotMatch, sts));
   }
-  if (!remember_nonce(r.access_key_id, nonce)) {
-    r.verdict = "nonce-reused";
-    r.error = fail(codes::kSignatureNonceUsed);
-  }
-  return r;
+  return check_nonce(r, nonce);
 }
 
 }  // namespace ebsmock::mock

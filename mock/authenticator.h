@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "contracts/error_catalogue.h"
+#include "contracts/journal_terms.h"
 #include "mock/clock.h"
 #include "mock/rpc_request.h"
 #include "scenarios/loader/scenario.h"
@@ -22,8 +23,8 @@ namespace ebsmock::mock {
 
 struct AuthResult {
   std::optional<contracts::ApiError> error;
-  std::string scheme;         // "v1", "v3" or "none"
-  std::string verdict;        // "ok", "skipped", "bad-signature", "unknown-key", ...
+  contracts::SignatureScheme scheme = contracts::SignatureScheme::None;
+  contracts::SignatureVerdict verdict = contracts::SignatureVerdict::NotChecked;
   std::string access_key_id;  // as claimed by the request
 };
 
@@ -42,6 +43,8 @@ class Authenticator {
   AuthResult verify_v1(const RpcRequest& req);
   AuthResult verify_v3(const RpcRequest& req);
   std::optional<contracts::ApiError> check_time(std::string_view stamp);
+  // The last step of both schemes: refuses a nonce already used within the window.
+  AuthResult check_nonce(AuthResult r, const std::string& nonce);
   // Records the nonce; false when it was already used within the window.
   bool remember_nonce(const std::string& access_key_id, const std::string& nonce);
   const std::string* secret_for(const std::string& access_key_id) const;

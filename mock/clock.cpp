@@ -1,5 +1,7 @@
-// clock.cpp: real and virtual clocks.
+// clock.cpp: the real and the manual clock. See clock.h.
 #include "mock/clock.h"
+
+#include <chrono>
 
 namespace ebsmock::mock {
 
@@ -7,23 +9,73 @@ contracts::Instant RealClock::now() const {
   return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
 }
 
-contracts::Instant VirtualClock::now() const {
+bool RealClock::sleep_for(contracts::Duration d, std::stop_token stop) {
+  if (stop.stop_requested()) return false;
+  if (d.count() <= 0) return true;
+  // A private mutex and condition variable: nothing else notifies them, so the wait ends
+  // only by its timeout or by the stop token (condition_variable_any registers a stop
+  // callback that wakes it).
+  std::mutex mu;
+  std::condition_variable_any cv;
+  std::unique_lock lock(mu);
+  return !cv.wait_for(lock, stop, d, [] { return false; });
+}
+
+contracts::Instant ManualClock::now() const {
   std::lock_guard lock(mu_);
   return now_;
 }
 
-bool VirtualClock::advance(contracts::Duration by) {
+bool ManualClock::sleep_for(contracts::Duration d, std::stop_token stop) {
+  std::unique_lock lock(mu_);
+  if (stop.stop_requested()) return false;
+  if (d.count() <= 0) return true;
+  const contracts::Instant deadline = now_ + d;
+  const std::uint64_t releases = releases_;
+  ++sleepers_;
+  changed_.notify_all();  // wait_for_sleepers() watches the count
+  const bool woke = changed_.wait(lock, stop, [&] { return now_ >= deadline || releases_ != releases; });
+  --sleepers_;
+  changed_.notify_all();
+  return woke;
+}
+
+bool ManualClock::advance(contracts::Duration by) {
   if (by.count() < 0) return false;
-  std::lock_guard lock(mu_);
-  now_ += by;
+  {
+    std::lock_guard lock(mu_);
+    now_ += by;
+  }
+  changed_.notify_all();
   return true;
 }
 
-void VirtualClock::set(contracts::Instant t) {
-  std::lock_guard lock(mu_);
-  now_ = t;
+void ManualClock::set(contracts::Instant t) {
+  {
+    std::lock_guard lock(mu_);
+    now_ = t;
+  }
+  changed_.notify_all();
 }
 
-std::unique_ptr<Clock> make_real_clock() { return std::make_unique<RealClock>(); }
+void ManualClock::release_all() {
+  {
+    std::lock_guard lock(mu_);
+    ++releases_;
+  }
+  changed_.notify_all();
+}
+
+std::size_t ManualClock::sleepers() const {
+  std::lock_guard lock(mu_);
+  return sleepers_;
+}
+
+bool ManualClock::wait_for_sleepers(std::size_t n, std::chrono::milliseconds guard) const {
+  std::unique_lock lock(mu_);
+  return changed_.wait_for(lock, guard, [&] { return sleepers_ >= n; });
+}
+
+std::shared_ptr<Clock> make_real_clock() { return std::make_shared<RealClock>(); }
 
 }  // namespace ebsmock::mock

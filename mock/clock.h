@@ -1,14 +1,22 @@
-// clock.h: injected sources of time for the mock.
-//  - Clock::now() is WORLD time: it drives transient statuses, CreateTime,
-//    LastRecoverPoint, token expiry. RealClock follows the system clock; VirtualClock
-//    only moves when told to (admin API / tests), so runs are reproducible.
-//  - Clock::wait_for() is how the server sleeps (injected delays): VirtualClock-based
-//    tests never sleep on wall-clock luck.
+// clock.h: the time seam of the mock. A Clock both reads time and waits, and every wait
+// can be cut short by a std::stop_token, so nothing in the mock sleeps on the system
+// clock behind a test's back:
+//  - the WORLD clock drives transient statuses, CreateTime, LastRecoverPoint and token
+//    expiry: RealClock, or a ManualClock that the admin API advances ([clock] virtual);
+//  - the WAIT clock is what injected delays, hang caps and shutdown wait on: RealClock in
+//    `serve` (a real SDK times out on wall time), a ManualClock in tests, which releases
+//    sleepers only when the test advances it or calls release_all();
+//  - the WALL clock checks signature timestamps (a client signs with its own real time).
+// A delay never moves world time, even on a virtual world clock: it models latency on the
+// wire, and a world whose statuses moved with the number of delays that fired would no
+// longer be reproducible from scenario + seed + requests.
 // All implementations are thread-safe.
 #pragma once
 
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
+#include <cstddef>
 #include <memory>
 #include <mutex>
 #include <stop_token>
@@ -21,34 +29,48 @@ class Clock {
  public:
   virtual ~Clock() = default;
   virtual contracts::Instant now() const = 0;
-  // False for clocks that cannot be advanced by hand.
-  virtual bool is_virtual() const = 0;
-  // Moves a virtual clock forward; returns false on a real clock.
-  virtual bool advance(contracts::Duration by) = 0;
+  // Waits until `d` has passed on this clock. Returns false, early, when `stop` is
+  // requested (before or during the wait); true when the time passed.
+  virtual bool sleep_for(contracts::Duration d, std::stop_token stop) = 0;
 };
 
 class RealClock final : public Clock {
  public:
   contracts::Instant now() const override;
-  bool is_virtual() const override { return false; }
-  bool advance(contracts::Duration) override { return false; }
+  bool sleep_for(contracts::Duration d, std::stop_token stop) override;
 };
 
-class VirtualClock final : public Clock {
+// Time moves only when told to. Sleepers wake when advance()/set() carries the clock past
+// their deadline, when release_all() is called, or when their stop token fires.
+class ManualClock final : public Clock {
  public:
-  explicit VirtualClock(contracts::Instant start) : now_(start) {}
+  explicit ManualClock(contracts::Instant start = contracts::Instant{}) : now_(start) {}
+
   contracts::Instant now() const override;
-  bool is_virtual() const override { return true; }
-  bool advance(contracts::Duration by) override;
+  bool sleep_for(contracts::Duration d, std::stop_token stop) override;
+
+  // Moves the clock forward (a negative `by` is refused: false).
+  bool advance(contracts::Duration by);
   void set(contracts::Instant t);
+  // Wakes every current sleeper as if its time had passed, without moving the clock.
+  void release_all();
+
+  // Threads currently inside sleep_for.
+  std::size_t sleepers() const;
+  // Blocks until at least `n` threads sleep on this clock: how a test knows the code
+  // under test reached its wait, without guessing a duration. `guard` is real time and
+  // only keeps a broken test from hanging forever (false when it expires first).
+  bool wait_for_sleepers(std::size_t n,
+                         std::chrono::milliseconds guard = std::chrono::seconds(60)) const;
 
  private:
   mutable std::mutex mu_;
+  mutable std::condition_variable_any changed_;
   contracts::Instant now_;
+  std::size_t sleepers_ = 0;
+  std::uint64_t releases_ = 0;  // bumped by release_all(); a sleeper compares its snapshot
 };
 
-// Wall time used only for the signature timestamp window: a client's Timestamp is
-// compared with real time even when the world runs on a virtual clock.
-std::unique_ptr<Clock> make_real_clock();
+std::shared_ptr<Clock> make_real_clock();
 
 }  // namespace ebsmock::mock

@@ -1,10 +1,11 @@
-// connection_control.cpp: descriptor lookup via /proc/self/fd, RST/FIN and hang.
+// connection_control.cpp: descriptor lookup via /proc/self/fd, RST/FIN and holds.
 #include "mock/connection_control.h"
 
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -100,23 +101,29 @@ bool abort_connection(int fd, bool reset) {
   return ok;
 }
 
-bool hold_until_peer_closes(int fd, std::chrono::milliseconds cap,
-                            const std::function<bool()>& should_stop) {
-  auto deadline = std::chrono::steady_clock::now() + cap;
-  while (std::chrono::steady_clock::now() < deadline && !should_stop()) {
-    pollfd p{fd, POLLIN | POLLRDHUP, 0};
-    int n = poll(&p, 1, 50);
-    if (n > 0) {
-      if (p.revents & (POLLRDHUP | POLLHUP | POLLERR)) return true;
-      char byte;
-      ssize_t got = recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-      if (got == 0) return true;
-      // Unread bytes (a pipelined request) keep poll() readable; sleep so the hold does
-      // not spin while the client is still there.
-      if (got > 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
+void hold(int fd, contracts::Duration cap, Clock& clock, std::stop_token stop) {
+  if (fd < 0) {
+    clock.sleep_for(cap, stop);
+    return;
   }
-  return false;
+  std::stop_source give_up;
+  std::stop_callback on_stop(stop, [&] { give_up.request_stop(); });
+  // The watcher blocks in poll() on the peer's half-close (POLLRDHUP; unread request
+  // bytes do not wake it) and on an eventfd that tells it the hold is over.
+  int done = eventfd(0, EFD_CLOEXEC);
+  std::thread watcher([&] {
+    pollfd p[2] = {{fd, POLLRDHUP, 0}, {done, POLLIN, 0}};
+    while (poll(p, done >= 0 ? 2 : 1, done >= 0 ? -1 : 50) < 0 && errno == EINTR) {
+    }
+    if (p[0].revents & (POLLRDHUP | POLLHUP | POLLERR)) give_up.request_stop();
+  });
+  clock.sleep_for(cap, give_up.get_token());
+  if (done >= 0) {
+    std::uint64_t one = 1;
+    (void)!write(done, &one, sizeof one);
+  }
+  watcher.join();
+  if (done >= 0) close(done);
 }
 
 }  // namespace ebsmock::mock

@@ -7,9 +7,11 @@
 // Thread-safe (system calls on one descriptor owned by the calling worker).
 #pragma once
 
-#include <chrono>
-#include <functional>
+#include <stop_token>
 #include <string>
+
+#include "contracts/time.h"
+#include "mock/clock.h"
 
 namespace ebsmock::mock {
 
@@ -25,9 +27,10 @@ int shut_reading_of_connections(int local_port);
 // Releases the connection: with `reset`, an RST and no FIN; otherwise a FIN.
 bool abort_connection(int fd, bool reset);
 
-// Holds the connection without answering until the peer closes it, `cap` passes, or
-// `should_stop()` turns true (polled every 50 ms). Returns true when the peer closed.
-bool hold_until_peer_closes(int fd, std::chrono::milliseconds cap,
-                            const std::function<bool()>& should_stop);
+// Holds the connection without answering until the peer closes it, `cap` passes on
+// `clock`, or `stop` fires. The peer is watched by a helper thread blocked in poll(), so
+// the wait itself is the clock's (a test's ManualClock releases it). `fd` < 0 (the socket
+// was not found): only the clock and `stop` end the hold.
+void hold(int fd, contracts::Duration cap, Clock& clock, std::stop_token stop);
 
 }  // namespace ebsmock::mock

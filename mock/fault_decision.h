@@ -1,7 +1,8 @@
 // fault_decision.h: what the fault layer decides for one request, and what it needs to
 // know about the request to decide. Produced by FaultEngine ([[fault]] rules) and
-// ReplayEngine ([[replay]] steps); carried out by Service (commit, error, body) and
-// HttpServer (delay, transport faults). Plain value types.
+// ReplayEngine ([[replay]] steps) through the decide stage (decide.h); the wait, commit
+// and render stages carry it out (render maps `transport` onto the connection action,
+// so the scenario file's enum goes no further). Plain value types.
 #pragma once
 
 #include <optional>
@@ -9,9 +10,9 @@
 
 #include "contracts/api_schema.h"
 #include "contracts/error_catalogue.h"
-#include "contracts/signature_v3.h"
 #include "contracts/status.h"
 #include "contracts/time.h"
+#include "contracts/wire.h"
 #include "scenarios/loader/fault_spec.h"
 
 namespace ebsmock::mock {

@@ -1,15 +1,17 @@
-// http_server.cpp: cpp-httplib wiring.
+// http_server.cpp: cpp-httplib wiring and the one place connection actions are applied.
 #include "mock/http_server.h"
 
 #include <sys/socket.h>
-
-#include <chrono>
-#include <thread>
 
 #include "mock/connection_control.h"
 
 namespace ebsmock::mock {
 namespace {
+
+// Set while a worker writes an answer our handler produced: cpp-httplib calls the error
+// handler for every status >= 400, and only its own failures (empty bodies it made) may
+// be turned into error bodies. A worker handles one request at a time, start to finish.
+thread_local bool answered_by_handler = false;
 
 RawRequest to_raw(const httplib::Request& req) {
   RawRequest raw;
@@ -27,7 +29,7 @@ RawRequest to_raw(const httplib::Request& req) {
   return raw;
 }
 
-void write(const HttpResponse& from, httplib::Response& res) {
+void write(const Answer& from, httplib::Response& res) {
   res.status = from.status;
   for (const auto& [k, v] : from.headers) res.set_header(k, v);
   res.set_content(from.body, from.content_type);
@@ -35,8 +37,8 @@ void write(const HttpResponse& from, httplib::Response& res) {
 
 }  // namespace
 
-HttpServer::HttpServer(Service& service, HttpServerOptions options)
-    : service_(service), admin_(service, options.admin_token), options_(options) {
+HttpServer::HttpServer(RequestHandler& handler, HttpServerOptions options, std::shared_ptr<Clock> wait_clock)
+    : handler_(handler), options_(options), wait_clock_(wait_clock ? std::move(wait_clock) : make_real_clock()) {
   server_.new_task_queue = [opts = options_] {
     return new ElasticThreadPool(opts.min_threads, opts.max_threads);
   };
@@ -48,20 +50,20 @@ HttpServer::HttpServer(Service& service, HttpServerOptions options)
   server_.set_keep_alive_max_count(options_.keep_alive_max_requests);
   // Replaces cpp-httplib's default options for the listening socket: SO_REUSEADDR only.
   // Its default SO_REUSEPORT lets a second server bind the same port and silently take
-  // half the connections. The descriptor is kept to widen the backlog after bind().
+  // half the connections. The descriptor is kept to widen the backlog and to stop.
   server_.set_socket_options([this](socket_t sock) {
     int yes = 1;
     ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
     listen_fd_ = sock;
   });
   server_.set_read_timeout(options_.read_timeout_seconds, 0);
-  auto handler = [this](const httplib::Request& req, httplib::Response& res) { dispatch(req, res); };
-  server_.Get(".*", handler);
-  server_.Post(".*", handler);
-  server_.Put(".*", handler);
-  server_.Delete(".*", handler);
-  server_.Patch(".*", handler);
-  server_.Options(".*", handler);
+  auto route = [this](const httplib::Request& req, httplib::Response& res) { dispatch(req, res); };
+  server_.Get(".*", route);
+  server_.Post(".*", route);
+  server_.Put(".*", route);
+  server_.Delete(".*", route);
+  server_.Patch(".*", route);
+  server_.Options(".*", route);
   // cpp-httplib 0.11.4 refuses a POST that has neither Content-Length nor chunked framing
   // (e.g. `curl -X POST URL`) with a bare 400. Such a request has no body by definition,
   // so answer it here, before cpp-httplib tries to read one.
@@ -72,29 +74,19 @@ HttpServer::HttpServer(Service& service, HttpServerOptions options)
     dispatch(req, res);
     return httplib::Server::HandlerResponse::Handled;
   });
-  // Failures cpp-httplib detects before routing (oversized body, unparsable request)
-  // still get the documented Alibaba error body.
-  server_.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
-    if (!res.body.empty() || res.content_provider_) return;  // answered, or a truncate fault
-    std::string host = req.get_header_value("Host");
-    contracts::ApiError err;
-    if (res.status == 413) {
-      err = service_.errors().make(contracts::codes::kRequestBodyTooLarge,
-                                   std::to_string(options_.max_body_bytes));
-    } else {
-      err = service_.errors().make(contracts::codes::kInvalidParameter, "",
-                                   "The HTTP request is malformed.");
+  server_.set_error_handler(httplib::Server::HandlerWithResponse([this](const httplib::Request& req,
+                                                                       httplib::Response& res) {
+    if (answered_by_handler) {
+      answered_by_handler = false;
+      return httplib::Server::HandlerResponse::Unhandled;
     }
-    int status = res.status;
-    write(service_.error_response(err, host), res);
-    res.status = status;  // keep the transport-level status (413, 400, ...)
-  });
-  server_.set_exception_handler([this](const httplib::Request& req, httplib::Response& res,
-                                       std::exception_ptr) {
-    // A bug of ours, not the client's: answer like the real service's unknown failure.
-    write(service_.error_response(service_.errors().make(contracts::codes::kInternalError),
-                                  req.get_header_value("Host")),
-          res);
+    on_http_failure(res.status == 413 ? HttpFailure::BodyTooLarge : HttpFailure::Malformed, req, res);
+    return httplib::Server::HandlerResponse::Handled;
+  }));
+  server_.set_exception_handler([this](const httplib::Request& req, httplib::Response& res, std::exception_ptr) {
+    res.status = 500;
+    on_http_failure(HttpFailure::HandlerException, req, res);
+    answered_by_handler = true;  // the error handler runs next (status 500) and must keep it
   });
 }
 
@@ -111,69 +103,71 @@ int HttpServer::bind(const std::string& host, int port) {
 }
 
 bool HttpServer::run() {
-  run_entered_ = true;
-  bool ok = stop_requested_ ? true : server_.listen_after_bind();
-  run_returned_ = true;
-  return ok;
+  // After stop(), accept() fails at once and cpp-httplib closes the socket and returns
+  // false: a stop, not a failure.
+  bool ok = server_.listen_after_bind();
+  return ok || stopping_.stop_requested();
 }
 
 void HttpServer::stop() {
-  stop_requested_ = true;
-  // Wake delayed and hanging requests first, so their workers can finish.
-  service_.shutdown();
-  // run() may have passed its stop_requested_ check without cpp-httplib running yet:
-  // wait (bounded) until it runs or returns, or stop() would be lost.
-  for (int i = 0; i < 400 && run_entered_ && !run_returned_ && !server_.is_running(); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  if (server_.is_running()) server_.stop();
+  stopping_.request_stop();  // ends delays and holds inside handlers
+  // Shutting the listening socket makes accept() fail, whether or not run() has reached
+  // it yet, so a stop right after bind() is never lost; cpp-httplib then closes it. Only
+  // once: after that the descriptor number may belong to someone else.
+  if (int fd = listen_fd_.exchange(-1); fd >= 0) ::shutdown(fd, SHUT_RDWR);
   // Workers idling on keep-alive connections would otherwise notice the stop only after
   // the keep-alive timeout (5 s); EOF on their socket wakes them now.
   if (port_ >= 0) shut_reading_of_connections(port_);
 }
 
 void HttpServer::dispatch(const httplib::Request& req, httplib::Response& res) {
-  RawRequest raw = to_raw(req);
-  if (req.path.starts_with(kAdminPrefix)) {
-    write(admin_.handle(raw), res);
-    return;
-  }
-  HttpResponse answer = service_.handle_rpc(raw);
-  if (answer.transport == scenarios::Transport::None || answer.transport == scenarios::Transport::Html ||
-      answer.transport == scenarios::Transport::MalformedJson) {
-    write(answer, res);
-    return;
-  }
-  apply_transport(req, answer, res);
+  apply(handler_.handle(to_raw(req), stopping_.get_token()), req, res);
 }
 
-void HttpServer::apply_transport(const httplib::Request& req, const HttpResponse& answer,
-                                 httplib::Response& res) {
-  using scenarios::Transport;
-  if (answer.transport == Transport::Truncate) {
-    // The real headers (with the full Content-Length), half the body, then a close:
-    // returning false from the provider makes cpp-httplib drop the connection.
-    res.status = answer.status;
-    for (const auto& [k, v] : answer.headers) res.set_header(k, v);
-    auto body = std::make_shared<std::string>(answer.body);
-    res.set_content_provider(body->size(), answer.content_type,
-                             [body](size_t offset, size_t, httplib::DataSink& sink) {
-                               if (offset == 0) sink.write(body->data(), body->size() / 2);
-                               return false;
-                             });
-    return;
-  }
-  int fd = find_connection_fd(req.remote_addr, req.remote_port, port_.load());
-  if (answer.transport == Transport::Hang) {
-    hold_until_peer_closes(fd, answer.hang_cap, [this] { return service_.is_shutting_down(); });
-  }
-  if (!abort_connection(fd, answer.transport == Transport::Reset)) {
-    // The socket could not be found: still never answer. A response cpp-httplib cannot
-    // frame makes it close the connection.
-    res.status = 500;
-  }
-  // Whatever cpp-httplib writes now goes to /dev/null.
-  res.set_header("Connection", "close");
+void HttpServer::on_http_failure(HttpFailure failure, const httplib::Request& req, httplib::Response& res) {
+  const int status = res.status;
+  std::string detail = failure == HttpFailure::BodyTooLarge ? std::to_string(options_.max_body_bytes) : "";
+  write(handler_.on_http_failure(failure, status, detail, to_raw(req)), res);
+  res.status = status;
+}
+
+void HttpServer::apply(ConnectionAction action, const httplib::Request& req, httplib::Response& res) {
+  answered_by_handler = true;
+  std::visit(
+      [&](auto& a) {
+        using A = std::decay_t<decltype(a)>;
+        if constexpr (std::is_same_v<A, Respond>) {
+          write(a.answer, res);
+          answered_by_handler = a.answer.status >= 400;
+        } else if constexpr (std::is_same_v<A, RespondTruncated>) {
+          // The real headers (with the full Content-Length), half the body, then a close:
+          // returning false from the provider makes cpp-httplib drop the connection.
+          res.status = a.answer.status;
+          for (const auto& [k, v] : a.answer.headers) res.set_header(k, v);
+          auto body = std::make_shared<std::string>(std::move(a.answer.body));
+          res.set_content_provider(body->size(), a.answer.content_type,
+                                   [body](size_t offset, size_t, httplib::DataSink& sink) {
+                                     if (offset == 0) sink.write(body->data(), body->size() / 2);
+                                     return false;
+                                   });
+          answered_by_handler = a.answer.status >= 400;
+        } else {
+          const int fd = find_connection_fd(req.remote_addr, req.remote_port, port_.load());
+          bool reset = false;
+          if constexpr (std::is_same_v<A, HoldThenDrop>) {
+            hold(fd, a.cap, *wait_clock_, stopping_.get_token());
+          } else {
+            reset = a.reset;
+          }
+          // Whatever cpp-httplib writes after this goes to /dev/null. If the socket could
+          // not be found, a 500 without a body (the error handler leaves it alone) and
+          // Connection: close still keep the client from a usable answer.
+          if (!abort_connection(fd, reset)) res.status = 500;
+          res.set_header("Connection", "close");
+          answered_by_handler = res.status >= 400;
+        }
+      },
+      action);
 }
 
 }  // namespace ebsmock::mock

@@ -1,20 +1,24 @@
-// http_server.h: binds the Service and the AdminApi to a cpp-httplib server: every
-// method and path goes to one dispatcher (the RPC pipeline decides what is supported).
+// http_server.h: cpp-httplib carrying a RequestHandler: every method and path goes to the
+// handler, whose ConnectionAction is carried out in one place (apply); failures
+// cpp-httplib finds itself (413, unparsable requests, handler exceptions) go to the
+// handler too, so they are answered and journaled like everything else.
 // Lifecycle: bind() then run() (blocks) on one thread; stop() from any thread, at any
-// time (before run() too), returns within about a second: idle keep-alive connections are
-// woken rather than waited out, and answers being written are finished.
+// time (before run() too), returns at once: the listening socket is shut so run() ends,
+// idle keep-alive connections are woken rather than waited out, waits inside handlers
+// (delays, holds) end through the stop token, and answers being written are finished.
 // Thread-safe as cpp-httplib is: handlers run on the elastic pool's workers.
 #pragma once
 
 #include <atomic>
 #include <memory>
+#include <stop_token>
 #include <string>
 
 #include <httplib.h>
 
-#include "mock/admin_api.h"
+#include "mock/clock.h"
 #include "mock/elastic_thread_pool.h"
-#include "mock/service.h"
+#include "mock/request_handler.h"
 
 namespace ebsmock::mock {
 
@@ -30,16 +34,17 @@ struct HttpServerOptions {
   // buffers) every 5th request; nginx's default is 1000.
   std::size_t keep_alive_max_requests = 1000;
   int read_timeout_seconds = 5;
-  // When set, admin calls must carry it and may come from any peer (see admin_api.h).
-  std::string admin_token;
 };
 
 class HttpServer {
  public:
-  HttpServer(Service& service, HttpServerOptions options = {});
+  // `wait_clock` is what a held connection waits on (nullptr = the system clock).
+  HttpServer(RequestHandler& handler, HttpServerOptions options = {}, std::shared_ptr<Clock> wait_clock = nullptr);
   ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
 
-  // Binds host:port (port 0 picks a free one); returns the port, or -1 on failure.
+  // Binds host:port (port 0 picks a free one) and listens; returns the port, or -1.
   int bind(const std::string& host, int port);
   // Serves until stop(). Returns false if the server could not run.
   bool run();
@@ -48,21 +53,16 @@ class HttpServer {
 
  private:
   void dispatch(const httplib::Request& req, httplib::Response& res);
+  void apply(ConnectionAction action, const httplib::Request& req, httplib::Response& res);
+  void on_http_failure(HttpFailure failure, const httplib::Request& req, httplib::Response& res);
 
-  // Carries out a transport fault the Service decided on (reset, close, hang, truncate).
-  void apply_transport(const httplib::Request& req, const HttpResponse& answer, httplib::Response& res);
-
-  Service& service_;
-  AdminApi admin_;
+  RequestHandler& handler_;
   HttpServerOptions options_;
+  std::shared_ptr<Clock> wait_clock_;
   httplib::Server server_;
+  std::stop_source stopping_;
   std::atomic<int> port_{-1};
   std::atomic<int> listen_fd_{-1};
-  // stop() may come before run() reaches cpp-httplib's accept loop (a SIGTERM right after
-  // "listening on"); these let neither side miss the other.
-  std::atomic<bool> stop_requested_{false};
-  std::atomic<bool> run_entered_{false};
-  std::atomic<bool> run_returned_{false};
 };
 
 }  // namespace ebsmock::mock

@@ -16,55 +16,86 @@ contracts::Params redact(const contracts::Params& params) {
   return out;
 }
 
+namespace {
+
+nlohmann::json transition_json(const std::optional<contracts::Transition>& t) {
+  if (!t) return nullptr;
+  return {{std::string(contracts::to_string(t->kind)), t->id},
+          {"from", t->from ? nlohmann::json(std::string(contracts::to_string(*t->from))) : nlohmann::json()},
+          {"to", std::string(contracts::to_string(t->to))}};
+}
+
+nlohmann::json fault_json(const std::optional<FaultSummary>& f) {
+  if (!f) return nullptr;
+  nlohmann::json j = {{"rule", f->rule}, {"delay_ms", f->delay_ms}, {"commit", f->commit}, {"transport", f->transport}};
+  if (!f->error.empty()) j["error"] = f->error;
+  if (f->status) j["status"] = *f->status;
+  return j;
+}
+
+std::string outcome_of(const JournalEntry& e) {
+  if (!e.code.empty()) return e.code;
+  if (e.status == 0) return "no-answer";
+  if (e.status >= 200 && e.status < 300) return "ok";
+  return "http-" + std::to_string(e.status);
+}
+
+}  // namespace
+
 nlohmann::json to_json(const JournalEntry& e) {
-  nlohmann::json j = {{"seq", e.seq}, {"kind", e.kind}, {"time", e.time}};
-  auto transition_json = [](const contracts::Transition& t) {
-    return nlohmann::json{
-        {std::string(contracts::to_string(t.kind)), t.id},
-        {"from", t.from ? nlohmann::json(std::string(contracts::to_string(*t.from))) : nlohmann::json()},
-        {"to", std::string(contracts::to_string(t.to))}};
-  };
-  if (e.kind == "request") {
-    j["method"] = e.method;
-    j["action"] = e.action;
-    j["params"] = e.params;
-    j["client_token"] = e.client_token;
-    j["access_key_id"] = e.access_key_id;
-    j["signature"] = {{"scheme", e.signature_scheme}, {"verdict", e.signature_verdict}};
-    j["status"] = e.status;
-    j["code"] = e.code;
-    j["request_id"] = e.request_id;
-    j["idempotence"] = e.idempotence;
-    j["transition"] = e.transition ? transition_json(*e.transition) : nlohmann::json();
-    j["fault"] = e.fault;
-    if (!e.replay_mismatch.empty()) j["replay_mismatch"] = e.replay_mismatch;
-  } else {
-    j["transition"] = e.transition ? transition_json(*e.transition) : nlohmann::json();
+  nlohmann::json j = {{"seq", e.seq}, {"kind", std::string(contracts::to_string(e.kind))}, {"time", e.time}};
+  if (e.kind == contracts::JournalKind::Progress) {
+    j["transition"] = transition_json(e.transition);
     j["vanished"] = e.vanished;
+    return j;
   }
+  j["method"] = e.method;
+  j["action"] = e.action;
+  j["params"] = e.params;
+  j["client_token"] = e.client_token;
+  j["access_key_id"] = e.access_key_id;
+  j["signature"] = {{"scheme", std::string(contracts::to_string(e.signature_scheme))},
+                    {"verdict", std::string(contracts::to_string(e.signature_verdict))}};
+  j["status"] = e.status;
+  j["code"] = e.code;
+  j["request_id"] = e.request_id;
+  j["idempotence"] = e.idempotence ? std::string(contracts::to_string(*e.idempotence)) : std::string();
+  j["effect_applied"] = e.effect_applied;
+  j["answer_source"] = std::string(contracts::to_string(e.answer_source));
+  j["transition"] = transition_json(e.transition);
+  j["fault"] = fault_json(e.fault);
+  if (!e.replay_mismatch.empty()) j["replay_mismatch"] = e.replay_mismatch;
   return j;
 }
 
 std::uint64_t Journal::append(JournalEntry entry) {
   std::lock_guard lock(mu_);
   entry.seq = next_seq_++;
-  if (entry.kind == "request") {
-    std::string outcome = !entry.code.empty()                          ? entry.code
-                          : entry.status == 0                           ? "no-answer"
-                          : entry.status >= 200 && entry.status < 300   ? "ok"
-                                                                        : "http-" + std::to_string(entry.status);
-    ++(entry.fault.is_null() ? model_answers_ : fault_answers_)[outcome];
+  if (entry.kind == contracts::JournalKind::Request) {
+    ++(entry.fault ? fault_answers_ : model_answers_)[outcome_of(entry)];
   }
-  if (file_) {
-    *file_ << to_json(entry).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
-    file_->flush();
-  }
+  if (has_file_) unwritten_.push_back(entry);
   entries_.push_back(std::move(entry));
   while (entries_.size() > capacity_) {
     entries_.pop_front();
     ++dropped_;
   }
-  return entries_.back().seq;
+  return next_seq_ - 1;
+}
+
+void Journal::flush_file() {
+  std::lock_guard file_lock(file_mu_);
+  std::vector<JournalEntry> batch;
+  {
+    std::lock_guard lock(mu_);
+    if (!has_file_ || unwritten_.empty()) return;
+    batch.swap(unwritten_);
+  }
+  // Batches are taken and written under file_mu_, and each is in seq order, so the file is.
+  for (const auto& e : batch) {
+    *file_ << to_json(e).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+  }
+  file_->flush();
 }
 
 std::vector<JournalEntry> Journal::since(std::uint64_t since, std::size_t limit) const {
@@ -90,8 +121,10 @@ void Journal::clear() {
 void Journal::open_file(const std::string& path) {
   auto file = std::make_unique<std::ofstream>(path, std::ios::app | std::ios::binary);
   if (!*file) throw std::runtime_error("cannot open journal file " + path);
+  std::lock_guard file_lock(file_mu_);
   std::lock_guard lock(mu_);
   file_ = std::move(file);
+  has_file_ = true;
 }
 
 nlohmann::json Journal::answers_json() const {

@@ -1,8 +1,14 @@
-// journal.h: what happened, request by request: the action, parameters (secrets
-// redacted), ClientToken, signature verdict, the answer, and the state transition it
-// caused; plus the status changes the service made on its own as time passed.
-// A bounded ring buffer (oldest entries dropped, counted in `dropped()`); sequence
-// numbers never repeat, so a reader can page with `since`. Thread-safe.
+// journal.h: what happened, in the order it happened. One entry per HTTP exchange
+// (whatever became of it: refused by the HTTP layer, the gateway checks, the model, a
+// fault), and one per status change the service made on its own as time passed.
+// Sequence numbers are the order in which the Service applied effects to the world: the
+// Service appends a call's entry under the same lock as its commit, and progress entries
+// as it advances the world, so replaying the journal in seq order on a fresh model gives
+// the same world (README "The journal"). Entries state their own conclusions
+// (effect_applied, answer_source) so readers need not re-derive them from fault fields.
+// A bounded ring (oldest dropped, counted); seq never repeats, so a reader can page with
+// `since`. With a file, every entry also goes there as a JSON line, in seq order, flushed
+// before the call's answer is written. Thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -17,32 +23,46 @@
 
 #include <nlohmann/json.hpp>
 
-#include "contracts/api_schema.h"
+#include "contracts/idempotence.h"
+#include "contracts/journal_terms.h"
+#include "contracts/wire.h"
 #include "contracts/world.h"
 
 namespace ebsmock::mock {
 
+// The fault rule (or replay step) that decided a request, as the journal shows it.
+struct FaultSummary {
+  std::string rule;  // "f1", "replay:3", "replay:mismatch"
+  long long delay_ms = 0;
+  std::string commit;     // "before" / "after"
+  std::string transport;  // "none", "reset", ...
+  std::string error;      // the error code the rule answers, "" for none
+  std::optional<int> status;
+};
+
 struct JournalEntry {
-  std::uint64_t seq = 0;       // assigned by Journal::append
-  std::string kind;            // "request" or "progress"
-  std::string time;            // world time, ISO 8601 with milliseconds
-  // kind == "request":
+  std::uint64_t seq = 0;  // assigned by Journal::append
+  contracts::JournalKind kind = contracts::JournalKind::Request;
+  std::string time;  // world time, ISO 8601 with milliseconds
+  // kind == Request:
   std::string method;
   std::string action;
-  contracts::Params params;    // redacted
+  contracts::Params params;  // redacted
   std::string client_token;
   std::string access_key_id;
-  std::string signature_scheme;   // v1 / v3 / none
-  std::string signature_verdict;  // ok / skipped / bad-signature / ...
-  int status = 0;
-  std::string code;               // empty on success
-  std::string request_id;
-  std::string idempotence;        // "", "executed", "replayed", "mismatch", "in-flight"
+  contracts::SignatureScheme signature_scheme = contracts::SignatureScheme::None;
+  contracts::SignatureVerdict signature_verdict = contracts::SignatureVerdict::NotChecked;
+  int status = 0;            // 0: no HTTP answer (reset, close, hang)
+  std::string code;          // the error Code the client could read; "" for none
+  std::string request_id;    // the RequestId the client saw (x-acs-request-id)
+  std::optional<contracts::TokenDecision> idempotence;  // nullopt: the token step did not apply
+  bool effect_applied = false;  // the call ran on the world (see mock::Effect::Applied)
+  contracts::AnswerSource answer_source = contracts::AnswerSource::Model;
   std::optional<contracts::Transition> transition;
-  nlohmann::json fault;            // null, or the rule that fired and what it did
-  std::string replay_mismatch;     // why the request did not match the next replay step
-  // kind == "progress": `transition` holds the change; `vanished` when a deleted pair
-  // left the listing.
+  std::optional<FaultSummary> fault;
+  std::string replay_mismatch;  // why the request did not match the next replay step
+  // kind == Progress: `transition` holds the change; `vanished` when a deleted pair left
+  // the listing.
   bool vanished = false;
 };
 
@@ -55,13 +75,19 @@ class Journal {
  public:
   explicit Journal(std::size_t capacity = 10'000) : capacity_(capacity) {}
 
-  // Also write every entry, as one JSON line, to this file (appended; flushed after each
-  // entry, so a crash or SIGKILL loses nothing already answered). Survives clear():
+  // Also write every entry to this file as one JSON line (appended). Survives clear():
   // the file is the whole history, across resets. Throws std::runtime_error if the file
   // cannot be opened.
   void open_file(const std::string& path);
 
+  // Assigns the next seq and stores the entry; returns the seq. Cheap (no I/O), so the
+  // Service can call it under its own lock: that is what makes seq the commit order.
   std::uint64_t append(JournalEntry entry);
+  // Writes every appended entry not yet in the file, in seq order, and flushes. Called
+  // after append and before the answer goes out, outside the Service's lock, so a crash
+  // or SIGKILL loses nothing already answered. No-op without a file.
+  void flush_file();
+
   // Entries with seq > since, oldest first, at most `limit`.
   std::vector<JournalEntry> since(std::uint64_t since, std::size_t limit = SIZE_MAX) const;
   void clear();
@@ -70,9 +96,9 @@ class Journal {
   std::uint64_t dropped() const;
   // Every request answered since the last clear(), whether or not still in the ring:
   // {"model": {OUTCOME: n}, "fault": {OUTCOME: n}}, "fault" when a rule or replay step
-  // answered. OUTCOME: the error Code, "ok", "no-answer" (reset/close/hang), or
-  // "http-STATUS" (a non-2xx without a Code, e.g. a gateway HTML page). A soak reads it to
-  // prove that no error came from anything but the scenario.
+  // fired on the request. OUTCOME: the error Code, "ok", "no-answer" (reset/close/hang),
+  // or "http-STATUS" (a non-2xx without a Code, e.g. a gateway HTML page). A soak reads it
+  // to prove that no error came from anything but the scenario.
   nlohmann::json answers_json() const;
 
  private:
@@ -82,7 +108,12 @@ class Journal {
   std::uint64_t next_seq_ = 1;
   std::uint64_t dropped_ = 0;
   std::map<std::string, std::uint64_t> model_answers_, fault_answers_;
+  // Entries appended but not yet written to the file (only with a file).
+  std::vector<JournalEntry> unwritten_;
+
+  std::mutex file_mu_;  // serializes writers, so the file stays in seq order
   std::unique_ptr<std::ofstream> file_;
+  bool has_file_ = false;  // read under mu_
 };
 
 }  // namespace ebsmock::mock

@@ -5,14 +5,10 @@
 #include <cctype>
 
 namespace ebsmock::mock {
-namespace {
+using contracts::header_value;
+using contracts::iequals;
 
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
+namespace {
 
 bool is_form_content_type(std::string_view content_type) {
   auto semi = content_type.find(';');
@@ -39,13 +35,6 @@ std::string first_malformed_name(std::string_view text) {
 }
 
 }  // namespace
-
-std::string header_value(const contracts::HeaderList& headers, std::string_view name) {
-  for (const auto& [k, v] : headers) {
-    if (iequals(k, name)) return v;
-  }
-  return {};
-}
 
 std::variant<RpcRequest, contracts::ApiError> parse_rpc_request(
     const RawRequest& raw, const contracts::ErrorCatalogue& errors) {

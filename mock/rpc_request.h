@@ -12,7 +12,7 @@
 #include "contracts/api_schema.h"
 #include "contracts/error_catalogue.h"
 #include "contracts/percent_encoding.h"
-#include "contracts/signature_v3.h"
+#include "contracts/wire.h"
 
 namespace ebsmock::mock {
 
@@ -34,9 +34,6 @@ struct RpcRequest {
   std::string action;   // Action parameter, else x-acs-action header
   std::string version;  // Version parameter, else x-acs-version header
 };
-
-// The first value of a header (case-insensitive name), or "" when absent.
-std::string header_value(const contracts::HeaderList& headers, std::string_view name);
 
 // Splits the target, decodes query and form, merges them. Errors: malformed
 // percent-encoding or a parameter given twice -> InvalidParameter naming it.

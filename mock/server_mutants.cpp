@@ -1,6 +1,4 @@
-// server_mutants.cpp: the planted server bugs. Each one is written as "run the correct
-// model, then bend its outcome", so a mutant differs from the correct server in exactly
-// the named way and nowhere else.
+// server_mutants.cpp: the planted server bugs, as decorators of the pipeline's seams.
 #include "mock/server_mutants.h"
 
 #include "contracts/idempotence.h"
@@ -52,66 +50,120 @@ std::optional<ServerMutant> parse_server_mutant(std::string_view name) {
   return std::nullopt;
 }
 
-contracts::Outcome execute_with_mutant(ServerMutant mutant, ServerMutantState& state,
-                                       contracts::World& world, contracts::Operation op,
-                                       const contracts::Params& params, contracts::Instant now,
-                                       const contracts::NewIds& ids, bool remember) {
-  contracts::Outcome outcome = world.execute(op, params, now, ids);
-  switch (mutant) {
-    case ServerMutant::None:
-    case ServerMutant::IgnoreClientToken:  // acts in the Service's ClientToken step
-      break;
+namespace {
 
-    case ServerMutant::StopFromStopped: {
-      // The model refused the Stop after its existence, region and site checks; only the
-      // status check is bypassed, so unknown pairs still answer NoSuchResource.
-      if (op != contracts::Operation::StopDiskReplicaPair || !outcome.error ||
-          outcome.error->code != codes::kInvalidStatus) {
-        break;
-      }
-      auto id = params.find("ReplicaPairId");
-      const contracts::Pair* pair = id == params.end() ? nullptr : world.find(id->second);
-      if (!pair || pair->status != contracts::Status::Stopped) break;
-      // force_status starts the stopping -> stopped timer like a real Stop would.
-      auto transition = world.force_status(pair->id, contracts::Status::Stopping, now);
-      outcome = contracts::Outcome{};
-      outcome.transition = transition;
-      break;
+// Runs the documented model, then bends its outcome: a mutant differs from the correct
+// server in exactly the named way and nowhere else.
+class MutantModel : public Model {
+ public:
+  contracts::Outcome execute(contracts::World& world, contracts::Operation op, const contracts::Params& params,
+                             contracts::Instant now, const contracts::NewIds& ids, bool dry_run) final {
+    contracts::Outcome outcome = inner_.execute(world, op, params, now, ids, dry_run);
+    bend(outcome, world, op, params, now, dry_run);
+    return outcome;
+  }
+
+ protected:
+  virtual void bend(contracts::Outcome& outcome, contracts::World& world, contracts::Operation op,
+                    const contracts::Params& params, contracts::Instant now, bool dry_run) = 0;
+
+ private:
+  WorldModel inner_;
+};
+
+class StopFromStopped final : public MutantModel {
+  void bend(contracts::Outcome& outcome, contracts::World& world, contracts::Operation op,
+            const contracts::Params& params, contracts::Instant now, bool) override {
+    // The model refused the Stop after its existence, region and site checks; only the
+    // status check is bypassed, so unknown pairs still answer NoSuchResource.
+    if (op != contracts::Operation::StopDiskReplicaPair || !outcome.error ||
+        outcome.error->code != codes::kInvalidStatus) {
+      return;
     }
+    auto id = params.find("ReplicaPairId");
+    const contracts::Pair* pair = id == params.end() ? nullptr : world.find(id->second);
+    if (!pair || pair->status != contracts::Status::Stopped) return;
+    // force_status starts the stopping -> stopped timer like a real Stop would.
+    auto transition = world.force_status(pair->id, contracts::Status::Stopping, now);
+    outcome = contracts::Outcome{};
+    outcome.transition = transition;
+  }
+};
 
-    case ServerMutant::WrongErrorCode:
-      if (outcome.error && outcome.error->code == codes::kInvalidStatus) {
-        contracts::ApiError wrong = world.policy().errors.make(codes::kOperationDenied);
-        wrong.http_status = 400;
-        outcome.error = wrong;
-      }
-      break;
+class WrongErrorCode final : public MutantModel {
+  void bend(contracts::Outcome& outcome, contracts::World& world, contracts::Operation, const contracts::Params&,
+            contracts::Instant, bool) override {
+    if (outcome.error && outcome.error->code == codes::kInvalidStatus) {
+      contracts::ApiError wrong = world.policy().errors.make(codes::kOperationDenied);
+      wrong.http_status = 400;
+      outcome.error = wrong;
+    }
+  }
+};
 
-    case ServerMutant::SkipTransition:
-      if (outcome.ok() && outcome.transition && contracts::is_transient(outcome.transition->to)) {
-        // Every natural successor is a final (non-transient) status, so one step suffices.
-        if (auto next = contracts::natural_successor(outcome.transition->to)) {
-          world.force_status(outcome.transition->id, next->to, now);
-          outcome.transition->to = next->to;
-        }
-      }
-      break;
+class SkipTransition final : public MutantModel {
+  void bend(contracts::Outcome& outcome, contracts::World& world, contracts::Operation, const contracts::Params&,
+            contracts::Instant now, bool) override {
+    if (!outcome.ok() || !outcome.transition || !contracts::is_transient(outcome.transition->to)) return;
+    // Every natural successor is a final (non-transient) status, so one step suffices.
+    if (auto next = contracts::natural_successor(outcome.transition->to)) {
+      world.force_status(outcome.transition->id, next->to, now);
+      outcome.transition->to = next->to;
+    }
+  }
+};
 
-    case ServerMutant::StaleDescribe:
-      if (op == contracts::Operation::DescribeDiskReplicaPairs && outcome.ok()) {
-        // Keyed like ClientToken idempotence: same API parameters, protocol parameters
-        // (signature, nonce, timestamp) ignored, so each poll of a waiter hits the cache.
-        std::string key = contracts::request_fingerprint(op, params);
-        auto it = state.describe_answers_.find(key);
-        if (it != state.describe_answers_.end()) {
-          outcome.body = it->second;
-        } else if (remember && state.describe_answers_.size() < kMaxStaleAnswers) {
-          state.describe_answers_.emplace(std::move(key), outcome.body);
-        }
-      }
+class StaleDescribe final : public MutantModel {
+  void bend(contracts::Outcome& outcome, contracts::World&, contracts::Operation op, const contracts::Params& params,
+            contracts::Instant, bool dry_run) override {
+    if (op != contracts::Operation::DescribeDiskReplicaPairs || !outcome.ok()) return;
+    // Keyed like ClientToken idempotence: same API parameters, protocol parameters
+    // (signature, nonce, timestamp) ignored, so each poll of a waiter hits the cache.
+    std::string key = contracts::request_fingerprint(op, params);
+    auto it = answers_.find(key);
+    if (it != answers_.end()) {
+      outcome.body = it->second;
+    } else if (!dry_run && answers_.size() < kMaxStaleAnswers) {
+      // Only answers that really happened are learnt, not a dry run's.
+      answers_.emplace(std::move(key), outcome.body);
+    }
+  }
+  // request_fingerprint -> the Describe body first answered for it.
+  std::map<std::string, nlohmann::json> answers_;
+};
+
+// Every request executes: no replay, no mismatch, no in-flight refusal. The journal says
+// "executed", as a buggy server would believe, so catching it must come from behaviour
+// (a retry executing twice), not from the journal confessing.
+class IgnoreClientToken final : public TokenPolicy {
+ public:
+  contracts::TokenDecision begin(const TokenStore::Key&, const std::string&, contracts::Instant,
+                                 contracts::Duration) override {
+    return contracts::TokenDecision::Execute;
+  }
+  void complete(const TokenStore::Key&, int, std::string, std::string) override {}
+  void abandon(const TokenStore::Key&) override {}
+  const contracts::TokenRecord* find(const TokenStore::Key&) const override { return nullptr; }
+};
+
+}  // namespace
+
+std::unique_ptr<Model> make_model(ServerMutant mutant) {
+  switch (mutant) {
+    case ServerMutant::StopFromStopped: return std::make_unique<StopFromStopped>();
+    case ServerMutant::WrongErrorCode: return std::make_unique<WrongErrorCode>();
+    case ServerMutant::SkipTransition: return std::make_unique<SkipTransition>();
+    case ServerMutant::StaleDescribe: return std::make_unique<StaleDescribe>();
+    case ServerMutant::None:
+    case ServerMutant::IgnoreClientToken:  // acts on the ClientToken step
       break;
   }
-  return outcome;
+  return std::make_unique<WorldModel>();
+}
+
+std::unique_ptr<TokenPolicy> make_token_policy(ServerMutant mutant, TokenStore& store) {
+  if (mutant == ServerMutant::IgnoreClientToken) return std::make_unique<IgnoreClientToken>();
+  return std::make_unique<StoreTokenPolicy>(store);
 }
 
 }  // namespace ebsmock::mock

@@ -3,16 +3,17 @@
 // report a violation; a mutant is a server that is wrong on purpose, in one named way, so
 // that claim can be demonstrated (and regression-tested) instead of trusted.
 //
-// The Service calls the hooks below at two points (see service.cpp, "planted bug" comments):
-// the model step goes through execute_with_mutant() instead of World::execute(), and the
-// ClientToken step is skipped when ignores_client_token(). With ServerMutant::None (the
-// default) both are exactly the correct behaviour.
+// A mutant is a decorator (LevelDB's EnvWrapper pattern) around one of the two seams the
+// pipeline calls through: the Model (commit stage) or the TokenPolicy (ClientToken
+// stage). The production pipeline has no mutant branch; the Service only builds its seams
+// with the factories below.
 //
-// Thread-safety: the enum, names and hooks are pure except for ServerMutantState, which
-// the Service owns and only touches under its mutex (like the World it sits next to).
+// Thread-safety: the enum and names are pure; the decorators are not thread-safe and are
+// called under the Service's mutex, like the World they wrap.
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,6 +25,9 @@
 #include "contracts/operation.h"
 #include "contracts/time.h"
 #include "contracts/world.h"
+#include "mock/idempotence_gate.h"
+#include "mock/model.h"
+#include "mock/token_store.h"
 
 namespace ebsmock::mock {
 
@@ -61,32 +65,14 @@ std::string_view to_string(ServerMutant mutant);
 // Accepts every name of server_mutants() and "none"; nullopt for anything else.
 std::optional<ServerMutant> parse_server_mutant(std::string_view name);
 
-// What a mutant remembers between requests (only StaleDescribe needs anything). Reset
-// with the world.
-class ServerMutantState {
- public:
-  void clear() { describe_answers_.clear(); }
+// The Model for `mutant`: the documented World (None, and mutants that act elsewhere),
+// or a decorator around it that bends its outcome in exactly the named way. A decorator
+// keeps what it remembers (stale-describe's cache) itself, so a new one per world reset
+// forgets it with the world.
+std::unique_ptr<Model> make_model(ServerMutant mutant);
 
- private:
-  friend contracts::Outcome execute_with_mutant(ServerMutant, ServerMutantState&,
-                                                contracts::World&, contracts::Operation,
-                                                const contracts::Params&, contracts::Instant,
-                                                const contracts::NewIds&, bool);
-  // request_fingerprint -> the Describe body first answered for it.
-  std::map<std::string, nlohmann::json> describe_answers_;
-};
-
-// Hook 1 (model step): World::execute, bent by `mutant`. `remember` is false for a dry
-// run (the Service runs the model on a copy of the world and discards the effect), so the
-// stale-describe cache only learns from answers that really happened.
-contracts::Outcome execute_with_mutant(ServerMutant mutant, ServerMutantState& state,
-                                       contracts::World& world, contracts::Operation op,
-                                       const contracts::Params& params, contracts::Instant now,
-                                       const contracts::NewIds& ids, bool remember);
-
-// Hook 2 (ClientToken step): true when the ClientToken must not be looked at at all.
-inline bool ignores_client_token(ServerMutant mutant) {
-  return mutant == ServerMutant::IgnoreClientToken;
-}
+// The ClientToken rules for `mutant` over `store`: the documented ones, or rules that
+// ignore the token altogether.
+std::unique_ptr<TokenPolicy> make_token_policy(ServerMutant mutant, TokenStore& store);
 
 }  // namespace ebsmock::mock

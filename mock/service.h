@@ -1,29 +1,35 @@
-// service.h: the emulated EBS endpoint, independent of the HTTP library: takes a raw
-// request, answers a raw response. Pipeline: parse -> route (Action/Version) ->
-// authenticate -> validate parameters -> ClientToken idempotence -> the contract model
-// -> journal. Owns the world (pairs), the clock and the seeded Random, so a run is
-// reproducible from scenario + seed. Fault rules and replay steps are decided after
-// validation (see handle_rpc for the order of effects).
-// Thread-safe: world, tokens, fault counters and clock are guarded by one mutex (calls
-// are short); injected delays wait outside it and end early on shutdown().
+// service.h: the emulated EBS endpoint, independent of the HTTP library: a raw request
+// in, a connection action out. handle_rpc is a short script of named stages over one
+// Exchange (exchange.h), each stage in its own file:
+//   admit (admission.h) -> decide (decide.h) -> idempotence (idempotence_gate.h) -> wait
+//   -> commit (commit.h) -> render (render.h) -> record (record.h, journal.h)
+// Owns everything a scenario sets up (world, world clock, seeded Random, credentials,
+// fault rules, replay script) and replaces it whole on reset()/load(), so a run is
+// reproducible from scenario + seed.
+// Thread-safe: one mutex guards the world state; a call holds it from decide to record,
+// except while it waits out an injected delay (a retry meanwhile sees LastTokenProcessing).
 #pragma once
 
-#include <condition_variable>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
+#include "contracts/random.h"
 #include "contracts/world.h"
 #include "mock/authenticator.h"
 #include "mock/clock.h"
+#include "mock/connection_action.h"
+#include "mock/exchange.h"
 #include "mock/fault_engine.h"
+#include "mock/idempotence_gate.h"
 #include "mock/journal.h"
-#include "contracts/random.h"
+#include "mock/model.h"
 #include "mock/replay_engine.h"
+#include "mock/request_handler.h"
 #include "mock/rpc_request.h"
 #include "mock/server_mutants.h"
 #include "mock/token_store.h"
@@ -31,23 +37,14 @@
 
 namespace ebsmock::mock {
 
-inline constexpr std::string_view kJsonContentType = "application/json;charset=utf-8";
-
-struct HttpResponse {
-  int status = 200;
-  std::string body;
-  std::string content_type{kJsonContentType};
-  contracts::HeaderList headers;
-  // A fault below HTTP for the server to carry out (reset, close, hang, truncate).
-  scenarios::Transport transport = scenarios::Transport::None;
-  contracts::Duration hang_cap{0};
-};
-
 struct ServiceOptions {
   // Overrides the scenario's seed (the --seed flag); nullopt = scenario seed or fresh.
   std::optional<std::uint64_t> seed;
-  // Clock for signature timestamps; nullptr = the system clock.
+  // The clock signature timestamps are checked against; nullptr = the system clock.
   std::shared_ptr<const Clock> wall_clock;
+  // The clock injected delays wait on; nullptr = the system clock. Tests pass a
+  // ManualClock and release delays when they choose (clock.h).
+  std::shared_ptr<Clock> wait_clock;
   // Entries kept in memory for GET /__admin/journal (a ring: the oldest go first). About
   // 1-2 KB each; 10,000 keeps the mock's RSS small under a long soak. Every entry can also
   // go to a JSON-lines file (journal_file), which keeps everything.
@@ -60,23 +57,38 @@ struct ServiceOptions {
   ServerMutant mutant = ServerMutant::None;
 };
 
+// Everything a scenario sets up; reset()/load() build a new one. Read through
+// Service::inspect, under the Service's mutex.
+struct WorldState {
+  const scenarios::Scenario* scenario = nullptr;  // what was loaded (the Service's copy)
+  std::shared_ptr<const contracts::ErrorCatalogue> errors;
+  std::shared_ptr<Clock> world_clock;
+  ManualClock* virtual_clock = nullptr;  // world_clock, when it moves only by advance
+  std::shared_ptr<Authenticator> auth;
+  std::unique_ptr<contracts::SeededRandom> random;
+  contracts::World world;
+  std::unique_ptr<FaultEngine> faults;
+  std::unique_ptr<ReplayEngine> replay;
+  std::unique_ptr<Model> model;
+  std::unique_ptr<TokenPolicy> token_policy;
+  // Bumped by every reset/load: a call that waited across one must not act on the new world.
+  std::uint64_t generation = 0;
+};
+
 class Service {
  public:
   explicit Service(scenarios::Scenario scenario, ServiceOptions options = {});
 
-  // An RPC call on path "/".
-  HttpResponse handle_rpc(const RawRequest& raw);
-  // The documented error body for a failure found outside the RPC pipeline (e.g. the
-  // HTTP layer refusing an oversized body).
-  HttpResponse error_response(const contracts::ApiError& err, std::string_view host);
+  // An RPC call. `stop` cuts an injected delay short (the server is stopping).
+  ConnectionAction handle_rpc(const RawRequest& raw, std::stop_token stop = {});
+  // The documented error body for a failure the HTTP layer found, journaled like any answer.
+  Answer answer_http_failure(HttpFailure failure, int status, std::string_view detail, const RawRequest& raw);
 
   // Back to the loaded scenario: pairs, clock, tokens, nonces, journal, seed.
   void reset();
   // Replaces the world with another scenario (then resets).
   void load(scenarios::Scenario scenario);
 
-  // Fault rules at run time (admin API).
-  nlohmann::json faults_json();
   // All or nothing, atomically for requests: the ids given (empty = numbered by the
   // engine), or the first id that is already taken and nothing added.
   struct AddFaultsResult {
@@ -85,69 +97,46 @@ class Service {
   };
   AddFaultsResult add_faults(std::vector<scenarios::FaultSpec> rules);
   bool remove_fault(std::string_view id);
-  nlohmann::json replay_json();
 
-  // Wakes every request waiting in an injected delay or hang; later delays are skipped.
-  // Called when the server stops, so shutdown never waits for a fault.
-  void shutdown();
-  bool is_shutting_down();
-  // Waits up to `d` of real time; returns early (false) on shutdown.
-  bool pause(contracts::Duration d);
-
-  // Advances a virtual clock; false on a real clock.
+  // Moves a virtual world clock and journals what became due; false on a real clock.
   bool advance_clock(contracts::Duration by);
-  contracts::Instant now();
-  bool clock_is_virtual();
 
-  nlohmann::json pairs_json();
-  nlohmann::json health_json();
+  // Runs `view(state)` under the lock, with the world brought up to the clock first.
+  template <class View>
+  auto inspect(View&& view) {
+    std::lock_guard lock(mu_);
+    catch_up_locked();
+    return view(static_cast<const WorldState&>(state_));
+  }
+
   Journal& journal() { return journal_; }
+  const TokenStore& tokens() const { return tokens_; }
   std::uint64_t seed() const { return seed_; }
-  ServerMutant mutant() const { return options_.mutant; }
-  // A copy: the catalogue is replaced by reset()/load() while other threads answer.
-  contracts::ErrorCatalogue errors();
+  const ServiceOptions& options() const { return options_; }
 
  private:
-  // Brings the world up to `now`, journaling the service's own status changes.
-  void advance_world_locked(contracts::Instant now);
-  struct ModelAnswer {
-    HttpResponse response;
-    std::string code;
-    std::optional<contracts::Transition> transition;
-  };
-  // Runs the operation on the world (or, for a dry run, on a copy of it).
-  ModelAnswer run_model_locked(contracts::Operation op, const RpcRequest& req,
-                               contracts::Instant now, const std::string& request_id,
-                               const std::string& host, bool dry_run);
-  HttpResponse success(nlohmann::json body, const std::string& request_id);
-  HttpResponse failure(const contracts::ApiError& err, const std::string& request_id,
-                       std::string_view host);
+  // Starts an exchange: its RequestId and world time, and the catalogue and authenticator
+  // of the current world (kept by the caller: a concurrent reset replaces them).
+  Exchange begin(const RawRequest& raw, std::shared_ptr<const contracts::ErrorCatalogue>* errors,
+                 std::shared_ptr<Authenticator>* auth);
+  // Render and record; `held` is the lock of the call's commit, released after recording.
+  ConnectionAction finish(Exchange& x, std::unique_lock<std::mutex>* held);
+  // Applies every time-driven change due on the world clock, journaling each.
+  contracts::Instant catch_up_locked();
   void reset_locked();
 
   std::mutex mu_;
   scenarios::Scenario scenario_;
   ServiceOptions options_;
   std::uint64_t seed_;
-  // Replaced as a whole by reset()/load(); a request holds the ones it started with, so
-  // a concurrent reset never pulls them from under it.
-  std::shared_ptr<const contracts::ErrorCatalogue> errors_;
-  std::unique_ptr<Clock> clock_;
   std::shared_ptr<const Clock> wall_clock_;
-  std::unique_ptr<contracts::SeededRandom> random_;
-  std::shared_ptr<Authenticator> auth_;
-  contracts::World world_;
-  // What the planted bug remembers (stale-describe); reset with the world.
-  ServerMutantState mutant_state_;
-  TokenStore tokens_;
-  std::unique_ptr<FaultEngine> faults_;
-  std::unique_ptr<ReplayEngine> replay_;
-  // Bumped by reset()/load(): a request delayed across a reset must not act on the new world.
-  std::uint64_t generation_ = 0;
+  std::shared_ptr<Clock> wait_clock_;
+  WorldState state_;
+  TokenStore tokens_;  // outlives resets for its eviction count; cleared by them
   Journal journal_;
-
-  std::mutex stop_mu_;
-  std::condition_variable stop_cv_;
-  bool stopping_ = false;
 };
+
+// World time as the journal and the admin API show it: ISO 8601 with milliseconds.
+std::string iso_millis(contracts::Instant t);
 
 }  // namespace ebsmock::mock

@@ -7,12 +7,13 @@
 
 #include <iomanip>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include "harness/cli/commands.h"
 #include "harness/cli/world_loading.h"
 #include "harness/client/reference_client.h"
-#include "mock/http_server.h"
+#include "mock/embedded_server.h"
 
 namespace ebsmock::cli {
 namespace {
@@ -112,18 +113,18 @@ int run_demo(const DemoOptions& opts) {
   if (!opts.real_clock) scenario->clock.mode = scenarios::ClockMode::Virtual;
   auto credential = scenario->credentials.front();
 
-  mock::ServiceOptions service_options;
-  service_options.seed = opts.seed;
-  mock::Service service(std::move(*scenario), service_options);
-  mock::HttpServer server(service);
-  int port = server.bind("127.0.0.1", 0);
-  if (port < 0) {
-    std::cerr << "ebsmock demo: cannot bind a loopback port\n";
+  const std::string world_name = scenario->name;
+  mock::EmbeddedServerOptions server_options;
+  server_options.service.seed = opts.seed;
+  std::optional<mock::EmbeddedServer> server;
+  try {
+    server.emplace(std::move(*scenario), server_options);
+  } catch (const std::exception& e) {
+    std::cerr << "ebsmock demo: " << e.what() << "\n";
     return 2;
   }
-  std::thread serving([&] { server.run(); });
-  std::string endpoint = "http://127.0.0.1:" + std::to_string(port);
-  std::cout << "ebsmock demo: mock on " << endpoint << " (" << service.health_json()["scenario"].get<std::string>()
+  const std::string endpoint = server->endpoint();
+  std::cout << "ebsmock demo: mock on " << endpoint << " (" << world_name
             << " world, " << (opts.real_clock ? "real" : "virtual") << " clock, seed " << opts.seed
             << "), reference client signing V3 as " << credential.access_key_id << "\n\n";
 
@@ -132,7 +133,7 @@ int run_demo(const DemoOptions& opts) {
                                    .access_key_id = credential.access_key_id,
                                    .access_key_secret = credential.access_key_secret},
                                   client_random);
-  httplib::Client admin("127.0.0.1", port);
+  httplib::Client admin("127.0.0.1", server->port());
   Demo demo(client, admin, !opts.real_clock);
 
   const std::string region = "cn-hangzhou";
@@ -183,8 +184,6 @@ int run_demo(const DemoOptions& opts) {
   }
   std::cout << "  " << requests << " requests, " << transitions << " of them changed a status\n\n";
   std::cout << (ok ? "demo: every step behaved as documented\n" : "demo: a step did NOT behave as documented\n");
-  server.stop();
-  serving.join();
   return ok ? 0 : 1;
 }
 

@@ -1,18 +1,19 @@
-// serve_command.cpp: `ebsmock serve` runs the mock until SIGTERM/SIGINT. The first line
-// of stdout is "listening on http://HOST:PORT" (scripts wait for it); everything else
-// goes to stderr. `--mutant NAME` plants a server bug (mock/server_mutants.h) so the
-// harness's server direction can be shown to catch it; serve then warns loudly on stderr.
+// serve_command.cpp: `ebsmock serve`: flags onto mock::ServeConfig, and SIGTERM/SIGINT
+// onto a stop request; the lifecycle itself is mock::run_until_stopped (server_runner.h).
+// `--mutant NAME` plants a server bug (mock/server_mutants.h) so the harness's server
+// direction can be shown to catch it. Runs once, on the main thread.
 #include <pthread.h>
 
 #include <csignal>
-#include <optional>
 #include <iostream>
+#include <optional>
+#include <stop_token>
 #include <thread>
 
 #include "harness/cli/commands.h"
 #include "harness/cli/world_loading.h"
-#include "mock/http_server.h"
 #include "mock/server_mutants.h"
+#include "mock/server_runner.h"
 
 namespace ebsmock::cli {
 namespace {
@@ -22,7 +23,7 @@ struct ServeOptions {
   std::string host = "127.0.0.1";
   int port = 8080;
   std::optional<std::uint64_t> seed;
-  std::size_t max_body_bytes = 1 << 20;
+  std::size_t max_body_bytes = mock::HttpServerOptions{}.max_body_bytes;
   std::string admin_token;
   std::string mutant = "none";
   std::size_t journal_capacity = mock::ServiceOptions{}.journal_capacity;
@@ -34,66 +35,37 @@ struct ServeOptions {
 int serve(const ServeOptions& opts) {
   auto scenario = load_world_or_report(opts.scenario);
   if (!scenario) return 2;
+  mock::ServeConfig config{std::move(*scenario), {}};
+  config.server.host = opts.host;
+  config.server.port = opts.port;
+  config.server.admin_token = opts.admin_token;
+  config.server.service.seed = opts.seed;
+  config.server.service.journal_capacity = opts.journal_capacity;
+  config.server.service.journal_file = opts.journal_file;
+  config.server.service.token_capacity = opts.token_capacity;
+  // Validated by CLI11 against the same list, so the lookup cannot fail here.
+  config.server.service.mutant = mock::parse_server_mutant(opts.mutant).value_or(mock::ServerMutant::None);
+  config.server.http.max_body_bytes = opts.max_body_bytes;
+  config.server.http.keep_alive_max_requests = opts.keep_alive_requests;
 
   // Block the stop signals in every thread; one thread waits for them with sigwait, so
-  // shutdown runs in a normal context instead of inside a signal handler.
+  // the stop is requested in a normal context instead of inside a signal handler.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGTERM);
   sigaddset(&stop_signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-
-  mock::ServiceOptions service_options;
-  service_options.seed = opts.seed;
-  service_options.journal_capacity = opts.journal_capacity;
-  service_options.journal_file = opts.journal_file;
-  service_options.token_capacity = opts.token_capacity;
-  // Validated by CLI11 against the same list, so the lookup cannot fail here.
-  service_options.mutant = mock::parse_server_mutant(opts.mutant).value_or(mock::ServerMutant::None);
-  std::optional<mock::Service> service_holder;
-  try {
-    service_holder.emplace(std::move(*scenario), service_options);
-  } catch (const std::exception& e) {
-    std::cerr << "ebsmock serve: " << e.what() << "\n";
-    return 2;
-  }
-  mock::Service& service = *service_holder;
-  mock::HttpServerOptions http_options;
-  http_options.max_body_bytes = opts.max_body_bytes;
-  http_options.admin_token = opts.admin_token;
-  http_options.keep_alive_max_requests = opts.keep_alive_requests;
-  mock::HttpServer server(service, http_options);
-  int port = server.bind(opts.host, opts.port);
-  if (port < 0) {
-    std::cerr << "ebsmock serve: cannot listen on " << opts.host << ":" << opts.port << "\n";
-    return 2;
-  }
-  std::cout << "listening on http://" << opts.host << ":" << port << std::endl;
-  auto health = service.health_json();
-  std::cerr << "ebsmock: scenario '" << health["scenario"].get<std::string>() << "', seed "
-            << service.seed() << ", clock " << health["clock"]["mode"].get<std::string>()
-            << ", signatures " << (health["verify_signatures"].get<bool>() ? "verified" : "not verified")
-            << "\n";
-  if (service_options.mutant != mock::ServerMutant::None) {
-    // Loud on purpose: nobody should mistake a mutant for the real emulator.
-    for (const auto& m : mock::server_mutants()) {
-      if (m.mutant != service_options.mutant) continue;
-      std::cerr << "ebsmock: PLANTED BUG " << m.name << " \u2014 this server is wrong on purpose ("
-                << m.description << ")\n";
-    }
-  }
-
+  std::stop_source stop;
   std::thread waiter([&] {
     int sig = 0;
     sigwait(&stop_signals, &sig);
-    server.stop();
+    stop.request_stop();
   });
-  bool ok = server.run();
-  // If run() ended for another reason, wake the waiter so it can be joined.
-  pthread_kill(waiter.native_handle(), SIGTERM);
+  int status = mock::run_until_stopped(std::move(config), stop.get_token(), std::cout, std::cerr);
+  // If the server ended for another reason, wake the waiter so it can be joined.
+  if (!stop.stop_requested()) pthread_kill(waiter.native_handle(), SIGTERM);
   waiter.join();
-  std::cerr << "ebsmock: stopped\n";
-  return ok ? 0 : 2;
+  return status;
 }
 
 }  // namespace

@@ -15,7 +15,7 @@
 
 #include "harness/contract/counterexample.h"
 #include "harness/contract/scenario_toml.h"
-#include "mock/http_server.h"
+#include "mock/embedded_server.h"
 #include "contracts/random.h"
 #include "mock/seed.h"
 #include "scenarios/loader/scenario_loader.h"
@@ -157,39 +157,16 @@ std::string read_file(const std::string& path) {
 }
 
 // An embedded mock on 127.0.0.1, port 0, serving from a background thread.
-class EmbeddedServer {
- public:
-  EmbeddedServer(scenarios::Scenario world, std::uint64_t seed) {
-    mock::ServiceOptions options;
-    options.seed = seed;
-    service_ = std::make_unique<mock::Service>(std::move(world), options);
-    mock::HttpServerOptions http;
-    http.min_threads = 4;  // one client at a time; the pool still grows if needed
-    server_ = std::make_unique<mock::HttpServer>(*service_, http);
-    port_ = server_->bind("127.0.0.1", 0);
-    if (port_ <= 0) throw SetupError("cannot bind a loopback port for the embedded mock");
-    thread_ = std::thread([this] { server_->run(); });
-    const auto deadline = Clock::now() + std::chrono::seconds(10);
-    while (!server_->is_running()) {
-      if (Clock::now() > deadline) throw SetupError("the embedded mock did not start");
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
+std::unique_ptr<mock::EmbeddedServer> start_embedded(scenarios::Scenario world, std::uint64_t seed) {
+  mock::EmbeddedServerOptions options;
+  options.service.seed = seed;
+  options.http.min_threads = 4;  // one client at a time; the pool still grows if needed
+  try {
+    return std::make_unique<mock::EmbeddedServer>(std::move(world), options);
+  } catch (const std::exception& e) {
+    throw SetupError(std::string("the embedded mock did not start: ") + e.what());
   }
-  ~EmbeddedServer() {
-    server_->stop();
-    if (thread_.joinable()) thread_.join();
-  }
-  EmbeddedServer(const EmbeddedServer&) = delete;
-  EmbeddedServer& operator=(const EmbeddedServer&) = delete;
-
-  std::string endpoint() const { return "http://127.0.0.1:" + std::to_string(port_); }
-
- private:
-  std::unique_ptr<mock::Service> service_;
-  std::unique_ptr<mock::HttpServer> server_;
-  int port_ = -1;
-  std::thread thread_;
-};
+}
 
 GenModel initial_model(const scenarios::Scenario& world) {
   GenModel m;
@@ -393,10 +370,10 @@ ContractResult run_contract(const ContractOptions& options) {
     if (world.credentials.empty()) throw SetupError("the world has no [[credential]] for the client to sign with");
     result.world = world;
 
-    std::unique_ptr<EmbeddedServer> embedded;
+    std::unique_ptr<mock::EmbeddedServer> embedded;
     std::string endpoint = options.endpoint;
     if (result.embedded) {
-      embedded = std::make_unique<EmbeddedServer>(world, result.seed);
+      embedded = start_embedded(world, result.seed);
       endpoint = embedded->endpoint();
       result.endpoint = endpoint;
     }

@@ -86,7 +86,7 @@ mock::Service& service() {
   // Built once: parsing the scenario per input would dominate the run time.
   static mock::Service* s = [] {
     mock::ServiceOptions opts;
-    opts.wall_clock = std::make_shared<mock::VirtualClock>(kWallTime);
+    opts.wall_clock = std::make_shared<mock::ManualClock>(kWallTime);
     opts.journal_capacity = 64;  // bounded memory over millions of inputs
     return new mock::Service(scenarios::load_scenario_string(kWorld, "fuzz.toml"), opts);
   }();
@@ -201,13 +201,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   (void)contracts::parse_v3_authorization(in);
 
   mock::Service& s = service();
+  const contracts::ErrorCatalogue errors = s.inspect([](const mock::WorldState& w) { return *w.errors; });
   Parsed p = split(in);
-  if (p.sign != Sign::None) sign(p, s.errors());
-  (void)contracts::parse_v3_authorization(mock::header_value(p.raw.headers, "authorization"));
+  if (p.sign != Sign::None) sign(p, errors);
+  (void)contracts::parse_v3_authorization(contracts::header_value(p.raw.headers, "authorization"));
 
-  (void)mock::parse_rpc_request(p.raw, s.errors());
+  (void)mock::parse_rpc_request(p.raw, errors);
   s.reset();
-  mock::HttpResponse r = s.handle_rpc(p.raw);
+  const mock::ConnectionAction action = s.handle_rpc(p.raw);
+  const auto* respond = std::get_if<mock::Respond>(&action);
+  // The fuzz world has no fault rules: every call is answered, never dropped or held.
+  if (respond == nullptr) __builtin_trap();
+  const mock::Answer& r = respond->answer;
   // EBSMOCK_FUZZ_VERBOSE=1: print each answer, to check what a seed reaches.
   static const bool verbose = std::getenv("EBSMOCK_FUZZ_VERBOSE") != nullptr;
   if (verbose) std::fprintf(stderr, "  -> %d %s\n", r.status, r.body.substr(0, 300).c_str());

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "mock/admin_api.h"
 #include "mock/service.h"
 #include "scenarios/loader/scenario_loader.h"
 
@@ -31,10 +32,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     opts.seed = 1;
     opts.journal_capacity = 16;
     mock::Service service(std::move(scenario), opts);
-    (void)service.pairs_json().dump();
-    (void)service.health_json().dump();
+    mock::AdminApi admin(service);
+    auto get = [&](const char* target) {
+      (void)admin.handle({.method = "GET", .target = target, .remote_addr = "127.0.0.1"});
+    };
+    get("/__admin/pairs");
+    get("/__admin/health");
     (void)service.advance_clock(std::chrono::hours(48));
-    (void)service.pairs_json().dump();
+    get("/__admin/pairs");
   } catch (const scenarios::ScenarioError& e) {
     if (e.diagnostics().empty()) __builtin_trap();
   }

@@ -677,7 +677,7 @@ body = ')" + std::string(kRecordedDescribe) + R"('
 
 TEST(AdminRuntime, AnAdminTokenIsRequiredWhenSet) {
   ServerOptions options;
-  options.http.admin_token = "s3cret-token";
+  options.admin_token = "s3cret-token";
   MockServer s(world_toml(false, pair_toml(kPair, "normal")), options);
 
   auto none = s.admin_get("/__admin/health");

@@ -28,7 +28,7 @@ constexpr std::string_view kMismatchPrefix =
 const contracts::Instant kWallStart{std::chrono::seconds(1704067200)};
 
 struct SignedWorld {
-  std::shared_ptr<mock::VirtualClock> wall = std::make_shared<mock::VirtualClock>(kWallStart);
+  std::shared_ptr<mock::ManualClock> wall = std::make_shared<mock::ManualClock>(kWallStart);
   MockServer server;
   SignedWorld()
       : server(world_toml(true, pair_toml(kPair, "normal")), ServerOptions{.wall_clock = wall}) {}

@@ -160,8 +160,10 @@ TEST(ServerMutants, NoneByDefault) {
   mock::ServiceOptions defaults;
   EXPECT_EQ(defaults.mutant, ServerMutant::None);
   mock::Service service(scenarios::load_scenario_string(world_toml(false), "t.toml"));
-  EXPECT_EQ(service.mutant(), ServerMutant::None);
-  EXPECT_EQ(service.health_json()["mutant"], "none");
+  EXPECT_EQ(service.options().mutant, ServerMutant::None);
+  mock::AdminApi admin(service);
+  auto health = admin.handle({.method = "GET", .target = "/__admin/health", .remote_addr = "127.0.0.1"});
+  EXPECT_EQ(Json::parse(health.body)["mutant"], "none");
 }
 
 TEST(ServerMutants, NamesParseAndAreListed) {
@@ -196,7 +198,7 @@ TEST(ServerMutants, StopFromStoppedGoesStoppingThenStoppedAgain) {
                         403, "OperationDenied.InvalidStatus");
   bool saw_stopped_to_stopping = false;
   for (const auto& entry : s.service().journal().since(0)) {
-    if (entry.kind == "request" && entry.transition &&
+    if (entry.kind == contracts::JournalKind::Request && entry.transition &&
         entry.transition->from == contracts::Status::Stopped &&
         entry.transition->to == contracts::Status::Stopping) {
       saw_stopped_to_stopping = true;

@@ -1,6 +1,5 @@
-// mock_server_fixture.h: a real ebsmock server for tests: mock::Service + mock::HttpServer
-// on 127.0.0.1, port 0, serving from a background thread, built from a scenario TOML
-// string (virtual clock unless the TOML has its own [clock]). Helpers send RPC calls over
+// mock_server_fixture.h: a real ebsmock server for tests: a mock::EmbeddedServer on
+// 127.0.0.1, port 0, built from a scenario TOML string (virtual clock unless the TOML has its own [clock]). Helpers send RPC calls over
 // real HTTP (unsigned, V3 or V1 signed, see request_signer.h), raw bytes over TCP, and
 // admin calls, and parse the JSON answers. Header-only so any test binary can include it.
 // A MockServer may be used from several threads at once (each call opens its own
@@ -30,8 +29,7 @@
 
 #include "contracts/operation.h"
 #include "mock/clock.h"
-#include "mock/http_server.h"
-#include "mock/service.h"
+#include "mock/embedded_server.h"
 #include "scenarios/loader/scenario_loader.h"
 #include "tests/support/request_signer.h"
 
@@ -256,11 +254,15 @@ struct ServerOptions {
   // Appends [clock] mode = "virtual" when the TOML has no [clock] section.
   bool virtual_clock_by_default = true;
   // Wall clock for signature timestamps; nullptr = the system clock.
-  std::shared_ptr<mock::VirtualClock> wall_clock;
-  std::size_t journal_capacity = 10'000;
+  std::shared_ptr<mock::ManualClock> wall_clock;
+  // What injected delays and hangs wait on; nullptr = the system clock. A test that
+  // injects one passes a ManualClock and releases it (clock.h), never sleeping itself.
+  std::shared_ptr<mock::ManualClock> wait_clock;
+  std::size_t journal_capacity = mock::ServiceOptions{}.journal_capacity;
   std::string journal_file;  // "" = none
-  std::size_t token_capacity = mock::TokenStore::kDefaultCapacity;
+  std::size_t token_capacity = mock::ServiceOptions{}.token_capacity;
   mock::ServerMutant mutant = mock::ServerMutant::None;  // a planted server bug
+  std::string admin_token;
   mock::HttpServerOptions http = [] {
     mock::HttpServerOptions o;
     o.min_threads = 2;  // many short-lived servers per test binary; the pool still grows
@@ -278,29 +280,17 @@ class MockServer {
     }
     scenarios::Scenario scenario = scenarios::load_scenario_string(text, "test.toml");
     verify_signatures_ = scenario.auth.verify_signatures;
-    mock::ServiceOptions service_options;
-    service_options.wall_clock = options_.wall_clock;
-    service_options.journal_capacity = options_.journal_capacity;
-    service_options.journal_file = options_.journal_file;
-    service_options.token_capacity = options_.token_capacity;
-    service_options.mutant = options_.mutant;
-    service_ = std::make_unique<mock::Service>(std::move(scenario), service_options);
-    http_ = std::make_unique<mock::HttpServer>(*service_, options_.http);
-    port_ = http_->bind("127.0.0.1", 0);
-    if (port_ <= 0) throw std::runtime_error("cannot bind 127.0.0.1:0");
-    thread_ = std::thread([this] { http_->run(); });
-    // stop() is a no-op until the server runs, so wait for it (the socket already
-    // listens, but a destructor racing run() would otherwise hang).
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (!http_->is_running()) {
-      if (std::chrono::steady_clock::now() > deadline) throw std::runtime_error("server did not start");
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
-  }
-
-  ~MockServer() {
-    http_->stop();
-    if (thread_.joinable()) thread_.join();
+    mock::EmbeddedServerOptions o;
+    o.service.wall_clock = options_.wall_clock;
+    o.service.wait_clock = options_.wait_clock;
+    o.service.journal_capacity = options_.journal_capacity;
+    o.service.journal_file = options_.journal_file;
+    o.service.token_capacity = options_.token_capacity;
+    o.service.mutant = options_.mutant;
+    o.admin_token = options_.admin_token;
+    o.http = options_.http;
+    server_ = std::make_unique<mock::EmbeddedServer>(std::move(scenario), std::move(o));
+    port_ = server_->port();
   }
 
   MockServer(const MockServer&) = delete;
@@ -309,7 +299,8 @@ class MockServer {
   int port() const { return port_; }
   // Exactly what the Host header says (and what V3 signs).
   std::string host() const { return "127.0.0.1:" + std::to_string(port_); }
-  mock::Service& service() { return *service_; }
+  mock::Service& service() { return server_->service(); }
+  mock::EmbeddedServer& server() { return *server_; }
   bool verify_signatures() const { return verify_signatures_; }
 
   contracts::Instant wall_now() const {
@@ -420,10 +411,8 @@ class MockServer {
  private:
   ServerOptions options_;
   bool verify_signatures_ = false;
-  std::unique_ptr<mock::Service> service_;
-  std::unique_ptr<mock::HttpServer> http_;
+  std::unique_ptr<mock::EmbeddedServer> server_;
   int port_ = -1;
-  std::thread thread_;
 };
 
 // ---------------------------------------------------------------------------------------

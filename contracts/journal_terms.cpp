@@ -1,0 +1,72 @@
+// journal_terms.cpp: one table per enum; to_string and parse read the same table, so the
+// two directions cannot drift apart.
+#include "contracts/journal_terms.h"
+
+#include <array>
+#include <utility>
+
+namespace ebsmock::contracts {
+namespace {
+
+template <class E, std::size_t N>
+using Names = std::array<std::pair<E, std::string_view>, N>;
+
+template <class E, std::size_t N>
+std::string_view name_of(const Names<E, N>& names, E value) {
+  for (const auto& [e, name] : names) {
+    if (e == value) return name;
+  }
+  return "?";  // unreachable while every enumerator has a row (the tests check it)
+}
+
+template <class E, std::size_t N>
+std::optional<E> value_of(const Names<E, N>& names, std::string_view text) {
+  for (const auto& [e, name] : names) {
+    if (name == text) return e;
+  }
+  return std::nullopt;
+}
+
+constexpr Names<JournalKind, 2> kKinds{{{JournalKind::Request, "request"}, {JournalKind::Progress, "progress"}}};
+
+constexpr Names<SignatureScheme, 3> kSchemes{
+    {{SignatureScheme::None, "none"}, {SignatureScheme::V1, "v1"}, {SignatureScheme::V3, "v3"}}};
+
+constexpr Names<SignatureVerdict, 10> kVerdicts{{
+    {SignatureVerdict::Ok, "ok"},
+    {SignatureVerdict::Skipped, "skipped"},
+    {SignatureVerdict::Missing, "missing"},
+    {SignatureVerdict::Malformed, "malformed"},
+    {SignatureVerdict::BadMethod, "bad-method"},
+    {SignatureVerdict::UnknownKey, "unknown-key"},
+    {SignatureVerdict::BadTime, "bad-time"},
+    {SignatureVerdict::BadSignature, "bad-signature"},
+    {SignatureVerdict::NonceReused, "nonce-reused"},
+    {SignatureVerdict::NotChecked, ""},
+}};
+
+constexpr Names<AnswerSource, 4> kSources{{{AnswerSource::Model, "model"},
+                                           {AnswerSource::Fault, "fault"},
+                                           {AnswerSource::Replay, "replay"},
+                                           {AnswerSource::Http, "http"}}};
+
+constexpr Names<TokenDecision, 4> kDecisions{{{TokenDecision::Execute, "executed"},
+                                              {TokenDecision::Replay, "replayed"},
+                                              {TokenDecision::Mismatch, "mismatch"},
+                                              {TokenDecision::InFlight, "in-flight"}}};
+
+}  // namespace
+
+std::string_view to_string(JournalKind k) { return name_of(kKinds, k); }
+std::string_view to_string(SignatureScheme s) { return name_of(kSchemes, s); }
+std::string_view to_string(SignatureVerdict v) { return name_of(kVerdicts, v); }
+std::string_view to_string(AnswerSource s) { return name_of(kSources, s); }
+std::string_view to_string(TokenDecision d) { return name_of(kDecisions, d); }
+
+std::optional<JournalKind> parse_journal_kind(std::string_view t) { return value_of(kKinds, t); }
+std::optional<SignatureScheme> parse_signature_scheme(std::string_view t) { return value_of(kSchemes, t); }
+std::optional<SignatureVerdict> parse_signature_verdict(std::string_view t) { return value_of(kVerdicts, t); }
+std::optional<AnswerSource> parse_answer_source(std::string_view t) { return value_of(kSources, t); }
+std::optional<TokenDecision> parse_token_decision(std::string_view t) { return value_of(kDecisions, t); }
+
+}  // namespace ebsmock::contracts

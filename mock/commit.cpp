@@ -1,0 +1,44 @@
+// commit.cpp: see commit.h.
+#include "mock/commit.h"
+
+#include "contracts/journal_terms.h"
+#include "mock/envelope.h"
+
+namespace ebsmock::mock {
+
+contracts::NewIds draw_new_ids(contracts::Operation op, const contracts::Params& params, contracts::Random& random) {
+  contracts::NewIds ids;
+  if (op == contracts::Operation::CreateDiskReplicaPair) {
+    const std::string& region = params.at("RegionId");
+    ids.pair_id = "pair-" + region.substr(0, region.find('-')) + "-" + random.alnum_lower(16);
+    ids.order_id = std::to_string(100000000000000ULL + random.below(899999999999999ULL));
+  }
+  return ids;
+}
+
+void commit(Exchange& x, Model& model, contracts::World& world, TokenPolicy& tokens,
+            contracts::Random& random, contracts::Instant now) {
+  if (x.service_answer) return;  // refused or answered by the ClientToken step
+  const bool dry_run = x.fault && x.fault->transport == scenarios::Transport::Truncate && !x.fault->applies_effect();
+  if (!x.reaches_model() && !dry_run) return;
+
+  const contracts::NewIds ids = draw_new_ids(*x.op, x.request->params, random);
+  contracts::Outcome outcome;
+  if (dry_run) {
+    contracts::World copy = world;
+    outcome = model.execute(copy, *x.op, x.request->params, now, ids, /*dry_run=*/true);
+    x.effect = Effect::DryRun;
+  } else {
+    outcome = model.execute(world, *x.op, x.request->params, now, ids, /*dry_run=*/false);
+    x.effect = Effect::Applied;
+    x.transition = outcome.transition;
+  }
+  if (outcome.ok()) {
+    x.service_answer = ServiceAnswer{success_answer(std::move(outcome.body), x.request_id), ""};
+  } else {
+    x.service_answer = ServiceAnswer{error_answer(*outcome.error, x.request_id, x.host), outcome.error->code};
+  }
+  close_token(x, tokens);
+}
+
+}  // namespace ebsmock::mock

@@ -1,0 +1,57 @@
+// decide.h: the pipeline's decide stage. The fault layer speaks through one interface,
+// Decider; the Service asks a [[replay]] script first and the [[fault]] rules second, and
+// the first that decides answers for the request (rules do not count a call a replay step
+// answered). Also builds the facts rules match on (CallContext) from the exchange and the
+// world. Not thread-safe: runs under the Service's mutex, which keeps rule counters exact.
+#pragma once
+
+#include <initializer_list>
+#include <optional>
+#include <string>
+
+#include "contracts/world.h"
+#include "mock/exchange.h"
+#include "mock/fault_decision.h"
+#include "mock/fault_engine.h"
+#include "mock/replay_engine.h"
+#include "mock/token_store.h"
+
+namespace ebsmock::mock {
+
+struct Decision {
+  std::optional<FaultDecision> fault;  // nullopt: no opinion
+  std::string replay_mismatch;         // a replay script's complaint, even without a decision
+};
+
+class Decider {
+ public:
+  virtual ~Decider() = default;
+  virtual Decision decide(const CallContext& call) = 0;
+};
+
+class ReplayDecider final : public Decider {
+ public:
+  explicit ReplayDecider(ReplayEngine& engine) : engine_(engine) {}
+  Decision decide(const CallContext& call) override;
+
+ private:
+  ReplayEngine& engine_;
+};
+
+class FaultRuleDecider final : public Decider {
+ public:
+  explicit FaultRuleDecider(FaultEngine& engine) : engine_(engine) {}
+  Decision decide(const CallContext& call) override;
+
+ private:
+  FaultEngine& engine_;
+};
+
+// The facts rules match on. Notes the ClientToken as seen in `tokens` (rules on reused
+// tokens read whether an earlier request carried it).
+CallContext call_context(const Exchange& x, const contracts::World& world, TokenStore& tokens);
+
+// Asks `deciders` in order; the first decision wins. Fills x.fault and x.replay_mismatch.
+void decide(Exchange& x, const CallContext& call, std::initializer_list<Decider*> deciders);
+
+}  // namespace ebsmock::mock

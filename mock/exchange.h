@@ -1,0 +1,80 @@
+// exchange.h: one HTTP exchange on its way through the RPC pipeline (service.cpp). Each
+// stage reads what the earlier ones concluded and fills in its own part; the journal entry
+// is derived from the finished value in one place (record.h). Grouped by stage, in the
+// order the stages run. A plain value, owned by the request's worker thread.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "contracts/error_catalogue.h"
+#include "contracts/idempotence.h"
+#include "contracts/journal_terms.h"
+#include "contracts/operation.h"
+#include "contracts/world.h"
+#include "mock/authenticator.h"
+#include "mock/connection_action.h"
+#include "mock/fault_decision.h"
+#include "mock/rpc_request.h"
+#include "mock/token_store.h"
+
+namespace ebsmock::mock {
+
+// What the emulated service itself answers, before any fault is applied.
+struct ServiceAnswer {
+  Answer answer;
+  std::string code;  // the error Code; "" for a success
+};
+
+// What became of the operation's effect on the world.
+enum class Effect {
+  NotRun,   // refused, answered from a ClientToken record, or stopped by a fault
+  Applied,  // executed on the world (a refused operation changed nothing, but it ran)
+  DryRun,   // executed on a copy and discarded (a truncated answer with commit "before")
+};
+
+struct Exchange {
+  // --- begun by the Service ---
+  const RawRequest* raw = nullptr;
+  std::string host;        // the Host header: HostId of error bodies
+  std::string request_id;  // drawn from the world's Random
+  std::string time;        // world time of the entry, ISO 8601 with milliseconds
+
+  // --- admit: parse, route, authenticate, validate ---
+  std::optional<RpcRequest> request;       // nullopt when the request did not parse
+  std::optional<contracts::Operation> op;  // the routed operation
+  AuthResult auth;
+  std::string client_token;  // "" when none
+  // Set when admission refused the call: the gateway's answer, nothing else runs.
+  std::optional<contracts::ApiError> refusal;
+
+  // --- decide: a replay step, then the fault rules ---
+  std::optional<FaultDecision> fault;
+  std::string replay_mismatch;  // why the call did not match the next replay step
+
+  // --- idempotence ---
+  // What the ClientToken step decided; nullopt when it did not apply (no token, a read,
+  // or a fault that keeps the call from the model).
+  std::optional<contracts::TokenDecision> idempotence;
+  // The token this call executes under (Execute only): completed or abandoned at commit.
+  std::optional<TokenStore::Key> token_key;
+
+  // --- commit ---
+  Effect effect = Effect::NotRun;
+  std::optional<contracts::Transition> transition;
+  // The service's own answer: set by admission (a refusal), the token step (a replay,
+  // mismatch or in-flight answer) or the commit (the model's answer).
+  std::optional<ServiceAnswer> service_answer;
+
+  // --- render ---
+  ConnectionAction action = Respond{};
+  std::string code;  // the error Code the client can read; "" for none
+  contracts::AnswerSource answer_source = contracts::AnswerSource::Model;
+
+  // The injected delay the wait stage honours (0 without a fault).
+  contracts::Duration delay() const { return fault ? fault->delay : contracts::Duration{0}; }
+  // Whether the fault lets the call reach the model (every call without a fault does).
+  bool reaches_model() const { return !fault || fault->applies_effect(); }
+};
+
+}  // namespace ebsmock::mock

@@ -1,0 +1,50 @@
+// idempotence_gate.h: the pipeline's ClientToken stage (contracts/idempotence.h's rules
+// over the TokenStore). open_token() runs before the model: a mutating call with a token
+// that the fault layer lets through is executed, or answered from the token's record
+// (replay), or refused (mismatch, in flight). close_token() runs at commit: a success is
+// remembered for retries, a failure forgotten.
+// The rules sit behind TokenPolicy so a planted server bug can replace them whole
+// (server_mutants.h) instead of branching inside the pipeline.
+// Not thread-safe: runs under the Service's mutex.
+#pragma once
+
+#include <string>
+
+#include "contracts/error_catalogue.h"
+#include "contracts/idempotence.h"
+#include "contracts/policy.h"
+#include "mock/exchange.h"
+#include "mock/token_store.h"
+
+namespace ebsmock::mock {
+
+class TokenPolicy {
+ public:
+  virtual ~TokenPolicy() = default;
+  virtual contracts::TokenDecision begin(const TokenStore::Key& key, const std::string& fingerprint,
+                                         contracts::Instant now, contracts::Duration ttl) = 0;
+  virtual void complete(const TokenStore::Key& key, int http_status, std::string body,
+                        std::string request_id) = 0;
+  virtual void abandon(const TokenStore::Key& key) = 0;
+  virtual const contracts::TokenRecord* find(const TokenStore::Key& key) const = 0;
+};
+
+// The documented rules, over a TokenStore.
+class StoreTokenPolicy final : public TokenPolicy {
+ public:
+  explicit StoreTokenPolicy(TokenStore& store) : store_(store) {}
+  contracts::TokenDecision begin(const TokenStore::Key& key, const std::string& fingerprint,
+                                 contracts::Instant now, contracts::Duration ttl) override;
+  void complete(const TokenStore::Key& key, int http_status, std::string body, std::string request_id) override;
+  void abandon(const TokenStore::Key& key) override;
+  const contracts::TokenRecord* find(const TokenStore::Key& key) const override;
+
+ private:
+  TokenStore& store_;
+};
+
+void open_token(Exchange& x, TokenPolicy& tokens, const contracts::Policy& contract,
+                contracts::Instant now, const contracts::ErrorCatalogue& errors);
+void close_token(const Exchange& x, TokenPolicy& tokens);
+
+}  // namespace ebsmock::mock

@@ -1,0 +1,50 @@
+// record.cpp: see record.h.
+#include "mock/record.h"
+
+namespace ebsmock::mock {
+
+FaultSummary summarize(const FaultDecision& d) {
+  FaultSummary f;
+  f.rule = d.rule_id;
+  f.delay_ms = d.delay.count();
+  f.commit = std::string(scenarios::to_string(d.commit));
+  f.transport = std::string(scenarios::to_string(d.transport));
+  if (d.error) f.error = d.error->code;
+  f.status = d.status;
+  return f;
+}
+
+JournalEntry journal_entry(const Exchange& x) {
+  JournalEntry e;
+  e.kind = contracts::JournalKind::Request;
+  e.time = x.time;
+  e.method = x.raw ? x.raw->method : std::string();
+  if (x.request) {
+    e.action = x.request->action;
+    e.params = redact(x.request->params);
+  }
+  e.client_token = x.client_token;
+  e.access_key_id = x.auth.access_key_id;
+  e.signature_scheme = x.auth.scheme;
+  e.signature_verdict = x.auth.verdict;
+  const Answer* answer = nullptr;
+  if (const auto* r = std::get_if<Respond>(&x.action)) answer = &r->answer;
+  if (const auto* r = std::get_if<RespondTruncated>(&x.action)) answer = &r->answer;
+  e.status = answer ? answer->status : 0;
+  e.code = x.code;
+  // The RequestId the client saw: a ClientToken replay of the original bytes and a
+  // recorded body carry an earlier one, named by the header.
+  e.request_id = x.request_id;
+  if (answer) {
+    if (auto rid = contracts::header_value(answer->headers, "x-acs-request-id"); !rid.empty()) e.request_id = rid;
+  }
+  e.idempotence = x.idempotence;
+  e.effect_applied = x.effect == Effect::Applied;
+  e.answer_source = x.answer_source;
+  e.transition = x.transition;
+  if (x.fault) e.fault = summarize(*x.fault);
+  e.replay_mismatch = x.replay_mismatch;
+  return e;
+}
+
+}  // namespace ebsmock::mock

@@ -1,0 +1,15 @@
+// record.h: the pipeline's record stage: the journal entry of a finished exchange, built
+// in one place from what the stages concluded. The Service appends it under the lock of
+// the call's commit (journal.h). Pure; thread-safe.
+#pragma once
+
+#include "mock/exchange.h"
+#include "mock/journal.h"
+
+namespace ebsmock::mock {
+
+JournalEntry journal_entry(const Exchange& x);
+
+FaultSummary summarize(const FaultDecision& d);
+
+}  // namespace ebsmock::mock
