@@ -38,23 +38,16 @@ std::optional<contracts::Transition> parse_transition(const nlohmann::json& j) {
 
 }  // namespace
 
-bool FaultRecord::applies_effect() const {
-  return answer_is_models() || commit == "after";
-}
-
-bool FaultRecord::answer_is_models() const {
-  const bool no_transport = transport.empty() || transport == "none";
-  return error.empty() && no_transport && (!status || (*status >= 200 && *status < 300));
-}
-
 nlohmann::json ObservedAttempt::to_json() const {
   nlohmann::json j = {{"seq", seq},
                       {"action", action},
                       {"client_token", client_token},
-                      {"signature", signature_verdict},
+                      {"signature", std::string(contracts::to_string(signature_verdict))},
                       {"status", status},
                       {"code", code},
-                      {"idempotence", idempotence}};
+                      {"idempotence", idempotence ? std::string(contracts::to_string(*idempotence)) : std::string()},
+                      {"effect_applied", effect_applied},
+                      {"answer_source", std::string(contracts::to_string(answer_source))}};
   if (transition) j["transition"] = contracts::to_string(*transition);
   if (fault) {
     j["fault"] = {{"rule", fault->rule}, {"commit", fault->commit}, {"transport", fault->transport},
@@ -127,7 +120,7 @@ JournalBatch AdminClient::journal_since(std::uint64_t seq) {
   batch.dropped = j.value("dropped", std::uint64_t{0});
   for (const auto& e : j.value("entries", nlohmann::json::array())) {
     const auto entry_seq = e.value("seq", std::uint64_t{0});
-    if (str(e, "kind") == "progress") {
+    if (contracts::parse_journal_kind(str(e, "kind")) == contracts::JournalKind::Progress) {
       auto t = parse_transition(e.value("transition", nlohmann::json()));
       if (!t) continue;
       batch.progress.push_back({entry_seq, str(e, "time"), *t, e.value("vanished", false)});
@@ -145,13 +138,16 @@ JournalBatch AdminClient::journal_since(std::uint64_t seq) {
     a.client_token = str(e, "client_token");
     a.access_key_id = str(e, "access_key_id");
     if (auto s = e.find("signature"); s != e.end() && s->is_object()) {
-      a.signature_scheme = str(*s, "scheme");
-      a.signature_verdict = str(*s, "verdict");
+      a.signature_scheme = contracts::parse_signature_scheme(str(*s, "scheme")).value_or(contracts::SignatureScheme::None);
+      a.signature_verdict =
+          contracts::parse_signature_verdict(str(*s, "verdict")).value_or(contracts::SignatureVerdict::NotChecked);
     }
     a.status = e.value("status", 0);
     a.code = str(e, "code");
     a.request_id = str(e, "request_id");
-    a.idempotence = str(e, "idempotence");
+    a.idempotence = contracts::parse_token_decision(str(e, "idempotence"));
+    a.effect_applied = e.value("effect_applied", false);
+    a.answer_source = contracts::parse_answer_source(str(e, "answer_source")).value_or(contracts::AnswerSource::Model);
     a.transition = parse_transition(e.value("transition", nlohmann::json()));
     if (auto f = e.find("fault"); f != e.end() && f->is_object()) {
       FaultRecord r;

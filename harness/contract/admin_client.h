@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "contracts/api_schema.h"
+#include "contracts/journal_terms.h"
 #include "contracts/time.h"
 #include "contracts/world.h"
 
@@ -39,13 +40,6 @@ struct FaultRecord {
   std::string transport;       // "none", "reset", ...
   std::string error;           // the error code answered, "" when none
   std::optional<int> status;   // an explicit answer status (replay steps)
-
-  // Whether the operation ran on the server's model (FaultDecision::applies_effect):
-  // a delay-only rule or a replay step answered by the model, or commit = "after".
-  bool applies_effect() const;
-  // Whether the answer was the model's own (delay-only, or a replay step answered by
-  // the model) rather than something the fault put in its place.
-  bool answer_is_models() const;
 };
 
 // One request as the mock journaled it.
@@ -56,12 +50,18 @@ struct ObservedAttempt {
   contracts::Params params;
   std::string client_token;
   std::string access_key_id;
-  std::string signature_scheme;
-  std::string signature_verdict;
+  contracts::SignatureScheme signature_scheme = contracts::SignatureScheme::None;
+  // An unknown verdict (a server that is not ebsmock) reads as NotChecked: not passing.
+  contracts::SignatureVerdict signature_verdict = contracts::SignatureVerdict::NotChecked;
   int status = 0;  // 0: no HTTP answer (reset, close, hang)
   std::string code;
   std::string request_id;
-  std::string idempotence;  // "", "executed", "replayed", "mismatch", "in-flight"
+  // What the server's ClientToken step decided; nullopt when it did not apply.
+  std::optional<contracts::TokenDecision> idempotence;
+  // The server's own conclusions (mock/journal.h): whether the call ran on its world, and
+  // who produced the answer the client saw.
+  bool effect_applied = false;
+  contracts::AnswerSource answer_source = contracts::AnswerSource::Model;
   std::optional<contracts::Transition> transition;
   std::optional<FaultRecord> fault;
   std::string replay_mismatch;

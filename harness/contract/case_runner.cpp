@@ -286,7 +286,7 @@ void CaseRunner::judge_call(StepRecord& rec, contracts::Operation op) {
   }
   if (rec.expected.empty() && n > 0) {
     const auto& a = attempts.front();
-    if (!a.auth_ok) rec.expected = "model: refused before the model (signature verdict '" + a.attempt.signature_verdict + "')";
+    if (!a.auth_ok) rec.expected = "model: refused before the model (signature verdict '" + std::string(contracts::to_string(a.attempt.signature_verdict)) + "')";
     else if (a.answer_from_fault) rec.expected = "model: not run (the fault answered first, commit before)";
   }
 
@@ -305,12 +305,15 @@ void CaseRunner::judge_call(StepRecord& rec, contracts::Operation op) {
     stats_.tally.evaluated(CheckId::C7, n);
     for (std::size_t i = 0; i < n; ++i) {
       const auto& a = attempts[i].attempt;
-      if (a.signature_verdict != "ok") {
+      if (a.signature_verdict != contracts::SignatureVerdict::Ok) {
         add_violation(rec, CheckId::C7,
                       "attempt " + std::to_string(i + 1) + " (request #" + std::to_string(a.seq) +
-                          ") failed signature verification (verdict '" + a.signature_verdict +
-                          "', answered " + answer_text(a) + "); expected a valid " +
-                          (a.signature_scheme.empty() ? std::string("V1/V3") : a.signature_scheme) +
+                          ") failed signature verification (verdict '" +
+                          std::string(contracts::to_string(a.signature_verdict)) + "', answered " + answer_text(a) +
+                          "); expected a valid " +
+                          (a.signature_scheme == contracts::SignatureScheme::None
+                               ? std::string("V1/V3")
+                               : std::string(contracts::to_string(a.signature_scheme))) +
                           " signature over the exact parameters sent");
       }
     }

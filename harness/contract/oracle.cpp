@@ -37,7 +37,7 @@ AttemptAnalysis Oracle::observe(const ObservedAttempt& a) {
   r.attempt = a;
   auto deviation = [&](std::string text) { r.deviations.push_back(std::move(text)); };
   auto op = contracts::parse_operation(a.action);
-  r.auth_ok = a.signature_verdict == "ok" || a.signature_verdict == "skipped";
+  r.auth_ok = contracts::passes(a.signature_verdict);
   if (!op || !r.auth_ok) {
     // Refused by routing or authentication, before any fault rule or the model.
     if (a.transition) {
@@ -46,7 +46,7 @@ AttemptAnalysis Oracle::observe(const ObservedAttempt& a) {
     }
     if (a.status >= 200 && a.status < 300 && !a.fault) {
       deviation("request #" + std::to_string(a.seq) + " with signature verdict '" +
-                a.signature_verdict + "' was answered " + std::to_string(a.status));
+                std::string(contracts::to_string(a.signature_verdict)) + "' was answered " + std::to_string(a.status));
     }
     return r;
   }
@@ -63,13 +63,19 @@ AttemptAnalysis Oracle::observe(const ObservedAttempt& a) {
     return r;
   }
 
-  const bool runs = !a.fault || a.fault->applies_effect();
-  r.answer_from_fault = a.fault.has_value() && !a.fault->answer_is_models();
+  // The server's own account (journal.h): the call reached its ClientToken step or its
+  // world, or a fault kept it from both; and whose answer the client saw.
+  const bool runs = a.effect_applied || a.idempotence.has_value();
+  r.answer_from_fault = a.answer_source != contracts::AnswerSource::Model;
   if (!runs) {
+    if (!a.fault) {
+      deviation("request #" + std::to_string(a.seq) + " " + a.action +
+                " passed the gateway and no fault fired, yet the server journaled that it never ran");
+    }
     if (a.transition) {
-      deviation("request #" + std::to_string(a.seq) + ": fault " + a.fault->rule +
-                " committed before, so nothing may change, yet the server made " +
-                transition_text(a.transition));
+      deviation("request #" + std::to_string(a.seq) + ": " +
+                (a.fault ? "fault " + a.fault->rule + " kept the call from the model" : std::string("the call never ran")) +
+                ", so nothing may change, yet the server made " + transition_text(a.transition));
     }
     return r;
   }
@@ -82,28 +88,25 @@ AttemptAnalysis Oracle::observe(const ObservedAttempt& a) {
     auto it = tokens_.find(*token_key);
     auto decision = contracts::decide_token(it == tokens_.end() ? nullptr : &it->second,
                                             fingerprint, now_, world_.policy().token_ttl);
-    std::string expected_idempotence = "executed";
+    const std::string expected_idempotence(contracts::to_string(decision));
     std::string expected_code;
     switch (decision) {
       case contracts::TokenDecision::Execute:
         break;
       case contracts::TokenDecision::Replay:
-        expected_idempotence = "replayed";
         r.replayed = true;
         break;
       case contracts::TokenDecision::Mismatch:
-        expected_idempotence = "mismatch";
         expected_code = std::string(contracts::codes::kIdempotentParameterMismatch);
         break;
       case contracts::TokenDecision::InFlight:
-        expected_idempotence = "in-flight";
         expected_code = std::string(contracts::codes::kLastTokenProcessing);
         break;
     }
-    if (a.idempotence != expected_idempotence) {
+    if (a.idempotence != decision) {
       deviation("request #" + std::to_string(a.seq) + " with ClientToken " + a.client_token +
-                ": the model expects idempotence '" + expected_idempotence +
-                "', the server journaled '" + a.idempotence + "'");
+                ": the model expects idempotence '" + expected_idempotence + "', the server journaled '" +
+                (a.idempotence ? std::string(contracts::to_string(*a.idempotence)) : std::string()) + "'");
     }
     if (decision != contracts::TokenDecision::Execute) {
       r.expected_code = expected_code;

@@ -101,7 +101,8 @@ std::string counterexample_text(const ContractResult& r) {
         const auto& o = a.attempt;
         out << "      attempt " << ++i << ": request #" << o.seq;
         if (!o.client_token.empty()) out << " token " << o.client_token;
-        out << " signature " << (o.signature_verdict.empty() ? "-" : o.signature_verdict) << " -> ";
+        const auto verdict = contracts::to_string(o.signature_verdict);
+        out << " signature " << (verdict.empty() ? "-" : verdict) << " -> ";
         if (o.status == 0) {
           out << "no answer";
         } else {
@@ -114,7 +115,7 @@ std::string counterexample_text(const ContractResult& r) {
           if (o.fault->delay_ms > 0) out << ", delay " << o.fault->delay_ms << " ms";
           out << ", commit " << o.fault->commit << "]";
         }
-        if (!o.idempotence.empty()) out << " (" << o.idempotence << ")";
+        if (o.idempotence) out << " (" << contracts::to_string(*o.idempotence) << ")";
         if (o.transition) out << "; " << *o.transition;
         out << "\n";
       }
