@@ -18,7 +18,8 @@ bool RealClock::sleep_for(contracts::Duration d, std::stop_token stop) {
   std::mutex mu;
   std::condition_variable_any cv;
   std::unique_lock lock(mu);
-  return !cv.wait_for(lock, stop, d, [] { return false; });
+  cv.wait_for(lock, stop, d, [] { return false; });  // false whether timed out or stopped
+  return !stop.stop_requested();
 }
 
 contracts::Instant ManualClock::now() const {
@@ -74,6 +75,11 @@ std::size_t ManualClock::sleepers() const {
 bool ManualClock::wait_for_sleepers(std::size_t n, std::chrono::milliseconds guard) const {
   std::unique_lock lock(mu_);
   return changed_.wait_for(lock, guard, [&] { return sleepers_ >= n; });
+}
+
+bool ManualClock::wait_for_no_sleepers(std::chrono::milliseconds guard) const {
+  std::unique_lock lock(mu_);
+  return changed_.wait_for(lock, guard, [&] { return sleepers_ == 0; });
 }
 
 std::shared_ptr<Clock> make_real_clock() { return std::make_shared<RealClock>(); }

@@ -62,6 +62,8 @@ class ManualClock final : public Clock {
   // only keeps a broken test from hanging forever (false when it expires first).
   bool wait_for_sleepers(std::size_t n,
                          std::chrono::milliseconds guard = std::chrono::seconds(60)) const;
+  // Blocks until nobody sleeps on this clock (e.g. a hold ended because its peer left).
+  bool wait_for_no_sleepers(std::chrono::milliseconds guard = std::chrono::seconds(60)) const;
 
  private:
   mutable std::mutex mu_;

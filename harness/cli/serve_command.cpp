@@ -30,6 +30,7 @@ struct ServeOptions {
   std::string journal_file;
   std::size_t token_capacity = mock::ServiceOptions{}.token_capacity;
   std::size_t keep_alive_requests = mock::HttpServerOptions{}.keep_alive_max_requests;
+  int keep_alive_timeout = mock::HttpServerOptions{}.keep_alive_seconds;
 };
 
 int serve(const ServeOptions& opts) {
@@ -47,6 +48,7 @@ int serve(const ServeOptions& opts) {
   config.server.service.mutant = mock::parse_server_mutant(opts.mutant).value_or(mock::ServerMutant::None);
   config.server.http.max_body_bytes = opts.max_body_bytes;
   config.server.http.keep_alive_max_requests = opts.keep_alive_requests;
+  config.server.http.keep_alive_seconds = opts.keep_alive_timeout;
 
   // Block the stop signals in every thread; one thread waits for them with sigwait, so
   // the stop is requested in a normal context instead of inside a signal handler.
@@ -105,6 +107,10 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--keep-alive-requests", opts->keep_alive_requests,
                   "Requests answered on one keep-alive connection before it is closed")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000'000}))
+      ->capture_default_str();
+  cmd->add_option("--keep-alive-timeout", opts->keep_alive_timeout,
+                  "Seconds an idle keep-alive connection is kept open")
+      ->check(CLI::Range(1, 86'400))
       ->capture_default_str();
   cmd->add_option("--mutant", opts->mutant, mutant_help)
       ->check(CLI::IsMember(mutant_names))

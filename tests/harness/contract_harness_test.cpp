@@ -25,6 +25,7 @@
 #include "harness/contract/counterexample.h"
 #include "harness/contract/report.h"
 #include "scenarios/loader/scenario_loader.h"
+#include "tests/support/served_process.h"
 
 namespace ebsmock::harness {
 namespace {
@@ -222,46 +223,7 @@ TEST(ContractHarness, SavedCounterexampleReplays) {
   }
 }
 
-// `ebsmock serve` in a child process; the first stdout line names the port.
-class ServedMock {
- public:
-  explicit ServedMock(std::vector<std::string> args) {
-    int out[2];
-    if (::pipe(out) != 0) throw std::runtime_error("pipe");
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::dup2(out[1], 1);
-      ::close(out[0]);
-      ::close(out[1]);
-      std::vector<char*> argv;
-      std::string bin = EBSMOCK_BINARY;
-      argv.push_back(bin.data());
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      ::execv(bin.c_str(), argv.data());
-      ::_exit(127);
-    }
-    ::close(out[1]);
-    std::string line;
-    char c;
-    while (::read(out[0], &c, 1) == 1 && c != '\n') line += c;
-    ::close(out[0]);
-    auto at = line.find("http://");
-    if (at != std::string::npos) endpoint_ = line.substr(at);
-  }
-  ~ServedMock() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGTERM);
-      int status = 0;
-      ::waitpid(pid_, &status, 0);
-    }
-  }
-  const std::string& endpoint() const { return endpoint_; }
-
- private:
-  pid_t pid_ = -1;
-  std::string endpoint_;
-};
+using ebsmock::testing::ServedProcess;
 
 TEST(ContractHarness, ServedCounterexampleFailsTheSameClient) {
   auto found = run_contract(options("builtin:new-token-on-retry", 11, 200, 20));
@@ -271,7 +233,7 @@ TEST(ContractHarness, ServedCounterexampleFailsTheSameClient) {
     std::ofstream out(path);
     out << counterexample_toml(found);
   }
-  ServedMock served({"serve", "--scenario", path, "--port", "0"});
+  ServedProcess served({"serve", "--scenario", path, "--port", "0"});
   ASSERT_FALSE(served.endpoint().empty());
   ContractOptions o;
   o.client_spec = "builtin:new-token-on-retry";
@@ -287,7 +249,7 @@ TEST(ContractHarness, ServedCounterexampleFailsTheSameClient) {
 }
 
 TEST(ContractHarness, ServerDirectionPassesTheRealMock) {
-  ServedMock served({"serve", "--port", "0"});
+  ServedProcess served({"serve", "--port", "0"});
   ASSERT_FALSE(served.endpoint().empty());
   auto o = options("builtin:reference", 21, 30, 20);
   o.endpoint = served.endpoint();
@@ -307,7 +269,7 @@ TEST(ContractHarness, ServerDirectionCatchesPlantedServerBugs) {
       {"stale-describe", {CheckId::C8}}};
   for (const auto& [mutant, checks] : planted) {
     SCOPED_TRACE(mutant);
-    ServedMock served({"serve", "--port", "0", "--mutant", mutant});
+    ServedProcess served({"serve", "--port", "0", "--mutant", mutant});
     ASSERT_FALSE(served.endpoint().empty());
     auto o = options("builtin:reference", 5, 200, 20);
     o.endpoint = served.endpoint();

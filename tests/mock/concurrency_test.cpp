@@ -5,17 +5,8 @@
 //  - 64 threads sign the very same V3 request (same nonce): exactly one is accepted;
 //  - 64 threads work on 64 different pairs (verification off): the journal holds exactly
 //    the requests sent, with unique, consecutive sequence numbers, none lost or doubled.
-// Also the test binary of scripts/sanitize.sh tsan. Each test owns its server. Every
-// thread connects first, one after the other, and all send together when a latch opens:
-// the calls overlap as much as possible, and the test does not depend on how the server
-// copes with a burst of new connections (cpp-httplib 0.11.4 listens with a backlog of 5,
-// so 64 simultaneous connect()s wait for SYN retransmits; see tests/bench/RESULTS.md).
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
+// Each test owns its server. Every thread connects first, one after the other, and all
+// send together when a latch opens: the calls overlap as much as possible.
 #include <gtest/gtest.h>
 
 #include <latch>
@@ -43,72 +34,35 @@ std::string pair_name(int i) {
   return buf;
 }
 
-// One client connection, opened ahead of use, reopened when the server closed it
-// (cpp-httplib 0.11.4 closes a keep-alive connection after 5 requests; one goes to the
-// warm-up call in open()). Not thread-safe: one per thread.
+// One client connection, opened ahead of use, reopened when the server closed it. Not
+// thread-safe: one per thread.
 class Connection {
  public:
   explicit Connection(int port) : port_(port) { open(); }
-  ~Connection() { close(); }
-  Connection(const Connection&) = delete;
-  Connection& operator=(const Connection&) = delete;
 
   Response send(const WireRequest& w) {
     // The server may have closed an idle connection: reopen before sending, never
     // resend after (a resent mutating call would be a second call).
-    if (fd_ >= 0 && peer_closed()) close();
-    if (fd_ < 0) open();
+    if (socket_.valid() && socket_.peer_closed()) socket_.close();
+    if (!socket_.valid()) open();
     std::string bytes = w.method + " " + w.target + " HTTP/1.1\r\n";
     for (const auto& [k, v] : w.headers) bytes += k + ": " + v + "\r\n";
     bytes += "content-length: " + std::to_string(w.body.size()) + "\r\n\r\n" + w.body;
-    Response r = parse_raw_response(exchange(bytes));
+    socket_.send_all(bytes);
+    Response r = parse_raw_response(socket_.read_response());
     r.sent = w;
-    if (r.header("Connection") == "close" || !r.transport_ok) close();
+    if (r.header("Connection") == "close" || !r.transport_ok) socket_.close();
     return r;
   }
 
  private:
   void open() {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<uint16_t>(port_));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-      close();
-      return;
-    }
-    // One admin call (not journaled) proves the server accepted the connection, so the
-    // next connect() does not find the 5-deep accept queue full.
-    exchange("GET /__admin/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
-  }
-  std::string exchange(std::string_view bytes) {
-    while (!bytes.empty()) {
-      ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-      if (n <= 0) break;
-      bytes.remove_prefix(static_cast<std::size_t>(n));
-    }
-    std::string in;
-    char buf[16384];
-    while (!has_complete_response(in)) {
-      pollfd p{fd_, POLLIN, 0};
-      if (::poll(&p, 1, 30'000) <= 0) break;
-      ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
-      if (n <= 0) break;
-      in.append(buf, static_cast<std::size_t>(n));
-    }
-    return in;
-  }
-  void close() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
-  bool peer_closed() const {
-    pollfd p{fd_, POLLIN, 0};
-    return ::poll(&p, 1, 0) != 0;  // readable before we asked = EOF or an error
+    socket_ = Socket::connect(port_);
+    // One admin call (not journaled) proves the server accepted the connection.
+    if (socket_.send_all("GET /__admin/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")) socket_.read_response();
   }
   int port_;
-  int fd_ = -1;
+  Socket socket_;
 };
 
 // Runs fn(connection, i) on kThreads threads, each with its own connection opened

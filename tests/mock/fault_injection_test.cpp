@@ -126,32 +126,31 @@ retry_after_ms = 1500
   EXPECT_EQ(r.header("x-acs-retry-after"), "1500");
 }
 
+// Delays and hangs wait on the server's wait clock: here a ManualClock the test holds and
+// releases, so nothing races wall time (and the tests run under TSan unchanged).
 TEST(FaultInjection, DelayHoldsTheAnswerAndATokenRetryMeanwhileIsLastTokenProcessing) {
+  auto wait = std::make_shared<mock::ManualClock>();
   MockServer s(world_with(R"(
 [[fault]]
 action = "StopDiskReplicaPair"
 calls = [1]
 delay = "400ms"
-)"));
-  std::atomic<bool> started{false};
+)"),
+               {.wait_clock = wait});
+  std::atomic<bool> answered{false};
   Response slow;
-  auto t0 = std::chrono::steady_clock::now();
   std::thread first([&] {
-    started = true;
     slow = s.call("StopDiskReplicaPair", stop("tok-slow"));
+    answered = true;
   });
-  while (!started) std::this_thread::yield();
-  // Wait until the first request is journal-invisible but in flight: poll the token.
-  Response meanwhile;
-  for (int i = 0; i < 200; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    meanwhile = s.call("StopDiskReplicaPair", stop("tok-slow"));
-    if (meanwhile.code() == "LastTokenProcessing") break;
-  }
+  ASSERT_TRUE(wait->wait_for_sleepers(1)) << "the first call never reached its delay";
+  Response meanwhile = s.call("StopDiskReplicaPair", stop("tok-slow"));
+  EXPECT_FALSE(answered) << "the delayed call was answered before its 400 ms passed";
+  wait->advance(std::chrono::milliseconds(399));
+  EXPECT_FALSE(answered);
+  wait->advance(std::chrono::milliseconds(1));
   first.join();
-  auto elapsed = std::chrono::steady_clock::now() - t0;
   expect_success_envelope(slow);
-  EXPECT_GE(elapsed, std::chrono::milliseconds(400));
   expect_error_envelope(meanwhile, 403, "LastTokenProcessing");
   EXPECT_EQ(s.status_of(kPair), "stopping");
 }
@@ -179,19 +178,12 @@ TEST(FaultInjection, ResetIsAnRstAndCloseIsAFin) {
     MockServer s(world_with("[[fault]]\ntransport = \"" + transport + "\"\n"));
     std::string raw = "GET /?Action=DescribeDiskReplicaPairs&Version=2021-07-30&RegionId=cn-hangzhou HTTP/1.1\r\n"
                       "Host: 127.0.0.1\r\n\r\n";
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<uint16_t>(s.port()));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-    timeval tv{5, 0};
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    ASSERT_EQ(::send(fd, raw.data(), raw.size(), 0), static_cast<ssize_t>(raw.size()));
+    Socket c = Socket::connect(s.port());
+    ASSERT_TRUE(c.valid());
+    ASSERT_TRUE(c.send_all(raw));
     char buf[256];
-    ssize_t n = ::recv(fd, buf, sizeof buf, 0);
-    int err = errno;
-    ::close(fd);
+    int err = 0;
+    ssize_t n = c.receive_once(buf, sizeof buf, &err);
     if (transport == "reset") {
       EXPECT_EQ(n, -1);
       EXPECT_EQ(err, ECONNRESET);
@@ -201,20 +193,62 @@ TEST(FaultInjection, ResetIsAnRstAndCloseIsAFin) {
   }
 }
 
-TEST(FaultInjection, HangHoldsUntilTheCapThenCloses) {
-  MockServer s(world_with(R"(
+const std::string kHangRule = R"(
 [[fault]]
 action = "StopDiskReplicaPair"
 transport = "hang"
 hang_cap = "300ms"
-)"));
-  auto t0 = std::chrono::steady_clock::now();
-  auto r = s.call("StopDiskReplicaPair", stop("tok"));
-  auto elapsed = std::chrono::steady_clock::now() - t0;
-  EXPECT_FALSE(r.transport_ok);
-  EXPECT_GE(elapsed, std::chrono::milliseconds(300));
-  EXPECT_LT(elapsed, std::chrono::seconds(10));
+)";
+
+TEST(FaultInjection, HangHoldsUntilTheCapThenCloses) {
+  auto wait = std::make_shared<mock::ManualClock>();
+  MockServer s(world_with(kHangRule), {.wait_clock = wait});
+  std::atomic<bool> answered{false};
+  Response r;
+  std::thread caller([&] {
+    r = s.call("StopDiskReplicaPair", stop("tok"));
+    answered = true;
+  });
+  ASSERT_TRUE(wait->wait_for_sleepers(1));
+  // Journaled before the hold: the journal never waits for the client.
   EXPECT_EQ(last_request(s)["fault"]["transport"], "hang");
+  EXPECT_EQ(last_request(s)["status"], 0);
+  wait->advance(std::chrono::milliseconds(299));
+  EXPECT_FALSE(answered);
+  wait->advance(std::chrono::milliseconds(1));
+  caller.join();
+  EXPECT_FALSE(r.transport_ok) << r;
+}
+
+TEST(FaultInjection, AHangEndsWhenThePeerGivesUp) {
+  auto wait = std::make_shared<mock::ManualClock>();
+  MockServer s(world_with(kHangRule), {.wait_clock = wait});
+  Socket client = Socket::connect(s.port());
+  ASSERT_TRUE(client.send_all("POST /?Action=StopDiskReplicaPair&Version=2021-07-30&RegionId=cn-hangzhou&ReplicaPairId=" +
+                              kPair + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n"));
+  ASSERT_TRUE(wait->wait_for_sleepers(1));
+  client.close();
+  // The clock never moves: only the peer leaving can end the hold.
+  EXPECT_TRUE(wait->wait_for_no_sleepers()) << "the hold outlived its client";
+  EXPECT_EQ(wait->now(), contracts::Instant{});
+}
+
+TEST(FaultInjection, StoppingTheServerEndsHoldsAndDelays) {
+  auto wait = std::make_shared<mock::ManualClock>();
+  MockServer s(world_with(kHangRule + R"(
+[[fault]]
+action = "DescribeDiskReplicaPairs"
+delay = "1h"
+)"),
+               {.wait_clock = wait});
+  std::thread hanging([&] { s.call("StopDiskReplicaPair", stop("tok")); });
+  std::thread delayed([&] { s.call("DescribeDiskReplicaPairs", {{"RegionId", "cn-hangzhou"}}); });
+  ASSERT_TRUE(wait->wait_for_sleepers(2));
+  s.server().stop();
+  EXPECT_TRUE(wait->wait_for_no_sleepers()) << "a wait outlived the server's stop";
+  hanging.join();
+  delayed.join();
+  EXPECT_EQ(wait->now(), contracts::Instant{});
 }
 
 TEST(FaultInjection, HtmlGatewayPageAndMalformedJson) {

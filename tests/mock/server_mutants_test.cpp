@@ -21,6 +21,7 @@
 
 #include "mock/server_mutants.h"
 #include "tests/support/mock_server_fixture.h"
+#include "tests/support/served_process.h"
 
 namespace ebsmock::testing {
 namespace {
@@ -297,42 +298,17 @@ TEST(ServeMutantFlag, UnknownNameIsAUsageError) {
 
 TEST(ServeMutantFlag, PlantedBugIsAnnouncedAndActive) {
   if (!std::filesystem::exists(EBSMOCK_BINARY)) GTEST_SKIP() << "ebsmock binary not built";
-  int out[2], err[2];
-  ASSERT_EQ(::pipe(out), 0);
-  ASSERT_EQ(::pipe(err), 0);
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    ::dup2(out[1], STDOUT_FILENO);
-    ::dup2(err[1], STDERR_FILENO);
-    ::close(out[0]);
-    ::close(out[1]);
-    ::close(err[0]);
-    ::close(err[1]);
-    ::execl(EBSMOCK_BINARY, EBSMOCK_BINARY, "serve", "--port", "0", "--mutant", "wrong-error-code",
-            static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  ::close(out[1]);
-  ::close(err[1]);
-  std::string line;
-  char c;
-  while (line.find('\n') == std::string::npos && ::read(out[0], &c, 1) == 1) line += c;
-  int port = 0;
-  if (auto colon = line.rfind(':'); colon != std::string::npos) port = std::atoi(line.c_str() + colon + 1);
+  ServedProcess served({"serve", "--port", "0", "--mutant", "wrong-error-code"});
+  const int port = served.port();
+  const std::string line = served.first_line();
   std::string health;
   if (port > 0) {
     httplib::Client cli("127.0.0.1", port);
     if (auto res = cli.Get("/__admin/health")) health = res->body;
   }
-  ::kill(pid, SIGTERM);
   int status = 0;
-  ::waitpid(pid, &status, 0);
-  std::string stderr_text;
-  char buf[4096];
-  ssize_t n;
-  while ((n = ::read(err[0], buf, sizeof buf)) > 0) stderr_text.append(buf, static_cast<std::size_t>(n));
-  ::close(out[0]);
-  ::close(err[0]);
+  served.signal_and_wait(SIGTERM, std::chrono::seconds(30), &status);
+  const std::string stderr_text = served.stderr_text();
 
   ASSERT_GT(port, 0) << "no 'listening on' line: " << line << stderr_text;
   EXPECT_NE(stderr_text.find("ebsmock: PLANTED BUG wrong-error-code \xE2\x80\x94 this server is wrong on purpose"),

@@ -6,12 +6,6 @@
 // connection); construction and destruction are single-threaded.
 #pragma once
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdlib>
 #include <memory>
@@ -32,6 +26,7 @@
 #include "mock/embedded_server.h"
 #include "scenarios/loader/scenario_loader.h"
 #include "tests/support/request_signer.h"
+#include "tests/support/socket_client.h"
 
 namespace ebsmock::testing {
 
@@ -79,13 +74,7 @@ struct Response {
 
   std::string header(const std::string& name) const {
     for (const auto& [k, v] : headers) {
-      if (k.size() == name.size() &&
-          std::equal(k.begin(), k.end(), name.begin(), [](char a, char b) {
-            return std::tolower(static_cast<unsigned char>(a)) ==
-                   std::tolower(static_cast<unsigned char>(b));
-          })) {
-        return v;
-      }
+      if (contracts::iequals(k, name)) return v;
     }
     return {};
   }
@@ -163,53 +152,17 @@ struct RawExchangeOptions {
   int timeout_seconds = 10;
 };
 
-// Whether `text` holds one complete HTTP response (headers + Content-Length body).
-inline bool has_complete_response(std::string_view text) {
-  auto head_end = text.find("\r\n\r\n");
-  if (head_end == std::string_view::npos) return false;
-  std::string head(text.substr(0, head_end));
-  for (auto& c : head) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  auto pos = head.find("\r\ncontent-length:");
-  if (pos == std::string::npos) return false;  // read until close
-  std::size_t len = std::strtoul(head.c_str() + pos + 17, nullptr, 10);
-  return text.size() >= head_end + 4 + len;
-}
-
 // Sends `bytes` and returns what the server answered: everything up to the end of the
 // first complete response, or until the server closes (or the timeout). `sent_all` reports
 // whether every byte was written before the server stopped reading.
 inline std::string raw_exchange(int port, std::string_view bytes, RawExchangeOptions opt = {},
                                 bool* sent_all = nullptr) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) throw std::runtime_error("socket() failed");
-  timeval tv{opt.timeout_seconds, 0};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    ::close(fd);
-    throw std::runtime_error("connect() failed");
-  }
-  std::size_t off = 0;
-  while (off < bytes.size()) {
-    ssize_t n = ::send(fd, bytes.data() + off, bytes.size() - off, MSG_NOSIGNAL);
-    if (n <= 0) break;  // the server closed early; read what it said
-    off += static_cast<std::size_t>(n);
-  }
-  if (sent_all) *sent_all = off == bytes.size();
-  if (opt.half_close) ::shutdown(fd, SHUT_WR);
-  std::string out;
-  char buf[16384];
-  while (!has_complete_response(out)) {
-    ssize_t n = ::recv(fd, buf, sizeof buf, 0);
-    if (n <= 0) break;
-    out.append(buf, static_cast<std::size_t>(n));
-  }
-  ::close(fd);
-  return out;
+  Socket s = Socket::connect(port);
+  if (!s.valid()) throw std::runtime_error("connect() failed");
+  bool all = s.send_all(bytes);  // a server that closed early: read what it said
+  if (sent_all) *sent_all = all;
+  if (opt.half_close) s.shutdown_write();
+  return s.read_response(opt.timeout_seconds * 1000);
 }
 
 // Parses the first HTTP/1.1 response in `text` (Content-Length bodies only).

@@ -1,0 +1,107 @@
+// clock_test.cpp: the time seam. A ManualClock's sleepers wake exactly when the test says
+// (advance past their deadline, release_all, or their stop token), never on their own;
+// RealClock's waits end early on a stop request. No test here waits on wall time to pass.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+#include "mock/clock.h"
+
+namespace ebsmock::mock {
+namespace {
+
+using namespace std::chrono_literals;
+const contracts::Instant kStart = contracts::Instant{} + 1000h;
+
+// Runs clock.sleep_for(d, stop) on a thread; `woke` and `result` tell what happened.
+struct Sleeper {
+  std::atomic<bool> done{false};
+  std::atomic<bool> result{false};
+  std::thread thread;
+  Sleeper(Clock& clock, contracts::Duration d, std::stop_token stop = {}) {
+    thread = std::thread([&, d, stop] {
+      result = clock.sleep_for(d, stop);
+      done = true;
+    });
+  }
+  ~Sleeper() {
+    if (thread.joinable()) thread.join();
+  }
+};
+
+TEST(ManualClock, ReadsOnlyWhatItIsTold) {
+  ManualClock c(kStart);
+  EXPECT_EQ(c.now(), kStart);
+  EXPECT_TRUE(c.advance(1500ms));
+  EXPECT_EQ(c.now(), kStart + 1500ms);
+  EXPECT_FALSE(c.advance(-1ms));
+  EXPECT_EQ(c.now(), kStart + 1500ms);
+  c.set(kStart);
+  EXPECT_EQ(c.now(), kStart);
+}
+
+TEST(ManualClock, ASleeperWakesWhenTheClockPassesItsDeadlineAndNotBefore) {
+  ManualClock c(kStart);
+  Sleeper s(c, 400ms);
+  ASSERT_TRUE(c.wait_for_sleepers(1));
+  c.advance(399ms);
+  // Still asleep: the sleeper is counted until it returns.
+  EXPECT_EQ(c.sleepers(), 1u);
+  EXPECT_FALSE(s.done);
+  c.advance(1ms);
+  s.thread.join();
+  EXPECT_TRUE(s.result);
+  EXPECT_EQ(c.sleepers(), 0u);
+}
+
+TEST(ManualClock, ReleaseAllWakesEverySleeperWithoutMovingTime) {
+  ManualClock c(kStart);
+  Sleeper a(c, 1h), b(c, 24h);
+  ASSERT_TRUE(c.wait_for_sleepers(2));
+  c.release_all();
+  a.thread.join();
+  b.thread.join();
+  EXPECT_TRUE(a.result);
+  EXPECT_TRUE(b.result);
+  EXPECT_EQ(c.now(), kStart);
+  // A later sleeper is not released by an earlier release_all.
+  Sleeper later(c, 1s);
+  ASSERT_TRUE(c.wait_for_sleepers(1));
+  EXPECT_FALSE(later.done);
+  c.advance(1s);
+}
+
+TEST(ManualClock, AStopRequestEndsTheSleepWithFalse) {
+  ManualClock c(kStart);
+  std::stop_source stop;
+  Sleeper s(c, 1h, stop.get_token());
+  ASSERT_TRUE(c.wait_for_sleepers(1));
+  stop.request_stop();
+  s.thread.join();
+  EXPECT_FALSE(s.result);
+  ASSERT_TRUE(c.wait_for_no_sleepers());
+  // Already stopped: no wait at all.
+  EXPECT_FALSE(c.sleep_for(1h, stop.get_token()));
+  // Nothing to wait for: returns at once.
+  EXPECT_TRUE(c.sleep_for(0ms, {}));
+}
+
+TEST(RealClock, AStopRequestEndsTheSleepWithFalse) {
+  RealClock c;
+  std::stop_source stop;
+  std::atomic<bool> result{true};
+  std::atomic<bool> started{false};
+  std::thread t([&] {
+    started = true;
+    result = c.sleep_for(1h, stop.get_token());
+  });
+  while (!started) std::this_thread::yield();
+  stop.request_stop();  // before or during the wait: either way it ends with false
+  t.join();
+  EXPECT_FALSE(result);
+  EXPECT_TRUE(c.sleep_for(0ms, {}));
+}
+
+}  // namespace
+}  // namespace ebsmock::mock

@@ -1,0 +1,157 @@
+// journal_order_test.cpp: the journal is the linearization of the model (journal.h).
+// 64 clients create, stop, start and describe pairs (their own and two shared ones)
+// while another thread keeps advancing the virtual clock, over real HTTP. Then:
+//  - per pair, the journal's transitions in seq order form one chain: each starts where
+//    the previous one ended, a pair's first transition is the Create that made it (or it
+//    was in the scenario), so no progress entry ever precedes the request that caused it;
+//  - replaying the journal in seq order on a fresh model (requests that ran, with their
+//    journaled time and parameters; progress as the clock moves) reproduces every answer's
+//    code and transition, and ends in exactly the world the server has.
+// Several rounds, each with its own server: the property must hold in every run.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <deque>
+#include <latch>
+#include <map>
+#include <thread>
+#include <vector>
+
+#include "contracts/world.h"
+#include "tests/support/mock_server_fixture.h"
+
+namespace ebsmock::testing {
+namespace {
+
+constexpr int kClients = 64;
+constexpr int kRounds = 4;
+// Two shared pairs: many clients contend on each, so calls on one pair commit in quick
+// succession and any gap between commit and journal would show as a broken chain.
+const std::vector<std::string> kShared = {"pair-cn-shared0000000001", "pair-cn-shared0000000002"};
+
+std::string world() {
+  std::string rest = "[timing]\ncreate = \"2s\"\ninitial_sync = \"3s\"\nsync = \"1s\"\nstop = \"2s\"\n\n";
+  for (const auto& id : kShared) rest += pair_toml(id, "normal", "cn-hangzhou", "cn-shanghai",
+                                                   "last_recover_point = 2024-01-01T00:00:00Z");
+  return world_toml(/*verify_signatures=*/false, rest, /*seed=*/2024);
+}
+
+contracts::Instant journal_time(const std::string& text) {
+  // "2024-01-01T00:00:05.250Z"
+  auto dot = text.find('.');
+  auto t = contracts::parse_iso8601(text.substr(0, dot) + "Z");
+  EXPECT_TRUE(t) << text;
+  return *t + std::chrono::milliseconds(std::stoi(text.substr(dot + 1, 3)));
+}
+
+// What one client does: create its own pair, then work on it and on a shared pair.
+void client(const MockServer& s, int i, std::latch& go) {
+  go.arrive_and_wait();
+  auto r = s.call("CreateDiskReplicaPair", {{"RegionId", "cn-hangzhou"},
+                                            {"SourceZoneId", "cn-hangzhou-h"},
+                                            {"DiskId", "d-order" + std::to_string(i)},
+                                            {"DestinationRegionId", "cn-shanghai"},
+                                            {"DestinationZoneId", "cn-shanghai-e"},
+                                            {"DestinationDiskId", "d-orderdst" + std::to_string(i)},
+                                            {"ClientToken", "create-" + std::to_string(i)}});
+  const std::string own = r.json.value("ReplicaPairId", "");
+  const std::string shared = kShared[static_cast<std::size_t>(i) % kShared.size()];
+  for (int k = 0; k < 6; ++k) {
+    const std::string& target = k % 2 == 0 ? own : shared;
+    const char* action = (k / 2) % 2 == 0 ? "StartDiskReplicaPair" : "StopDiskReplicaPair";
+    s.call(action, {{"RegionId", "cn-hangzhou"}, {"ReplicaPairId", target}});
+    if (target == shared) s.call(k % 4 == 0 ? "StopDiskReplicaPair" : "StartDiskReplicaPair",
+                                 {{"RegionId", "cn-hangzhou"}, {"ReplicaPairId", shared}});
+    s.call("DescribeDiskReplicaPairs", {{"RegionId", "cn-hangzhou"}, {"PairIds", target}});
+  }
+}
+
+TEST(JournalOrder, SixtyFourClientsAndAMovingClockLeaveAJournalThatReplaysToTheSameWorld) {
+  for (int round = 0; round < kRounds; ++round) {
+    SCOPED_TRACE("round " + std::to_string(round));
+    ServerOptions options;
+    options.journal_capacity = 100'000;  // keep every entry
+    MockServer s(world(), options);
+    const auto scenario = scenarios::load_scenario_string(world() + "\n[clock]\nmode = \"virtual\"\n", "w.toml");
+
+    std::latch go(kClients + 1);
+    std::atomic<int> running{kClients};
+    std::vector<std::thread> clients;
+    for (int i = 0; i < kClients; ++i) {
+      clients.emplace_back([&, i] {
+        client(s, i, go);
+        --running;
+      });
+    }
+    go.arrive_and_wait();
+    while (running > 0) s.advance("500ms");  // progress lands between the calls
+    for (auto& t : clients) t.join();
+    s.advance("30s");  // let everything settle, journaled as progress
+
+    // The server's world, then the journal (inspect catches up first, journaling it).
+    const auto served = s.service().inspect([](const mock::WorldState& w) { return w.world.pairs(); });
+    const auto entries = s.service().journal().since(0);
+    ASSERT_EQ(s.service().journal().dropped(), 0u);
+
+    // 1. Per pair, one chain of transitions in seq order.
+    std::map<std::string, std::optional<contracts::Status>> status;
+    for (const auto& p : scenario.pairs) status[p.id] = p.status;
+    int chained = 0;
+    for (const auto& e : entries) {
+      if (!e.transition) continue;
+      const auto& t = *e.transition;
+      const bool progress = e.kind == contracts::JournalKind::Progress;
+      auto it = status.find(t.id);
+      if (it == status.end()) {
+        ASSERT_FALSE(progress) << "#" << e.seq << ": progress of " << t.id << " before the request that created it";
+        ASSERT_FALSE(t.from.has_value()) << "#" << e.seq << ": " << t << " for a pair never created";
+      } else {
+        ASSERT_EQ(t.from, it->second) << "#" << e.seq << " (" << (progress ? "progress" : e.action)
+                                      << "): " << t << " does not start where the pair's last change ended";
+      }
+      status[t.id] = t.to;
+      ++chained;
+    }
+    EXPECT_GT(chained, kClients * 4);
+
+    // 2. Replay on a fresh model.
+    contracts::World model(scenario.policy);
+    for (const auto& p : scenario.pairs) model.add_pair(p, scenario.clock.start);
+    std::deque<contracts::TimedTransition> due;  // what the model did that the journal must show next
+    int replayed = 0;
+    for (const auto& e : entries) {
+      const auto at = journal_time(e.time);
+      if (e.kind == contracts::JournalKind::Progress) {
+        if (due.empty()) {
+          auto events = model.advance(at);
+          due.assign(events.begin(), events.end());
+        }
+        ASSERT_FALSE(due.empty()) << "#" << e.seq << ": the journal shows " << *e.transition
+                                  << " but the model has nothing due by " << e.time;
+        EXPECT_EQ(due.front().transition, *e.transition) << "#" << e.seq;
+        EXPECT_EQ(due.front().vanished, e.vanished) << "#" << e.seq;
+        due.pop_front();
+        continue;
+      }
+      if (!e.effect_applied) continue;
+      ASSERT_TRUE(due.empty()) << "#" << e.seq << ": the model moved " << due.front().transition
+                               << " but the journal shows it after a later request";
+      ASSERT_TRUE(model.advance(at).empty()) << "#" << e.seq << ": a change due before " << e.action
+                                             << " is missing from the journal";
+      const auto op = contracts::parse_operation(e.action);
+      ASSERT_TRUE(op) << e.action;
+      contracts::NewIds ids;
+      if (e.transition && !e.transition->from) ids = {e.transition->id, "0"};
+      const auto outcome = model.execute(*op, e.params, at, ids);
+      EXPECT_EQ(outcome.error ? outcome.error->code : std::string(), e.code) << "#" << e.seq << " " << e.action;
+      EXPECT_EQ(outcome.transition, e.transition) << "#" << e.seq << " " << e.action;
+      ++replayed;
+    }
+    EXPECT_TRUE(due.empty());
+    EXPECT_GT(replayed, kClients * 6);
+    EXPECT_EQ(model.pairs(), served) << "the replayed journal ends in another world";
+  }
+}
+
+}  // namespace
+}  // namespace ebsmock::testing

@@ -1,0 +1,137 @@
+// socket_client.h: a raw loopback TCP client for tests that must choose the bytes and
+// what happens to the connection themselves (half-sent requests, resets, holds, bursts of
+// connections). The one copy of the socket code every such test and tool uses.
+// Header-only. A Socket is one connection, used by one thread at a time; move-only.
+#pragma once
+
+#include <arpa/inet.h>
+#include <cerrno>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace ebsmock::testing {
+
+// Whether `text` holds one complete HTTP response (headers + Content-Length body).
+inline bool has_complete_response(std::string_view text) {
+  auto head_end = text.find("\r\n\r\n");
+  if (head_end == std::string_view::npos) return false;
+  std::string head(text.substr(0, head_end));
+  for (auto& c : head) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  auto pos = head.find("\r\ncontent-length:");
+  if (pos == std::string::npos) return false;  // read until close
+  std::size_t len = std::strtoul(head.c_str() + pos + 17, nullptr, 10);
+  return text.size() >= head_end + 4 + len;
+}
+
+class Socket {
+ public:
+  // A connection to 127.0.0.1:port; !valid() when it could not be made.
+  static Socket connect(int port, bool blocking = true) {
+    Socket s(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | (blocking ? 0 : SOCK_NONBLOCK), 0));
+    if (!s.valid()) return s;
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(s.fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 &&
+        !(!blocking && errno == EINPROGRESS)) {
+      s.close();
+    }
+    return s;
+  }
+
+  Socket() = default;
+  explicit Socket(int fd) : fd_(fd) {}
+  ~Socket() { close(); }
+  Socket(Socket&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
+  Socket& operator=(Socket&& o) noexcept {
+    if (this != &o) {
+      close();
+      fd_ = std::exchange(o.fd_, -1);
+    }
+    return *this;
+  }
+  Socket(const Socket&) = delete;
+  Socket& operator=(const Socket&) = delete;
+
+  bool valid() const { return fd_ >= 0; }
+  int fd() const { return fd_; }
+
+  // For a connection started with connect(port, false): waits until the handshake is
+  // complete (true) or failed (false). `guard_ms` only keeps a broken test from hanging.
+  bool wait_connected(int guard_ms = 30'000) const {
+    pollfd p{fd_, POLLOUT, 0};
+    if (::poll(&p, 1, guard_ms) <= 0) return false;
+    int err = 0;
+    socklen_t len = sizeof err;
+    return ::getsockopt(fd_, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err == 0;
+  }
+
+  // Sends every byte; false when the peer stopped reading first.
+  bool send_all(std::string_view bytes) const {
+    while (!bytes.empty()) {
+      ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+      if (n <= 0) return false;
+      bytes.remove_prefix(static_cast<std::size_t>(n));
+    }
+    return true;
+  }
+
+  // Reads one complete response (Content-Length framing), or what came before the peer
+  // closed; "" when nothing came within `guard_ms` (a guard, not a timing assertion).
+  std::string read_response(int guard_ms = 30'000) const {
+    std::string in;
+    char buf[16384];
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(guard_ms);
+    while (!has_complete_response(in)) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      pollfd p{fd_, POLLIN, 0};
+      if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
+      ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+      if (n <= 0) break;
+      in.append(buf, static_cast<std::size_t>(n));
+    }
+    return in;
+  }
+
+  // One recv(): the byte count (0 = orderly close), or -1 with `*error` set (errno).
+  ssize_t receive_once(char* buf, std::size_t size, int* error, int guard_ms = 30'000) const {
+    pollfd p{fd_, POLLIN, 0};
+    if (::poll(&p, 1, guard_ms) <= 0) {
+      *error = ETIMEDOUT;
+      return -1;
+    }
+    ssize_t n = ::recv(fd_, buf, size, 0);
+    *error = n < 0 ? errno : 0;
+    return n;
+  }
+
+  // Readable before anything was asked: the peer closed (or reset) the connection.
+  bool peer_closed() const {
+    pollfd p{fd_, POLLIN, 0};
+    return ::poll(&p, 1, 0) != 0;
+  }
+
+  void shutdown_write() const { ::shutdown(fd_, SHUT_WR); }
+
+  void close() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+
+ private:
+  int fd_ = -1;
+};
+
+}  // namespace ebsmock::testing
