@@ -22,7 +22,7 @@ struct ContractCliOptions {
   std::string report;
   std::string save_counterexample;
   bool list_clients = false;
-  int call_timeout_ms = 30000;
+  int call_timeout_ms = static_cast<int>(harness::kDefaultCallTimeout.count());
 };
 
 bool write_file(const std::string& path, const std::string& text, const char* what) {

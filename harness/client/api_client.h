@@ -4,6 +4,7 @@
 // client makes. Implementations are not required to be thread-safe: use one per thread.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,6 +14,11 @@
 #include "contracts/api_schema.h"
 
 namespace ebsmock::harness {
+
+// How long one call of an external client (a driver process, retries included) may take
+// before it is declared hung: a real SDK's slowest retry schedule fits well inside it.
+// The one default of --call-timeout.
+inline constexpr std::chrono::milliseconds kDefaultCallTimeout{30'000};
 
 // The outcome of one logical call, as the caller of an SDK would see it.
 struct CallResult {

@@ -31,10 +31,8 @@ std::string reported_text(const CallResult& r) {
 }
 
 const contracts::ErrorDef* catalogue_entry(const std::string& code) {
-  for (const auto& e : contracts::builtin_errors()) {
-    if (e.code == code) return &e;
-  }
-  return nullptr;
+  static const contracts::ErrorCatalogue kBuiltin;
+  return kBuiltin.find(code);
 }
 
 bool is_never_class(const std::string& code) {

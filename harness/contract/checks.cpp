@@ -84,4 +84,19 @@ std::string verdict(const CheckTally& tally, CheckId id, bool strict) {
   return "pass";
 }
 
+std::string effective_verdict(const CheckTally& tally, CheckId id, bool strict,
+                              const std::vector<Violation>& counterexample) {
+  for (const auto& f : counterexample) {
+    if (f.check == id) return "fail";
+  }
+  return verdict(tally, id, strict);
+}
+
+std::string first_violation(const CheckTally& tally, CheckId id, const std::vector<Violation>& counterexample) {
+  for (const auto& f : counterexample) {
+    if (f.check == id) return f.detail;
+  }
+  return tally.at(id).first_detail;
+}
+
 }  // namespace ebsmock::harness

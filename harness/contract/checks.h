@@ -68,4 +68,12 @@ struct CheckTally {
 // "pass", "fail", "advisory" (an advisory that fired, not strict), "not exercised", "n/a".
 std::string verdict(const CheckTally& tally, CheckId id, bool strict);
 
+// What a run reports for `id`: verdict(), except that a check the counterexample broke
+// fails (the tally stops at the first failing case; the shrunk history's own violations
+// are in `counterexample`).
+std::string effective_verdict(const CheckTally& tally, CheckId id, bool strict,
+                              const std::vector<Violation>& counterexample);
+// The counterexample's detail for `id` when it broke it, else the tally's first.
+std::string first_violation(const CheckTally& tally, CheckId id, const std::vector<Violation>& counterexample);
+
 }  // namespace ebsmock::harness

@@ -41,7 +41,7 @@ struct ClientEnvironment {
   std::string region;
   // How long an external driver may take to answer one call (retries included) before it
   // is declared hung; builtin clients have their own 1 s per attempt.
-  std::chrono::milliseconds call_timeout{30000};
+  std::chrono::milliseconds call_timeout{kDefaultCallTimeout};
 };
 
 class ClientUnderTest {

@@ -29,7 +29,7 @@ struct ContractOptions {
   bool strict = false;
   std::string replay_path;  // --replay: rerun the history saved in this file
   // --call-timeout: an exec: driver that takes longer for one call is hung (exit 2).
-  std::chrono::milliseconds call_timeout{30000};
+  std::chrono::milliseconds call_timeout{kDefaultCallTimeout};
   // Progress lines go here while running; nullptr = quiet.
   std::ostream* progress = nullptr;
 };

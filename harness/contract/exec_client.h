@@ -54,7 +54,6 @@ std::unique_ptr<ApiClient> make_exec_client(const std::string& command_line,
                                             const std::string& access_key_id,
                                             const std::string& access_key_secret,
                                             const std::string& region,
-                                            std::chrono::milliseconds call_timeout =
-                                                std::chrono::seconds(30));
+                                            std::chrono::milliseconds call_timeout = kDefaultCallTimeout);
 
 }  // namespace ebsmock::harness

@@ -7,6 +7,11 @@
 namespace ebsmock::harness {
 namespace {
 
+const std::vector<Violation>& counterexample_failures(const ContractResult& r) {
+  static const std::vector<Violation> kNone;
+  return r.counterexample ? r.counterexample->failures : kNone;
+}
+
 std::string verdict_word(const ContractResult& r) {
   switch (r.exit_code) {
     case 0: return "PASS";
@@ -168,13 +173,7 @@ std::string summary_text(const ContractResult& r) {
   out << "  checks:\n";
   for (CheckId id : kAllChecks) {
     const auto& e = s.tally.at(id);
-    std::string v = verdict(s.tally, id, r.strict);
-    // The counterexample's own violations count too (stats stop at the first failure).
-    if (r.counterexample) {
-      for (const auto& f : r.counterexample->failures) {
-        if (f.check == id) v = "fail";
-      }
-    }
+    const std::string v = effective_verdict(s.tally, id, r.strict, counterexample_failures(r));
     char line[256];
     std::snprintf(line, sizeof line, "    %-3s %-13s %8llu evaluated  ", std::string(to_string(id)).c_str(), v.c_str(),
                   static_cast<unsigned long long>(e.evaluated));
@@ -211,12 +210,7 @@ nlohmann::json report_json(const ContractResult& r) {
   nlohmann::json checks = nlohmann::json::array();
   for (CheckId id : kAllChecks) {
     const auto& e = s.tally.at(id);
-    std::string v = verdict(s.tally, id, r.strict);
-    if (r.counterexample) {
-      for (const auto& f : r.counterexample->failures) {
-        if (f.check == id) v = "fail";
-      }
-    }
+    const std::string v = effective_verdict(s.tally, id, r.strict, counterexample_failures(r));
     nlohmann::json c = {{"id", std::string(to_string(id))},
                         {"title", std::string(title(id))},
                         {"kind", is_advisory(id) ? "advisory" : id == CheckId::S1 ? "server" : "client"},
@@ -255,12 +249,7 @@ std::string junit_xml(const ContractResult& r) {
   };
   std::vector<Case> cases;
   for (CheckId id : kAllChecks) {
-    std::string v = verdict(r.stats.tally, id, r.strict);
-    if (r.counterexample) {
-      for (const auto& f : r.counterexample->failures) {
-        if (f.check == id) v = "fail";
-      }
-    }
+    std::string v = effective_verdict(r.stats.tally, id, r.strict, counterexample_failures(r));
     if (r.exit_code == 2) v = "error";
     if (v == "fail" || v == "error") ++failures;
     if (v == "not exercised" || v == "n/a") ++skipped;
@@ -280,12 +269,7 @@ std::string junit_xml(const ContractResult& r) {
         << "\" time=\"0\">";
     const auto& e = r.stats.tally.at(c.id);
     if (c.verdict == "fail") {
-      std::string detail = e.first_detail;
-      if (r.counterexample) {
-        for (const auto& f : r.counterexample->failures) {
-          if (f.check == c.id) detail = f.detail;
-        }
-      }
+      const std::string detail = first_violation(r.stats.tally, c.id, counterexample_failures(r));
       out << "\n      <failure message=\"" << xml_escape(detail) << "\" type=\"ContractViolation\">"
           << xml_escape(counterexample_text(r) + "\nrerun: " + r.rerun_command()) << "</failure>\n    ";
     } else if (c.verdict == "error") {

@@ -22,7 +22,11 @@
 # Raw results: tests/bench/out/raw/*.jsonl; table: tests/bench/out/results.md.
 # Environment: BENCH_RUNS, BENCH_DURATION (s), BENCH_SECTIONS ("throughput delay start rss
 # profile harness"), BENCH_JOURNAL_ENTRIES, BENCH_SOAK_REQUESTS, BENCH_RSS_MAX_SECONDS,
-# BENCH_BIN_DIR (use that build directory's binaries instead of building build-bench).
+# BENCH_BIN_DIR (use that build directory's binaries instead of building build-bench),
+# BENCH_BASELINE_BIN_DIR and BENCH_BASELINE_LABEL (an earlier build of ebsmock, e.g. the
+# commit before a change, run in the same throughput and delay rounds as rows
+# "ebsmock-before-*": a change compared with what it replaced, on the same machine, in the
+# same run).
 # Only loopback traffic; every server it starts is stopped by pid on exit.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -86,6 +90,7 @@ build_tools() {
     cmake --build "$build" --target ebsmock bench_make_requests bench_start_probe bench_httplib_floor
   fi
   ebsmock=$build/harness/ebsmock
+  ebsmock_before=${BENCH_BASELINE_BIN_DIR:+$BENCH_BASELINE_BIN_DIR/harness/ebsmock}
   make_requests=$build/tests/bench/bench_make_requests
   start_probe=$build/tests/bench/bench_start_probe
   httplib_floor=$build/tests/bench/bench_httplib_floor
@@ -121,13 +126,14 @@ stop_pid() {
 }
 
 start_mock() {  # WORLD_FILE [SERVE_ARGS...]; fails when ebsmock exits instead of listening
+  # ($mock_bin, when set, is the ebsmock binary to start: the baseline build's.)
   # cpp-httplib sets SO_REUSEPORT: a leftover server on the port would silently take
   # half of the connections, so refuse to start next to one.
   if (exec 3<>"/dev/tcp/127.0.0.1/$P_MOCK") 2>/dev/null; then
     log "port $P_MOCK is already in use"
     return 1
   fi
-  "$ebsmock" serve --scenario "$1" --port "$P_MOCK" "${@:2}" >"$out/ebsmock.log" 2>&1 &
+  "${mock_bin:-$ebsmock}" serve --scenario "$1" --port "$P_MOCK" "${@:2}" >"$out/ebsmock.log" 2>&1 &
   mock_pid=$!
   started_pids+=("$mock_pid")
   local i
@@ -244,6 +250,16 @@ throughput() {
     run_wrk ebsmock-noverify "$P_MOCK" "$mock_pid" "$CONNS" "$file"
     stop_pid "$mock_pid"
 
+    if [[ -n $ebsmock_before ]]; then
+      file=$(signed_requests "$PAIRS" "$count")
+      mock_bin=$ebsmock_before start_mock "$out/world-verify.toml"
+      run_wrk ebsmock-before-verify "$P_MOCK" "$mock_pid" "$CONNS" "$file"
+      stop_pid "$mock_pid"
+      mock_bin=$ebsmock_before start_mock "$out/world-noverify.toml"
+      run_wrk ebsmock-before-noverify "$P_MOCK" "$mock_pid" "$CONNS" "$file"
+      stop_pid "$mock_pid"
+    fi
+
     local big
     big=$(signed_requests "$BIG_PAIRS" "$count")
     start_mock "$out/world-10k-verify.toml"
@@ -290,6 +306,11 @@ delay() {
     if ((mock_ok)); then
       start_mock "$out/world-delay.toml"
       run_wrk ebsmock-delay "$P_MOCK" "$mock_pid" "$DELAY_CONNS" "$file"
+      stop_pid "$mock_pid"
+    fi
+    if [[ -n $ebsmock_before ]]; then
+      mock_bin=$ebsmock_before start_mock "$out/world-delay.toml"
+      run_wrk ebsmock-before-delay "$P_MOCK" "$mock_pid" "$DELAY_CONNS" "$file"
       stop_pid "$mock_pid"
     fi
   done

@@ -1,28 +1,44 @@
-// httplib_floor.cpp: the bench's "HTTP layer only" baseline. A server on Debian's
-// cpp-httplib 0.11.4 set up exactly as mock::HttpServer is (its elastic worker pool,
-// TCP_NODELAY, 1,000 requests per keep-alive connection, a SOMAXCONN backlog) whose
-// handler does nothing but answer a fixed body, optionally after sleeping. What ebsmock
-// cannot beat without replacing its HTTP layer: the gap between this row and nginx is
-// cpp-httplib's, the gap between this row and ebsmock is ebsmock's own work.
-// The set-up repeats HttpServer's on purpose (HttpServer needs a Service): when
-// HttpServer's server settings change, change them here too.
+// httplib_floor.cpp: the bench's "HTTP layer only" baseline: ebsmock's own HttpServer
+// (cpp-httplib 0.11.4 with its elastic worker pool, TCP_NODELAY, 1,000 requests per
+// keep-alive connection, a SOMAXCONN backlog) carrying a trivial RequestHandler that
+// answers a fixed body, optionally after waiting on the same RealClock an injected delay
+// waits on. What ebsmock cannot beat without replacing its HTTP layer: the gap between
+// this row and nginx is cpp-httplib's, the gap between this row and ebsmock is ebsmock's
+// own work. Being the real HttpServer, it cannot drift from ebsmock's server settings.
 //   bench_httplib_floor --port N --body FILE [--delay-ms MS]
 // Runs until killed. Thread-safety: handlers share only read-only state.
-#include <sys/socket.h>
-
-#include <chrono>
-#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 #include <string>
 #include <string_view>
-#include <thread>
 
-#include <httplib.h>
+#include "mock/clock.h"
+#include "mock/http_server.h"
 
-#include "mock/elastic_thread_pool.h"
+namespace {
+
+class FixedAnswer final : public ebsmock::mock::RequestHandler {
+ public:
+  FixedAnswer(std::string body, int delay_ms) : body_(std::move(body)), delay_(delay_ms) {}
+
+  ebsmock::mock::ConnectionAction handle(const ebsmock::mock::RawRequest&, std::stop_token stop) override {
+    if (delay_.count() > 0) clock_.sleep_for(delay_, stop);
+    return ebsmock::mock::Respond{ebsmock::mock::Answer{200, body_}};
+  }
+  ebsmock::mock::Answer on_http_failure(ebsmock::mock::HttpFailure, int status, std::string_view,
+                                        const ebsmock::mock::RawRequest&) override {
+    return ebsmock::mock::Answer{status, "{}"};
+  }
+
+ private:
+  const std::string body_;
+  const ebsmock::contracts::Duration delay_;
+  ebsmock::mock::RealClock clock_;
+};
+
+}  // namespace
 
 int main(int argc, char** argv) {
   int port = 0;
@@ -45,28 +61,11 @@ int main(int argc, char** argv) {
   }
   std::stringstream buf;
   buf << in.rdbuf();
-  const std::string body = buf.str();
-
-  httplib::Server server;
-  server.new_task_queue = [] { return new ebsmock::mock::ElasticThreadPool(8, 4096); };
-  server.set_tcp_nodelay(true);
-  server.set_keep_alive_max_count(1000);
-  int listen_fd = -1;
-  server.set_socket_options([&](socket_t sock) {
-    int yes = 1;
-    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-    listen_fd = sock;
-  });
-  auto answer = [&](const httplib::Request&, httplib::Response& res) {
-    if (delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
-    res.set_content(body, "application/json;charset=utf-8");
-  };
-  server.Get(".*", answer);
-  server.Post(".*", answer);
-  if (!server.bind_to_port("127.0.0.1", port)) {
+  FixedAnswer handler(buf.str(), delay_ms);
+  ebsmock::mock::HttpServer server(handler);
+  if (server.bind("127.0.0.1", port) < 0) {
     std::cerr << "bench_httplib_floor: cannot listen on 127.0.0.1:" << port << "\n";
     return 2;
   }
-  ::listen(listen_fd, SOMAXCONN);
-  return server.listen_after_bind() ? 0 : 2;
+  return server.run() ? 0 : 2;
 }

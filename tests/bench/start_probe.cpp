@@ -8,11 +8,7 @@
 //   {"start_ms": 12.3, "status": 200, "stop_ms": 4.5, "exit": 0}
 // A process that does not exit within 15 s is killed (SIGKILL) and reported with
 // "stop_ms": null. Single-threaded.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -25,6 +21,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/socket_client.h"
+
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -33,46 +31,13 @@ double ms_since(Clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
 }
 
-int connect_to(int port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
-}
-
-// Sends `request` and reads until the end of the response head plus a Content-Length
-// body; returns the status, or nullopt if the connection failed first.
-std::optional<int> exchange(int fd, const std::string& request, int timeout_ms = 5000) {
-  if (::send(fd, request.data(), request.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(request.size())) {
-    return std::nullopt;
-  }
-  std::string in;
-  char buf[8192];
-  auto t0 = Clock::now();
-  for (;;) {
-    auto head_end = in.find("\r\n\r\n");
-    if (head_end != std::string::npos) {
-      std::string lower = in.substr(0, head_end);
-      for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      std::size_t len = 0;
-      if (auto p = lower.find("content-length:"); p != std::string::npos) {
-        len = std::strtoul(lower.c_str() + p + 15, nullptr, 10);
-      }
-      if (in.size() >= head_end + 4 + len) return std::atoi(in.c_str() + 9);
-    }
-    pollfd pfd{fd, POLLIN, 0};
-    int left = timeout_ms - static_cast<int>(ms_since(t0));
-    if (left <= 0 || ::poll(&pfd, 1, left) <= 0) return std::nullopt;
-    ssize_t n = ::recv(fd, buf, sizeof buf, 0);
-    if (n <= 0) return std::nullopt;
-    in.append(buf, static_cast<std::size_t>(n));
-  }
+// Sends `request` on a new connection and reads one response; returns its status and
+// the connection (kept open for the idle set), or nullopt if the connection failed.
+std::optional<int> request_status(ebsmock::testing::Socket& c, const std::string& request) {
+  if (!c.valid() || !c.send_all(request)) return std::nullopt;
+  std::string in = c.read_response(5000);
+  if (!ebsmock::testing::has_complete_response(in)) return std::nullopt;
+  return std::atoi(in.c_str() + 9);
 }
 
 }  // namespace
@@ -121,10 +86,9 @@ int main(int argc, char** argv) {
     std::optional<int> status;
     double start_ms = -1;
     while (ms_since(t0) < 60000) {
-      int fd = connect_to(port);
-      if (fd >= 0) {
-        status = exchange(fd, request);
-        ::close(fd);
+      auto c = ebsmock::testing::Socket::connect(port);
+      if (c.valid()) {
+        status = request_status(c, request);
         if (status) {
           start_ms = ms_since(t0);
           break;
@@ -134,11 +98,10 @@ int main(int argc, char** argv) {
       if (::waitpid(pid, &wstatus, WNOHANG) == pid) break;  // died before answering
       ::usleep(200);
     }
-    std::vector<int> idle_fds;
+    std::vector<ebsmock::testing::Socket> idle_connections;
     for (int k = 0; k < idle && status; ++k) {
-      int fd = connect_to(port);
-      if (fd >= 0 && exchange(fd, request)) idle_fds.push_back(fd);
-      else if (fd >= 0) ::close(fd);
+      auto c = ebsmock::testing::Socket::connect(port);
+      if (request_status(c, request)) idle_connections.push_back(std::move(c));
     }
     auto t1 = Clock::now();
     ::kill(pid, SIGTERM);
@@ -155,11 +118,12 @@ int main(int argc, char** argv) {
       ::kill(pid, SIGKILL);
       ::waitpid(pid, &wstatus, 0);
     }
-    for (int fd : idle_fds) ::close(fd);
+    const std::size_t idle_count = idle_connections.size();
+    idle_connections.clear();
     int exit_code = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
     std::printf("{\"start_ms\": %s, \"status\": %d, \"idle\": %zu, \"stop_ms\": %s, \"exit\": %d}\n",
                 start_ms < 0 ? "null" : std::to_string(start_ms).c_str(), status.value_or(0),
-                idle_fds.size(), stop_ms ? std::to_string(*stop_ms).c_str() : "null", exit_code);
+                idle_count, stop_ms ? std::to_string(*stop_ms).c_str() : "null", exit_code);
     std::fflush(stdout);
   }
   return 0;

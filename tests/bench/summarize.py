@@ -62,6 +62,9 @@ rows = [("nginx (fixed JSON body)", "nginx"),
         ("WireMock 3.13.2 warm", "wiremock"), ("ebsmock, V3 verified, 100 pairs", "ebsmock-verify"),
         ("ebsmock, verify_signatures=false, 100 pairs", "ebsmock-noverify"),
         ("ebsmock, V3 verified, 10,000 pairs", "ebsmock-10k-verify")]
+BEFORE = os.environ.get("BENCH_BASELINE_LABEL", "the baseline build")
+rows += [(f"ebsmock at {BEFORE}, V3 verified, 100 pairs", "ebsmock-before-verify"),
+         (f"ebsmock at {BEFORE}, verify_signatures=false, 100 pairs", "ebsmock-before-noverify")]
 if "throughput" in sections:
     add("### Throughput: wrk -t2 -c64, Stop/Describe/Start/Describe mix (signed requests)")
     add("")
@@ -83,6 +86,13 @@ for label, key in (rows if "throughput" in sections else []):
         f"{note} | {fmt(med([r['rss_mb'] for r in rs]), 0)} | {vs_n} | {vs_w} | {vs_f} |")
 if "throughput" in sections:
     add("")
+    pairs = [("V3 verified", "ebsmock-verify", "ebsmock-before-verify"),
+             ("verification off", "ebsmock-noverify", "ebsmock-before-noverify")]
+    shown = [(n, load(a), load(b)) for n, a, b in pairs if load(b)]
+    if shown:
+        add(f"This build against {BEFORE}, same rounds: " + "; ".join(
+            f"{n} {rps_ratio(a, b)}" for n, a, b in shown) + ".")
+        add("")
 
 # --- delay ----------------------------------------------------------------------------
 if "delay" in sections:
@@ -93,7 +103,8 @@ if "delay" in sections:
 for label, key in [] if "delay" not in sections else [("nginx + echo_sleep 0.2", "nginx-delay"),
                    ("cpp-httplib 0.11.4 alone, handler sleeps 200 ms (`httplib_floor.cpp`)", "httplib-floor-delay"),
                    ("WireMock warm, fixedDelayMilliseconds 200", "wiremock-delay"),
-                   ("ebsmock, [[fault]] action=\"*\" delay=\"200ms\"", "ebsmock-delay")]:
+                   ("ebsmock, [[fault]] action=\"*\" delay=\"200ms\"", "ebsmock-delay"),
+                   (f"ebsmock at {BEFORE}, same delay", "ebsmock-before-delay")]:
     rs = load(key)
     if not rs:
         if key == "ebsmock-delay":
