@@ -103,4 +103,15 @@ std::string sorted_encoded_query(const ParamList& params, std::string_view skip)
   return out;
 }
 
+std::string encode_params(const ParamList& params) {
+  std::string out;
+  for (const auto& [name, value] : params) {
+    if (!out.empty()) out += '&';
+    out += percent_encode(name);
+    out += '=';
+    out += percent_encode(value);
+  }
+  return out;
+}
+
 }  // namespace ebsmock::contracts

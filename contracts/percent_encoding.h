@@ -26,6 +26,10 @@ std::optional<std::string> percent_decode(std::string_view encoded, bool plus_is
 // segment without '=' has an empty value. nullopt on malformed percent-encoding.
 std::optional<ParamList> parse_urlencoded(std::string_view text);
 
+// pe(name)=pe(value) joined by '&', in the order given: the wire form of a query string
+// or form body (signatures are computed over decoded values, so any order is fine).
+std::string encode_params(const ParamList& params);
+
 // pe(name)=pe(value) joined by '&', sorted by the RAW name in byte order (what the SDKs
 // do, sdk-wire.md §8.9; identical to sorting encoded names for every name an EBS request
 // carries), stable so a repeated name keeps its wire order; parameters named `skip` left

@@ -1,6 +1,8 @@
 // random.cpp: helpers over the raw 64-bit stream. Pure; see random.h.
 #include "contracts/random.h"
 
+#include <string_view>
+
 namespace ebsmock::contracts {
 
 std::uint64_t Random::below(std::uint64_t bound) {
@@ -21,31 +23,30 @@ bool Random::chance(double p) {
   return unit() < p;
 }
 
-std::string Random::hex(std::size_t n) {
-  static constexpr char kHex[] = "0123456789abcdef";
+namespace {
+
+// `n` characters drawn uniformly from `alphabet`.
+std::string draw(Random& random, std::string_view alphabet, std::size_t n) {
   std::string out;
   out.reserve(n);
-  for (std::size_t i = 0; i < n; ++i) out += kHex[below(16)];
+  for (std::size_t i = 0; i < n; ++i) out += alphabet[random.below(alphabet.size())];
   return out;
 }
 
+}  // namespace
+
+std::string Random::hex(std::size_t n) { return draw(*this, "0123456789abcdef", n); }
+
 std::string Random::request_id() {
-  static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
-  for (int group : {8, 4, 4, 4, 12}) {
+  for (std::size_t group : {8, 4, 4, 4, 12}) {
     if (!out.empty()) out += '-';
-    for (int i = 0; i < group; ++i) out += kHex[below(16)];
+    out += draw(*this, "0123456789ABCDEF", group);
   }
   return out;
 }
 
-std::string Random::alnum_lower(std::size_t n) {
-  static constexpr char kChars[] = "0123456789abcdefghijklmnopqrstuvwxyz";
-  std::string out;
-  out.reserve(n);
-  for (std::size_t i = 0; i < n; ++i) out += kChars[below(36)];
-  return out;
-}
+std::string Random::alnum_lower(std::size_t n) { return draw(*this, "0123456789abcdefghijklmnopqrstuvwxyz", n); }
 
 std::uint64_t SeededRandom::next_u64() {
   std::lock_guard lock(mu_);

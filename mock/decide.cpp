@@ -11,13 +11,6 @@ std::string param_or_empty(const contracts::Params& params, std::string_view nam
 
 }  // namespace
 
-Decision ReplayDecider::decide(const CallContext& call) {
-  auto r = engine_.next(call);
-  return {std::move(r.decision), r.mismatch ? r.mismatch_reason : std::string()};
-}
-
-Decision FaultRuleDecider::decide(const CallContext& call) { return {engine_.decide(call), {}}; }
-
 CallContext call_context(const Exchange& x, const contracts::World& world, TokenStore& tokens) {
   const contracts::Params& params = x.request->params;
   CallContext call;
@@ -34,7 +27,7 @@ CallContext call_context(const Exchange& x, const contracts::World& world, Token
 
 void decide(Exchange& x, const CallContext& call, std::initializer_list<Decider*> deciders) {
   for (Decider* d : deciders) {
-    Decision decision = d->decide(call);
+    Decision decision = d->decide_call(call);
     if (!decision.replay_mismatch.empty()) x.replay_mismatch = std::move(decision.replay_mismatch);
     if (decision.fault) {
       x.fault = std::move(decision.fault);

@@ -1,5 +1,6 @@
 // decide.h: the pipeline's decide stage. The fault layer speaks through one interface,
-// Decider; the Service asks a [[replay]] script first and the [[fault]] rules second, and
+// Decider (fault_decision.h), which the ReplayEngine and the FaultEngine implement; the
+// Service asks the [[replay]] script first and the [[fault]] rules second, and
 // the first that decides answers for the request (rules do not count a call a replay step
 // answered). Also builds the facts rules match on (CallContext) from the exchange and the
 // world. Not thread-safe: runs under the Service's mutex, which keeps rule counters exact.
@@ -17,35 +18,6 @@
 #include "mock/token_store.h"
 
 namespace ebsmock::mock {
-
-struct Decision {
-  std::optional<FaultDecision> fault;  // nullopt: no opinion
-  std::string replay_mismatch;         // a replay script's complaint, even without a decision
-};
-
-class Decider {
- public:
-  virtual ~Decider() = default;
-  virtual Decision decide(const CallContext& call) = 0;
-};
-
-class ReplayDecider final : public Decider {
- public:
-  explicit ReplayDecider(ReplayEngine& engine) : engine_(engine) {}
-  Decision decide(const CallContext& call) override;
-
- private:
-  ReplayEngine& engine_;
-};
-
-class FaultRuleDecider final : public Decider {
- public:
-  explicit FaultRuleDecider(FaultEngine& engine) : engine_(engine) {}
-  Decision decide(const CallContext& call) override;
-
- private:
-  FaultEngine& engine_;
-};
 
 // The facts rules match on. Notes the ClientToken as seen in `tokens` (rules on reused
 // tokens read whether an earlier request carried it).

@@ -59,4 +59,17 @@ struct FaultDecision {
   }
 };
 
+// What a decider concludes about one call.
+struct Decision {
+  std::optional<FaultDecision> fault;  // nullopt: no opinion
+  std::string replay_mismatch;         // a replay script's complaint, even without a decision
+};
+
+// The one interface of the fault layer (decide.h asks the replay script, then the rules).
+class Decider {
+ public:
+  virtual ~Decider() = default;
+  virtual Decision decide_call(const CallContext& call) = 0;
+};
+
 }  // namespace ebsmock::mock

@@ -23,12 +23,13 @@
 
 namespace ebsmock::mock {
 
-class FaultEngine {
+class FaultEngine final : public Decider {
  public:
   FaultEngine(std::vector<scenarios::FaultSpec> rules, std::uint64_t seed,
               const contracts::ErrorCatalogue& errors);
 
   std::optional<FaultDecision> decide(const CallContext& call);
+  Decision decide_call(const CallContext& call) override { return {decide(call), {}}; }
 
   // Adds a rule at run time; gives it an id ("f<N>") when it has none. Returns the id,
   // or nullopt when the id is already taken.

@@ -26,7 +26,7 @@ namespace ebsmock::mock {
 inline constexpr std::string_view kReplayMismatchCode = "Mock.ReplayMismatch";
 inline constexpr int kReplayMismatchStatus = 400;
 
-class ReplayEngine {
+class ReplayEngine final : public Decider {
  public:
   struct Result {
     // The answer to give; nullopt = no opinion (inactive, or a lenient mismatch).
@@ -55,6 +55,10 @@ class ReplayEngine {
                         std::uint64_t seed = 0);
 
   Result next(const CallContext& call);
+  Decision decide_call(const CallContext& call) override {
+    Result r = next(call);
+    return {std::move(r.decision), r.mismatch ? std::move(r.mismatch_reason) : std::string()};
+  }
 
   // No steps: every call returns {} and nothing is recorded.
   bool active() const { return !steps_.empty(); }

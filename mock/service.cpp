@@ -144,9 +144,7 @@ ConnectionAction Service::handle_rpc(const RawRequest& raw, std::stop_token stop
   std::unique_lock lock(mu_);
   const std::uint64_t generation = state_.generation;
   auto now = catch_up_locked();
-  ReplayDecider replay(*state_.replay);
-  FaultRuleDecider rules(*state_.faults);
-  decide(x, call_context(x, state_.world, tokens_), {&replay, &rules});
+  decide(x, call_context(x, state_.world, tokens_), {state_.replay.get(), state_.faults.get()});
   open_token(x, *state_.token_policy, state_.world.policy(), now, *errors);
 
   if (x.delay().count() > 0) {

@@ -60,8 +60,7 @@ int run_demo(const DemoOptions& opts) {
 void add_demo_command(CLI::App& app, int& exit_code) {
   auto opts = std::make_shared<DemoOptions>();
   auto* cmd = app.add_subcommand("demo", "Walk a pair through create/start/stop/describe against an embedded mock");
-  cmd->add_option("--scenario", opts->scenario, "Scenario TOML file (default: the built-in world)")
-      ->check(CLI::ExistingFile);
+  add_scenario_option(cmd, opts->scenario);
   cmd->add_option("--seed", opts->seed, "Seed for ids, tokens and nonces")->capture_default_str();
   cmd->add_flag("--real-clock", opts->real_clock, "Wait for real time instead of advancing a virtual clock");
   cmd->callback([opts, &exit_code] { exit_code = run_demo(*opts); });

@@ -75,8 +75,7 @@ int serve(const ServeOptions& opts) {
 void add_serve_command(CLI::App& app, int& exit_code) {
   auto opts = std::make_shared<ServeOptions>();
   auto* cmd = app.add_subcommand("serve", "Run the mock server");
-  cmd->add_option("--scenario", opts->scenario, "Scenario TOML file (default: the built-in world)")
-      ->check(CLI::ExistingFile);
+  add_scenario_option(cmd, opts->scenario);
   cmd->add_option("--host", opts->host, "Address to listen on")->capture_default_str();
   cmd->add_option("--port", opts->port, "Port to listen on; 0 picks a free port")
       ->check(CLI::Range(0, 65535))

@@ -17,4 +17,9 @@ std::optional<scenarios::Scenario> load_world_or_report(const std::string& path)
   }
 }
 
+CLI::Option* add_scenario_option(CLI::App* command, std::string& path) {
+  return command->add_option("--scenario", path, "Scenario TOML file (default: the built-in world)")
+      ->check(CLI::ExistingFile);
+}
+
 }  // namespace ebsmock::cli

@@ -24,19 +24,6 @@ using std::chrono::milliseconds;
 constexpr std::string_view kUserAgent = "ebsmock-reference/0.1 (cpp-httplib)";
 constexpr std::string_view kFormContentType = "application/x-www-form-urlencoded";
 
-// "name=value&..." with both sides RFC 3986-encoded, in the order given. This is the wire
-// form; the signatures are computed over decoded values, so any correct encoding works.
-std::string encode_pairs(const contracts::ParamList& params) {
-  std::string out;
-  for (const auto& [name, value] : params) {
-    if (!out.empty()) out += '&';
-    out += contracts::percent_encode(name);
-    out += '=';
-    out += contracts::percent_encode(value);
-  }
-  return out;
-}
-
 // The authority ("host:port") of an endpoint URL, which is what the Host header carries.
 std::string authority_of(std::string_view endpoint) {
   if (auto scheme = endpoint.find("://"); scheme != std::string_view::npos) {
@@ -232,7 +219,7 @@ ReferenceClient::Outgoing ReferenceClient::build_request(std::string_view action
     out.headers.emplace("Authorization",
                         contracts::v3_authorization(algorithm, config_.access_key_id,
                                                     signed_headers, signature));
-    out.target = query.empty() ? "/" : "/?" + encode_pairs(query);
+    out.target = query.empty() ? "/" : "/?" + contracts::encode_params(query);
   } else {
     // Common parameters (ebs-api.md §5.3) merged with the API parameters; a caller's
     // parameter of the same name would be a protocol violation, so common ones win.
@@ -253,10 +240,10 @@ ReferenceClient::Outgoing ReferenceClient::build_request(std::string_view action
     list.emplace_back("Signature",
                       contracts::v1_signature(config_.access_key_secret, string_to_sign));
     if (config_.signing == Signing::V1Query) {
-      out.target = "/?" + encode_pairs(list);
+      out.target = "/?" + contracts::encode_params(list);
     } else {
       out.target = "/";
-      out.body = encode_pairs(list);
+      out.body = contracts::encode_params(list);
       out.content_type = kFormContentType;
     }
   }

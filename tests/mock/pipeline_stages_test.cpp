@@ -141,11 +141,9 @@ TEST(PipelineDecide, AReplayStepAnswersFirstAndTheRulesDoNotCountThatCall) {
   script.steps.push_back(step);
   ReplayEngine replay(script, g.errors);
   FaultEngine faults({rule("f1", "InternalError")}, 1, g.errors);
-  ReplayDecider rd(replay);
-  FaultRuleDecider fd(faults);
   CallContext call = call_context(x, world, tokens);
   EXPECT_EQ(call.pair_status, Status::Normal);
-  decide(x, call, {&rd, &fd});
+  decide(x, call, {&replay, &faults});
   ASSERT_TRUE(x.fault);
   EXPECT_EQ(x.fault->rule_id, "replay:1");
   EXPECT_EQ(faults.to_json()["rules"][0]["matched"], 0);
@@ -153,11 +151,10 @@ TEST(PipelineDecide, AReplayStepAnswersFirstAndTheRulesDoNotCountThatCall) {
   // The script is used up (lenient): the mismatch is noted and the rules decide.
   script.mode = scenarios::ReplayMode::Lenient;
   ReplayEngine finished(script, g.errors);
-  ReplayDecider fin(finished);
   Exchange x1 = admitted_stop(g, raw);
-  decide(x1, call_context(x1, world, tokens), {&fin, &fd});
+  decide(x1, call_context(x1, world, tokens), {&finished, &faults});
   Exchange x2 = admitted_stop(g, raw);
-  decide(x2, call_context(x2, world, tokens), {&fin, &fd});
+  decide(x2, call_context(x2, world, tokens), {&finished, &faults});
   ASSERT_TRUE(x2.fault);
   EXPECT_EQ(x2.fault->rule_id, "f1");
   EXPECT_NE(x2.replay_mismatch.find("finished"), std::string::npos) << x2.replay_mismatch;

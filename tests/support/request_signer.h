@@ -54,18 +54,6 @@ struct WireRequest {
   std::string nonce;
 };
 
-// pe(name)=pe(value) joined by '&', in the given order.
-inline std::string encode_params(const contracts::ParamList& params) {
-  std::string out;
-  for (const auto& [name, value] : params) {
-    if (!out.empty()) out += '&';
-    out += contracts::percent_encode(name);
-    out += '=';
-    out += contracts::percent_encode(value);
-  }
-  return out;
-}
-
 // Unique across the process: a random prefix per process plus a counter.
 inline std::string unique_nonce() {
   static const std::string prefix = [] {
@@ -98,11 +86,11 @@ inline WireRequest build_request(const contracts::ParamList& params, const std::
 
   auto finish_target = [&](const contracts::ParamList& query) {
     w.target = "/";
-    if (!query.empty()) w.target += "?" + encode_params(query);
+    if (!query.empty()) w.target += "?" + contracts::encode_params(query);
   };
   auto set_form = [&](const contracts::ParamList& form) {
     if (form.empty()) return;
-    w.body = encode_params(form);
+    w.body = contracts::encode_params(form);
     w.headers.emplace_back("content-type", "application/x-www-form-urlencoded");
   };
 
