@@ -18,6 +18,7 @@
 #include "contracts/api_schema.h"
 #include "contracts/operation.h"
 #include "contracts/status.h"
+#include "contracts/text.h"
 #include "contracts/time.h"
 
 namespace ebsmock::scenarios::internal {
@@ -855,8 +856,6 @@ std::optional<std::string> read_body(TableReader& r, const FaultReadState& st) {
   return std::nullopt;
 }
 
-bool is_2xx(int status) { return status >= 200 && status < 300; }
-
 }  // namespace
 
 void read_replay_step(const toml::table& t, FaultReadState& st, std::vector<ReplayStep>& out) {
@@ -921,12 +920,12 @@ void read_replay_step(const toml::table& t, FaultReadState& st, std::vector<Repl
       }
     }
   } else if (status_ok) {
-    if (is_2xx(s.status) && has_code) {
+    if (contracts::is_2xx(s.status) && has_code) {
       r.error_at("code", "a " + std::to_string(s.status) + " step cannot carry an error "
                          "'code'; give the status the error had (e.g. status = 403) or "
                          "leave 'code' out");
     }
-    if (!is_2xx(s.status) && !has_code && !has_body) {
+    if (!contracts::is_2xx(s.status) && !has_code && !has_body) {
       r.error_at("status", "a non-2xx step needs 'code' (or an exact 'body'): the client "
                            "must be told which error it got");
     }
@@ -936,7 +935,7 @@ void read_replay_step(const toml::table& t, FaultReadState& st, std::vector<Repl
       r.error_at("message", "'message' is not used when 'body' is given (the body is sent "
                             "as written)");
     }
-    if (s.commit == Commit::After && is_2xx(s.status) && !has_body && !has_code && !transport) {
+    if (s.commit == Commit::After && contracts::is_2xx(s.status) && !has_body && !has_code && !transport) {
       r.error_at("commit", "commit = \"after\" has no effect here: a 2xx step without 'body' "
                            "is answered by the model, which always applies the change");
     }
