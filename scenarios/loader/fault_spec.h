@@ -80,6 +80,8 @@ struct FaultSpec {
   // True when no id was written and `id` is the loader's positional default ("f<N>"), so
   // a rule added at run time can be renumbered instead of clashing with a file's "f1".
   bool id_is_default = false;
+
+  friend bool operator==(const FaultSpec&, const FaultSpec&) = default;
 };
 
 // One step of a recorded trace: the request expected next and the exact answer.
@@ -95,7 +97,9 @@ struct ReplayStep {
   DelaySpec delay;
   Commit commit = Commit::Before;   // for a 2xx without body: the model always executes
   Transport transport = Transport::None;
-  std::string source;
+  std::string source;  // "file:line:col" of the [[replay]] table
+
+  friend bool operator==(const ReplayStep&, const ReplayStep&) = default;
 };
 
 enum class ReplayMode {
@@ -106,6 +110,7 @@ enum class ReplayMode {
 struct ReplaySpec {
   ReplayMode mode = ReplayMode::Strict;
   std::vector<ReplayStep> steps;
+  friend bool operator==(const ReplaySpec&, const ReplaySpec&) = default;
 };
 
 }  // namespace ebsmock::scenarios
