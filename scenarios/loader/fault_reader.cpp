@@ -20,6 +20,7 @@
 #include "contracts/status.h"
 #include "contracts/text.h"
 #include "contracts/time.h"
+#include "scenarios/loader/names.h"
 
 namespace ebsmock::scenarios::internal {
 
@@ -31,8 +32,6 @@ constexpr std::int64_t kIntMax = INT_MAX;
 
 // ---------------------------------------------------------------------------------------
 // Small helpers
-
-int line_of(const toml::node* n) { return n ? static_cast<int>(n->source().begin.line) : 0; }
 
 std::string source_of(std::string_view path, const toml::source_region& where) {
   return std::string(path) + ":" + std::to_string(where.begin.line) + ":" +
@@ -59,33 +58,6 @@ std::optional<double> number_of(const toml::node& n) {
   if (const auto* i = n.as_integer()) return static_cast<double>(i->get());
   if (const auto* f = n.as_floating_point()) return f->get();
   return std::nullopt;
-}
-
-const std::vector<std::string_view>& operation_names() {
-  static const std::vector<std::string_view> names = [] {
-    std::vector<std::string_view> out;
-    for (contracts::Operation op : contracts::kAllOperations) out.push_back(to_string(op));
-    return out;
-  }();
-  return names;
-}
-
-const std::vector<std::string_view>& status_names() {
-  static const std::vector<std::string_view> names = [] {
-    std::vector<std::string_view> out;
-    for (contracts::Status s : contracts::kAllStatuses) out.push_back(to_string(s));
-    return out;
-  }();
-  return names;
-}
-
-const std::vector<std::string_view>& catalogue_codes() {
-  static const std::vector<std::string_view> codes = [] {
-    std::vector<std::string_view> out;
-    for (const auto& e : contracts::builtin_errors()) out.push_back(e.code);
-    return out;
-  }();
-  return codes;
 }
 
 // "unknown action 'X'; did you mean 'Y'?", listing every choice when none is close.
