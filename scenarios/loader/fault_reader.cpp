@@ -174,8 +174,15 @@ constexpr std::string_view kDelayForms =
 constexpr std::array<std::string_view, 2> kDelayKinds = {"uniform", "lognormal"};
 constexpr std::array<std::string_view, 2> kLogNormalKeys = {"median", "sigma"};
 
-std::optional<Duration> duration_of(const toml::node& n, std::string_view what,
-                                    DiagnosticSink& sink) {
+std::string too_long(std::string_view what, std::string_view written) {
+  return "'" + std::string(what) + "' must be at most " + contracts::format_duration(kMaxDelay) +
+         ", the longest a delay may hold a request (a client that waits longer is stuck, "
+         "not slow), got \"" + std::string(written) + "\"";
+}
+
+// A duration a delay holds a request for: at most kMaxDelay.
+std::optional<Duration> delay_duration_of(const toml::node& n, std::string_view what,
+                                          DiagnosticSink& sink) {
   const auto* s = n.as_string();
   if (!s) {
     sink.error(n.source(), "'" + std::string(what) +
@@ -187,6 +194,11 @@ std::optional<Duration> duration_of(const toml::node& n, std::string_view what,
   if (!d) {
     sink.error(n.source(), "'" + std::string(what) + "': invalid duration \"" + s->get() +
                                "\"; use a number with a unit ms, s, m, h or d, e.g. \"250ms\"");
+    return std::nullopt;
+  }
+  if (*d > kMaxDelay) {
+    sink.error(n.source(), too_long(what, s->get()));
+    return std::nullopt;
   }
   return d;
 }
@@ -200,8 +212,8 @@ std::optional<DelaySpec> read_uniform(const toml::node& value, DiagnosticSink& s
                       : std::string(type_name(value))));
     return std::nullopt;
   }
-  auto low = duration_of(*a->get(0), "uniform", sink);
-  auto high = duration_of(*a->get(1), "uniform", sink);
+  auto low = delay_duration_of(*a->get(0), "uniform", sink);
+  auto high = delay_duration_of(*a->get(1), "uniform", sink);
   if (!low || !high) return std::nullopt;
   if (*low > *high) {
     sink.error(value.source(), "'uniform' low \"" + a->get(0)->as_string()->get() +
@@ -227,6 +239,9 @@ std::optional<DelaySpec> read_lognormal(const toml::node& value, DiagnosticSink&
     // Every sample would be 0: almost certainly not what the author wanted.
     r.error_at("median", "'median' must be greater than 0");
     ok = false;
+  } else if (median && *median > kMaxDelay) {
+    r.error_at("median", too_long("median", t->get("median")->as_string()->get()));
+    ok = false;
   }
   std::optional<double> sigma;
   if (const toml::node* n = r.node("sigma", Presence::Required)) {
@@ -234,8 +249,14 @@ std::optional<DelaySpec> read_lognormal(const toml::node& value, DiagnosticSink&
     if (!sigma) {
       sink.error(n->source(),
                  "'sigma' must be a number greater than 0, got " + std::string(type_name(*n)));
-    } else if (!(*sigma > 0) || !std::isfinite(*sigma)) {
+    } else if (!(*sigma > 0)) {  // also nan
       sink.error(n->source(), "'sigma' must be greater than 0, got " + format_number(*sigma));
+      sigma.reset();
+    } else if (!(*sigma <= kMaxLogNormalSigma)) {  // also inf
+      sink.error(n->source(), "'sigma' must be at most " + format_number(kMaxLogNormalSigma) +
+                                  " (wider spreads only pile up at 0 and at the " +
+                                  contracts::format_duration(kMaxDelay) + " cap), got " +
+                                  format_number(*sigma));
       sigma.reset();
     }
   }
@@ -249,7 +270,7 @@ std::optional<DelaySpec> read_delay(TableReader& r) {
   if (!n) return std::nullopt;
   DiagnosticSink& sink = r.sink();
   if (n->is_string()) {
-    auto d = duration_of(*n, "delay", sink);
+    auto d = delay_duration_of(*n, "delay", sink);
     if (!d) return std::nullopt;
     return DelaySpec{.kind = DelaySpec::Kind::Fixed, .fixed = *d};
   }

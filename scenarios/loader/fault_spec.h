@@ -3,6 +3,11 @@
 // Value types; thread-safe to read.
 #pragma once
 
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <numbers>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,16 +20,64 @@
 namespace ebsmock::scenarios {
 
 // How long to hold a request before answering. Sampled per firing from the rule's own
-// seeded stream, so the same seed gives the same delays.
+// seeded stream, so the same seed gives the same delays. `delay = {...}` means the same
+// in [[fault]] and [[replay]]: one reader (fault_reader.cpp) and one sampler (below).
 struct DelaySpec {
   enum class Kind { None, Fixed, Uniform, LogNormal };
   Kind kind = Kind::None;
   contracts::Duration fixed{0};        // Fixed
-  contracts::Duration low{0}, high{0}; // Uniform: [low, high]
+  contracts::Duration low{0}, high{0}; // Uniform: [low, high], both included
   contracts::Duration median{0};       // LogNormal
   double sigma = 0;                    // LogNormal
   friend bool operator==(const DelaySpec&, const DelaySpec&) = default;
 };
+
+// The longest any delay holds a request: a fixed delay, a uniform bound and a log-normal
+// median must not exceed it (the loader says so at the value), and a log-normal draw is
+// capped at it. Delays are real time even on a virtual clock, every SDK has given up
+// long before an hour, and a request held longer is stuck, not slow (transport = "hang"
+// says that).
+inline constexpr contracts::Duration kMaxDelay = std::chrono::hours(1);
+// The widest log-normal the loader accepts. At sigma 3, 1 draw in 100 is already over
+// 1000 times the median; wider spreads only pile up at 0 and at kMaxDelay.
+inline constexpr double kMaxLogNormalSigma = 3.0;
+
+// One draw of `spec`. R is any generator with `std::uint64_t below(std::uint64_t n)`
+// (uniform in [0, n)) and `double unit()` (uniform in [0, 1)), such as the mock's seeded
+// Random. Draws: none for None and Fixed, one below() for Uniform, two unit() for
+// LogNormal (none when the median is 0), so a stream's later values do not depend on
+// anything else. The result is always in [0, kMaxDelay]. A spec the loader would refuse
+// (reversed or out-of-range bounds, a median <= 0, a non-finite sigma) still gets a
+// value in that range: code that builds specs by hand cannot make the server overflow.
+// Thread-safety: as safe as `random`.
+template <class R>
+contracts::Duration sample_delay(const DelaySpec& spec, R& random) {
+  using contracts::Duration;
+  auto clamp = [](Duration d) { return std::clamp(d, Duration{0}, kMaxDelay); };
+  switch (spec.kind) {
+    case DelaySpec::Kind::None: return Duration{0};
+    case DelaySpec::Kind::Fixed: return clamp(spec.fixed);
+    case DelaySpec::Kind::Uniform: {
+      const Duration lo = clamp(std::min(spec.low, spec.high));
+      const Duration hi = clamp(std::max(spec.low, spec.high));
+      const auto span = static_cast<std::uint64_t>((hi - lo).count()) + 1;
+      return lo + Duration{static_cast<std::int64_t>(random.below(span))};
+    }
+    case DelaySpec::Kind::LogNormal: {
+      if (spec.median.count() <= 0) return Duration{0};
+      // Box-Muller; 1 - unit() is in (0, 1], so the log is finite.
+      const double u1 = 1.0 - random.unit();
+      const double u2 = random.unit();
+      const double z = std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * std::numbers::pi * u2);
+      const double ms = static_cast<double>(clamp(spec.median).count()) * std::exp(spec.sigma * z);
+      const double cap_ms = static_cast<double>(kMaxDelay.count());
+      // Also catches inf and nan, which must not reach the integer conversion.
+      if (!(ms < cap_ms)) return kMaxDelay;
+      return Duration{std::llround(ms)};
+    }
+  }
+  return Duration{0};
+}
 
 // Whether the operation's effect is applied before the fault's answer is sent.
 enum class Commit {
