@@ -122,33 +122,9 @@ void read_auth(const toml::table& t, LoadState& st) {
 // ---------------------------------------------------------------------------------------
 // [timing]
 
-struct TimingField {
-  std::string_view key;
-  contracts::Duration contracts::Timing::*field;
-};
-
-constexpr std::array<TimingField, 10> kTimingFields = {{
-    {"create", &contracts::Timing::create},
-    {"initial_sync", &contracts::Timing::initial_sync},
-    {"sync", &contracts::Timing::sync},
-    {"manual_sync", &contracts::Timing::manual_sync},
-    {"stop", &contracts::Timing::stop},
-    {"failover", &contracts::Timing::failover},
-    {"reprotect", &contracts::Timing::reprotect},
-    {"delete", &contracts::Timing::delete_},  // `delete` is a C++ keyword
-    {"deleted_retention", &contracts::Timing::deleted_retention},
-    {"sync_cycle", &contracts::Timing::sync_cycle},
-}};
-
-constexpr std::array<std::string_view, kTimingFields.size()> kTimingKeys = [] {
-  std::array<std::string_view, kTimingFields.size()> keys{};
-  for (std::size_t i = 0; i < kTimingFields.size(); ++i) keys[i] = kTimingFields[i].key;
-  return keys;
-}();
-
 void read_timing(const toml::table& t, LoadState& st) {
-  TableReader r(st.sink, t, "[timing]", kTimingKeys);
-  for (const TimingField& f : kTimingFields) {
+  TableReader r(st.sink, t, "[timing]", internal::kTimingKeys);
+  for (const internal::TimingField& f : internal::kTimingFields) {
     if (auto d = r.duration(f.key)) st.out.policy.timing.*f.field = *d;
   }
 }
@@ -463,7 +439,7 @@ const std::array<Section, 10> kSections = {{
     {"credential", Shape::ArrayOfTables, kCredentialKeys, read_credential},
     {"clock", Shape::Table, kClockKeys, read_clock},
     {"auth", Shape::Table, kAuthKeys, read_auth},
-    {"timing", Shape::Table, kTimingKeys, read_timing},
+    {"timing", Shape::Table, internal::kTimingKeys, read_timing},
     {"contract", Shape::Table, kContractKeys, read_contract},
     {"errors", Shape::Table, {}, read_errors},
     {"pair", Shape::ArrayOfTables, kPairKeys, read_pair},
