@@ -18,6 +18,10 @@ std::size_t utf8_sequence_length(std::string_view text, std::size_t at);
 // Well-formed UTF-8: what JSON (nlohmann's dump()) and TOML accept as text.
 bool is_valid_utf8(std::string_view text);
 
+// The UTF-8 bytes of one code point (1 to 4 bytes). Requires a Unicode scalar value:
+// at most U+10FFFF and not a surrogate.
+std::string encode_utf8(char32_t code_point);
+
 // `text` with every byte that does not start a well-formed sequence replaced by U+FFFD,
 // one per byte, so the size of the damage stays visible. Valid text comes back unchanged.
 std::string sanitize_utf8(std::string_view text);

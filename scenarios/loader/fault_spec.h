@@ -1,6 +1,7 @@
 // fault_spec.h: fault rules ([[fault]]) and replay steps ([[replay]]) as plain,
-// validated structs. The loader produces them; mock/fault_engine.h executes them.
-// Value types; thread-safe to read.
+// validated structs, with the delay limits and the one delay sampler both use. The loader
+// produces them; the mock's fault and replay engines execute them.
+// Value types; thread-safe to read. sample_delay is as thread-safe as its generator.
 #pragma once
 
 #include <algorithm>

@@ -1,4 +1,5 @@
 // names.cpp: candidate lists derived from contracts/, so they cannot drift from the model.
+// Thread-safe: each list is a magic static.
 #include "scenarios/loader/names.h"
 
 #include "contracts/error_catalogue.h"
@@ -6,31 +7,32 @@
 #include "contracts/status.h"
 
 namespace ebsmock::scenarios::internal {
+namespace {
+
+template <class Range, class Name>
+std::vector<std::string_view> names_of(const Range& range, Name name) {
+  std::vector<std::string_view> out;
+  for (const auto& item : range) out.push_back(name(item));
+  return out;
+}
+
+}  // namespace
 
 const std::vector<std::string_view>& status_names() {
-  static const std::vector<std::string_view> names = [] {
-    std::vector<std::string_view> out;
-    for (contracts::Status s : contracts::kAllStatuses) out.push_back(to_string(s));
-    return out;
-  }();
+  static const auto names =
+      names_of(contracts::kAllStatuses, [](contracts::Status s) { return to_string(s); });
   return names;
 }
 
 const std::vector<std::string_view>& operation_names() {
-  static const std::vector<std::string_view> names = [] {
-    std::vector<std::string_view> out;
-    for (contracts::Operation op : contracts::kAllOperations) out.push_back(to_string(op));
-    return out;
-  }();
+  static const auto names =
+      names_of(contracts::kAllOperations, [](contracts::Operation op) { return to_string(op); });
   return names;
 }
 
 const std::vector<std::string_view>& catalogue_codes() {
-  static const std::vector<std::string_view> codes = [] {
-    std::vector<std::string_view> out;
-    for (const auto& e : contracts::builtin_errors()) out.push_back(e.code);
-    return out;
-  }();
+  static const auto codes =
+      names_of(contracts::builtin_errors(), [](const contracts::ErrorDef& e) { return e.code; });
   return codes;
 }
 

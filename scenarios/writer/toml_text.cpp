@@ -11,46 +11,32 @@
 namespace ebsmock::scenarios {
 namespace {
 
-constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
-
 bool is_control(unsigned char c) { return c < 0x20 || c == 0x7F; }
 
 }  // namespace
 
 std::string toml_string(std::string_view s) {
   std::string out = "\"";
-  for (std::size_t i = 0; i < s.size();) {
-    const std::size_t len = contracts::utf8_sequence_length(s, i);
-    if (len == 0) {
-      out += kReplacement;
-      ++i;
-      continue;
+  // Once repaired, every byte >= 0x80 belongs to a valid character and passes through.
+  for (const char ch : contracts::sanitize_utf8(s)) {
+    const auto c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      case '\r': out += "\\r"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      default:
+        if (is_control(c)) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04X", c);
+          out += buf;
+        } else {
+          out += ch;
+        }
     }
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (len > 1) {
-      out.append(s.substr(i, len));
-    } else if (c == '"') {
-      out += "\\\"";
-    } else if (c == '\\') {
-      out += "\\\\";
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else if (c == '\b') {
-      out += "\\b";
-    } else if (c == '\f') {
-      out += "\\f";
-    } else if (is_control(c)) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04X", c);
-      out += buf;
-    } else {
-      out += static_cast<char>(c);
-    }
-    i += len;
   }
   return out + "\"";
 }
@@ -66,35 +52,21 @@ std::string toml_key(std::string_view key) {
 std::string toml_literal_block(std::string_view text) {
   // A literal string cannot escape: no ''' inside, no control characters but tab and
   // newline, and a trailing quote would merge with the closing delimiter.
-  bool literal_ok = text.find("'''") == std::string_view::npos &&
-                    (text.empty() || text.back() != '\'');
-  for (std::size_t i = 0; literal_ok && i < text.size();) {
-    const std::size_t len = contracts::utf8_sequence_length(text, i);
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (len == 0 || (len == 1 && is_control(c) && c != '\t' && c != '\n')) literal_ok = false;
-    i += len == 0 ? 1 : len;
-  }
+  const bool literal_ok =
+      text.find("'''") == std::string_view::npos && (text.empty() || text.back() != '\'') &&
+      contracts::is_valid_utf8(text) && std::none_of(text.begin(), text.end(), [](char ch) {
+        const auto c = static_cast<unsigned char>(ch);
+        return is_control(c) && c != '\t' && c != '\n';
+      });
   if (!literal_ok) return toml_string(text);
   // The newline right after the opening ''' is not part of the value.
   return "'''\n" + std::string(text) + "'''";
 }
 
 std::string comment_safe(std::string_view text) {
-  std::string out;
-  for (std::size_t i = 0; i < text.size();) {
-    const std::size_t len = contracts::utf8_sequence_length(text, i);
-    if (len == 0) {
-      out += kReplacement;
-      ++i;
-      continue;
-    }
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (len == 1 && is_control(c) && c != '\t') {
-      out += ' ';
-    } else {
-      out.append(text.substr(i, len));
-    }
-    i += len;
+  std::string out = contracts::sanitize_utf8(text);
+  for (char& ch : out) {
+    if (is_control(static_cast<unsigned char>(ch)) && ch != '\t') ch = ' ';
   }
   return out;
 }

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include <cstdint>
 #include <ostream>
 #include <string>
 
@@ -88,6 +89,28 @@ TEST(Utf8SequenceLength, CountsTheBytesOfOneCharacter) {
   EXPECT_EQ(utf8_sequence_length("a\xF0\x9F\x98\x80", 1), 4u);
   EXPECT_EQ(utf8_sequence_length("\xF0\x9F\x98", 0), 0u);  // cut short by the end
   EXPECT_EQ(utf8_sequence_length("\xC3\xA9", 1), 0u);      // a continuation byte
+}
+
+TEST(EncodeUtf8, KnownCodePoints) {
+  EXPECT_EQ(encode_utf8(U'A'), "A");
+  EXPECT_EQ(encode_utf8(0x7F), "\x7F");
+  EXPECT_EQ(encode_utf8(0x80), "\xC2\x80");
+  EXPECT_EQ(encode_utf8(0xE9), "\xC3\xA9");
+  EXPECT_EQ(encode_utf8(0x7FF), "\xDF\xBF");
+  EXPECT_EQ(encode_utf8(0x800), "\xE0\xA0\x80");
+  EXPECT_EQ(encode_utf8(0x4E2D), "\xE4\xB8\xAD");
+  EXPECT_EQ(encode_utf8(0xFFFD), "\xEF\xBF\xBD");
+  EXPECT_EQ(encode_utf8(0x10000), "\xF0\x90\x80\x80");
+  EXPECT_EQ(encode_utf8(0x1F600), "\xF0\x9F\x98\x80");
+  EXPECT_EQ(encode_utf8(0x10FFFF), "\xF4\x8F\xBF\xBF");
+}
+
+RC_GTEST_PROP(EncodeUtf8, EveryScalarValueIsOneValidCharacter, (std::uint32_t pick)) {
+  char32_t cp = pick % 0x110000;
+  if (cp >= 0xD800 && cp <= 0xDFFF) cp -= 0x800;
+  const std::string bytes = encode_utf8(cp);
+  RC_ASSERT(is_valid_utf8(bytes));
+  RC_ASSERT(utf8_sequence_length(bytes, 0) == bytes.size());
 }
 
 TEST(SanitizeUtf8, OneReplacementPerBadByte) {

@@ -1,49 +1,26 @@
 // import_trace_command_test.cpp: `ebsmock import-trace`, the command line over
 // scenarios/trace/trace_import.h (tested in tests/scenarios/trace_import_test.cpp): the
 // scenario is written, bad input writes nothing and exits 1, usage errors exit 2.
+// Tests are independent; each starts its own process and uses its own directory.
 #include <gtest/gtest.h>
 
-#include <cstdio>
-#include <cstdlib>
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
 
 #include <toml++/toml.h>
 
-#include <sys/wait.h>
-#include <unistd.h>
+#include "tests/support/command_line.h"
 
 namespace ebsmock::harness {
 namespace {
 
-const std::string kExamplePath =
-    std::string(EBSMOCK_SOURCE_DIR) + "/scenarios/traces/example-customer-trace.jsonl";
+using test::kExampleTracePath;
+using test::read_text;
 
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-struct CommandResult {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr
-};
-
-CommandResult run(const std::string& args) {
-  CommandResult r;
-  const std::string cmd = std::string(EBSMOCK_BINARY) + " " + args + " 2>&1";
-  FILE* p = ::popen(cmd.c_str(), "r");
-  if (p == nullptr) return r;
-  char buf[4096];
-  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) r.output.append(buf, n);
-  const int status = ::pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+test::CommandRun run(const std::string& args) { return test::run_ebsmock(args); }
 
 class TraceImportCommand : public ::testing::Test {
  protected:
@@ -63,7 +40,7 @@ class TraceImportCommand : public ::testing::Test {
 
 TEST_F(TraceImportCommand, WritesTheScenario) {
   const std::string out = path("scenario.toml");
-  auto r = run("import-trace " + kExamplePath + " -o " + out + " --name case-4711 --lenient");
+  auto r = run("import-trace " + kExampleTracePath + " -o " + out + " --name case-4711 --lenient");
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("8 replay steps"), std::string::npos) << r.output;
   auto t = toml::parse(read_text(out));
@@ -87,7 +64,7 @@ TEST_F(TraceImportCommand, BadInputWritesNothing) {
   EXPECT_EQ(run("import-trace " + path("empty.jsonl") + " -o " + out).exit_code, 1);
   EXPECT_FALSE(std::filesystem::exists(out));
   EXPECT_EQ(run("import-trace " + path("missing.jsonl") + " -o " + out).exit_code, 2);
-  EXPECT_EQ(run("import-trace " + kExamplePath + " -o " + out + " --strict --lenient").exit_code, 2);
+  EXPECT_EQ(run("import-trace " + kExampleTracePath + " -o " + out + " --strict --lenient").exit_code, 2);
 }
 
 }  // namespace

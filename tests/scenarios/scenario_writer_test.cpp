@@ -126,24 +126,20 @@ description = "tabs\tand \"quotes\""
 seed = 42
 
 [[credential]]
-access_key_id = "id-one"
-access_key_secret = "secret-one"
+access_key_id = 'literal "quoted" id'
+access_key_secret = "s\u00e9cret"
 
 [clock]
 mode = "virtual"
-start = 2030-05-06T07:08:09.250Z
-
-[auth]
-verify_signatures = false
+start = 2030-05-06T15:08:09.250+08:00  # written back in UTC
 
 [timing]
-create = "1s"
-sync_cycle = "1h30m"
+manual_sync = "1.5s"
+deleted_retention = "2d"
 
 [contract]
-token_ttl = "2h"
-token_replay_request_id = "original"
-enforce_site_region = true
+oneshot_from_manual_syncing = true
+timestamp_window = "90s"
 
 [errors]
 OperationDenied.InvalidStatus = 409
@@ -313,26 +309,6 @@ const std::vector<std::string>& awkward_pieces() {
   return pieces;
 }
 
-std::string utf8_encode(std::uint32_t cp) {
-  std::string out;
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-  return out;
-}
-
 // Any valid UTF-8: awkward pieces, any code point but surrogates, or plain ASCII.
 rc::Gen<std::string> text() {
   auto join = [](const std::vector<std::string>& parts) {
@@ -342,7 +318,7 @@ rc::Gen<std::string> text() {
   };
   auto code_points = [](const std::vector<std::uint32_t>& cps) {
     std::string out;
-    for (std::uint32_t cp : cps) out += utf8_encode(cp >= 0xD800 && cp <= 0xDFFF ? cp - 0x800 : cp);
+    for (std::uint32_t cp : cps) out += contracts::encode_utf8(cp >= 0xD800 && cp <= 0xDFFF ? cp - 0x800 : cp);
     return out;
   };
   return rc::gen::oneOf(

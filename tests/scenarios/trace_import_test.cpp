@@ -18,21 +18,15 @@
 #include "scenarios/loader/scenario_loader.h"
 #include "scenarios/trace/trace_import.h"
 #include "scenarios/writer/toml_text.h"
+#include "tests/support/command_line.h"
 
 namespace ebsmock::scenarios {
 namespace {
 
 using nlohmann::json;
 
-const std::string kExamplePath =
-    std::string(EBSMOCK_SOURCE_DIR) + "/scenarios/traces/example-customer-trace.jsonl";
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+const std::string& kExamplePath = test::kExampleTracePath;
+using test::read_text;
 
 std::vector<json> trace_lines(const std::string& text) {
   std::vector<json> out;
