@@ -13,10 +13,9 @@
 #include <string>
 #include <vector>
 
-#include "contracts/api_schema.h"
-#include "contracts/signature_v3.h"
 #include "contracts/status.h"
 #include "contracts/time.h"
+#include "contracts/wire.h"
 
 namespace ebsmock::scenarios {
 
