@@ -5,6 +5,8 @@
 #include <charconv>
 #include <stdexcept>
 
+#include "contracts/text.h"
+
 namespace ebsmock::contracts {
 namespace {
 
@@ -167,30 +169,6 @@ std::optional<bool> parse_bool(std::string_view text) {
   if (l == "true") return true;
   if (l == "false") return false;
   return std::nullopt;
-}
-
-bool is_valid_utf8(std::string_view text) {
-  size_t i = 0;
-  while (i < text.size()) {
-    auto c = static_cast<unsigned char>(text[i]);
-    size_t n;
-    std::uint32_t cp;
-    if (c < 0x80) { ++i; continue; }
-    if ((c & 0xE0) == 0xC0) { n = 1; cp = c & 0x1F; }
-    else if ((c & 0xF0) == 0xE0) { n = 2; cp = c & 0x0F; }
-    else if ((c & 0xF8) == 0xF0) { n = 3; cp = c & 0x07; }
-    else return false;
-    for (size_t k = 1; k <= n; ++k) {
-      if (i + k >= text.size()) return false;
-      auto cc = static_cast<unsigned char>(text[i + k]);
-      if ((cc & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    static constexpr std::uint32_t kMin[] = {0, 0x80, 0x800, 0x10000};
-    if (cp < kMin[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
-    i += n + 1;
-  }
-  return true;
 }
 
 std::optional<std::int64_t> parse_int(std::string_view text) {

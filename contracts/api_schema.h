@@ -52,8 +52,6 @@ std::optional<ApiError> validate_params(Operation op, const Params& params,
 
 // Reads an SDK boolean ("true"/"false", case-insensitive). nullopt when malformed.
 std::optional<bool> parse_bool(std::string_view text);
-// Well-formed UTF-8 (no overlongs, surrogates or code points above U+10FFFF).
-bool is_valid_utf8(std::string_view text);
 std::optional<std::int64_t> parse_int(std::string_view text);
 
 // Collects Tag.N.Key / Tag.N.Value in N order.

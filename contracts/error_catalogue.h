@@ -62,6 +62,9 @@ class ErrorCatalogue {
 
   const std::map<std::string, int, std::less<>>& status_overrides() const { return overrides_; }
 
+  // Same overrides: the built-in table is shared.
+  friend bool operator==(const ErrorCatalogue&, const ErrorCatalogue&) = default;
+
  private:
   std::map<std::string, int, std::less<>> overrides_;
 };

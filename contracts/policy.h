@@ -27,6 +27,8 @@ struct Timing {
   // Period of the normal -> syncing -> normal cycle driven by the RPO. 0 (default) keeps a
   // started pair in `normal`, which makes tests deterministic; set e.g. "15m" for realism.
   Duration sync_cycle{0};
+
+  friend bool operator==(const Timing&, const Timing&) = default;
 };
 
 // What happens when a retried ClientToken matches.
@@ -66,6 +68,8 @@ struct Policy {
   // Open question 3: SignatureNonce and x-acs-date/Timestamp use the same 15-minute
   // window for V1 and V3.
   Duration timestamp_window{std::chrono::minutes(15)};
+
+  friend bool operator==(const Policy&, const Policy&) = default;
 };
 
 }  // namespace ebsmock::contracts

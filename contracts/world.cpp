@@ -7,6 +7,7 @@
 #include <set>
 
 #include "contracts/crypto.h"
+#include "contracts/text.h"
 
 namespace ebsmock::contracts {
 namespace {
@@ -21,21 +22,6 @@ bool flag(const Params& p, std::string_view name, bool fallback) {
   auto it = p.find(name);
   if (it == p.end() || it->second.empty()) return fallback;
   return parse_bool(it->second).value_or(fallback);
-}
-
-std::vector<std::string> split_csv(std::string_view text) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= text.size()) {
-    size_t comma = text.find(',', start);
-    if (comma == std::string_view::npos) comma = text.size();
-    std::string_view item = text.substr(start, comma - start);
-    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
-    if (!item.empty()) out.emplace_back(item);
-    start = comma + 1;
-  }
-  return out;
 }
 
 // NextToken is opaque to clients; it encodes the offset of the next page.

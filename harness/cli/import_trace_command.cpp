@@ -1,7 +1,7 @@
 // import_trace_command.cpp: `ebsmock import-trace LOG.jsonl -o scenario.toml` turns a
-// customer's request log into a replay scenario (harness/trace/trace_import.h). Bad
-// lines are all reported as "LOG.jsonl:LINE: problem" and nothing is written. Runs once,
-// on the main thread.
+// customer's request log into a replay scenario (scenarios/trace/trace_import.h); this
+// file only maps flags and files to it. Bad lines are all reported as
+// "LOG.jsonl:LINE: problem" and nothing is written. Runs once, on the main thread.
 #include <array>
 #include <cerrno>
 #include <cstring>
@@ -13,8 +13,8 @@
 #include <unistd.h>
 
 #include "harness/cli/commands.h"
-#include "harness/trace/trace_import.h"
 #include "scenarios/loader/scenario_loader.h"
+#include "scenarios/trace/trace_import.h"
 
 namespace ebsmock::cli {
 
@@ -111,19 +111,19 @@ void add_import_trace_command(CLI::App& app, int& exit_code) {
       exit_code = 2;
       return;
     }
-    harness::TraceImportOptions options;
+    scenarios::TraceImportOptions options;
     options.source_name = args->input;
     options.name = args->name;
     options.mode = args->lenient ? scenarios::ReplayMode::Lenient : scenarios::ReplayMode::Strict;
     options.wildcard_created_ids = args->wildcard_created_ids;
-    auto result = harness::import_trace(text, options);
+    auto result = scenarios::import_trace(text, options);
     if (!result.ok()) {
-      for (const auto& p : result.problems) std::cerr << p << "\n";
+      for (const auto& p : result.problems) std::cerr << p.to_string() << "\n";
       std::cerr << "nothing written\n";
       exit_code = 1;
       return;
     }
-    for (const auto& w : result.warnings) std::cerr << "warning: " << w << "\n";
+    for (const auto& w : result.warnings) std::cerr << "warning: " << w.to_string() << "\n";
     // The file is still worth writing if it does not load (it can be read and edited),
     // but the engineer must know before running it.
     for (const auto& d : scenarios::lint_scenario_string(result.toml, args->output)) {

@@ -14,11 +14,11 @@
 #include <rapidcheck/state.h>
 
 #include "harness/contract/counterexample.h"
-#include "harness/contract/scenario_toml.h"
 #include "mock/embedded_server.h"
 #include "contracts/random.h"
 #include "mock/seed.h"
 #include "scenarios/loader/scenario_loader.h"
+#include "scenarios/writer/scenario_writer.h"
 
 namespace ebsmock::harness {
 namespace {
@@ -380,7 +380,7 @@ ContractResult run_contract(const ContractOptions& options) {
     AdminClient admin(endpoint);
     if (!result.embedded && !replay) {
       // The server must hold exactly the world the model starts from.
-      admin.load_scenario(scenario_to_toml(world));
+      admin.load_scenario(scenarios::write_scenario(world, {.explicit_defaults = true}));
     } else if (!result.embedded) {
       admin.reset();
     }

@@ -1,108 +1,127 @@
-// counterexample.cpp: writing and reading counterexample files. Pure.
+// counterexample.cpp: writing and reading counterexample files. The harness's part is
+// turning step records into [[replay]] steps and "#@" notes; the TOML text itself comes
+// from scenarios/writer. Pure.
 #include "harness/contract/counterexample.h"
 
+#include <map>
 #include <set>
 #include <sstream>
+#include <utility>
 
-#include "harness/contract/scenario_toml.h"
+#include "scenarios/writer/scenario_writer.h"
 
 namespace ebsmock::harness {
 namespace {
 
-std::string toml_params(const contracts::Params& params, const std::set<std::string>& created) {
-  std::string out = "{ ";
-  bool first = true;
-  for (const auto& [k, v] : params) {
+// One [[replay]] step answering attempt `analysis` exactly as the failing run did.
+scenarios::ReplayStep replay_step(const StepRecord& rec, const AttemptAnalysis& analysis,
+                                  const std::set<std::string>& created) {
+  const ObservedAttempt& a = analysis.attempt;
+  scenarios::ReplayStep step;
+  step.action = a.action.empty() ? rec.action : a.action;
+  for (const auto& [k, v] : rec.params) {
     if (k == "ClientToken") continue;  // each run's client draws its own
     // Pairs created during the history get new ids on every run: match them by presence.
     const bool run_specific = (k == "ReplicaPairId" || k == "PairIds") && created.contains(v);
-    out += (first ? "" : ", ") + toml_quoted(k) + " = " + toml_quoted(run_specific ? "*" : v);
-    first = false;
+    step.params[k] = run_specific ? "*" : v;
   }
-  return out + " }";
-}
-
-// One [[replay]] step answering `a` exactly as the failing run did.
-std::string replay_step(const StepRecord& rec, const AttemptAnalysis& analysis,
-                        const std::set<std::string>& created) {
-  const ObservedAttempt& a = analysis.attempt;
-  std::ostringstream out;
-  out << "[[replay]]\n";
-  out << "action = " << toml_quoted(a.action.empty() ? rec.action : a.action) << "\n";
-  out << "params = " << toml_params(rec.params, created) << "\n";
   const FaultRecord* f = a.fault ? &*a.fault : nullptr;
   const std::string transport = f ? f->transport : "none";
-  if (f && f->delay_ms > 0 && transport != "hang") out << "delay = \"" << f->delay_ms << "ms\"\n";
+  const bool after = f && f->commit == "after";
+  using Kind = scenarios::DelaySpec::Kind;
+  if (f && f->delay_ms > 0 && transport != "hang") {
+    step.delay = {.kind = Kind::Fixed, .fixed = contracts::Duration{f->delay_ms}};
+  }
   if (transport == "hang") {
     // A replay step has no hang cap (it would hang 30 s): hold the request as long as the
     // hang lasted, then close, which is what the client saw.
-    out << "delay = \"" << kHangCap.count() << "ms\"\ntransport = \"close\"\n";
-    if (f->commit == "after") out << "commit = \"after\"\n";
+    step.delay = {.kind = Kind::Fixed, .fixed = kHangCap};
+    step.transport = scenarios::Transport::Close;
+    if (after) step.commit = scenarios::Commit::After;
   } else if (transport != "none" && !transport.empty()) {
-    out << "transport = " << toml_quoted(transport) << "\n";
-    if (f->commit == "after") out << "commit = \"after\"\n";
+    // The journal names transports as scenario files do; a name it does not know still
+    // left the client without an answer.
+    step.transport = scenarios::parse_transport(transport).value_or(scenarios::Transport::Close);
+    if (after) step.commit = scenarios::Commit::After;
   } else if (!a.code.empty()) {
-    out << "status = " << a.status << "\ncode = " << toml_quoted(a.code) << "\n";
-    if (f && f->commit == "after") out << "commit = \"after\"\n";
+    step.status = a.status;
+    step.code = a.code;
+    if (after) step.commit = scenarios::Commit::After;
     if (a.code.find("Throttling") != std::string::npos && f) {
-      out << "headers = { \"x-acs-retry-after\" = \"" << kRetryAfterMs << "\" }\n";
+      step.headers.emplace_back("x-acs-retry-after", std::to_string(kRetryAfterMs));
     }
   }
   // else: a success, answered by the model (so ids and statuses line up).
-  return out.str();
+  return step;
 }
 
-std::string comment_lines(const std::string& text) {
-  std::string out;
+void add_lines(std::vector<std::string>& out, const std::string& prefix, const std::string& text) {
   std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) out += "#   " + line + "\n";
-  return out;
+  for (std::string line; std::getline(in, line);) out.push_back(prefix + line);
 }
 
 }  // namespace
 
 std::string counterexample_toml(const ContractResult& r) {
   const Counterexample& cx = *r.counterexample;
-  std::ostringstream out;
-  out << "# ebsmock contract counterexample\n";
-  out << "# client: " << r.client << "\n";
+  std::vector<std::string> header = {"ebsmock contract counterexample", "client: " + r.client};
   for (const auto& v : cx.failures) {
-    out << "# violated " << to_string(v.check) << " (" << title(v.check) << "):\n" << comment_lines(v.detail);
+    header.push_back("violated " + std::string(to_string(v.check)) + " (" + std::string(title(v.check)) + "):");
+    add_lines(header, "  ", v.detail);
   }
-  if (r.replay_path.empty()) out << "# found by: " << r.rerun_command() << "\n";
-  out << "# rerun:    ebsmock contract --client '" << r.client << "'" << r.call_timeout_flag()
-      << " --replay THIS_FILE\n";
-  out << "# serve:    ebsmock serve --scenario THIS_FILE, then drive the calls below in order and\n"
-         "#           advance the virtual clock (POST /__admin/clock/advance?by=D) where a note says\n";
-  out << "# Each [[replay]] step is one request the client sent, answered as in the failing run;\n"
-         "# replay_mode \"lenient\": a request that is not the next step gets the normal model.\n"
-         "# Lines starting with \"#@\" are the harness's notes (JSON), read by --replay.\n\n";
+  if (r.replay_path.empty()) header.push_back("found by: " + r.rerun_command());
+  header.push_back("rerun:    ebsmock contract --client '" + r.client + "'" + r.call_timeout_flag() +
+                   " --replay THIS_FILE");
+  header.push_back("serve:    ebsmock serve --scenario THIS_FILE, then drive the calls below in order and");
+  header.push_back("          advance the virtual clock (POST /__admin/clock/advance?by=D) where a note says");
+  header.push_back("Each [[replay]] step is one request the client sent, answered as in the failing run;");
+  header.push_back("replay_mode \"lenient\": a request that is not the next step gets the normal model.");
+  header.push_back("Lines starting with \"#@\" are the harness's notes (JSON), read by --replay.");
+
   scenarios::Scenario world = r.world;
   world.name = "contract counterexample";
   world.description = "shrunk history of " + r.client;
-  out << scenario_to_toml(world, scenarios::ReplayMode::Lenient);
+  world.faults.clear();  // the harness injected its own; the steps carry what they did
+  world.replay = {.mode = scenarios::ReplayMode::Lenient, .steps = {}};
 
+  // Notes go before the step they lead to; those after the last step end the file.
+  std::map<std::size_t, std::vector<std::string>> notes_before;
+  std::vector<std::string> pending;
   std::set<std::string> created;
   int call = 0;
   for (const auto& rec : cx.records) {
     if (rec.final_describe) continue;
-    out << "\n";
+    if (!pending.empty()) pending.emplace_back();  // a blank line between records
     if (rec.step.kind == StepKind::AdvanceClock) {
-      out << "#@ " << nlohmann::json{{"advance", contracts::format_duration(rec.step.advance)}}.dump() << "\n";
+      pending.push_back("#@ " + nlohmann::json{{"advance", contracts::format_duration(rec.step.advance)}}.dump());
       continue;
     }
     ++call;
     nlohmann::json note = {{"call", call}, {"action", rec.action}, {"params", rec.params},
                            {"created", rec.created}};
     if (rec.step.fault.kind != FaultKind::None) note["fault"] = describe(rec.step.fault);
-    out << "#@ " << note.dump() << "\n";
-    out << "# step " << rec.index << ": " << describe(rec.step) << " -> client reported "
-        << (rec.result.ok ? std::string("success") : rec.result.code) << "\n";
-    for (const auto& a : rec.attempts) out << replay_step(rec, a, created);
+    pending.push_back("#@ " + note.dump());
+    pending.push_back("step " + std::to_string(rec.index) + ": " + describe(rec.step) + " -> client reported " +
+                      (rec.result.ok ? std::string("success") : rec.result.code));
+    for (const auto& a : rec.attempts) {
+      if (!pending.empty()) notes_before[world.replay.steps.size()] = std::exchange(pending, {});
+      world.replay.steps.push_back(replay_step(rec, a, created));
+    }
     for (const auto& id : rec.created) created.insert(id);
   }
-  return out.str();
+
+  scenarios::WriteOptions options;
+  // The world is written whole, so the file means the same if a default changes.
+  options.explicit_defaults = true;
+  options.comments_before = [&](const scenarios::Place& at) -> std::vector<std::string> {
+    if (at.table.empty()) return header;
+    if (at.table == "replay" && at.key.empty()) {
+      if (auto it = notes_before.find(at.index); it != notes_before.end()) return it->second;
+    }
+    return {};
+  };
+  options.footer = std::move(pending);
+  return scenarios::write_scenario(world, options);
 }
 
 std::vector<ReplayAction> parse_replay_plan(std::string_view text) {

@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "contracts/text.h"
+
 namespace ebsmock::harness {
 namespace {
 
@@ -16,16 +18,6 @@ using Json = nlohmann::json;
 // Deeper JSON than this is not an SDK response. Rejecting it keeps every later consumer
 // (comparisons, dump(), reports, all recursive) safe from a driver printing "[[[[...".
 constexpr int kMaxDepth = 128;
-
-// Whether dump() can encode `text` (JSON strings must be valid UTF-8).
-bool is_valid_utf8(std::string_view text) {
-  try {
-    (void)Json(std::string(text)).dump();
-    return true;
-  } catch (const Json::type_error&) {
-    return false;
-  }
-}
 
 std::string type_name(const Json& j) {
   if (j.is_number_integer()) return "an integer";
@@ -65,10 +57,10 @@ std::string format_driver_request(int id, std::string_view action,
     return request.dump() + "\n";
   } catch (const nlohmann::ordered_json::type_error&) {
     // Name the culprit: the harness generated a value the protocol cannot carry.
-    if (!is_valid_utf8(action)) throw std::invalid_argument("driver request: action is not valid UTF-8");
+    if (!contracts::is_valid_utf8(action)) throw std::invalid_argument("driver request: action is not valid UTF-8");
     for (const auto& [name, value] : params) {
-      if (!is_valid_utf8(name)) throw std::invalid_argument("driver request: a parameter name is not valid UTF-8");
-      if (!is_valid_utf8(value)) {
+      if (!contracts::is_valid_utf8(name)) throw std::invalid_argument("driver request: a parameter name is not valid UTF-8");
+      if (!contracts::is_valid_utf8(value)) {
         throw std::invalid_argument("driver request: parameter " + name + " is not valid UTF-8");
       }
     }

@@ -18,7 +18,9 @@
 #include "contracts/api_schema.h"
 #include "contracts/operation.h"
 #include "contracts/status.h"
+#include "contracts/text.h"
 #include "contracts/time.h"
+#include "scenarios/loader/names.h"
 
 namespace ebsmock::scenarios::internal {
 
@@ -30,8 +32,6 @@ constexpr std::int64_t kIntMax = INT_MAX;
 
 // ---------------------------------------------------------------------------------------
 // Small helpers
-
-int line_of(const toml::node* n) { return n ? static_cast<int>(n->source().begin.line) : 0; }
 
 std::string source_of(std::string_view path, const toml::source_region& where) {
   return std::string(path) + ":" + std::to_string(where.begin.line) + ":" +
@@ -58,33 +58,6 @@ std::optional<double> number_of(const toml::node& n) {
   if (const auto* i = n.as_integer()) return static_cast<double>(i->get());
   if (const auto* f = n.as_floating_point()) return f->get();
   return std::nullopt;
-}
-
-const std::vector<std::string_view>& operation_names() {
-  static const std::vector<std::string_view> names = [] {
-    std::vector<std::string_view> out;
-    for (contracts::Operation op : contracts::kAllOperations) out.push_back(to_string(op));
-    return out;
-  }();
-  return names;
-}
-
-const std::vector<std::string_view>& status_names() {
-  static const std::vector<std::string_view> names = [] {
-    std::vector<std::string_view> out;
-    for (contracts::Status s : contracts::kAllStatuses) out.push_back(to_string(s));
-    return out;
-  }();
-  return names;
-}
-
-const std::vector<std::string_view>& catalogue_codes() {
-  static const std::vector<std::string_view> codes = [] {
-    std::vector<std::string_view> out;
-    for (const auto& e : contracts::builtin_errors()) out.push_back(e.code);
-    return out;
-  }();
-  return codes;
 }
 
 // "unknown action 'X'; did you mean 'Y'?", listing every choice when none is close.
@@ -178,19 +151,14 @@ std::optional<Commit> read_commit(TableReader& r) {
   return *v == "after" ? Commit::After : Commit::Before;
 }
 
+// In the order the reference lists them (messages show this order).
 constexpr std::array<std::string_view, 6> kTransportNames = {
     "reset", "close", "hang", "html", "malformed-json", "truncate"};
-constexpr std::array<Transport, 6> kTransports = {
-    Transport::Reset, Transport::Close,         Transport::Hang,
-    Transport::Html,  Transport::MalformedJson, Transport::Truncate};
 
 std::optional<Transport> read_transport(TableReader& r) {
   auto v = r.one_of("transport", kTransportNames);
   if (!v) return std::nullopt;
-  for (std::size_t i = 0; i < kTransportNames.size(); ++i) {
-    if (kTransportNames[i] == *v) return kTransports[i];
-  }
-  return std::nullopt;
+  return parse_transport(*v);
 }
 
 // --- delay ---
@@ -201,8 +169,15 @@ constexpr std::string_view kDelayForms =
 constexpr std::array<std::string_view, 2> kDelayKinds = {"uniform", "lognormal"};
 constexpr std::array<std::string_view, 2> kLogNormalKeys = {"median", "sigma"};
 
-std::optional<Duration> duration_of(const toml::node& n, std::string_view what,
-                                    DiagnosticSink& sink) {
+std::string too_long(std::string_view what, std::string_view written) {
+  return "'" + std::string(what) + "' must be at most " + contracts::format_duration(kMaxDelay) +
+         ", the longest a delay may hold a request (a client that waits longer is stuck, "
+         "not slow), got \"" + std::string(written) + "\"";
+}
+
+// A duration a delay holds a request for: at most kMaxDelay.
+std::optional<Duration> delay_duration_of(const toml::node& n, std::string_view what,
+                                          DiagnosticSink& sink) {
   const auto* s = n.as_string();
   if (!s) {
     sink.error(n.source(), "'" + std::string(what) +
@@ -214,6 +189,11 @@ std::optional<Duration> duration_of(const toml::node& n, std::string_view what,
   if (!d) {
     sink.error(n.source(), "'" + std::string(what) + "': invalid duration \"" + s->get() +
                                "\"; use a number with a unit ms, s, m, h or d, e.g. \"250ms\"");
+    return std::nullopt;
+  }
+  if (*d > kMaxDelay) {
+    sink.error(n.source(), too_long(what, s->get()));
+    return std::nullopt;
   }
   return d;
 }
@@ -227,8 +207,8 @@ std::optional<DelaySpec> read_uniform(const toml::node& value, DiagnosticSink& s
                       : std::string(type_name(value))));
     return std::nullopt;
   }
-  auto low = duration_of(*a->get(0), "uniform", sink);
-  auto high = duration_of(*a->get(1), "uniform", sink);
+  auto low = delay_duration_of(*a->get(0), "uniform", sink);
+  auto high = delay_duration_of(*a->get(1), "uniform", sink);
   if (!low || !high) return std::nullopt;
   if (*low > *high) {
     sink.error(value.source(), "'uniform' low \"" + a->get(0)->as_string()->get() +
@@ -254,6 +234,9 @@ std::optional<DelaySpec> read_lognormal(const toml::node& value, DiagnosticSink&
     // Every sample would be 0: almost certainly not what the author wanted.
     r.error_at("median", "'median' must be greater than 0");
     ok = false;
+  } else if (median && *median > kMaxDelay) {
+    r.error_at("median", too_long("median", t->get("median")->as_string()->get()));
+    ok = false;
   }
   std::optional<double> sigma;
   if (const toml::node* n = r.node("sigma", Presence::Required)) {
@@ -261,8 +244,14 @@ std::optional<DelaySpec> read_lognormal(const toml::node& value, DiagnosticSink&
     if (!sigma) {
       sink.error(n->source(),
                  "'sigma' must be a number greater than 0, got " + std::string(type_name(*n)));
-    } else if (!(*sigma > 0) || !std::isfinite(*sigma)) {
+    } else if (!(*sigma > 0)) {  // also nan
       sink.error(n->source(), "'sigma' must be greater than 0, got " + format_number(*sigma));
+      sigma.reset();
+    } else if (!(*sigma <= kMaxLogNormalSigma)) {  // also inf
+      sink.error(n->source(), "'sigma' must be at most " + format_number(kMaxLogNormalSigma) +
+                                  " (wider spreads only pile up at 0 and at the " +
+                                  contracts::format_duration(kMaxDelay) + " cap), got " +
+                                  format_number(*sigma));
       sigma.reset();
     }
   }
@@ -276,7 +265,7 @@ std::optional<DelaySpec> read_delay(TableReader& r) {
   if (!n) return std::nullopt;
   DiagnosticSink& sink = r.sink();
   if (n->is_string()) {
-    auto d = duration_of(*n, "delay", sink);
+    auto d = delay_duration_of(*n, "delay", sink);
     if (!d) return std::nullopt;
     return DelaySpec{.kind = DelaySpec::Kind::Fixed, .fixed = *d};
   }
@@ -855,8 +844,6 @@ std::optional<std::string> read_body(TableReader& r, const FaultReadState& st) {
   return std::nullopt;
 }
 
-bool is_2xx(int status) { return status >= 200 && status < 300; }
-
 }  // namespace
 
 void read_replay_step(const toml::table& t, FaultReadState& st, std::vector<ReplayStep>& out) {
@@ -921,12 +908,12 @@ void read_replay_step(const toml::table& t, FaultReadState& st, std::vector<Repl
       }
     }
   } else if (status_ok) {
-    if (is_2xx(s.status) && has_code) {
+    if (contracts::is_2xx(s.status) && has_code) {
       r.error_at("code", "a " + std::to_string(s.status) + " step cannot carry an error "
                          "'code'; give the status the error had (e.g. status = 403) or "
                          "leave 'code' out");
     }
-    if (!is_2xx(s.status) && !has_code && !has_body) {
+    if (!contracts::is_2xx(s.status) && !has_code && !has_body) {
       r.error_at("status", "a non-2xx step needs 'code' (or an exact 'body'): the client "
                            "must be told which error it got");
     }
@@ -936,7 +923,7 @@ void read_replay_step(const toml::table& t, FaultReadState& st, std::vector<Repl
       r.error_at("message", "'message' is not used when 'body' is given (the body is sent "
                             "as written)");
     }
-    if (s.commit == Commit::After && is_2xx(s.status) && !has_body && !has_code && !transport) {
+    if (s.commit == Commit::After && contracts::is_2xx(s.status) && !has_body && !has_code && !transport) {
       r.error_at("commit", "commit = \"after\" has no effect here: a 2xx step without 'body' "
                            "is answered by the model, which always applies the change");
     }

@@ -18,4 +18,12 @@ std::string_view to_string(Transport t) {
 
 std::string_view to_string(Commit c) { return c == Commit::After ? "after" : "before"; }
 
+std::optional<Transport> parse_transport(std::string_view name) {
+  for (Transport t : {Transport::Reset, Transport::Close, Transport::Hang, Transport::Html,
+                      Transport::MalformedJson, Transport::Truncate}) {
+    if (to_string(t) == name) return t;
+  }
+  return std::nullopt;
+}
+
 }  // namespace ebsmock::scenarios

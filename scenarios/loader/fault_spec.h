@@ -1,30 +1,83 @@
 // fault_spec.h: fault rules ([[fault]]) and replay steps ([[replay]]) as plain,
-// validated structs. The loader produces them; mock/fault_engine.h executes them.
-// Value types; thread-safe to read.
+// validated structs, with the delay limits and the one delay sampler both use. The loader
+// produces them; the mock's fault and replay engines execute them.
+// Value types; thread-safe to read. sample_delay is as thread-safe as its generator.
 #pragma once
 
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <numbers>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "contracts/api_schema.h"
-#include "contracts/signature_v3.h"
 #include "contracts/status.h"
 #include "contracts/time.h"
+#include "contracts/wire.h"
 
 namespace ebsmock::scenarios {
 
 // How long to hold a request before answering. Sampled per firing from the rule's own
-// seeded stream, so the same seed gives the same delays.
+// seeded stream, so the same seed gives the same delays. `delay = {...}` means the same
+// in [[fault]] and [[replay]]: one reader (fault_reader.cpp) and one sampler (below).
 struct DelaySpec {
   enum class Kind { None, Fixed, Uniform, LogNormal };
   Kind kind = Kind::None;
   contracts::Duration fixed{0};        // Fixed
-  contracts::Duration low{0}, high{0}; // Uniform: [low, high]
+  contracts::Duration low{0}, high{0}; // Uniform: [low, high], both included
   contracts::Duration median{0};       // LogNormal
   double sigma = 0;                    // LogNormal
   friend bool operator==(const DelaySpec&, const DelaySpec&) = default;
 };
+
+// The longest any delay holds a request: a fixed delay, a uniform bound and a log-normal
+// median must not exceed it (the loader says so at the value), and a log-normal draw is
+// capped at it. Delays are real time even on a virtual clock, every SDK has given up
+// long before an hour, and a request held longer is stuck, not slow (transport = "hang"
+// says that).
+inline constexpr contracts::Duration kMaxDelay = std::chrono::hours(1);
+// The widest log-normal the loader accepts. At sigma 3, 1 draw in 100 is already over
+// 1000 times the median; wider spreads only pile up at 0 and at kMaxDelay.
+inline constexpr double kMaxLogNormalSigma = 3.0;
+
+// One draw of `spec`. R is any generator with `std::uint64_t below(std::uint64_t n)`
+// (uniform in [0, n)) and `double unit()` (uniform in [0, 1)), such as the mock's seeded
+// Random. Draws: none for None and Fixed, one below() for Uniform, two unit() for
+// LogNormal (none when the median is 0), so a stream's later values do not depend on
+// anything else. The result is always in [0, kMaxDelay]. A spec the loader would refuse
+// (reversed or out-of-range bounds, a median <= 0, a non-finite sigma) still gets a
+// value in that range: code that builds specs by hand cannot make the server overflow.
+// Thread-safety: as safe as `random`.
+template <class R>
+contracts::Duration sample_delay(const DelaySpec& spec, R& random) {
+  using contracts::Duration;
+  auto clamp = [](Duration d) { return std::clamp(d, Duration{0}, kMaxDelay); };
+  switch (spec.kind) {
+    case DelaySpec::Kind::None: return Duration{0};
+    case DelaySpec::Kind::Fixed: return clamp(spec.fixed);
+    case DelaySpec::Kind::Uniform: {
+      const Duration lo = clamp(std::min(spec.low, spec.high));
+      const Duration hi = clamp(std::max(spec.low, spec.high));
+      const auto span = static_cast<std::uint64_t>((hi - lo).count()) + 1;
+      return lo + Duration{static_cast<std::int64_t>(random.below(span))};
+    }
+    case DelaySpec::Kind::LogNormal: {
+      if (spec.median.count() <= 0) return Duration{0};
+      // Box-Muller; 1 - unit() is in (0, 1], so the log is finite.
+      const double u1 = 1.0 - random.unit();
+      const double u2 = random.unit();
+      const double z = std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * std::numbers::pi * u2);
+      const double ms = static_cast<double>(clamp(spec.median).count()) * std::exp(spec.sigma * z);
+      const double cap_ms = static_cast<double>(kMaxDelay.count());
+      // Also catches inf and nan, which must not reach the integer conversion.
+      if (!(ms < cap_ms)) return kMaxDelay;
+      return Duration{std::llround(ms)};
+    }
+  }
+  return Duration{0};
+}
 
 // Whether the operation's effect is applied before the fault's answer is sent.
 enum class Commit {
@@ -45,6 +98,9 @@ enum class Transport {
 
 std::string_view to_string(Transport t);
 std::string_view to_string(Commit c);
+// The transport a scenario names ("reset", ..., "truncate"); nullopt for anything else,
+// including "none", which is never written.
+std::optional<Transport> parse_transport(std::string_view name);
 
 struct FaultSpec {
   // Stable id used by the admin API and the journal ("f1", "f2", ... when not given).
@@ -80,6 +136,8 @@ struct FaultSpec {
   // True when no id was written and `id` is the loader's positional default ("f<N>"), so
   // a rule added at run time can be renumbered instead of clashing with a file's "f1".
   bool id_is_default = false;
+
+  friend bool operator==(const FaultSpec&, const FaultSpec&) = default;
 };
 
 // One step of a recorded trace: the request expected next and the exact answer.
@@ -95,7 +153,9 @@ struct ReplayStep {
   DelaySpec delay;
   Commit commit = Commit::Before;   // for a 2xx without body: the model always executes
   Transport transport = Transport::None;
-  std::string source;
+  std::string source;  // "file:line:col" of the [[replay]] table
+
+  friend bool operator==(const ReplayStep&, const ReplayStep&) = default;
 };
 
 enum class ReplayMode {
@@ -106,6 +166,7 @@ enum class ReplayMode {
 struct ReplaySpec {
   ReplayMode mode = ReplayMode::Strict;
   std::vector<ReplayStep> steps;
+  friend bool operator==(const ReplaySpec&, const ReplaySpec&) = default;
 };
 
 }  // namespace ebsmock::scenarios

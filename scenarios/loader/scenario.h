@@ -19,6 +19,7 @@ namespace ebsmock::scenarios {
 struct Credential {
   std::string access_key_id;
   std::string access_key_secret;
+  friend bool operator==(const Credential&, const Credential&) = default;
 };
 
 enum class ClockMode { Real, Virtual };
@@ -28,10 +29,12 @@ struct ClockSpec {
   // Where a virtual clock starts. Default: 2024-01-01T00:00:00Z, so virtual runs are
   // reproducible byte for byte.
   contracts::Instant start = contracts::Instant{std::chrono::seconds(1704067200)};
+  friend bool operator==(const ClockSpec&, const ClockSpec&) = default;
 };
 
 struct AuthSpec {
   bool verify_signatures = true;
+  friend bool operator==(const AuthSpec&, const AuthSpec&) = default;
 };
 
 struct Scenario {
@@ -49,6 +52,9 @@ struct Scenario {
   ReplaySpec replay;                    // [[replay]] steps; mode from [scenario] replay_mode
 
   std::string source_path;  // file it came from, "<default>" for the built-in world
+
+  // Field by field, positions included (FaultSpec::source, ReplayStep::source).
+  friend bool operator==(const Scenario&, const Scenario&) = default;
 };
 
 // One problem found in a scenario file, pointing at the offending text.

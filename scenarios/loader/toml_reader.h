@@ -50,6 +50,11 @@ std::string did_you_mean(std::string_view input, std::span<const std::string_vie
 // "string", "integer", "table", ... as a user would call the TOML type.
 std::string_view type_name(const toml::node& node);
 
+// The 1-based line where `n` starts; 0 for no node.
+inline int line_of(const toml::node* n) {
+  return n ? static_cast<int>(n->source().begin.line) : 0;
+}
+
 // Converts a TOML offset date-time to an Instant (millisecond precision).
 contracts::Instant to_instant(const toml::date_time& dt);
 

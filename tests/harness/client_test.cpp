@@ -19,6 +19,7 @@
 #include "contracts/percent_encoding.h"
 #include "contracts/signature_v1.h"
 #include "contracts/signature_v3.h"
+#include "contracts/text.h"
 #include "contracts/time.h"
 #include "harness/client/reference_client.h"
 #include "contracts/random.h"
@@ -847,26 +848,6 @@ TEST_F(ClientTest, DefaultNameIsBuiltinReference) { EXPECT_EQ(make()->name(), "b
 // ---------------------------------------------------------------------------------------
 // Property: any printable/Unicode Description signs correctly in every style.
 
-std::string utf8(char32_t cp) {
-  std::string out;
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-  return out;
-}
-
 rc::Gen<std::string> printable_unicode_string() {
   rc::Gen<char32_t> code_point = rc::gen::oneOf(
       rc::gen::inRange<char32_t>(0x20, 0x7F),  // printable ASCII
@@ -877,7 +858,7 @@ rc::Gen<std::string> printable_unicode_string() {
   return rc::gen::map(rc::gen::container<std::vector<char32_t>>(code_point),
                       [](const std::vector<char32_t>& cps) {
                         std::string s;
-                        for (char32_t cp : cps) s += utf8(cp);
+                        for (char32_t cp : cps) s += contracts::encode_utf8(cp);
                         return s;
                       });
 }

@@ -145,6 +145,27 @@ TEST(FaultLoaderTest, ADelayAloneIsAnEffect) {
   EXPECT_TRUE(s.faults[0].error.empty());
 }
 
+TEST(FaultLoaderTest, DelaysAtTheLimitsLoadInFaultsAndReplaySteps) {
+  const Scenario s = load(R"toml(
+[[fault]]
+delay = "1h"
+[[fault]]
+delay = { uniform = ["0", "60m"] }
+[[fault]]
+delay = { lognormal = { median = "3600s", sigma = 3 } }
+[[replay]]
+action = "StopDiskReplicaPair"
+delay = { lognormal = { median = "1h", sigma = 3.0 } }
+)toml");
+  ASSERT_EQ(s.faults.size(), 3u);
+  EXPECT_EQ(s.faults[0].delay.fixed, kMaxDelay);
+  EXPECT_EQ(s.faults[1].delay.high, kMaxDelay);
+  EXPECT_EQ(s.faults[2].delay.median, kMaxDelay);
+  EXPECT_EQ(s.faults[2].delay.sigma, kMaxLogNormalSigma);
+  ASSERT_EQ(s.replay.steps.size(), 1u);
+  EXPECT_EQ(s.replay.steps[0].delay, s.faults[2].delay);
+}
+
 TEST(FaultLoaderTest, DelayAsASubTableHeader) {
   // [fault.delay] after [[fault]] belongs to that rule, like an inline table.
   const Scenario s = load(R"toml(

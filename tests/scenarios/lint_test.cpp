@@ -4,8 +4,6 @@
 // are reported, not only the first). Every scenario shipped in scenarios/ must lint
 // clean. The CLI is run as a process (EBSMOCK_BINARY) to check output and exit codes.
 // Tests are independent; each CLI test starts its own process.
-#include <sys/wait.h>
-
 #include <algorithm>
 #include <array>
 #include <cstdio>
@@ -19,11 +17,13 @@
 #include <gtest/gtest.h>
 
 #include "scenarios/loader/scenario_loader.h"
+#include "tests/support/command_line.h"
 
 namespace ebsmock::scenarios {
 namespace {
 
 namespace fs = std::filesystem;
+using test::read_text;
 
 const fs::path kLintCases = fs::path(EBSMOCK_SOURCE_DIR) / "tests" / "scenarios" / "lint_cases";
 const fs::path kLibrary = fs::path(EBSMOCK_SOURCE_DIR) / "scenarios";
@@ -36,13 +36,6 @@ struct Expected {
   int column = 0;
   std::string fragment;
 };
-
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
 
 // Markers: "# LINT col=C fragment" (this line) or "# LINT line=N col=C fragment".
 std::vector<Expected> markers_of(const fs::path& path) {
@@ -134,28 +127,12 @@ TEST(LintTest, UnreadableFileIsOneFinding) {
 // ---------------------------------------------------------------------------------------
 // The `ebsmock lint` command
 
-struct LintRun {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr
-};
-
 std::string quoted(const std::string& s) { return "'" + s + "'"; }
 
-LintRun run_lint(const std::vector<std::string>& args) {
-  std::string command = quoted(EBSMOCK_BINARY) + " lint";
-  for (const auto& a : args) command += " " + quoted(a);
-  command += " 2>&1";
-  LintRun run;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (!pipe) return run;
-  std::array<char, 4096> buffer;
-  std::size_t n;
-  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) {
-    run.output.append(buffer.data(), n);
-  }
-  const int status = ::pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
+test::CommandRun run_lint(const std::vector<std::string>& args) {
+  std::string arguments = "lint";
+  for (const auto& a : args) arguments += " " + quoted(a);
+  return test::run_ebsmock(arguments);
 }
 
 class LintCommandTest : public ::testing::Test {
@@ -174,13 +151,13 @@ TEST_F(LintCommandTest, CleanFilesPrintOkAndExitZero) {
     files.push_back(f.string());
     expected += f.string() + ": ok\n";
   }
-  const LintRun run = run_lint(files);
+  const test::CommandRun run = run_lint(files);
   EXPECT_EQ(run.exit_code, 0) << run.output;
   EXPECT_EQ(run.output, expected);
 }
 
 TEST_F(LintCommandTest, QuietPrintsNothingWhenClean) {
-  const LintRun run = run_lint({"-q", (kLibrary / "default.toml").string(),
+  const test::CommandRun run = run_lint({"-q", (kLibrary / "default.toml").string(),
                             (kLibrary / "connection-chaos.toml").string()});
   EXPECT_EQ(run.exit_code, 0);
   EXPECT_EQ(run.output, "");
@@ -195,7 +172,7 @@ TEST_F(LintCommandTest, PrintsEveryFindingOfEveryFileAndExitsOne) {
     args.push_back(bad);
     for (const auto& d : lint_scenario_file(bad, kCliDefaults)) expected += d.to_string() + "\n";
   }
-  const LintRun run = run_lint(args);
+  const test::CommandRun run = run_lint(args);
   EXPECT_EQ(run.exit_code, 1);
   EXPECT_EQ(run.output, expected);
   // Spot-check the format on a known finding: file:line:col: message.
@@ -208,40 +185,40 @@ TEST_F(LintCommandTest, PrintsEveryFindingOfEveryFileAndExitsOne) {
 
 TEST_F(LintCommandTest, QuietStillPrintsFindings) {
   const std::string bad = (kLintCases / "mixed.toml").string();
-  const LintRun run = run_lint({"-q", (kLibrary / "default.toml").string(), bad});
+  const test::CommandRun run = run_lint({"-q", (kLibrary / "default.toml").string(), bad});
   EXPECT_EQ(run.exit_code, 1);
   EXPECT_EQ(run.output, all_of(lint_scenario_file(bad, kCliDefaults)));
 }
 
 TEST_F(LintCommandTest, UndeclaredPairIsAFindingUnlessAllowed) {
   const std::string file = (kLintCases / "undeclared-pair.toml").string();
-  const LintRun strict = run_lint({file});
+  const test::CommandRun strict = run_lint({file});
   EXPECT_EQ(strict.exit_code, 1);
   EXPECT_EQ(strict.output, file +
                                ":5:8: pair 'pair-cn-5rz8w2k4m1x7q9b3' is not declared in this "
                                "file (ok if it is created at run time; "
                                "--allow-undeclared-pairs silences this)\n");
-  const LintRun allowed = run_lint({"--allow-undeclared-pairs", file});
+  const test::CommandRun allowed = run_lint({"--allow-undeclared-pairs", file});
   EXPECT_EQ(allowed.exit_code, 0) << allowed.output;
   EXPECT_EQ(allowed.output, file + ": ok\n");
 }
 
 TEST_F(LintCommandTest, UnreadableFileIsAFinding) {
   const std::string good = (kLibrary / "default.toml").string();
-  const LintRun run = run_lint({"/nonexistent/ebsmock/x.toml", good});
+  const test::CommandRun run = run_lint({"/nonexistent/ebsmock/x.toml", good});
   EXPECT_EQ(run.exit_code, 1);
   EXPECT_EQ(run.output, "/nonexistent/ebsmock/x.toml: cannot open: No such file or directory\n" +
                             good + ": ok\n");
 }
 
 TEST_F(LintCommandTest, NoFilesIsAUsageError) {
-  const LintRun run = run_lint({});
+  const test::CommandRun run = run_lint({});
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_NE(run.output.find("files is required"), std::string::npos) << run.output;
 }
 
 TEST_F(LintCommandTest, UnknownOptionIsAUsageError) {
-  const LintRun run = run_lint({"--strict", (kLibrary / "default.toml").string()});
+  const test::CommandRun run = run_lint({"--strict", (kLibrary / "default.toml").string()});
   EXPECT_EQ(run.exit_code, 2) << run.output;
 }
 

@@ -100,6 +100,13 @@ const BadCase kCases[] = {
      "'tags' must be a table of strings"},
     {"negative_create_time", PAIR_HEAD PAIR_REGIONS "status = \"normal\"\ncreate_time = -5\n", 6,
      15, "'create_time' must be Unix seconds between 0 and"},
+    // TOML is UTF-8 and has no escape for other bytes: the file is refused where the bad
+    // bytes are (scenarios/writer repairs them to U+FFFD instead of writing them). toml++
+    // points at the character just before the bad bytes.
+    {"invalid_utf8_in_string", "[scenario]\nname = \"ok\"\ndescription = \"bad \xFF here\"\n", 3,
+     19, "invalid utf-8"},
+    {"invalid_utf8_surrogate", "[scenario]\nname = \"\xED\xA0\x80\"\n", 2, 8, "invalid utf-8"},
+    {"invalid_utf8_in_comment", "# note \xC3\n[scenario]\n", 1, 7, "invalid utf-8"},
 };
 
 class BadInputTest : public ::testing::TestWithParam<BadCase> {};

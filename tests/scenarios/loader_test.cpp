@@ -189,6 +189,49 @@ TEST(LoaderTest, EveryKeyRoundTrips) {
   EXPECT_FALSE(p.next_cycle.has_value());
 }
 
+// operator== is what round-trip tests (scenario_writer_test.cpp) rely on: it must see a
+// change in any nested field.
+TEST(LoaderTest, EqualityComparesEveryNestedField) {
+  const Scenario a = load(kEveryKey, "every.toml");
+  EXPECT_TRUE(a == load(kEveryKey, "every.toml"));
+  auto differs = [&a](auto change) {
+    Scenario b = a;
+    change(b);
+    return !(a == b);
+  };
+  EXPECT_TRUE(differs([](Scenario& s) { s.description += "."; }));
+  EXPECT_TRUE(differs([](Scenario& s) { s.credentials[1].access_key_secret += "x"; }));
+  EXPECT_TRUE(differs([](Scenario& s) { s.clock.start += milliseconds(1); }));
+  EXPECT_TRUE(differs([](Scenario& s) { s.auth.verify_signatures = true; }));
+  EXPECT_TRUE(differs([](Scenario& s) { s.policy.timing.sync_cycle += milliseconds(1); }));
+  EXPECT_TRUE(differs([](Scenario& s) { s.policy.token_ttl += milliseconds(1); }));
+  EXPECT_TRUE(differs([](Scenario& s) { s.policy.errors.override_status("InternalError", 503); }));
+  EXPECT_TRUE(differs([](Scenario& s) { s.pairs[0].tags[2].value = "x"; }));
+  EXPECT_TRUE(differs([](Scenario& s) { s.faults.emplace_back(); }));
+  EXPECT_TRUE(differs([](Scenario& s) { s.replay.mode = ReplayMode::Lenient; }));
+  EXPECT_TRUE(differs([](Scenario& s) { s.source_path = "other.toml"; }));
+
+  const FaultSpec f;
+  auto fault_differs = [&f](auto change) {
+    FaultSpec g = f;
+    change(g);
+    return !(f == g);
+  };
+  EXPECT_TRUE(fault_differs([](FaultSpec& g) { g.probability = 0.5; }));
+  EXPECT_TRUE(fault_differs([](FaultSpec& g) { g.delay.sigma = 0.5; }));
+  EXPECT_TRUE(fault_differs([](FaultSpec& g) { g.hang_cap += milliseconds(1); }));
+  EXPECT_TRUE(fault_differs([](FaultSpec& g) { g.id_is_default = true; }));
+  const ReplayStep r;
+  auto step_differs = [&r](auto change) {
+    ReplayStep q = r;
+    change(q);
+    return !(r == q);
+  };
+  EXPECT_TRUE(step_differs([](ReplayStep& q) { q.body = ""; }));
+  EXPECT_TRUE(step_differs([](ReplayStep& q) { q.headers.emplace_back("a", "b"); }));
+  EXPECT_TRUE(step_differs([](ReplayStep& q) { q.params["RegionId"] = "*"; }));
+}
+
 TEST(LoaderTest, EmptyFileGivesStructDefaultsNamedAfterTheFile) {
   const Scenario s = load("", "some/dir/my-world.toml");
   const Scenario defaults;

@@ -1,12 +1,11 @@
-// trace_import_test.cpp: harness/trace/trace_import.h and `ebsmock import-trace`. The
-// example trace becomes TOML whose [[replay]] steps equal the trace, checked twice: with
-// toml++ directly (independent of the loader) and through the scenario loader; bad lines
-// are all reported with their line numbers; TOML strings round-trip quotes, backslashes,
-// control characters and 中文.
+// trace_import_test.cpp: scenarios/trace/trace_import.h. The example trace becomes TOML
+// whose [[replay]] steps equal the trace, checked three times: with toml++ directly
+// (independent of the loader), through the scenario loader, and against the Scenario the
+// importer built; bad lines are all reported with their line numbers; TOML strings
+// round-trip quotes, backslashes, control characters and 中文. The `ebsmock import-trace`
+// command is tested in tests/harness/import_trace_command_test.cpp.
 #include <gtest/gtest.h>
 
-#include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -16,23 +15,18 @@
 #include <nlohmann/json.hpp>
 #include <toml++/toml.h>
 
-#include "harness/trace/trace_import.h"
 #include "scenarios/loader/scenario_loader.h"
+#include "scenarios/trace/trace_import.h"
+#include "scenarios/writer/toml_text.h"
+#include "tests/support/command_line.h"
 
-namespace ebsmock::harness {
+namespace ebsmock::scenarios {
 namespace {
 
 using nlohmann::json;
 
-const std::string kExamplePath =
-    std::string(EBSMOCK_SOURCE_DIR) + "/scenarios/traces/example-customer-trace.jsonl";
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+const std::string& kExamplePath = test::kExampleTracePath;
+using test::read_text;
 
 std::vector<json> trace_lines(const std::string& text) {
   std::vector<json> out;
@@ -40,6 +34,12 @@ std::vector<json> trace_lines(const std::string& text) {
   for (std::string line; std::getline(in, line);) {
     if (!line.empty()) out.push_back(json::parse(line));
   }
+  return out;
+}
+
+std::vector<std::string> texts(const std::vector<Diagnostic>& diagnostics) {
+  std::vector<std::string> out;
+  for (const auto& d : diagnostics) out.push_back(d.to_string());
   return out;
 }
 
@@ -64,7 +64,7 @@ TEST(TraceImport, ExampleTraceStepsEqualTheTrace) {
   const auto lines = trace_lines(text);
   ASSERT_GE(lines.size(), 8u);
   auto result = import_text(text, {.source_name = kExamplePath});
-  ASSERT_TRUE(result.ok()) << result.problems.front();
+  ASSERT_TRUE(result.ok()) << result.problems.front().to_string();
   EXPECT_EQ(result.steps, static_cast<int>(lines.size()));
 
   toml::table t;
@@ -106,16 +106,16 @@ TEST(TraceImport, ExampleTraceLoadsWithTheScenarioLoader) {
   const auto lines = trace_lines(text);
   auto result = import_text(text, {.source_name = kExamplePath});
   ASSERT_TRUE(result.ok());
-  scenarios::Scenario s;
+  Scenario s;
   try {
-    s = scenarios::load_scenario_string(result.toml, "example-customer-trace.toml");
-  } catch (const scenarios::ScenarioError& e) {
+    s = load_scenario_string(result.toml, "example-customer-trace.toml");
+  } catch (const ScenarioError& e) {
     FAIL() << e.what() << "\n" << result.toml;
   }
   EXPECT_EQ(s.seed, 1u);
-  EXPECT_EQ(s.clock.mode, scenarios::ClockMode::Virtual);
+  EXPECT_EQ(s.clock.mode, ClockMode::Virtual);
   EXPECT_FALSE(s.auth.verify_signatures);
-  EXPECT_EQ(s.replay.mode, scenarios::ReplayMode::Strict);
+  EXPECT_EQ(s.replay.mode, ReplayMode::Strict);
   ASSERT_EQ(s.replay.steps.size(), lines.size());
   for (std::size_t i = 0; i < lines.size(); ++i) {
     SCOPED_TRACE("step " + std::to_string(i + 1));
@@ -127,9 +127,50 @@ TEST(TraceImport, ExampleTraceLoadsWithTheScenarioLoader) {
     EXPECT_EQ(step.code, l.value("code", std::string()));
     EXPECT_EQ(step.message, l.value("message", std::string()));
     EXPECT_FALSE(step.body);
-    EXPECT_EQ(step.delay.kind, scenarios::DelaySpec::Kind::Fixed);
+    EXPECT_EQ(step.delay.kind, DelaySpec::Kind::Fixed);
     EXPECT_EQ(step.delay.fixed, contracts::Duration(l["latency_ms"].get<int>()));
   }
+}
+
+// The importer builds a Scenario and writes it through scenarios/writer: the file loads
+// back to exactly that scenario, comments and all.
+TEST(TraceImport, TheFileLoadsToTheScenarioTheImporterBuilt) {
+  const std::string example = read_text(kExamplePath);
+  const json odd = {{"action", "StopDiskReplicaPair"}, {"status", 403},
+                    {"code", "OperationDenied.InvalidStatus"},
+                    {"message", "quote \" back\\slash\nnew line \x01 \xE7\x8A\xB6"},
+                    {"params", {{"ReplicaPairId", "pair-\"odd\"\n"}, {"RegionId", "cn-hangzhou"}}},
+                    {"time", "2026-11-20T10:00:00+08:00"},
+                    {"request_id", "id\nwith newline"}};
+  for (const auto& [text, wildcard] : {std::pair{example, false}, std::pair{example, true},
+                                       std::pair{odd.dump() + "\n", false}}) {
+    auto r = import_text(text, {.source_name = "case.jsonl", .wildcard_created_ids = wildcard});
+    ASSERT_TRUE(r.ok()) << r.problems.front().to_string();
+    Scenario loaded;
+    try {
+      loaded = load_scenario_string(r.toml, "");
+    } catch (const ScenarioError& e) {
+      FAIL() << e.what() << "\n" << r.toml;
+    }
+    for (auto& step : loaded.replay.steps) step.source.clear();
+    EXPECT_TRUE(loaded == r.scenario) << r.toml;
+    EXPECT_EQ(loaded.replay.steps.size(), static_cast<std::size_t>(r.steps));
+  }
+}
+
+TEST(TraceImport, LatencyUpToTheDelayCap) {
+  const std::string at_cap =
+      R"({"action":"DescribeDiskReplicaPairs","status":200,"latency_ms":3600000})" "\n";
+  auto ok = import_text(at_cap);
+  ASSERT_TRUE(ok.ok()) << ok.problems.front().to_string();
+  EXPECT_EQ(ok.scenario.replay.steps.at(0).delay.fixed, kMaxDelay);
+  // Longer would be a delay the loader refuses: said at the line, not in the scenario.
+  auto over = import_text(
+      R"({"action":"DescribeDiskReplicaPairs","status":200,"latency_ms":3600001})" "\n");
+  ASSERT_EQ(over.problems.size(), 1u);
+  EXPECT_EQ(over.problems[0].to_string(),
+            "LOG.jsonl:1: \"latency_ms\" must be between 0 and 3600000, got 3600001");
+  EXPECT_TRUE(over.toml.empty());
 }
 
 TEST(TraceImport, BadLinesAreAllReportedWithLineNumbers) {
@@ -146,23 +187,23 @@ TEST(TraceImport, BadLinesAreAllReportedWithLineNumbers) {
   auto r = import_text(text);
   EXPECT_FALSE(r.ok());
   EXPECT_TRUE(r.toml.empty());
-  ASSERT_EQ(r.problems.size(), 8u) << ::testing::PrintToString(r.problems);
-  EXPECT_TRUE(r.problems[0].starts_with("LOG.jsonl:2: not JSON: ")) << r.problems[0];
-  EXPECT_EQ(r.problems[1], "LOG.jsonl:4: missing \"action\"");
-  EXPECT_EQ(r.problems[2], "LOG.jsonl:5: unknown action \"StopDiskReplicaPairs\"");
-  EXPECT_EQ(r.problems[3], "LOG.jsonl:6: expected a JSON object, got array");
-  EXPECT_EQ(r.problems[4], "LOG.jsonl:7: \"status\" must be an integer HTTP status, got string");
-  EXPECT_TRUE(r.problems[5].starts_with("LOG.jsonl:8: status 504 without \"code\" or \"body\""))
-      << r.problems[5];
-  EXPECT_TRUE(r.problems[6].starts_with("LOG.jsonl:9: \"body\" must be a JSON object")) << r.problems[6];
-  EXPECT_TRUE(r.problems[7].starts_with("LOG.jsonl:9: \"latency_ms\" must be between 0")) << r.problems[7];
+  ASSERT_EQ(r.problems.size(), 8u) << ::testing::PrintToString(texts(r.problems));
+  EXPECT_TRUE(r.problems[0].to_string().starts_with("LOG.jsonl:2: not JSON: ")) << r.problems[0].to_string();
+  EXPECT_EQ(r.problems[1].to_string(), "LOG.jsonl:4: missing \"action\"");
+  EXPECT_EQ(r.problems[2].to_string(), "LOG.jsonl:5: unknown action \"StopDiskReplicaPairs\"");
+  EXPECT_EQ(r.problems[3].to_string(), "LOG.jsonl:6: expected a JSON object, got array");
+  EXPECT_EQ(r.problems[4].to_string(), "LOG.jsonl:7: \"status\" must be an integer HTTP status, got string");
+  EXPECT_TRUE(r.problems[5].to_string().starts_with("LOG.jsonl:8: status 504 without \"code\" or \"body\""))
+      << r.problems[5].to_string();
+  EXPECT_TRUE(r.problems[6].to_string().starts_with("LOG.jsonl:9: \"body\" must be a JSON object")) << r.problems[6].to_string();
+  EXPECT_TRUE(r.problems[7].to_string().starts_with("LOG.jsonl:9: \"latency_ms\" must be between 0")) << r.problems[7].to_string();
 }
 
 TEST(TraceImport, EmptyTraceIsAnError) {
   for (const std::string text : {"", "\n\n  \n", "\xEF\xBB\xBF\n"}) {
     auto r = import_text(text);
     ASSERT_EQ(r.problems.size(), 1u);
-    EXPECT_EQ(r.problems[0], "LOG.jsonl: the trace has no requests (expected one JSON object per line)");
+    EXPECT_EQ(r.problems[0].to_string(), "LOG.jsonl: the trace has no requests (expected one JSON object per line)");
   }
 }
 
@@ -171,7 +212,7 @@ TEST(TraceImport, ToleratesCrlfBomAndExtraFields) {
       "\xEF\xBB\xBF" R"({"action":"DescribeDiskReplicaPairs","status":200,"sdk":"pop-core"})" "\r\n"
       R"({"action":"DescribeDiskReplicaPairs","code":"Throttling.User"})" "\r\n";
   auto r = import_text(text);
-  ASSERT_TRUE(r.ok()) << r.problems.front();
+  ASSERT_TRUE(r.ok()) << r.problems.front().to_string();
   auto t = toml::parse(r.toml);
   EXPECT_EQ(t["replay"][0]["status"].value_or(0), 200);
   // A known code without a status gets the catalogue's status.
@@ -185,7 +226,7 @@ TEST(TraceImport, ParamValuesAsTheWireCarriesThem) {
       R"({"action":"ReprotectDiskReplicaPair","params":{"ReplicaPairId":"pair-1","ReverseReplicate":false},"status":200,"latency_ms":0})" "\n"
       R"({"action":"DescribeDiskReplicaPairs","params":{"PairIds":["pair-1","pair-2"],"PageSize":10},"status":200})" "\n";
   auto r = import_text(text);
-  ASSERT_TRUE(r.ok()) << r.problems.front();
+  ASSERT_TRUE(r.ok()) << r.problems.front().to_string();
   auto t = toml::parse(r.toml);
   auto p0 = t["replay"][0]["params"];
   EXPECT_EQ(p0["OneShot"].value_or(std::string()), "true");
@@ -207,16 +248,16 @@ TEST(TraceImport, OptionsNameModeAndWildcardCreatedIds) {
   ASSERT_TRUE(plain.ok());
   // The created pair's later ids will not match: said in a warning and a comment.
   ASSERT_EQ(plain.warnings.size(), 1u);
-  EXPECT_TRUE(plain.warnings[0].starts_with("x/LOG.jsonl:1: CreateDiskReplicaPair is answered by the model"))
-      << plain.warnings[0];
+  EXPECT_TRUE(plain.warnings[0].to_string().starts_with("x/LOG.jsonl:1: CreateDiskReplicaPair is answered by the model"))
+      << plain.warnings[0].to_string();
   EXPECT_NE(plain.toml.find("--wildcard-created-ids"), std::string::npos);
 
   auto r = import_text(text, {.source_name = "x/LOG.jsonl",
                               .name = "case 4711 \"stop\"",
-                              .mode = scenarios::ReplayMode::Lenient,
+                              .mode = ReplayMode::Lenient,
                               .wildcard_created_ids = true});
   ASSERT_TRUE(r.ok());
-  EXPECT_TRUE(r.warnings.empty()) << r.warnings.front();
+  EXPECT_TRUE(r.warnings.empty()) << r.warnings.front().to_string();
   auto t = toml::parse(r.toml);
   EXPECT_EQ(t["scenario"]["name"].value_or(std::string()), "case 4711 \"stop\"");
   EXPECT_EQ(t["scenario"]["replay_mode"].value_or(std::string()), "lenient");
@@ -232,7 +273,7 @@ TEST(TraceImport, PairsNotCreatedByTheTraceGetATemplate) {
   auto r = import_text(text);
   ASSERT_TRUE(r.ok());
   ASSERT_EQ(r.warnings.size(), 1u);
-  EXPECT_NE(r.warnings[0].find("pair-cn-old is used but not created"), std::string::npos);
+  EXPECT_NE(r.warnings[0].to_string().find("pair-cn-old is used but not created"), std::string::npos);
   EXPECT_NE(r.toml.find("# [[pair]]\n# id = \"pair-cn-old\"\n# region = \"cn-beijing\""),
             std::string::npos)
       << r.toml;
@@ -271,7 +312,7 @@ TEST(TraceImport, MessagesAndBodiesRoundTrip) {
   json l3 = {{"action", "DescribeDiskReplicaPairs"}, {"status", 200}, {"body", plain_body}};
   const std::string text = l1.dump() + "\n" + l2.dump() + "\n" + l3.dump() + "\n";
   auto r = import_text(text);
-  ASSERT_TRUE(r.ok()) << r.problems.front();
+  ASSERT_TRUE(r.ok()) << r.problems.front().to_string();
   toml::table t;
   ASSERT_NO_THROW(t = toml::parse(r.toml)) << r.toml;
   EXPECT_EQ(t["replay"][0]["message"].value_or(std::string()), message);
@@ -283,69 +324,5 @@ TEST(TraceImport, MessagesAndBodiesRoundTrip) {
   EXPECT_NE(r.toml.find("状态不允许操作"), std::string::npos);
 }
 
-// --- the command line ---
-
-struct CommandResult {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr
-};
-
-CommandResult run(const std::string& args) {
-  CommandResult r;
-  const std::string cmd = std::string(EBSMOCK_BINARY) + " " + args + " 2>&1";
-  FILE* p = ::popen(cmd.c_str(), "r");
-  if (p == nullptr) return r;
-  char buf[4096];
-  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) r.output.append(buf, n);
-  const int status = ::pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
-class TraceImportCommand : public ::testing::Test {
- protected:
-  void SetUp() override {
-    if (!std::filesystem::exists(EBSMOCK_BINARY)) GTEST_SKIP() << "ebsmock binary not built";
-    dir_ = std::filesystem::temp_directory_path() /
-           ("ebsmock-trace-test-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override {
-    std::error_code ec;
-    if (!dir_.empty()) std::filesystem::remove_all(dir_, ec);
-  }
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
-  std::filesystem::path dir_;
-};
-
-TEST_F(TraceImportCommand, WritesTheScenario) {
-  const std::string out = path("scenario.toml");
-  auto r = run("import-trace " + kExamplePath + " -o " + out + " --name case-4711 --lenient");
-  EXPECT_EQ(r.exit_code, 0) << r.output;
-  EXPECT_NE(r.output.find("8 replay steps"), std::string::npos) << r.output;
-  auto t = toml::parse(read_text(out));
-  EXPECT_EQ(t["scenario"]["name"].value_or(std::string()), "case-4711");
-  EXPECT_EQ(t["scenario"]["replay_mode"].value_or(std::string()), "lenient");
-  EXPECT_EQ(t["replay"].as_array()->size(), 8u);
-}
-
-TEST_F(TraceImportCommand, BadInputWritesNothing) {
-  const std::string in = path("bad.jsonl");
-  std::ofstream(in) << R"({"action":"StopDiskReplicaPair","status":200})" "\nnot json\n"
-                    << R"({"action":"Nope","status":200})" "\n";
-  const std::string out = path("out.toml");
-  auto r = run("import-trace " + in + " -o " + out);
-  EXPECT_EQ(r.exit_code, 1) << r.output;
-  EXPECT_NE(r.output.find(in + ":2: not JSON"), std::string::npos) << r.output;
-  EXPECT_NE(r.output.find(in + ":3: unknown action \"Nope\""), std::string::npos) << r.output;
-  EXPECT_FALSE(std::filesystem::exists(out));
-
-  std::ofstream(path("empty.jsonl")).flush();
-  EXPECT_EQ(run("import-trace " + path("empty.jsonl") + " -o " + out).exit_code, 1);
-  EXPECT_FALSE(std::filesystem::exists(out));
-  EXPECT_EQ(run("import-trace " + path("missing.jsonl") + " -o " + out).exit_code, 2);
-  EXPECT_EQ(run("import-trace " + kExamplePath + " -o " + out + " --strict --lenient").exit_code, 2);
-}
-
 }  // namespace
-}  // namespace ebsmock::harness
+}  // namespace ebsmock::scenarios

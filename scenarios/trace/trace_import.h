@@ -1,7 +1,8 @@
 // trace_import.h: turns a customer's request log (JSON lines, one request per line; the
 // format is documented by example in scenarios/traces/example-customer-trace.jsonl) into
-// a commented scenario TOML whose [[replay]] steps answer the same requests, in the same
-// order, exactly as recorded. Backs `ebsmock import-trace`. Pure functions of their
+// a commented scenario whose [[replay]] steps answer the same requests, in the same
+// order, exactly as recorded; the TOML comes from scenarios/writer. Backs
+// `ebsmock import-trace` (harness/cli parses its flags). Pure functions of their
 // arguments: reentrant and thread-safe.
 #pragma once
 
@@ -14,8 +15,9 @@
 
 #include "contracts/api_schema.h"
 #include "scenarios/loader/fault_spec.h"
+#include "scenarios/loader/scenario.h"
 
-namespace ebsmock::harness {
+namespace ebsmock::scenarios {
 
 // The request parameters a replay step matches on: the ones that say which request this
 // is. Everything else (ClientToken, signature and timestamp parameters, creation
@@ -35,13 +37,14 @@ struct TraceRequest {
   std::string message;          // "" = the catalogue's message for `code`
   std::optional<std::string> body;  // exact answer, compact JSON
   std::string request_id;
-  std::optional<std::int64_t> latency_ms;
+  std::optional<std::int64_t> latency_ms;  // at most kMaxDelay, which the step's delay is
 };
 
 struct ParsedTrace {
   std::vector<TraceRequest> requests;
-  // "SOURCE:LINE: problem" for every bad line, "SOURCE: problem" for the whole file.
-  std::vector<std::string> problems;
+  // Every bad line (path = the source name, line = its line, no column) and problems of
+  // the whole file (line 0). Printed, they read "SOURCE:LINE: problem" / "SOURCE: problem".
+  std::vector<Diagnostic> problems;
 };
 
 // Reads the JSON-lines log. Blank lines are skipped; every bad line is reported, not
@@ -51,17 +54,18 @@ ParsedTrace parse_trace(std::string_view text, std::string_view source_name);
 struct TraceImportOptions {
   std::string source_name = "trace.jsonl";  // for diagnostics and comments
   std::string name;                          // scenario name; "" = stem of source_name
-  scenarios::ReplayMode mode = scenarios::ReplayMode::Strict;
+  ReplayMode mode = ReplayMode::Strict;
   // The mock gives pairs created during the replay its own ids, so the client asks about
   // those, not the customer's: match such ids with "*" instead of literally.
   bool wildcard_created_ids = false;
 };
 
 struct TraceImportResult {
-  std::string toml;                   // empty when there are problems
-  std::vector<std::string> problems;  // as ParsedTrace::problems
-  // Things that will make the replay diverge unless the engineer acts ("SOURCE:LINE: ...").
-  std::vector<std::string> warnings;
+  std::string toml;                  // empty when there are problems
+  Scenario scenario;                 // what `toml` loads to (source_path left empty)
+  std::vector<Diagnostic> problems;  // as ParsedTrace::problems
+  // Things that will make the replay diverge unless the engineer acts (with the line).
+  std::vector<Diagnostic> warnings;
   int steps = 0;
   bool ok() const { return problems.empty(); }
 };
@@ -69,16 +73,11 @@ struct TraceImportResult {
 // parse_trace, then render_replay_scenario.
 TraceImportResult import_trace(std::string_view text, const TraceImportOptions& options);
 
-// The scenario TOML for checked requests (warnings are appended to `warnings`).
+// The scenario for checked requests, and its commented TOML (warnings are appended to
+// `warnings`). `requests` must not be empty.
 std::string render_replay_scenario(const std::vector<TraceRequest>& requests,
                                    const TraceImportOptions& options,
-                                   std::vector<std::string>& warnings);
+                                   std::vector<Diagnostic>& warnings,
+                                   Scenario* scenario = nullptr);
 
-// A TOML basic string ("..."), escaping quotes, backslashes and control characters;
-// non-ASCII is kept as UTF-8 (invalid UTF-8 becomes U+FFFD: TOML must be UTF-8).
-std::string toml_string(std::string_view s);
-// A TOML multi-line literal string ('''...''') holding `text` verbatim, readable for
-// JSON; falls back to toml_string when a literal cannot hold it.
-std::string toml_literal_block(std::string_view text);
-
-}  // namespace ebsmock::harness
+}  // namespace ebsmock::scenarios

@@ -1,6 +1,6 @@
-// trace_import.cpp: JSON-lines trace -> replay scenario TOML. Reentrant: no shared
-// mutable state.
-#include "harness/trace/trace_import.h"
+// trace_import.cpp: JSON-lines trace -> a replay Scenario, written with comments through
+// scenarios/writer. Reentrant: no shared mutable state.
+#include "scenarios/trace/trace_import.h"
 
 #include <algorithm>
 #include <chrono>
@@ -14,10 +14,13 @@
 
 #include "contracts/error_catalogue.h"
 #include "contracts/operation.h"
+#include "contracts/text.h"
 #include "contracts/time.h"
 #include "scenarios/loader/scenario_loader.h"
+#include "scenarios/writer/scenario_writer.h"
+#include "scenarios/writer/toml_text.h"
 
-namespace ebsmock::harness {
+namespace ebsmock::scenarios {
 
 namespace {
 
@@ -26,57 +29,6 @@ using nlohmann::json;
 // Past this many bad lines the rest are only counted: a wrong file (a binary, a CSV)
 // would otherwise print one line per line.
 constexpr std::size_t kMaxReportedProblems = 50;
-// Longer than any client waits for an answer; larger values are typos (seconds vs ms).
-constexpr std::int64_t kMaxLatencyMs = 24LL * 3600 * 1000;
-
-// Length of the valid UTF-8 sequence at s[i], 0 when the byte there does not start one.
-std::size_t utf8_length(std::string_view s, std::size_t i) {
-  const auto c = static_cast<unsigned char>(s[i]);
-  const std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-  if (len == 0 || i + len > s.size()) return 0;
-  for (std::size_t k = 1; k < len; ++k) {
-    if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
-  }
-  const auto c1 = len > 1 ? static_cast<unsigned char>(s[i + 1]) : 0;
-  // Overlong forms, surrogates and code points past U+10FFFF are not UTF-8.
-  if (len == 2 && c < 0xC2) return 0;
-  if (len == 3 && ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 >= 0xA0))) return 0;
-  if (len == 4 && (c > 0xF4 || (c == 0xF0 && c1 < 0x90) || (c == 0xF4 && c1 >= 0x90))) return 0;
-  return len;
-}
-
-bool is_control(unsigned char c) { return c < 0x20 || c == 0x7F; }
-
-// Text for a TOML comment: a comment ends at a newline and may not hold other control
-// characters, so those become spaces; invalid UTF-8 becomes U+FFFD.
-std::string comment_text(std::string_view s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size();) {
-    const std::size_t len = utf8_length(s, i);
-    if (len == 0) {
-      out += "\xEF\xBF\xBD";
-      ++i;
-    } else {
-      const auto c = static_cast<unsigned char>(s[i]);
-      if (len == 1 && is_control(c) && c != '\t') {
-        out += ' ';
-      } else {
-        out.append(s.substr(i, len));
-      }
-      i += len;
-    }
-  }
-  return out;
-}
-
-// A key as TOML wants it: bare when it can be, quoted otherwise.
-std::string toml_key(std::string_view k) {
-  const bool bare = !k.empty() && std::all_of(k.begin(), k.end(), [](char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '-';
-  });
-  return bare ? std::string(k) : toml_string(k);
-}
 
 std::string json_type(const json& v) { return v.type_name(); }
 
@@ -138,7 +90,7 @@ TraceRequest read_request(const json& j, int line, std::vector<std::string>& pro
   if (!j.contains("action") || j["action"].is_null()) {
     problems.push_back("missing \"action\"");
   } else if (string_field("action", r.action) && !contracts::parse_operation(r.action)) {
-    problems.push_back("unknown action \"" + comment_text(r.action) + "\"");
+    problems.push_back("unknown action \"" + comment_safe(r.action) + "\"");
   }
   string_field("time", r.time);
   string_field("code", r.code);
@@ -190,7 +142,7 @@ TraceRequest read_request(const json& j, int line, std::vector<std::string>& pro
   } else {
     r.status = status->get<int>();
   }
-  const bool success = r.status >= 200 && r.status < 300;
+  const bool success = contracts::is_2xx(r.status);
   if (!success && r.code.empty() && !r.body) {
     problems.push_back("status " + std::to_string(r.status) +
                        " without \"code\" or \"body\": the replay cannot tell what the answer "
@@ -202,8 +154,9 @@ TraceRequest read_request(const json& j, int line, std::vector<std::string>& pro
       problems.push_back("\"latency_ms\" must be a number, got " + json_type(*it));
     } else {
       const double ms = it->get<double>();
-      if (!(ms >= 0) || ms > static_cast<double>(kMaxLatencyMs)) {
-        problems.push_back("\"latency_ms\" must be between 0 and " + std::to_string(kMaxLatencyMs) +
+      // The recorded latency becomes the step's delay, which stops at kMaxDelay.
+      if (!(ms >= 0) || ms > static_cast<double>(kMaxDelay.count())) {
+        problems.push_back("\"latency_ms\" must be between 0 and " + std::to_string(kMaxDelay.count()) +
                            ", got " + it->dump());
       } else {
         r.latency_ms = std::llround(ms);
@@ -282,25 +235,8 @@ std::string human_gap(contracts::Duration d) {
   return buf;
 }
 
-std::vector<std::string> split_ids(std::string_view csv) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start <= csv.size()) {
-    auto end = csv.find(',', start);
-    if (end == std::string_view::npos) end = csv.size();
-    std::string_view id = csv.substr(start, end - start);
-    while (!id.empty() && id.front() == ' ') id.remove_prefix(1);
-    while (!id.empty() && id.back() == ' ') id.remove_suffix(1);
-    if (!id.empty()) out.emplace_back(id);
-    start = end + 1;
-  }
-  return out;
-}
-
-bool is_2xx(int status) { return status >= 200 && status < 300; }
-
 // The model answers a success without a body (it runs the operation for real).
-bool model_answers(const TraceRequest& r) { return is_2xx(r.status) && !r.body && r.code.empty(); }
+bool model_answers(const TraceRequest& r) { return contracts::is_2xx(r.status) && !r.body && r.code.empty(); }
 
 bool is_create(const TraceRequest& r) { return r.action == "CreateDiskReplicaPair"; }
 
@@ -308,7 +244,7 @@ bool is_create(const TraceRequest& r) { return r.action == "CreateDiskReplicaPai
 // on a mutating call), as opposed to a definite refusal.
 bool ambiguous_failure(const TraceRequest& r) {
   auto op = contracts::parse_operation(r.action);
-  if (!op || !contracts::is_mutating(*op) || is_2xx(r.status) || r.body) return false;
+  if (!op || !contracts::is_mutating(*op) || contracts::is_2xx(r.status) || r.body) return false;
   static const contracts::ErrorCatalogue kCatalogue;
   if (const auto* def = kCatalogue.find(r.code)) {
     return def->retry == contracts::RetryClass::Transient;
@@ -332,7 +268,7 @@ std::map<std::string, PairOrigin> pair_origins(const std::vector<TraceRequest>& 
     std::vector<std::string> ids;
     if (auto it = r.params.find("ReplicaPairId"); it != r.params.end()) ids.push_back(it->second);
     if (auto it = r.params.find("PairIds"); it != r.params.end()) {
-      for (auto& id : split_ids(it->second)) ids.push_back(std::move(id));
+      for (auto& id : contracts::split_csv(it->second)) ids.push_back(std::move(id));
     }
     for (const auto& id : ids) {
       auto [pos, inserted] = out.try_emplace(id);
@@ -350,72 +286,70 @@ std::map<std::string, PairOrigin> pair_origins(const std::vector<TraceRequest>& 
   return out;
 }
 
-std::string at(const TraceImportOptions& o, int line) {
-  return o.source_name + ":" + std::to_string(line) + ": ";
+Diagnostic at(const TraceImportOptions& o, int line, std::string message) {
+  return {.path = o.source_name, .line = line, .message = std::move(message)};
+}
+
+// The comments of the file: what a support engineer needs to read it, by place.
+struct Notes {
+  std::vector<std::string> top;
+  std::string first_time;  // the trace's first time as written, for the clock's comment
+  std::vector<std::vector<std::string>> before_step;
+  std::vector<std::string> params_note;  // per step, after its params
+
+  std::vector<std::string> before(const Place& at) const;
+  std::string after(const Place& at) const;
+};
+
+std::vector<std::string> Notes::before(const Place& at) const {
+  if (at.table.empty()) return top;
+  if (at.table == "scenario" && at.key == "replay_mode") {
+    return {"strict: a request that is not the next step gets 400 Mock.ReplayMismatch naming the",
+            "  step expected, and the step stays next (fix the client and retry);",
+            "lenient: such a request is answered by the normal model instead.",
+            "Either way it is recorded as a mismatch: GET /__admin/replay lists them."};
+  }
+  if (at.table == "clock" && at.key == "mode") {
+    return {"Virtual: time stands still unless advanced (POST /__admin/clock/advance?by=30s), so",
+            "every run sees the same statuses. Each step's comment shows how long the customer",
+            "waited before it: advance by that much to let pairs move on as theirs did."};
+  }
+  if (at.table == "credential" && at.key.empty()) {
+    return {"Point the client that reproduces the trace at ebsmock with these keys."};
+  }
+  if (at.table == "auth" && at.key == "verify_signatures") {
+    return {"The customer signed their requests with their own AccessKey secret, which support must",
+            "never ask for. Signatures are not what a replay reproduces, so any key is accepted,",
+            "including the customer's AccessKeyId in a copy of their configuration."};
+  }
+  if (at.table == "replay" && at.key.empty() && at.index < before_step.size()) {
+    return before_step[at.index];
+  }
+  return {};
+}
+
+std::string Notes::after(const Place& at) const {
+  if (at.table == "scenario" && at.key == "seed") {
+    return "fixed, so the ids and RequestIds the model makes are the same on every run";
+  }
+  if (at.table == "clock" && at.key == "start") {
+    return "the trace's first request" + (first_time.empty() ? "" : ", " + first_time);
+  }
+  if (at.table == "replay" && at.key == "params" && at.index < params_note.size()) {
+    return params_note[at.index];
+  }
+  return "";
 }
 
 }  // namespace
 
-std::string toml_string(std::string_view s) {
-  std::string out = "\"";
-  for (std::size_t i = 0; i < s.size();) {
-    const std::size_t len = utf8_length(s, i);
-    if (len == 0) {
-      out += "\xEF\xBF\xBD";
-      ++i;
-      continue;
-    }
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (len > 1) {
-      out.append(s.substr(i, len));
-    } else if (c == '"') {
-      out += "\\\"";
-    } else if (c == '\\') {
-      out += "\\\\";
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else if (c == '\b') {
-      out += "\\b";
-    } else if (c == '\f') {
-      out += "\\f";
-    } else if (is_control(c)) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04X", c);
-      out += buf;
-    } else {
-      out += static_cast<char>(c);
-    }
-    i += len;
-  }
-  return out + "\"";
-}
-
-std::string toml_literal_block(std::string_view text) {
-  // A literal string cannot escape: no ''' inside, no control characters but tab and
-  // newline, and a trailing quote would merge with the closing delimiter.
-  bool literal_ok = text.find("'''") == std::string_view::npos &&
-                    (text.empty() || text.back() != '\'');
-  for (std::size_t i = 0; literal_ok && i < text.size();) {
-    const std::size_t len = utf8_length(text, i);
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (len == 0 || (len == 1 && is_control(c) && c != '\t' && c != '\n')) literal_ok = false;
-    i += len == 0 ? 1 : len;
-  }
-  if (!literal_ok) return toml_string(text);
-  // The newline right after the opening ''' is not part of the value.
-  return "'''\n" + std::string(text) + "'''";
-}
-
 ParsedTrace parse_trace(std::string_view text, std::string_view source_name) {
   ParsedTrace out;
   const std::string source(source_name);
-  if (text.size() > scenarios::kMaxScenarioBytes) {
-    out.problems.push_back(source + ": the trace is larger than 16 MiB, the limit of a scenario "
-                                    "file; cut it down to the requests that matter");
+  if (text.size() > kMaxScenarioBytes) {
+    out.problems.push_back({.path = source,
+                            .message = "the trace is larger than 16 MiB, the limit of a scenario "
+                                       "file; cut it down to the requests that matter"});
     return out;
   }
   std::size_t bad_lines = 0;
@@ -448,21 +382,23 @@ ParsedTrace parse_trace(std::string_view text, std::string_view source_name) {
       continue;
     }
     if (++bad_lines > kMaxReportedProblems) continue;
-    for (const auto& p : problems) out.problems.push_back(source + ":" + std::to_string(line_no) + ": " + p);
+    for (auto& p : problems) out.problems.push_back({.path = source, .line = line_no, .message = std::move(p)});
   }
   if (bad_lines > kMaxReportedProblems) {
-    out.problems.push_back(source + ": " + std::to_string(bad_lines - kMaxReportedProblems) +
-                           " more bad lines not shown");
+    out.problems.push_back({.path = source,
+                            .message = std::to_string(bad_lines - kMaxReportedProblems) +
+                                       " more bad lines not shown"});
   }
   if (out.requests.empty() && out.problems.empty()) {
-    out.problems.push_back(source + ": the trace has no requests (expected one JSON object per line)");
+    out.problems.push_back(
+        {.path = source, .message = "the trace has no requests (expected one JSON object per line)"});
   }
   return out;
 }
 
 std::string render_replay_scenario(const std::vector<TraceRequest>& requests,
                                    const TraceImportOptions& o,
-                                   std::vector<std::string>& warnings) {
+                                   std::vector<Diagnostic>& warnings, Scenario* built) {
   const std::string file_name = std::filesystem::path(o.source_name).filename().string();
   const std::string name =
       o.name.empty() ? std::filesystem::path(o.source_name).stem().string() : o.name;
@@ -478,134 +414,116 @@ std::string render_replay_scenario(const std::vector<TraceRequest>& requests,
     if (o.wildcard_created_ids) wildcard_ids.insert(id);
   }
 
-  std::string t;
-  auto line = [&t](std::string_view s) {
-    t += s;
-    t += '\n';
-  };
+  Scenario s;
+  s.name = name;
+  s.description = "Replay of the customer trace " + file_name + " (" + std::to_string(n) +
+                  (n == 1 ? " request)" : " requests)");
+  s.seed = 1;
+  s.replay.mode = o.mode;
+  s.clock.mode = ClockMode::Virtual;
+  Notes notes;
+  if (const auto first_time = parse_trace_time(requests.front().time)) {
+    s.clock.start = *first_time;
+    // The start is written in UTC; say what the trace wrote when that differs.
+    if (toml_datetime(*first_time) != requests.front().time) notes.first_time = requests.front().time;
+  }
+  s.credentials.push_back({"testid", "testsecret"});
+  s.auth.verify_signatures = false;
 
-  // --- header ---
-  line("# " + comment_text(name) + ": a replay of the customer trace " + comment_text(file_name) +
-       ",");
+  // --- the header ---
   std::string span = std::to_string(n) + (n == 1 ? " request" : " requests");
   if (!requests.front().time.empty()) {
     span += " from " + requests.front().time + (n > 1 ? " to " + requests.back().time : "");
   }
-  line("# " + comment_text(span) + ", generated by `ebsmock import-trace`.");
-  line("# It is an ordinary scenario file: edit freely.");
-  line("#");
-  line("# Each [[replay]] step is one request the customer's client sent and the answer it got,");
-  line("# in order. ebsmock answers a request with the next step when the action and the params");
-  line("# listed match, and the step is used up. Errors are answered exactly as recorded (status,");
-  line("# code, message or body) after the recorded latency. A success without a body is");
-  line("# answered by the model, which runs the operation for real, so pairs are created and");
-  line("# change status as they did for the customer.");
-  line("");
-
-  line("[scenario]");
-  line("name = " + toml_string(name));
-  line("description = " + toml_string("Replay of the customer trace " + file_name + " (" +
-                                      std::to_string(n) + (n == 1 ? " request)" : " requests)")));
-  line("seed = 1  # fixed, so the ids and RequestIds the model makes are the same on every run");
-  line("# strict: a request that is not the next step gets 400 Mock.ReplayMismatch naming the");
-  line("#   step expected, and the step stays next (fix the client and retry);");
-  line("# lenient: such a request is answered by the normal model instead.");
-  line("# Either way it is recorded as a mismatch: GET /__admin/replay lists them.");
-  line(std::string("replay_mode = ") +
-       (o.mode == scenarios::ReplayMode::Strict ? "\"strict\"" : "\"lenient\""));
-  line("");
-
-  line("[clock]");
-  line("# Virtual: time stands still unless advanced (POST /__admin/clock/advance?by=30s), so");
-  line("# every run sees the same statuses. Each step's comment shows how long the customer");
-  line("# waited before it: advance by that much to let pairs move on as theirs did.");
-  line("mode = \"virtual\"");
-  const auto first_time = parse_trace_time(requests.front().time);
-  if (first_time) line("start = " + requests.front().time + "  # the trace's first request");
-  line("");
-
-  line("# Point the client that reproduces the trace at ebsmock with these keys.");
-  line("[[credential]]");
-  line("access_key_id = \"testid\"");
-  line("access_key_secret = \"testsecret\"");
-  line("");
-  line("[auth]");
-  line("# The customer signed their requests with their own AccessKey secret, which support must");
-  line("# never ask for. Signatures are not what a replay reproduces, so any key is accepted,");
-  line("# including the customer's AccessKeyId in a copy of their configuration.");
-  line("verify_signatures = false");
-  line("");
+  notes.top = {
+      name + ": a replay of the customer trace " + file_name + ",",
+      span + ", generated by `ebsmock import-trace`.",
+      "It is an ordinary scenario file: edit freely.",
+      "#",
+      "Each [[replay]] step is one request the customer's client sent and the answer it got,",
+      "in order. ebsmock answers a request with the next step when the action and the params",
+      "listed match, and the step is used up. Errors are answered exactly as recorded (status,",
+      "code, message or body) after the recorded latency. A success without a body is",
+      "answered by the model, which runs the operation for real, so pairs are created and",
+      "change status as they did for the customer."};
 
   // --- pairs the model needs but the trace does not create ---
+  std::vector<std::string> first;  // before the first step
   std::vector<std::string> external;
   for (const auto& [id, origin] : origins) {
     if (!origin.created_by && origin.model_answered) external.push_back(id);
   }
   if (!external.empty()) {
-    line("# Pairs the trace uses but does not create. Steps answered by the model need them, or");
-    line("# they get 404 NoSuchResource (or an empty list): uncomment each one and set its");
-    line("# destination region and the status it had when the trace starts.");
+    first = {"Pairs the trace uses but does not create. Steps answered by the model need them, or",
+             "they get 404 NoSuchResource (or an empty list): uncomment each one and set its",
+             "destination region and the status it had when the trace starts."};
     for (const auto& id : external) {
       const auto& origin = origins.at(id);
-      line("# [[pair]]");
-      line("# id = " + toml_string(comment_text(id)));
-      line("# region = " + toml_string(comment_text(origin.region.empty() ? "cn-hangzhou" : origin.region)));
-      line("# destination_region = \"cn-shanghai\"  # check the customer's console");
-      line("# status = \"normal\"");
-      warnings.push_back(at(o, requests[origin.first].line) + "pair " + comment_text(id) +
-                         " is used but not created by the trace: add it as a [[pair]] "
-                         "(a template is in the scenario), or the steps the model answers "
-                         "for it get NoSuchResource");
+      first.push_back("# [[pair]]");
+      first.push_back("# id = " + toml_string(id));
+      first.push_back("# region = " + toml_string(origin.region.empty() ? "cn-hangzhou" : origin.region));
+      first.push_back("# destination_region = \"cn-shanghai\"  # check the customer's console");
+      first.push_back("# status = \"normal\"");
+      warnings.push_back(at(o, requests[origin.first].line,
+                            "pair " + comment_safe(id) +
+                                " is used but not created by the trace: add it as a [[pair]] "
+                                "(a template is in the scenario), or the steps the model answers "
+                                "for it get NoSuchResource"));
     }
-    line("");
+    first.emplace_back();
   }
+  for (const std::string_view line :
+       {"`params` holds only what identifies a request: RegionId, ReplicaPairId, PairIds,",
+        "OneShot and ReverseReplicate (\"*\" = any value, as long as it is present).",
+        "ClientToken and the signature and timestamp parameters are dropped: an SDK makes new",
+        "ones on every run, so matching them would fail every step. Other settings (disk ids,",
+        "names, bandwidth, ...) are dropped too, so a reproduction need not copy them byte for",
+        "byte; each step's comment names what was dropped."}) {
+    first.emplace_back(line);
+  }
+  first.emplace_back();
 
   // --- steps ---
-  line("# `params` holds only what identifies a request: RegionId, ReplicaPairId, PairIds,");
-  line("# OneShot and ReverseReplicate (\"*\" = any value, as long as it is present).");
-  line("# ClientToken and the signature and timestamp parameters are dropped: an SDK makes new");
-  line("# ones on every run, so matching them would fail every step. Other settings (disk ids,");
-  line("# names, bandwidth, ...) are dropped too, so a reproduction need not copy them byte for");
-  line("# byte; each step's comment names what was dropped.");
   std::optional<contracts::Instant> previous_time;
   for (std::size_t i = 0; i < n; ++i) {
     const TraceRequest& r = requests[i];
-    line("");
-    std::string head = "# Step " + std::to_string(i + 1) + " of " + std::to_string(n) + " (line " +
+    std::vector<std::string> lines = i == 0 ? std::move(first) : std::vector<std::string>{};
+    std::string head = "Step " + std::to_string(i + 1) + " of " + std::to_string(n) + " (line " +
                        std::to_string(r.line) + ")";
     const auto when = parse_trace_time(r.time);
     if (!r.time.empty()) {
-      head += ": " + comment_text(r.time);
+      head += ": " + r.time;
       if (when && previous_time) head += " (+" + human_gap(*when - *previous_time) + ")";
     }
     if (when) previous_time = when;
-    if (!r.request_id.empty()) head += ", RequestId " + comment_text(r.request_id);
+    if (!r.request_id.empty()) head += ", RequestId " + r.request_id;
     if (r.latency_ms) head += ", took " + std::to_string(*r.latency_ms) + " ms";
-    line(head);
+    lines.push_back(head);
     if (!r.dropped_params.empty()) {
       std::string dropped;
-      for (const auto& p : r.dropped_params) dropped += (dropped.empty() ? "" : ", ") + comment_text(p);
-      line("# not matched: " + dropped);
+      for (const auto& p : r.dropped_params) dropped += (dropped.empty() ? "" : ", ") + p;
+      lines.push_back("not matched: " + dropped);
     }
     if (auto it = created_by_step.find(i); it != created_by_step.end()) {
       std::string ids;
-      for (const auto& id : it->second) ids += (ids.empty() ? "" : ", ") + comment_text(id);
-      line("# The model creates this pair under its own id (fixed by the seed), not the");
-      line("# customer's " + ids + ", and the client asks about the id it got.");
+      for (const auto& id : it->second) ids += (ids.empty() ? "" : ", ") + comment_safe(id);
+      lines.push_back("The model creates this pair under its own id (fixed by the seed), not the");
+      lines.push_back("customer's " + ids + ", and the client asks about the id it got.");
       if (o.wildcard_created_ids) {
-        line("# So later steps match that id with \"*\" (--wildcard-created-ids).");
+        lines.push_back("So later steps match that id with \"*\" (--wildcard-created-ids).");
       } else {
-        line("# Later steps name the customer's id, so in strict mode they will not match:");
-        line("# re-import with --wildcard-created-ids, or set those params to \"*\".");
-        warnings.push_back(at(o, r.line) + "CreateDiskReplicaPair is answered by the model, "
-                           "which gives the new pair its own id; later steps name the "
-                           "customer's " + ids + " and will not match what the client sends. "
-                           "Re-run with --wildcard-created-ids (or --lenient)");
+        lines.push_back("Later steps name the customer's id, so in strict mode they will not match:");
+        lines.push_back("re-import with --wildcard-created-ids, or set those params to \"*\".");
+        warnings.push_back(at(o, r.line,
+                              "CreateDiskReplicaPair is answered by the model, which gives the "
+                              "new pair its own id; later steps name the customer's " + ids +
+                                  " and will not match what the client sends. Re-run with "
+                                  "--wildcard-created-ids (or --lenient)"));
       }
     }
     if (ambiguous_failure(r)) {
-      line("# The client could not tell whether this call took effect; the mock answers without");
-      line("# applying it.");
+      lines.push_back("The client could not tell whether this call took effect; the mock answers without");
+      lines.push_back("applying it.");
       // A retry of the same call refused for the pair's status says the first one got through.
       const auto pair = r.params.find("ReplicaPairId");
       for (std::size_t k = i + 1; pair != r.params.end() && k < n; ++k) {
@@ -614,43 +532,49 @@ std::string render_replay_scenario(const std::vector<TraceRequest>& requests,
         if (later.action == r.action && later_pair != later.params.end() &&
             later_pair->second == pair->second &&
             later.code == contracts::codes::kInvalidStatus) {
-          line("# Step " + std::to_string(k + 1) + ", the same call for the same pair, got " +
-               std::string(contracts::codes::kInvalidStatus) + ", so it probably did.");
+          lines.push_back("Step " + std::to_string(k + 1) + ", the same call for the same pair, got " +
+                          std::string(contracts::codes::kInvalidStatus) + ", so it probably did.");
           break;
         }
       }
-      line("# If it did, uncomment this to apply it before answering:");
-      line("# commit = \"after\"");
+      lines.push_back("If it did, uncomment this to apply it before answering:");
+      lines.push_back("# commit = \"after\"");
     }
+    notes.before_step.push_back(std::move(lines));
 
-    line("[[replay]]");
-    line("action = " + toml_string(r.action));
-    if (!r.params.empty()) {
-      std::string params;
-      std::vector<std::string> notes;
-      for (const auto& [k, v] : r.params) {
-        std::string value = v;
-        if (k == "ReplicaPairId" || k == "PairIds") {
-          const auto ids = split_ids(v);
-          if (std::any_of(ids.begin(), ids.end(),
-                          [&](const std::string& id) { return wildcard_ids.count(id) != 0; })) {
-            value = "*";
-            notes.push_back("# " + k + " was " + toml_string(comment_text(v)) + " in the trace");
-          }
+    ReplayStep step;
+    step.action = r.action;
+    std::string params_note;
+    for (const auto& [k, v] : r.params) {
+      std::string value = v;
+      if (k == "ReplicaPairId" || k == "PairIds") {
+        const auto ids = contracts::split_csv(v);
+        if (std::any_of(ids.begin(), ids.end(),
+                        [&](const std::string& id) { return wildcard_ids.count(id) != 0; })) {
+          value = "*";
+          params_note += (params_note.empty() ? "" : "; ") + k + " was " + toml_string(v) + " in the trace";
         }
-        params += (params.empty() ? "" : ", ") + toml_key(k) + " = " + toml_string(value);
       }
-      line("params = { " + params + " }");
-      for (const auto& note : notes) line(note);
+      step.params[k] = value;
     }
-    line("status = " + std::to_string(r.status));
-    if (!r.code.empty()) line("code = " + toml_string(r.code));
-    if (!r.message.empty()) line("message = " + toml_string(r.message));
+    notes.params_note.push_back(std::move(params_note));
+    step.status = r.status;
+    step.code = r.code;
+    step.message = r.message;
     // 0 ms is no delay; the mock's own latency is already below a millisecond.
-    if (r.latency_ms && *r.latency_ms >= 1) line("delay = \"" + std::to_string(*r.latency_ms) + "ms\"");
-    if (r.body) line("body = " + toml_literal_block(*r.body));
+    if (r.latency_ms && *r.latency_ms >= 1) {
+      step.delay = {.kind = DelaySpec::Kind::Fixed, .fixed = contracts::Duration{*r.latency_ms}};
+    }
+    step.body = r.body;
+    s.replay.steps.push_back(std::move(step));
   }
-  return t;
+
+  WriteOptions options;
+  options.comments_before = [&notes](const Place& at) { return notes.before(at); };
+  options.comment_after = [&notes](const Place& at) { return notes.after(at); };
+  std::string toml = write_scenario(s, options);
+  if (built) *built = std::move(s);
+  return toml;
 }
 
 TraceImportResult import_trace(std::string_view text, const TraceImportOptions& options) {
@@ -660,15 +584,16 @@ TraceImportResult import_trace(std::string_view text, const TraceImportOptions& 
     out.problems = std::move(parsed.problems);
     return out;
   }
-  out.toml = render_replay_scenario(parsed.requests, options, out.warnings);
+  out.toml = render_replay_scenario(parsed.requests, options, out.warnings, &out.scenario);
   out.steps = static_cast<int>(parsed.requests.size());
-  if (out.toml.size() > scenarios::kMaxScenarioBytes) {
-    out.problems.push_back(options.source_name + ": the scenario would be larger than 16 MiB, "
-                                                 "the limit of a scenario file; cut the trace "
-                                                 "down to the requests that matter");
+  if (out.toml.size() > kMaxScenarioBytes) {
+    out.problems.push_back({.path = options.source_name,
+                            .message = "the scenario would be larger than 16 MiB, the limit of a "
+                                       "scenario file; cut the trace down to the requests that "
+                                       "matter"});
     out.toml.clear();
   }
   return out;
 }
 
-}  // namespace ebsmock::harness
+}  // namespace ebsmock::scenarios
