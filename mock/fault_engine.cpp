@@ -2,7 +2,6 @@
 #include "mock/fault_engine.h"
 
 #include <algorithm>
-#include <cmath>
 
 #include "contracts/crypto.h"
 
@@ -10,27 +9,6 @@ namespace ebsmock::mock {
 
 using scenarios::DelaySpec;
 using scenarios::FaultSpec;
-
-contracts::Duration sample_delay(const DelaySpec& spec, contracts::Random& random) {
-  switch (spec.kind) {
-    case DelaySpec::Kind::None: return contracts::Duration{0};
-    case DelaySpec::Kind::Fixed: return spec.fixed;
-    case DelaySpec::Kind::Uniform: {
-      auto span = static_cast<std::uint64_t>((spec.high - spec.low).count());
-      return spec.low + contracts::Duration{static_cast<std::int64_t>(random.below(span + 1))};
-    }
-    case DelaySpec::Kind::LogNormal: {
-      // Box-Muller; 1 - unit() is in (0, 1], so the log is finite.
-      double u1 = 1.0 - random.unit();
-      double u2 = random.unit();
-      double z = std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * M_PI * u2);
-      double ms = static_cast<double>(spec.median.count()) * std::exp(spec.sigma * z);
-      // Cap at an hour: a heavy tail must not turn into a stuck request.
-      return contracts::Duration{static_cast<std::int64_t>(std::min(ms, 3'600'000.0) + 0.5)};
-    }
-  }
-  return contracts::Duration{0};
-}
 
 nlohmann::json to_json(const FaultSpec& s) {
   nlohmann::json j = {{"id", s.id}};
@@ -156,7 +134,7 @@ FaultDecision FaultEngine::decision_for(Rule& rule) {
   const FaultSpec& s = rule.spec;
   FaultDecision d;
   d.rule_id = s.id;
-  d.delay = sample_delay(s.delay, *rule.random);
+  d.delay = scenarios::sample_delay(s.delay, *rule.random);
   d.commit = s.commit;
   d.transport = s.transport;
   d.hang_cap = s.hang_cap;

@@ -59,8 +59,6 @@ class FaultEngine final : public Decider {
   int next_auto_id_ = 1;
 };
 
-// Samples a delay (shared with replay steps). `random` is used only for distributions.
-contracts::Duration sample_delay(const scenarios::DelaySpec& spec, contracts::Random& random);
 
 nlohmann::json to_json(const scenarios::FaultSpec& spec);
 

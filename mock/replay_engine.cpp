@@ -2,6 +2,8 @@
 // Not thread-safe (see the header).
 #include "mock/replay_engine.h"
 
+#include "contracts/text.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -12,66 +14,9 @@ namespace ebsmock::mock {
 
 namespace {
 
-// Values in reasons come from the client and end up in a JSON error body and the admin
-// API. Both are dumped by nlohmann::json, which throws on invalid UTF-8, and a 13 KB
-// PairIds would drown the message: keep valid UTF-8 as is, show anything else as \xNN,
-// control characters escaped, and cut long values.
-std::string printable(std::string_view s, std::size_t max_chars = 120) {
-  std::string out;
-  std::size_t chars = 0;
-  std::size_t i = 0;
-  while (i < s.size()) {
-    if (chars == max_chars) {
-      out += "...";
-      break;
-    }
-    const auto c = static_cast<unsigned char>(s[i]);
-    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-    bool valid = len != 0 && i + len <= s.size();
-    for (std::size_t k = 1; valid && k < len; ++k) {
-      valid = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
-    }
-    // Overlong forms and surrogates are rejected by the JSON dumper too.
-    if (valid && len == 2) valid = c >= 0xC2;
-    if (valid && len == 3) {
-      const auto c1 = static_cast<unsigned char>(s[i + 1]);
-      valid = !(c == 0xE0 && c1 < 0xA0) && !(c == 0xED && c1 >= 0xA0);
-    }
-    if (valid && len == 4) {
-      const auto c1 = static_cast<unsigned char>(s[i + 1]);
-      valid = c <= 0xF4 && !(c == 0xF0 && c1 < 0x90) && !(c == 0xF4 && c1 >= 0x90);
-    }
-    char buf[8];
-    if (!valid) {
-      std::snprintf(buf, sizeof buf, "\\x%02X", c);
-      out += buf;
-      i += 1;
-    } else if (len == 1 && (c < 0x20 || c == 0x7F)) {
-      if (c == '\n') {
-        out += "\\n";
-      } else if (c == '\t') {
-        out += "\\t";
-      } else if (c == '\r') {
-        out += "\\r";
-      } else {
-        std::snprintf(buf, sizeof buf, "\\x%02X", c);
-        out += buf;
-      }
-      i += 1;
-    } else {
-      out.append(s.substr(i, len));
-      i += len;
-    }
-    ++chars;
-  }
-  return out;
-}
-
 std::string_view mode_name(scenarios::ReplayMode m) {
   return m == scenarios::ReplayMode::Strict ? "strict" : "lenient";
 }
-
-bool is_2xx(int status) { return status >= 200 && status < 300; }
 
 }  // namespace
 
@@ -98,7 +43,7 @@ std::string ReplayEngine::compare(std::size_t index, const CallContext& call) co
   const auto& step = steps_[index];
   std::string head = "ebsmock replay: expected " + step.action + " (step " +
                      std::to_string(index + 1) + " of " + std::to_string(steps_.size()) +
-                     ") but got " + printable(call.action);
+                     ") but got " + contracts::printable(call.action);
   if (call.action != step.action) return head;
   static const contracts::Params kNoParams;
   const contracts::Params& got = call.params ? *call.params : kNoParams;
@@ -106,49 +51,20 @@ std::string ReplayEngine::compare(std::size_t index, const CallContext& call) co
   for (const auto& [name, expected] : step.params) {
     auto it = got.find(name);
     if (it == got.end()) {
-      diffs += "; param " + name + " expected '" + printable(expected) + "' but it is missing";
+      diffs += "; param " + name + " expected '" + contracts::printable(expected) + "' but it is missing";
     } else if (expected != "*" && it->second != expected) {
-      diffs += "; param " + name + " expected '" + printable(expected) + "' got '" +
-               printable(it->second) + "'";
+      diffs += "; param " + name + " expected '" + contracts::printable(expected) + "' got '" +
+               contracts::printable(it->second) + "'";
     }
   }
   return diffs.empty() ? std::string() : head + diffs;
-}
-
-contracts::Duration ReplayEngine::sample_delay(const scenarios::DelaySpec& d) {
-  using Kind = scenarios::DelaySpec::Kind;
-  switch (d.kind) {
-    case Kind::None:
-      return contracts::Duration{0};
-    case Kind::Fixed:
-      return d.fixed;
-    case Kind::Uniform: {
-      // Inclusive [low, high]; a reversed range is read as the same range.
-      const auto lo = std::min(d.low, d.high).count();
-      const auto hi = std::max(d.low, d.high).count();
-      const auto span = static_cast<std::uint64_t>(hi - lo) + 1;
-      return contracts::Duration{lo + static_cast<std::int64_t>(random_->below(span))};
-    }
-    case Kind::LogNormal: {
-      if (d.median.count() <= 0) return contracts::Duration{0};
-      // Box-Muller; 1 - unit() is in (0, 1], so the log is finite and |z| < 8.6.
-      const double u1 = 1.0 - random_->unit();
-      const double u2 = random_->unit();
-      const double z = std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * std::numbers::pi * u2);
-      const double ms = static_cast<double>(d.median.count()) * std::exp(d.sigma * z);
-      // A huge sigma must not overflow the cast; a day is longer than any client waits.
-      constexpr double kCapMs = 24.0 * 3600 * 1000;
-      return contracts::Duration{static_cast<std::int64_t>(std::llround(std::min(ms, kCapMs)))};
-    }
-  }
-  return contracts::Duration{0};
 }
 
 FaultDecision ReplayEngine::decision_for(std::size_t index) {
   const auto& step = steps_[index];
   FaultDecision d;
   d.rule_id = "replay:" + std::to_string(index + 1);
-  d.delay = sample_delay(step.delay);
+  d.delay = scenarios::sample_delay(step.delay, *random_);
   d.commit = step.commit;
   d.transport = step.transport;
   d.status = step.status;
@@ -157,7 +73,7 @@ FaultDecision ReplayEngine::decision_for(std::size_t index) {
   d.error = step_errors_[index];
   // A recorded success without a body runs the model, so ids and statuses it creates
   // line up with the steps that follow.
-  d.answer_from_model = is_2xx(step.status) && !step.body && step.code.empty() && step.transport == scenarios::Transport::None;
+  d.answer_from_model = contracts::is_2xx(step.status) && !step.body && step.code.empty() && step.transport == scenarios::Transport::None;
   return d;
 }
 
@@ -173,7 +89,7 @@ ReplayEngine::Result ReplayEngine::next(const CallContext& call) {
   if (steps_.empty()) return {};
   Result r;
   Mismatch m;
-  m.got = printable(call.action);
+  m.got = contracts::printable(call.action);
   if (finished()) {
     m.reason = "ebsmock replay: got " + m.got + " but the replay finished after " +
                std::to_string(steps_.size()) + " steps";

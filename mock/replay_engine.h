@@ -75,7 +75,6 @@ class ReplayEngine final : public Decider {
   // Why `call` does not match steps_[index]; "" when it does.
   std::string compare(std::size_t index, const CallContext& call) const;
   FaultDecision decision_for(std::size_t index);
-  contracts::Duration sample_delay(const scenarios::DelaySpec& d);
   void record(Mismatch m);
 
   scenarios::ReplayMode mode_;

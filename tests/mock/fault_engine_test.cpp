@@ -153,15 +153,15 @@ TEST(FaultEngine, DelayDistributionsStayInRangeAndAreSeeded) {
   scenarios::DelaySpec uniform{.kind = scenarios::DelaySpec::Kind::Uniform,
                                .low = contracts::Duration{50}, .high = contracts::Duration{300}};
   for (int i = 0; i < 1000; ++i) {
-    auto d = sample_delay(uniform, r1);
+    auto d = scenarios::sample_delay(uniform, r1);
     EXPECT_GE(d.count(), 50);
     EXPECT_LE(d.count(), 300);
-    EXPECT_EQ(d, sample_delay(uniform, r2));
+    EXPECT_EQ(d, scenarios::sample_delay(uniform, r2));
   }
   scenarios::DelaySpec lognormal{.kind = scenarios::DelaySpec::Kind::LogNormal,
                                  .median = contracts::Duration{80}, .sigma = 0.5};
   std::vector<long> samples;
-  for (int i = 0; i < 4001; ++i) samples.push_back(sample_delay(lognormal, r1).count());
+  for (int i = 0; i < 4001; ++i) samples.push_back(scenarios::sample_delay(lognormal, r1).count());
   std::nth_element(samples.begin(), samples.begin() + 2000, samples.end());
   EXPECT_NEAR(samples[2000], 80, 8);  // the median of a lognormal is its `median`
 }

@@ -316,9 +316,15 @@ TEST(PipelineRender, EachFaultBecomesOneConnectionAction) {
     EXPECT_EQ(static_cast<int>(x.action.index()), c.index);
     EXPECT_EQ(x.code, c.code);
     EXPECT_EQ(x.answer_source, AnswerSource::Fault);
-    if (c.transport == Transport::Reset) EXPECT_TRUE(std::get<DropConnection>(x.action).reset);
-    if (c.transport == Transport::Close) EXPECT_FALSE(std::get<DropConnection>(x.action).reset);
-    if (c.transport == Transport::Hang) EXPECT_EQ(std::get<HoldThenDrop>(x.action).cap, 7s);
+    if (c.transport == Transport::Reset) {
+      EXPECT_TRUE(std::get<DropConnection>(x.action).reset);
+    }
+    if (c.transport == Transport::Close) {
+      EXPECT_FALSE(std::get<DropConnection>(x.action).reset);
+    }
+    if (c.transport == Transport::Hang) {
+      EXPECT_EQ(std::get<HoldThenDrop>(x.action).cap, 7s);
+    }
     if (c.transport == Transport::Html) {
       EXPECT_EQ(std::get<Respond>(x.action).answer.status, 504);
       EXPECT_EQ(std::get<Respond>(x.action).answer.content_type, "text/html");
