@@ -50,7 +50,9 @@ nlohmann::json ObservedAttempt::to_json() const {
                       {"answer_source", std::string(contracts::to_string(answer_source))}};
   if (transition) j["transition"] = contracts::to_string(*transition);
   if (fault) {
-    j["fault"] = {{"rule", fault->rule}, {"commit", fault->commit}, {"transport", fault->transport},
+    j["fault"] = {{"rule", fault->rule},
+                  {"commit", std::string(scenarios::to_string(fault->commit))},
+                  {"transport", std::string(scenarios::to_string(fault->transport))},
                   {"error", fault->error}, {"delay_ms", fault->delay_ms}};
   }
   return j;
@@ -153,8 +155,13 @@ JournalBatch AdminClient::journal_since(std::uint64_t seq) {
       FaultRecord r;
       r.rule = str(*f, "rule");
       r.delay_ms = f->value("delay_ms", 0LL);
-      r.commit = str(*f, "commit");
-      r.transport = str(*f, "transport");
+      r.commit = scenarios::parse_commit(str(*f, "commit")).value_or(scenarios::Commit::Before);
+      // A transport name this harness does not know (a server that is not ebsmock) still
+      // left the client without a usable answer: read it as a close.
+      const std::string transport = str(*f, "transport");
+      r.transport = transport.empty() || transport == "none"
+                        ? scenarios::Transport::None
+                        : scenarios::parse_transport(transport).value_or(scenarios::Transport::Close);
       r.error = str(*f, "error");
       if (auto st = f->find("status"); st != f->end() && st->is_number_integer()) r.status = st->get<int>();
       a.fault = std::move(r);

@@ -19,6 +19,7 @@
 #include "contracts/journal_terms.h"
 #include "contracts/time.h"
 #include "contracts/world.h"
+#include "scenarios/loader/fault_spec.h"
 
 namespace httplib {
 class Client;
@@ -36,8 +37,8 @@ class SetupError : public std::runtime_error {
 struct FaultRecord {
   std::string rule;            // "contract-3", "f1", "replay:2"
   long long delay_ms = 0;
-  std::string commit;          // "before" / "after"
-  std::string transport;       // "none", "reset", ...
+  scenarios::Commit commit = scenarios::Commit::Before;
+  scenarios::Transport transport = scenarios::Transport::None;
   std::string error;           // the error code answered, "" when none
   std::optional<int> status;   // an explicit answer status (replay steps)
 };

@@ -15,11 +15,12 @@ std::string shown(const std::string& code) { return code.empty() ? "success" : c
 
 // "403 OperationDenied.InvalidStatus", "no answer (reset)", "504 (html)"...
 std::string answer_text(const ObservedAttempt& a) {
-  const std::string transport = a.fault ? a.fault->transport : "none";
-  if (a.status == 0) return "no answer (" + transport + ")";
+  const auto transport = a.fault ? a.fault->transport : scenarios::Transport::None;
+  const std::string name(scenarios::to_string(transport));
+  if (a.status == 0) return "no answer (" + name + ")";
   std::string out = std::to_string(a.status);
   if (!a.code.empty()) out += " " + a.code;
-  if (transport != "none" && !transport.empty()) out += " (" + transport + ")";
+  if (transport != scenarios::Transport::None) out += " (" + name + ")";
   return out;
 }
 
@@ -41,7 +42,7 @@ bool is_never_class(const std::string& code) {
 }
 
 bool is_transport_fault(const ObservedAttempt& a) {
-  return a.fault && !a.fault->transport.empty() && a.fault->transport != "none";
+  return a.fault && a.fault->transport != scenarios::Transport::None;
 }
 
 // A JSON error answer the client could read (not replaced by a transport fault).
@@ -52,7 +53,7 @@ bool is_json_error(const ObservedAttempt& a) {
 // An answer a well-behaved client retries: 5xx, throttling, "still processing", or no
 // (readable) answer. A 200 with a malformed body is not: the request ran.
 bool is_transient_answer(const ObservedAttempt& a) {
-  if (a.fault && a.fault->transport == "malformed-json") return false;
+  if (a.fault && a.fault->transport == scenarios::Transport::MalformedJson) return false;
   if (a.status == 0 || a.status >= 500) return true;
   if (is_transport_fault(a)) return true;
   const auto* def = catalogue_entry(a.code);

@@ -26,22 +26,21 @@ scenarios::ReplayStep replay_step(const StepRecord& rec, const AttemptAnalysis& 
     step.params[k] = run_specific ? "*" : v;
   }
   const FaultRecord* f = a.fault ? &*a.fault : nullptr;
-  const std::string transport = f ? f->transport : "none";
-  const bool after = f && f->commit == "after";
+  using scenarios::Transport;
+  const Transport transport = f ? f->transport : Transport::None;
+  const bool after = f && f->commit == scenarios::Commit::After;
   using Kind = scenarios::DelaySpec::Kind;
-  if (f && f->delay_ms > 0 && transport != "hang") {
+  if (f && f->delay_ms > 0 && transport != Transport::Hang) {
     step.delay = {.kind = Kind::Fixed, .fixed = contracts::Duration{f->delay_ms}};
   }
-  if (transport == "hang") {
+  if (transport == Transport::Hang) {
     // A replay step has no hang cap (it would hang 30 s): hold the request as long as the
     // hang lasted, then close, which is what the client saw.
     step.delay = {.kind = Kind::Fixed, .fixed = kHangCap};
     step.transport = scenarios::Transport::Close;
     if (after) step.commit = scenarios::Commit::After;
-  } else if (transport != "none" && !transport.empty()) {
-    // The journal names transports as scenario files do; a name it does not know still
-    // left the client without an answer.
-    step.transport = scenarios::parse_transport(transport).value_or(scenarios::Transport::Close);
+  } else if (transport != Transport::None) {
+    step.transport = transport;
     if (after) step.commit = scenarios::Commit::After;
   } else if (!a.code.empty()) {
     step.status = a.status;

@@ -116,9 +116,9 @@ std::string counterexample_text(const ContractResult& r) {
         if (o.fault) {
           out << " [fault " << o.fault->rule;
           if (!o.fault->error.empty()) out << ": " << o.fault->error;
-          if (!o.fault->transport.empty() && o.fault->transport != "none") out << ": " << o.fault->transport;
+          if (o.fault->transport != scenarios::Transport::None) out << ": " << scenarios::to_string(o.fault->transport);
           if (o.fault->delay_ms > 0) out << ", delay " << o.fault->delay_ms << " ms";
-          out << ", commit " << o.fault->commit << "]";
+          out << ", commit " << scenarios::to_string(o.fault->commit) << "]";
         }
         if (o.idempotence) out << " (" << contracts::to_string(*o.idempotence) << ")";
         if (o.transition) out << "; " << *o.transition;

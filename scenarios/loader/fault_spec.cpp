@@ -26,4 +26,11 @@ std::optional<Transport> parse_transport(std::string_view name) {
   return std::nullopt;
 }
 
+std::optional<Commit> parse_commit(std::string_view name) {
+  for (Commit c : {Commit::Before, Commit::After}) {
+    if (to_string(c) == name) return c;
+  }
+  return std::nullopt;
+}
+
 }  // namespace ebsmock::scenarios

@@ -101,6 +101,8 @@ std::string_view to_string(Commit c);
 // The transport a scenario names ("reset", ..., "truncate"); nullopt for anything else,
 // including "none", which is never written.
 std::optional<Transport> parse_transport(std::string_view name);
+// "before" / "after"; nullopt for anything else.
+std::optional<Commit> parse_commit(std::string_view name);
 
 struct FaultSpec {
   // Stable id used by the admin API and the journal ("f1", "f2", ... when not given).

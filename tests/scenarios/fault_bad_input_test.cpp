@@ -8,17 +8,12 @@
 #include <gtest/gtest.h>
 
 #include "scenarios/loader/scenario_loader.h"
+#include "tests/support/bad_input_case.h"
 
 namespace ebsmock::scenarios {
 namespace {
 
-struct BadCase {
-  const char* name;
-  std::string_view text;
-  int line;
-  int column;
-  std::string_view fragment;
-};
+using testing::BadCase;
 
 #define FAULT "[[fault]]\n"
 #define WITH_ERROR "error = \"InternalError\"\n"
@@ -238,31 +233,11 @@ const BadCase kCases[] = {
      "'replay_mode' must be one of \"strict\", \"lenient\", got \"loose\""},
 };
 
-std::string all_of(const std::vector<Diagnostic>& diagnostics) {
-  std::string all;
-  for (const auto& d : diagnostics) all += d.to_string() + "\n";
-  return all;
-}
-
 class FaultBadInputTest : public ::testing::TestWithParam<BadCase> {};
 
-TEST_P(FaultBadInputTest, ReportsExactPositionAndMessage) {
-  const BadCase& c = GetParam();
-  SCOPED_TRACE(std::string("input:\n") + std::string(c.text));
-  const std::vector<Diagnostic> diagnostics = lint_scenario_string(c.text, "bad.toml");
-  ASSERT_EQ(diagnostics.size(), 1u) << all_of(diagnostics);
-  const Diagnostic& d = diagnostics[0];
-  EXPECT_EQ(d.line, c.line) << d.to_string();
-  EXPECT_EQ(d.column, c.column) << d.to_string();
-  EXPECT_NE(d.message.find(c.fragment), std::string::npos)
-      << "message: " << d.message << "\nwanted fragment: " << c.fragment;
-  EXPECT_THROW(load_scenario_string(c.text, "bad.toml"), ScenarioError);
-}
+TEST_P(FaultBadInputTest, ReportsExactPositionAndMessage) { testing::expect_one_diagnostic(GetParam()); }
 
-INSTANTIATE_TEST_SUITE_P(Cases, FaultBadInputTest, ::testing::ValuesIn(kCases),
-                         [](const ::testing::TestParamInfo<BadCase>& info) {
-                           return std::string(info.param.name);
-                         });
+INSTANTIATE_TEST_SUITE_P(Cases, FaultBadInputTest, ::testing::ValuesIn(kCases), testing::bad_case_name);
 
 TEST(FaultBadInputTest, EveryProblemOfEveryRuleIsReported) {
   constexpr std::string_view kText = R"toml([[fault]]
@@ -278,7 +253,7 @@ action = "StartDiskReplicaPair"
 status = 500
 )toml";
   const auto diagnostics = lint_scenario_string(kText, "many.toml");
-  ASSERT_EQ(diagnostics.size(), 4u) << all_of(diagnostics);
+  ASSERT_EQ(diagnostics.size(), 4u) << testing::all_diagnostics(diagnostics);
   EXPECT_EQ(diagnostics[0].to_string().substr(0, 16), "many.toml:2:10: ");
   EXPECT_EQ(diagnostics[1].to_string().substr(0, 16), "many.toml:3:15: ");
   EXPECT_EQ(diagnostics[2].to_string().substr(0, 16), "many.toml:7:13: ");
@@ -305,7 +280,7 @@ error = "InternalError"
   EXPECT_NO_THROW(load_scenario_string(kText, "p.toml"));
 
   const auto findings = lint_scenario_string(kText, "p.toml", LintOptions{.undeclared_pairs = true});
-  ASSERT_EQ(findings.size(), 1u) << all_of(findings);
+  ASSERT_EQ(findings.size(), 1u) << testing::all_diagnostics(findings);
   EXPECT_EQ(findings[0].to_string(),
             "p.toml:12:8: pair 'pair-cn-000000000000002' is not declared in this file (ok if it "
             "is created at run time; --allow-undeclared-pairs silences this)");
