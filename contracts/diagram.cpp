@@ -1,11 +1,13 @@
-// diagram.cpp: DOT and Mermaid renderings of the rule table. Solid edges are calls
+// diagram.cpp: DOT and Mermaid renderings of the rule tables. Solid edges are calls
 // (labelled with the operation), dashed edges are the service finishing a transient
 // status on its own, dotted edges lead to documented failure statuses.
 #include "contracts/diagram.h"
 
+#include <algorithm>
 #include <set>
 #include <sstream>
 #include <tuple>
+#include <vector>
 
 #include "contracts/transitions.h"
 
@@ -19,55 +21,127 @@ struct Edge {
   }
 };
 
-std::string short_name(const TransitionRule& r) {
-  std::string name(to_string(r.op));
-  // "StopDiskReplicaPair" -> "Stop"
-  if (auto pos = name.find("DiskReplicaPair"); pos != std::string::npos) name.erase(pos);
-  if (!r.variant.empty()) name += "(" + std::string(r.variant) + ")";
+std::string short_name(Operation op, std::string_view variant) {
+  std::string name(to_string(op));
+  // "StopDiskReplicaPair" -> "Stop", "StopDiskReplicaGroup" -> "Stop",
+  // "StartReplicaGroupDrill" -> "StartDrill".
+  for (std::string_view suffix : {"DiskReplicaPair", "DiskReplicaGroup", "ReplicaGroup", "Pair"}) {
+    if (auto pos = name.find(suffix); pos != std::string::npos) {
+      name.erase(pos, suffix.size());
+      break;
+    }
+  }
+  if (!variant.empty()) name += "(" + std::string(variant) + ")";
   return name;
 }
 
-std::set<Edge> edges() {
+std::string name_of(Status s) { return std::string(to_string(s)); }
+
+std::set<Edge> status_machine_edges(ResourceKind kind) {
   std::set<Edge> out;
   for (const auto& r : transition_rules()) {
-    if (!r.transient) continue;
-    std::string label = short_name(r);
-    if (r.allowed_from.empty()) {
-      out.insert({"start", std::string(to_string(*r.transient)), label, "call"});
-    }
+    if (!r.transient || r.kind != kind) continue;
+    std::string label = short_name(r.op, r.variant);
+    if (r.allowed_from.empty()) out.insert({"start", name_of(*r.transient), label, "call"});
     for (Status from : r.allowed_from) {
-      out.insert({std::string(to_string(from)), std::string(to_string(*r.transient)), label, "call"});
+      if (is_no_op(r, from)) continue;
+      out.insert({name_of(from), name_of(*r.transient), label, "call"});
       if (r.transient_if_synced) {
-        out.insert({std::string(to_string(from)), std::string(to_string(*r.transient_if_synced)),
-                    label + " (after a sync)", "call"});
+        out.insert({name_of(from), name_of(*r.transient_if_synced), label + " (after a sync)", "call"});
       }
     }
-    if (r.failure_status) {
-      out.insert({std::string(to_string(*r.transient)), std::string(to_string(*r.failure_status)),
-                  "fails", "fail"});
-    }
+    if (r.failure_status) out.insert({name_of(*r.transient), name_of(*r.failure_status), "fails", "fail"});
   }
   for (Status s : kAllStatuses) {
-    if (auto next = natural_successor(s)) {
-      out.insert({std::string(to_string(s)), std::string(to_string(next->to)), "", "auto"});
-    }
+    if (auto next = natural_successor(s)) out.insert({name_of(s), name_of(next->to), "", "auto"});
   }
   out.insert({"deleted", "gone", "vanishes from Describe", "auto"});
+  if (kind == ResourceKind::Group) {
+    // §5.2 #5: a member pair becoming invalid makes the group invalid; it returns once no
+    // invalid member is left (drawn from normal, the usual case).
+    out.insert({"normal", "invalid", "a member pair becomes invalid", "auto"});
+  }
   return out;
+}
+
+std::set<Edge> drill_machine_edges() {
+  std::set<Edge> out;
+  for (const auto& r : drill_rules()) {
+    std::string label = short_name(r.op, "");
+    if (r.allowed_from.empty()) out.insert({"start", name_of(r.transient), label, "call"});
+    for (Status from : r.allowed_from) {
+      if (std::find(r.no_op_from.begin(), r.no_op_from.end(), from) != r.no_op_from.end()) continue;
+      out.insert({name_of(from), name_of(r.transient), label, "call"});
+    }
+    out.insert({name_of(r.transient), name_of(r.failure_status), "fails", "fail"});
+    if (r.final_status) {
+      out.insert({name_of(r.transient), name_of(*r.final_status), "", "auto"});
+    } else {
+      out.insert({name_of(r.transient), "gone", "vanishes from Describe", "auto"});
+    }
+  }
+  return out;
+}
+
+std::set<Edge> edges(Machine m) {
+  switch (m) {
+    case Machine::Pair: return status_machine_edges(ResourceKind::Pair);
+    case Machine::Group: return status_machine_edges(ResourceKind::Group);
+    case Machine::Drill: return drill_machine_edges();
+  }
+  return {};
+}
+
+std::vector<Status> nodes(Machine m) {
+  if (m == Machine::Drill) return {kDrillStatuses.begin(), kDrillStatuses.end()};
+  return {kAllStatuses.begin(), kAllStatuses.end()};
+}
+
+std::string_view graph_name(Machine m) {
+  switch (m) {
+    case Machine::Pair: return "replica_pair";
+    case Machine::Group: return "replica_group";
+    case Machine::Drill: return "drill";
+  }
+  return "";
+}
+
+// The generation note names the command that prints this machine.
+std::string command_of(Machine m, bool mermaid) {
+  std::string cmd = "ebsmock diagram";
+  if (mermaid) cmd += " --format mermaid";
+  if (m != Machine::Pair) cmd += " --machine " + std::string(to_string(m));
+  return cmd;
 }
 
 }  // namespace
 
-std::string state_machine_dot() {
+std::string_view to_string(Machine m) {
+  switch (m) {
+    case Machine::Pair: return "pair";
+    case Machine::Group: return "group";
+    case Machine::Drill: return "drill";
+  }
+  return "pair";
+}
+
+std::optional<Machine> parse_machine(std::string_view text) {
+  for (Machine m : {Machine::Pair, Machine::Group, Machine::Drill}) {
+    if (to_string(m) == text) return m;
+  }
+  return std::nullopt;
+}
+
+std::string state_machine_dot(Machine machine) {
   std::ostringstream os;
-  os << "// Generated by `ebsmock diagram` from contracts/transitions.cpp.\n"
-     << "digraph replica_pair {\n"
+  os << "// Generated by `" << command_of(machine, false) << "` from contracts/transitions.cpp.\n"
+     << "digraph " << graph_name(machine) << " {\n"
      << "  rankdir=LR;\n  node [shape=box, style=rounded, fontname=\"Helvetica\"];\n"
      << "  start [shape=point];\n  gone [shape=doublecircle, label=\"\"];\n";
-  for (Status s : kAllStatuses) {
+  for (Status s : nodes(machine)) {
     os << "  " << to_string(s) << (is_transient(s) ? " [style=\"rounded,dashed\"]" : "") << ";\n";
   }
-  for (const auto& e : edges()) {
+  for (const auto& e : edges(machine)) {
     os << "  " << e.from << " -> " << e.to;
     if (e.style == "call") os << " [label=\"" << e.label << "\"]";
     if (e.style == "auto") {
@@ -80,11 +154,11 @@ std::string state_machine_dot() {
   return os.str();
 }
 
-std::string state_machine_mermaid() {
+std::string state_machine_mermaid(Machine machine) {
   std::ostringstream os;
-  os << "%% Generated by `ebsmock diagram --format mermaid` from contracts/transitions.cpp.\n"
+  os << "%% Generated by `" << command_of(machine, true) << "` from contracts/transitions.cpp.\n"
      << "stateDiagram-v2\n";
-  for (const auto& e : edges()) {
+  for (const auto& e : edges(machine)) {
     auto node = [](const std::string& n) {
       return n == "start" || n == "gone" ? std::string("[*]") : n;
     };

@@ -1,5 +1,6 @@
 // error_catalogue.h: every error code the emulator can return, with its HTTP status,
-// documented message, retry class and source (ebs-api.md §1, §5.7, §6).
+// documented message, retry class and source (ebs-api.md §1, §5.7, §6; ebs-groups.md
+// §2, §4, §6, §7).
 // ErrorCatalogue is an immutable-after-construction value: safe to share across threads
 // for reading.
 #pragma once
@@ -97,6 +98,49 @@ inline constexpr std::string_view kUnsupportedHttpMethod = "UnsupportedHTTPMetho
 inline constexpr std::string_view kRequestBodyTooLarge = "RequestBodyTooLarge";
 inline constexpr std::string_view kOperateNotAllowedForPrimary =
     "OperationDenied.OperateNotAllowedForPrimary";
+inline constexpr std::string_view kOperateNotAllowedForStandby =
+    "OperationDenied.OperateNotAllowedForStandby";
+inline constexpr std::string_view kManualSyncLimit = "OperationDenied.ManualSyncLimit";
+// Groups and membership (ebs-groups.md §4).
+inline constexpr std::string_view kGroupHasPair = "OperationDenied.GroupHasPair";
+inline constexpr std::string_view kPairsExceedInGroup = "OperationDenied.PairsExceedInGroup";
+inline constexpr std::string_view kPairInAnotherGroup = "OperationDenied.PairInAnotherGroup";
+inline constexpr std::string_view kPairNotInGroup = "OperationDenied.PairNotInGroup";
+inline constexpr std::string_view kNoPairInGroup = "OperationDenied.NoPairInGroup";
+inline constexpr std::string_view kPairGroupStatusConflict =
+    "OperationDenied.PairGroupStatusConflict";
+inline constexpr std::string_view kPairGroupAZoneConflict = "OperationDenied.PairGroupAZoneConflict";
+inline constexpr std::string_view kGroupStatusCannotAddPair =
+    "OperationDenied.GroupStatusCannotAddPair";
+inline constexpr std::string_view kGroupStatusCannotRemovePair =
+    "OperationDenied.GroupStatusCannotRemovePair";
+inline constexpr std::string_view kPairStatusCannotAddToGroup =
+    "OperationDenied.PairStatusCannotAddToGroup";
+inline constexpr std::string_view kPairStatusCannotRemoveFromGroup =
+    "OperationDenied.PairStatusCannotRemoveFromGroup";
+inline constexpr std::string_view kPairInitializing = "OperationDenied.PairInitializing";
+inline constexpr std::string_view kTooMuchEmptyGroup = "OperationDenied.TooMuchEmptyGroup";
+// Drills (ebs-groups.md §6).
+inline constexpr std::string_view kRecoverPointNotFound = "OperationDenied.RecoverPointNotFound";
+inline constexpr std::string_view kStartDrillShouldOnDestRegion =
+    "OperationDenied.StartDrillShouldOnDestRegion";
+// Tags and resource groups (ebs-groups.md §7).
+inline constexpr std::string_view kDuplicateTagKey = "Duplicate.TagKey";
+inline constexpr std::string_view kNumberExceedResourceIds = "NumberExceed.ResourceIds";
+inline constexpr std::string_view kNumberExceedTags = "NumberExceed.Tags";
+inline constexpr std::string_view kInvalidResourceIdNotFound = "InvalidResourceId.NotFound";
+inline constexpr std::string_view kInvalidResourceTypeNotFound = "InvalidResourceType.NotFound";
+inline constexpr std::string_view kMissingParameterResourceType = "MissingParameter.ResourceType";
+inline constexpr std::string_view kMissingParameterResourceGroup = "MissingParameter.ResourceGroup";
+inline constexpr std::string_view kInvalidParameterTagValue = "InvalidParameter.TagValue";
 }  // namespace codes
+
+// Messages that differ from a code's catalogue message for one operation (pass as
+// ErrorCatalogue::make's message_override).
+namespace messages {
+// ChangeResourceGroup's wording of InvalidResourceId.NotFound (ebs-groups.md §7.4).
+inline constexpr std::string_view kResourceIdNotFound =
+    "The specified ResourceId is not found in our records.";
+}  // namespace messages
 
 }  // namespace ebsmock::contracts

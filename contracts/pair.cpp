@@ -1,6 +1,8 @@
 // pair.cpp: the wire form of a pair.
 #include "contracts/pair.h"
 
+#include <algorithm>
+
 namespace ebsmock::contracts {
 
 nlohmann::json to_describe_json(const Pair& p) {
@@ -42,6 +44,15 @@ nlohmann::json to_describe_json(const Pair& p) {
 
 bool visible_in_region(const Pair& p, std::string_view region_id) {
   return p.source_region == region_id || p.destination_region == region_id;
+}
+
+bool has_tags(const std::vector<Tag>& tags,
+              const std::vector<std::pair<std::string, std::string>>& filters) {
+  return std::all_of(filters.begin(), filters.end(), [&](const auto& f) {
+    return std::any_of(tags.begin(), tags.end(), [&](const Tag& t) {
+      return t.key == f.first && (f.second.empty() || t.value == f.second);
+    });
+  });
 }
 
 }  // namespace ebsmock::contracts

@@ -66,6 +66,8 @@ struct Pair {
   std::optional<Instant> next_cycle;
   // Whether the reprotect in progress reverses the direction (ReverseReplicate=true).
   bool reprotect_reverses = false;
+  // When the last OneShot=true Start began (Policy::one_shot_gap_for_pairs).
+  std::optional<Instant> last_one_shot;
 
   friend bool operator==(const Pair&, const Pair&) = default;
 };
@@ -75,5 +77,10 @@ nlohmann::json to_describe_json(const Pair& p);
 
 // True when the pair is listed for `region_id` (its primary or secondary is there).
 bool visible_in_region(const Pair& p, std::string_view region_id);
+
+// The Tag.N filter of the Describe/List operations: every (key, value) in `filters` is on
+// the resource; an empty filter value matches any value of that key.
+bool has_tags(const std::vector<Tag>& tags,
+              const std::vector<std::pair<std::string, std::string>>& filters);
 
 }  // namespace ebsmock::contracts

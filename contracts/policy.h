@@ -1,10 +1,16 @@
 // policy.h: the knobs of the contract where the documentation is silent or sources
-// disagree (ebs-api.md "Open questions"). Each field documents the choice made and why;
-// every one can be set from a scenario file ([timing], [contract], [errors]).
+// disagree (ebs-api.md "Open questions", ebs-groups.md §10-11). Each field documents the
+// choice made and why; every one is meant to be settable from a scenario file ([timing],
+// [contract], [errors]).
 // Plain value types; thread-safe to read.
 #pragma once
 
+#include <string>
+#include <vector>
+
 #include "contracts/error_catalogue.h"
+#include "contracts/regions.h"
+#include "contracts/status.h"
 #include "contracts/time.h"
 
 namespace ebsmock::contracts {
@@ -27,6 +33,11 @@ struct Timing {
   // Period of the normal -> syncing -> normal cycle driven by the RPO. 0 (default) keeps a
   // started pair in `normal`, which makes tests deterministic; set e.g. "15m" for realism.
   Duration sync_cycle{0};
+  // Groups reuse the pair durations above for the same transient statuses (a group and its
+  // members move on one schedule), deleted_retention and sync_cycle included.
+  // DR drills (ebs-groups.md §6.2; no duration is documented).
+  Duration drill_execute{std::chrono::seconds(2)};  // executing -> executed
+  Duration drill_clear{std::chrono::seconds(2)};    // clearing -> gone from Describe*Drills
 
   friend bool operator==(const Timing&, const Timing&) = default;
 };
@@ -68,6 +79,61 @@ struct Policy {
   // Open question 3: SignatureNonce and x-acs-date/Timestamp use the same 15-minute
   // window for V1 and V3.
   Duration timestamp_window{std::chrono::minutes(15)};
+
+  // --- Groups (ebs-groups.md §5.2, §11) ---
+
+  // §11 #1: the code a pair-level Start/Stop/Failover/Reprotect/Delete, or a Modify of RPO,
+  // Bandwidth or EnableRtc, gets on a pair that belongs to a group ("async replication
+  // cannot be separately enabled for the pair"; no API code is documented). Default the
+  // proposed 403 OperationDenied; a real trace may show OperationDenied.InvalidStatus or
+  // OperationDenied.PairGroupStatusConflict. Must be a code of the error catalogue.
+  std::string member_pair_refusal{codes::kOperationDenied};
+
+  // §11 #7 / §4.9: AddDiskReplicaPair of a pair already in that same group. true (default):
+  // succeeds and changes nothing (Terraform only adds new ids); false: PairInAnotherGroup.
+  bool add_existing_member_succeeds = true;
+
+  // §11 #8: how many groups without pairs an account may hold before CreateDiskReplicaGroup
+  // answers OperationDenied.TooMuchEmptyGroup. 0 (default) = no limit (the number is not
+  // documented).
+  int max_empty_groups = 0;
+
+  // ebs-api.md open question 8: the "gap between two one-off syncs > RPO/2" rule
+  // (OperationDenied.ManualSyncLimit) is documented for groups and always applies to them;
+  // META lists the code for StartDiskReplicaPair too. false (default) keeps pairs as they
+  // were (no gap rule); true applies it to pairs.
+  bool one_shot_gap_for_pairs = false;
+
+  // --- DR drills (ebs-groups.md §6.9, §11 #11) ---
+
+  // The pair (or group) statuses Start*Drill is allowed from; elsewhere 403
+  // OperationDenied.InvalidStatus. Not documented; default the statuses in which the
+  // secondary holds a recovery point and replication is healthy or paused (§6.3's
+  // suggestion). A recovery point is required first (RecoverPointNotFound).
+  std::vector<Status> drill_statuses{Status::Normal, Status::Syncing, Status::ManualSyncing,
+                                     Status::Stopped, Status::Failovered};
+
+  // How many drills (not yet gone) one pair or group may have at once; one more answers 403
+  // OperationDenied. 0 (default) = no limit: Terraform regenerates the ClientToken of
+  // Start*Drill on every attempt, so an ambiguous failure retried creates a second drill,
+  // and the harness reports exactly that.
+  int max_active_drills = 0;
+
+  // Whether a drill that has not vanished yet blocks RemoveDiskReplicaPair,
+  // DeleteDiskReplicaPair, DeleteDiskReplicaGroup and Failover of its pair or group (403
+  // OperationDenied). Not documented; default false (nothing blocks).
+  bool drills_block_changes = false;
+
+  // --- Tags (ebs-groups.md §7.1) ---
+
+  // Tags one resource may carry; TagResources beyond it answers 400 NumberExceed.Tags and
+  // tags nothing. "Usually 20" per the ECS tag limits; the code is INF.
+  int max_tags_per_resource = 20;
+
+  // --- Lookups (ebs-groups.md §8) ---
+
+  // What DescribeRegions and ListReplicaEdgeSupported answer from (regions.h).
+  std::vector<RegionInfo> regions = default_regions();
 
   friend bool operator==(const Policy&, const Policy&) = default;
 };

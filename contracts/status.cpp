@@ -1,5 +1,8 @@
-// status.cpp: names and meanings of the pair statuses (ebs-api.md §3.1, TEA Status field).
+// status.cpp: names and meanings of the pair/group statuses (ebs-api.md §3.1, TEA Status
+// field; ebs-groups.md §3.2) and of the drill statuses (ebs-groups.md §6.2).
 #include "contracts/status.h"
+
+#include <algorithm>
 
 namespace ebsmock::contracts {
 namespace {
@@ -10,7 +13,7 @@ struct StatusInfo {
   std::string_view meaning;
 };
 
-constexpr std::array<StatusInfo, 19> kInfo = {{
+constexpr std::array<StatusInfo, 24> kInfo = {{
     {Status::Invalid, "invalid", "pair is abnormal (see StatusMessage)"},
     {Status::Creating, "creating", "being created"},
     {Status::Created, "created", "created, not yet started"},
@@ -30,6 +33,11 @@ constexpr std::array<StatusInfo, 19> kInfo = {{
     {Status::Deleting, "deleting", "being deleted"},
     {Status::DeleteFailed, "delete_failed", "delete failed"},
     {Status::Deleted, "deleted", "deleted"},
+    {Status::Executing, "executing", "drill: drill disks being created from the recovery point"},
+    {Status::Executed, "executed", "drill: drill disks ready"},
+    {Status::ExecuteFailed, "execute_failed", "drill: execution failed (see StatusMessage)"},
+    {Status::Clearing, "clearing", "drill: drill disks being deleted; then the drill vanishes"},
+    {Status::ClearFailed, "clear_failed", "drill: deleting the drill disks failed"},
 }};
 
 const StatusInfo& info(Status s) { return kInfo[static_cast<size_t>(s)]; }
@@ -46,6 +54,10 @@ std::optional<Status> parse_status(std::string_view wire_name) {
   return std::nullopt;
 }
 
+bool is_drill_status(Status s) {
+  return std::find(kDrillStatuses.begin(), kDrillStatuses.end(), s) != kDrillStatuses.end();
+}
+
 bool is_transient(Status s) {
   switch (s) {
     case Status::Creating:
@@ -56,6 +68,8 @@ bool is_transient(Status s) {
     case Status::Failovering:
     case Status::Reprotecting:
     case Status::Deleting:
+    case Status::Executing:
+    case Status::Clearing:
       return true;
     default:
       return false;

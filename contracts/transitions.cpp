@@ -1,5 +1,6 @@
-// transitions.cpp: the rule table. Each rule cites its source; where the docs are silent
-// the choice is marked and explained (see also policy.h).
+// transitions.cpp: the rule tables (pairs: ebs-api.md §3.2; groups: ebs-groups.md §5.1;
+// drills: ebs-groups.md §6.2). Each rule cites its source; where the docs are silent the
+// choice is marked and explained (see also policy.h).
 #include "contracts/transitions.h"
 
 #include <algorithm>
@@ -18,6 +19,8 @@ Duration duration_of(const Timing& t, TimingKey key) {
     case TimingKey::Failover: return t.failover;
     case TimingKey::Reprotect: return t.reprotect;
     case TimingKey::Delete: return t.delete_;
+    case TimingKey::DrillExecute: return t.drill_execute;
+    case TimingKey::DrillClear: return t.drill_clear;
   }
   return Duration{0};
 }
@@ -25,6 +28,7 @@ Duration duration_of(const Timing& t, TimingKey key) {
 const std::vector<TransitionRule>& transition_rules() {
   using S = Status;
   using O = Operation;
+  constexpr ResourceKind G = ResourceKind::Group;
   static const std::vector<TransitionRule> kRules = {
       {O::CreateDiskReplicaPair, "", {}, false, S::Creating, std::nullopt, S::Created,
        S::CreateFailed, TimingKey::Create,
@@ -66,15 +70,97 @@ const std::vector<TransitionRule>& transition_rules() {
        std::nullopt, TimingKey::None, "read-only"},
       {O::DescribeDiskReplicaPairProgress, "", {}, true, std::nullopt, std::nullopt, std::nullopt,
        std::nullopt, TimingKey::None, "read-only"},
+
+      // --- Groups: ebs-groups.md §5.1 (T = the Tea spec, M = the API metadata). ---
+      {O::CreateDiskReplicaGroup, "", {}, false, S::Creating, std::nullopt, S::Created,
+       S::CreateFailed, TimingKey::Create,
+       "§4.1: creating -> created / create_failed (T statuses; transition INF); TF waits for "
+       "created", G},
+      {O::StartDiskReplicaGroup, "OneShot=false", {S::Created, S::Syncing, S::Normal, S::Stopped},
+       false, S::InitialSyncing, S::Syncing, S::Normal, std::nullopt, TimingKey::InitialSync,
+       "§4.5 T/M: created, syncing, normal, stopped; first activation initial_syncing (§10 #1), "
+       "later syncing; already syncing/normal: accepted, no change (choice)", G,
+       {S::Syncing, S::Normal}},
+      {O::StartDiskReplicaGroup, "OneShot=true", {S::Created, S::ManualSyncing, S::Stopped}, false,
+       S::ManualSyncing, std::nullopt, S::Stopped, std::nullopt, TimingKey::ManualSync,
+       "§4.5 T: created, manual_syncing, stopped; gap > RPO/2 (ManualSyncLimit); final stopped "
+       "INF", G},
+      {O::StopDiskReplicaGroup, "",
+       {S::ManualSyncing, S::Syncing, S::Normal, S::Stopping, S::StopFailed, S::Stopped}, false,
+       S::Stopping, std::nullopt, S::Stopped, S::StopFailed, TimingKey::Stop,
+       "§4.6 T/M (not initial_syncing, unlike pairs); stopping/stopped: accepted, no change", G,
+       {S::Stopping, S::Stopped}},
+      {O::FailoverDiskReplicaGroup, "",
+       {S::ManualSyncing, S::Syncing, S::Normal, S::Stopping, S::StopFailed, S::Stopped,
+        S::Failovering, S::FailoverFailed, S::Failovered},
+       false, S::Failovering, std::nullopt, S::Failovered, S::FailoverFailed, TimingKey::Failover,
+       "§4.7 T/M; first full sync must be done (else InvalidStatus, INF); failovering/"
+       "failovered: accepted, no change", G, {S::Failovering, S::Failovered}},
+      {O::ReprotectDiskReplicaGroup, "ReverseReplicate=true", {S::Failovered}, false,
+       S::Reprotecting, std::nullopt, S::Stopped, S::ReprotectFailed, TimingKey::Reprotect,
+       "§4.8 T/M: failovered only; final stopped (TF waiter, INF); sites unchanged (§3.3)", G},
+      {O::ReprotectDiskReplicaGroup, "ReverseReplicate=false", {S::Failovered}, false,
+       S::Reprotecting, std::nullopt, S::Stopped, S::ReprotectFailed, TimingKey::Reprotect,
+       "§4.8: TFT step 7 (failovered -> stopped); transient INF", G},
+      {O::DeleteDiskReplicaGroup, "",
+       {S::Created, S::CreateFailed, S::Stopped, S::Failovered, S::Deleting, S::DeleteFailed,
+        S::Invalid},
+       false, S::Deleting, std::nullopt, S::Deleted, S::DeleteFailed, TimingKey::Delete,
+       "§4.2 T/M; must be empty (GroupHasPair); TF waits for the group to vanish; deleting: "
+       "accepted, no change", G, {S::Deleting}},
+      {O::ModifyDiskReplicaGroup, "", {S::Created, S::Stopped}, false, std::nullopt, std::nullopt,
+       std::nullopt, std::nullopt, TimingKey::None, "§4.3 T/M: created or stopped; no change", G},
+      {O::DescribeDiskReplicaGroups, "", {}, true, std::nullopt, std::nullopt, std::nullopt,
+       std::nullopt, TimingKey::None, "read-only", G},
+      {O::AddDiskReplicaPair, "", {S::Created, S::Stopped}, false, std::nullopt, std::nullopt,
+       std::nullopt, std::nullopt, TimingKey::None,
+       "§4.9 T: group (and pair) created or stopped; else GroupStatusCannotAddPair", G},
+      {O::RemoveDiskReplicaPair, "", {S::Created, S::Stopped, S::Invalid}, false, std::nullopt,
+       std::nullopt, std::nullopt, std::nullopt, TimingKey::None,
+       "§4.10 T: group created, stopped or invalid; else GroupStatusCannotRemovePair", G},
+
+      // --- Drills: the pair's or group's status does not change (§6.1 INF); allowed-from
+      // is Policy::drill_statuses (§11 #11), shown here with its default. drill_rules()
+      // holds the drill's own machine. ---
+      {O::StartPairDrill, "", {S::Normal, S::Syncing, S::ManualSyncing, S::Stopped, S::Failovered},
+       false, std::nullopt, std::nullopt, std::nullopt, std::nullopt, TimingKey::None,
+       "§6.3: needs a recovery point (RecoverPointNotFound); statuses not documented "
+       "(Policy::drill_statuses)"},
+      {O::DescribePairDrills, "", {}, true, std::nullopt, std::nullopt, std::nullopt, std::nullopt,
+       TimingKey::None, "read-only"},
+      {O::ClearPairDrill, "", {}, true, std::nullopt, std::nullopt, std::nullopt, std::nullopt,
+       TimingKey::None, "§6.5: acts on the drill only"},
+      {O::StartReplicaGroupDrill, "",
+       {S::Normal, S::Syncing, S::ManualSyncing, S::Stopped, S::Failovered}, false, std::nullopt,
+       std::nullopt, std::nullopt, std::nullopt, TimingKey::None,
+       "§6.6: needs a recovery point; statuses not documented (Policy::drill_statuses)", G},
+      {O::DescribeReplicaGroupDrills, "", {}, true, std::nullopt, std::nullopt, std::nullopt,
+       std::nullopt, TimingKey::None, "read-only", G},
+      {O::ClearReplicaGroupDrill, "", {}, true, std::nullopt, std::nullopt, std::nullopt,
+       std::nullopt, TimingKey::None, "§6.8: acts on the drill only", G},
+
+      // --- Tags, resource groups, lookups: no status rule (§7, §8). ---
+      {O::TagResources, "", {}, true, std::nullopt, std::nullopt, std::nullopt, std::nullopt,
+       TimingKey::None, "§7.1: no status rule documented"},
+      {O::UntagResources, "", {}, true, std::nullopt, std::nullopt, std::nullopt, std::nullopt,
+       TimingKey::None, "§7.2: no status rule documented"},
+      {O::ListTagResources, "", {}, true, std::nullopt, std::nullopt, std::nullopt, std::nullopt,
+       TimingKey::None, "read-only"},
+      {O::ChangeResourceGroup, "", {}, true, std::nullopt, std::nullopt, std::nullopt,
+       std::nullopt, TimingKey::None, "§7.4: no status rule documented"},
+      {O::DescribeRegions, "", {}, true, std::nullopt, std::nullopt, std::nullopt, std::nullopt,
+       TimingKey::None, "read-only"},
+      {O::ListReplicaEdgeSupported, "", {}, true, std::nullopt, std::nullopt, std::nullopt,
+       std::nullopt, TimingKey::None, "read-only"},
   };
   return kRules;
 }
 
 const TransitionRule& rule_for(Operation op, const OperationFlags& flags) {
   std::string_view variant;
-  if (op == Operation::StartDiskReplicaPair) {
+  if (op == Operation::StartDiskReplicaPair || op == Operation::StartDiskReplicaGroup) {
     variant = flags.one_shot ? "OneShot=true" : "OneShot=false";
-  } else if (op == Operation::ReprotectDiskReplicaPair) {
+  } else if (op == Operation::ReprotectDiskReplicaPair || op == Operation::ReprotectDiskReplicaGroup) {
     variant = flags.reverse_replicate ? "ReverseReplicate=true" : "ReverseReplicate=false";
   }
   for (const auto& r : transition_rules()) {
@@ -83,15 +169,23 @@ const TransitionRule& rule_for(Operation op, const OperationFlags& flags) {
   throw std::logic_error("no transition rule for operation");  // table is incomplete: a bug
 }
 
+namespace {
+bool contains(const std::vector<Status>& statuses, Status s) {
+  return std::find(statuses.begin(), statuses.end(), s) != statuses.end();
+}
+}  // namespace
+
 bool is_allowed(const TransitionRule& rule, Status from, const Policy& policy) {
   if (rule.any_status) return true;
-  if (std::find(rule.allowed_from.begin(), rule.allowed_from.end(), from) !=
-      rule.allowed_from.end()) {
-    return true;
+  if (rule.op == Operation::StartPairDrill || rule.op == Operation::StartReplicaGroupDrill) {
+    return contains(policy.drill_statuses, from);
   }
+  if (contains(rule.allowed_from, from)) return true;
   return rule.op == Operation::StartDiskReplicaPair && rule.variant == "OneShot=true" &&
          policy.oneshot_from_manual_syncing && from == Status::ManualSyncing;
 }
+
+bool is_no_op(const TransitionRule& rule, Status from) { return contains(rule.no_op_from, from); }
 
 std::optional<Status> entered_status(const TransitionRule& rule, bool has_synced_before) {
   if (has_synced_before && rule.transient_if_synced) return rule.transient_if_synced;
@@ -112,8 +206,37 @@ std::optional<Successor> natural_successor(Status s) {
     case Status::Failovering: return Successor{Status::Failovered, TimingKey::Failover};
     case Status::Reprotecting: return Successor{Status::Stopped, TimingKey::Reprotect};
     case Status::Deleting: return Successor{Status::Deleted, TimingKey::Delete};
+    case Status::Executing: return Successor{Status::Executed, TimingKey::DrillExecute};
     default: return std::nullopt;
   }
+}
+
+const std::vector<DrillRule>& drill_rules() {
+  using S = Status;
+  using O = Operation;
+  static const std::vector<DrillRule> kRules = {
+      {O::StartPairDrill, {}, {}, S::Executing, S::Executed, S::ExecuteFailed,
+       TimingKey::DrillExecute,
+       "§6.2: executing -> executed / execute_failed (values T/M; transitions INF); listed at "
+       "once (TF reads it right after Start)"},
+      {O::StartReplicaGroupDrill, {}, {}, S::Executing, S::Executed, S::ExecuteFailed,
+       TimingKey::DrillExecute, "§6.2, §6.6: as a pair drill, one drill disk per member pair"},
+      {O::ClearPairDrill, {S::Executed, S::ExecuteFailed, S::ClearFailed, S::Clearing},
+       {S::Clearing}, S::Clearing, std::nullopt, S::ClearFailed, TimingKey::DrillClear,
+       "§6.2: clearing, then gone from Describe (TF waits for it); while executing: 403 "
+       "OperationDenied.InvalidStatus (§10 #8); clearing again: accepted, no change"},
+      {O::ClearReplicaGroupDrill, {S::Executed, S::ExecuteFailed, S::ClearFailed, S::Clearing},
+       {S::Clearing}, S::Clearing, std::nullopt, S::ClearFailed, TimingKey::DrillClear,
+       "§6.2, §6.8: as ClearPairDrill"},
+  };
+  return kRules;
+}
+
+const DrillRule& drill_rule_for(Operation op) {
+  for (const auto& r : drill_rules()) {
+    if (r.op == op) return r;
+  }
+  throw std::logic_error("no drill rule for operation");
 }
 
 }  // namespace ebsmock::contracts

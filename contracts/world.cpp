@@ -1,76 +1,17 @@
-// world.cpp: the behaviour of each operation, following transitions.cpp's rule table.
-// Choices where the documentation is silent are marked "Choice:" and listed in
-// contracts/README.md.
+// world.cpp: dispatch, time-driven progress and the pair operations, following
+// transitions.cpp's rule table. Groups are in world_groups.cpp, drills in
+// world_drills.cpp, tags and lookups in world_tags.cpp. Choices where the documentation is
+// silent are marked "Choice:" and listed in contracts/README.md.
 #include "contracts/world.h"
 
 #include <algorithm>
 #include <set>
+#include <stdexcept>
 
-#include "contracts/crypto.h"
+#include "contracts/paging.h"
 #include "contracts/text.h"
 
 namespace ebsmock::contracts {
-namespace {
-
-std::string param(const Params& p, std::string_view name, std::string_view fallback = {}) {
-  auto it = p.find(name);
-  if (it == p.end() || it->second.empty()) return std::string(fallback);
-  return it->second;
-}
-
-bool flag(const Params& p, std::string_view name, bool fallback) {
-  auto it = p.find(name);
-  if (it == p.end() || it->second.empty()) return fallback;
-  return parse_bool(it->second).value_or(fallback);
-}
-
-// NextToken is opaque to clients; it encodes the offset of the next page.
-std::string encode_next_token(size_t offset) {
-  return "ebsm" + crypto::base64_encode("offset:" + std::to_string(offset));
-}
-
-std::optional<size_t> decode_next_token(std::string_view token) {
-  if (!token.starts_with("ebsm")) return std::nullopt;
-  std::string_view b64 = token.substr(4);
-  // Minimal base64 decoder for the alphabet we emit.
-  static constexpr std::string_view kAlphabet =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string decoded;
-  int buffer = 0, bits = 0;
-  for (char c : b64) {
-    if (c == '=') break;
-    auto pos = kAlphabet.find(c);
-    if (pos == std::string_view::npos) return std::nullopt;
-    buffer = (buffer << 6) | static_cast<int>(pos);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      decoded += static_cast<char>((buffer >> bits) & 0xFF);
-    }
-  }
-  if (!decoded.starts_with("offset:")) return std::nullopt;
-  auto n = parse_int(std::string_view(decoded).substr(7));
-  if (!n || *n < 0) return std::nullopt;
-  return static_cast<size_t>(*n);
-}
-
-}  // namespace
-
-std::string_view to_string(ResourceKind kind) {
-  switch (kind) {
-    case ResourceKind::Pair: return "pair";
-    case ResourceKind::Group: return "group";
-    case ResourceKind::Drill: return "drill";
-  }
-  return "pair";
-}
-
-std::optional<ResourceKind> parse_resource_kind(std::string_view text) {
-  for (auto kind : {ResourceKind::Pair, ResourceKind::Group, ResourceKind::Drill}) {
-    if (to_string(kind) == text) return kind;
-  }
-  return std::nullopt;
-}
 
 std::string to_string(const Transition& t) {
   std::string out;
@@ -89,9 +30,41 @@ ApiError World::error(std::string_view code, std::string_view detail) const {
   return policy_.errors.make(code, detail);
 }
 
+ApiError World::missing_id(std::string_view what) const {
+  // A caller bug (World::ids_needed names what to pass), answered rather than thrown so a
+  // server that has not been taught a new operation's ids fails one request, not all.
+  return policy_.errors.make(codes::kInternalError, {},
+                             "ebsmock: the caller supplied no new " + std::string(what) +
+                                 " (see World::ids_needed)");
+}
+
 const Pair* World::find(std::string_view id) const {
   auto it = pairs_.find(std::string(id));
   return it == pairs_.end() ? nullptr : &it->second;
+}
+
+const Group* World::find_group(std::string_view id) const {
+  auto it = groups_.find(std::string(id));
+  return it == groups_.end() ? nullptr : &it->second;
+}
+
+const Drill* World::find_drill(std::string_view id) const {
+  auto it = drills_.find(std::string(id));
+  return it == drills_.end() ? nullptr : &it->second;
+}
+
+const Group* World::group_of(const Pair& pair) const {
+  if (pair.replica_group_id.empty()) return nullptr;
+  const Group* g = find_group(pair.replica_group_id);
+  return g != nullptr && has_member(*g, pair.id) ? g : nullptr;
+}
+
+Group* World::mutable_group_of(const Pair& pair) { return const_cast<Group*>(group_of(pair)); }
+
+bool World::has_active_drills(ResourceKind kind, const std::string& id) const {
+  return std::any_of(drills_.begin(), drills_.end(), [&](const auto& entry) {
+    return entry.second.target_kind == kind && entry.second.target_id == id;
+  });
 }
 
 void World::begin(Pair& pair, Status transient, TimingKey timing, Instant now) {
@@ -114,26 +87,42 @@ std::optional<Instant> World::due_of(const Pair& p) const {
   return std::nullopt;
 }
 
-void World::note_due(const Pair& pair) {
-  auto due = due_of(pair);
+std::optional<Instant> World::due_of(const Group& g) const {
+  if (g.pending) return g.pending->due;
+  if (g.next_cycle) return g.next_cycle;
+  if (g.deleted_at) return *g.deleted_at + policy_.timing.deleted_retention;
+  return std::nullopt;
+}
+
+void World::note_due(ResourceKind kind, const std::string& id, std::optional<Instant> due) {
   if (!due) return;
   // Stale entries leave the queue when their time comes; a long horizon (deleted
-  // retention, long sync cycles) with many re-scheduled pairs could pile them up.
-  // Compact before pushing: `pair` may not be in pairs_ yet (add_pair, create).
-  if (due_.size() >= 4 * pairs_.size() + 1024) compact_due();
-  due_.emplace(*due, pair.id);
+  // retention, long sync cycles) with many re-scheduled resources could pile them up.
+  // Compact before pushing: the resource may not be in its map yet (add_*, create).
+  if (due_.size() >= 4 * (pairs_.size() + groups_.size() + drills_.size()) + 1024) compact_due();
+  due_.emplace(*due, kind, id);
 }
 
 void World::compact_due() {
   std::vector<DueEntry> live;
-  live.reserve(pairs_.size());
+  live.reserve(pairs_.size() + groups_.size() + drills_.size());
   for (const auto& [id, p] : pairs_) {
-    if (auto due = due_of(p)) live.emplace_back(*due, id);
+    if (auto due = due_of(p)) live.emplace_back(*due, ResourceKind::Pair, id);
+  }
+  for (const auto& [id, g] : groups_) {
+    if (auto due = due_of(g)) live.emplace_back(*due, ResourceKind::Group, id);
+  }
+  for (const auto& [id, d] : drills_) {
+    if (auto due = due_of(d)) live.emplace_back(*due, ResourceKind::Drill, id);
   }
   due_ = decltype(due_)(std::greater<>(), std::move(live));
 }
 
 void World::add_pair(Pair pair, Instant now) {
+  if (is_drill_status(pair.status)) {
+    throw std::invalid_argument("pair " + pair.id + ": '" + std::string(to_string(pair.status)) +
+                                "' is a drill status");
+  }
   pair.pending.reset();
   if (is_transient(pair.status)) {
     begin(pair, pair.status, TimingKey::None, now);
@@ -147,13 +136,45 @@ void World::add_pair(Pair pair, Instant now) {
   pairs_[id] = std::move(pair);
 }
 
+void World::erase_drills_of(ResourceKind kind, const std::string& id, Instant at,
+                            std::vector<TimedTransition>& events) {
+  for (auto it = drills_.begin(); it != drills_.end();) {
+    if (it->second.target_kind == kind && it->second.target_id == id) {
+      const Status s = it->second.status;
+      events.push_back({{it->first, s, s, ResourceKind::Drill}, at, true});
+      it = drills_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
 std::vector<TimedTransition> World::advance(Instant now) {
   std::vector<TimedTransition> events;
   // Changes come out in time order; one may schedule another that is also due (a
   // completed sync starting the next cycle), which the queue then yields in turn.
-  while (!due_.empty() && due_.top().first <= now) {
-    auto [at, id] = due_.top();
+  while (!due_.empty() && std::get<0>(due_.top()) <= now) {
+    auto [at, kind, id] = due_.top();
     due_.pop();
+    if (kind == ResourceKind::Group) {
+      auto it = groups_.find(id);
+      if (it != groups_.end() && due_of(it->second) == at) advance_group(it->second, at, events);
+      continue;
+    }
+    if (kind == ResourceKind::Drill) {
+      auto it = drills_.find(id);
+      if (it == drills_.end() || it->second.due != at) continue;  // stale
+      Drill& d = it->second;
+      d.due.reset();
+      if (d.status == Status::Clearing) {
+        events.push_back({{d.id, Status::Clearing, Status::Clearing, ResourceKind::Drill}, at, true});
+        drills_.erase(it);
+      } else if (auto next = natural_successor(d.status)) {
+        events.push_back({{d.id, d.status, next->to, ResourceKind::Drill}, at, false});
+        d.status = next->to;
+      }
+      continue;
+    }
     auto it = pairs_.find(id);
     if (it == pairs_.end() || due_of(it->second) != at) continue;  // stale
     Pair& p = it->second;
@@ -186,13 +207,21 @@ std::vector<TimedTransition> World::advance(Instant now) {
       events.push_back({{p.id, Status::Normal, Status::Syncing}, at, false});
     } else {
       events.push_back({{p.id, Status::Deleted, Status::Deleted}, at, true});
+      const std::string vanished = p.id;
       pairs_.erase(it);
+      // Choice: a pair's drills vanish with it (Describe*Drills then answers 404).
+      erase_drills_of(ResourceKind::Pair, vanished, at, events);
     }
   }
   return events;
 }
 
-std::optional<Transition> World::force_status(std::string_view id, Status status, Instant now) {
+std::optional<Transition> World::force_status(std::string_view id, Status status, Instant now,
+                                              std::vector<Transition>* group_changes) {
+  if (is_drill_status(status)) {
+    throw std::invalid_argument("force_status: '" + std::string(to_string(status)) +
+                                "' is a drill status (use force_drill_status)");
+  }
   auto it = pairs_.find(std::string(id));
   if (it == pairs_.end()) return std::nullopt;
   Pair& p = it->second;
@@ -207,16 +236,87 @@ std::optional<Transition> World::force_status(std::string_view id, Status status
     if (status == Status::Deleted) p.deleted_at = now;
   }
   note_due(p);
+  if (Group* g = mutable_group_of(p)) {
+    if (auto changed = reconcile_group(*g, now); changed && group_changes) {
+      group_changes->push_back(*changed);
+    }
+  }
   return t;
 }
 
-Outcome World::execute(Operation op, const Params& params, Instant now, const NewIds& ids) {
-  if (op == Operation::CreateDiskReplicaPair) return create(params, now, ids);
-  if (op == Operation::DescribeDiskReplicaPairs) return describe_pairs(params, now);
+IdsNeeded World::ids_needed(Operation op, const Params& params) const {
+  IdsNeeded needed;
+  switch (op) {
+    case Operation::CreateDiskReplicaPair:
+      needed.pair_id = needed.order_id = true;
+      break;
+    case Operation::CreateDiskReplicaGroup:
+      needed.group_id = true;
+      break;
+    case Operation::StartPairDrill:
+      needed.drill_id = true;
+      needed.drill_disk_ids = 1;
+      break;
+    case Operation::StartReplicaGroupDrill: {
+      needed.drill_id = true;
+      const Group* g = find_group(read_param(params, "GroupId"));
+      needed.drill_disk_ids = g != nullptr ? g->pair_ids.size() : 0;
+      break;
+    }
+    default:
+      break;
+  }
+  return needed;
+}
 
+Outcome World::execute(Operation op, const Params& params, Instant now, const NewIds& ids) {
+  switch (op) {
+    case Operation::CreateDiskReplicaPair: return create(params, now, ids);
+    case Operation::DescribeDiskReplicaPairs: return describe_pairs(params, now);
+    case Operation::StartDiskReplicaPair:
+    case Operation::StopDiskReplicaPair:
+    case Operation::FailoverDiskReplicaPair:
+    case Operation::ReprotectDiskReplicaPair:
+    case Operation::DeleteDiskReplicaPair:
+    case Operation::ModifyDiskReplicaPair:
+    case Operation::DescribeDiskReplicaPairProgress:
+      return execute_pair(op, params, now);
+    case Operation::CreateDiskReplicaGroup: return create_group(params, now, ids);
+    case Operation::DescribeDiskReplicaGroups: return describe_groups(params);
+    case Operation::DeleteDiskReplicaGroup:
+    case Operation::ModifyDiskReplicaGroup:
+    case Operation::StartDiskReplicaGroup:
+    case Operation::StopDiskReplicaGroup:
+    case Operation::FailoverDiskReplicaGroup:
+    case Operation::ReprotectDiskReplicaGroup:
+      return execute_group(op, params, now);
+    case Operation::AddDiskReplicaPair: return add_member(params);
+    case Operation::RemoveDiskReplicaPair: return remove_member(params, now);
+    case Operation::StartPairDrill:
+    case Operation::StartReplicaGroupDrill:
+      return start_drill(op, params, now, ids);
+    case Operation::DescribePairDrills:
+    case Operation::DescribeReplicaGroupDrills:
+      return describe_drills(op, params);
+    case Operation::ClearPairDrill:
+    case Operation::ClearReplicaGroupDrill:
+      return clear_drill(op, params, now);
+    case Operation::TagResources: return tag_resources(params);
+    case Operation::UntagResources: return untag_resources(params);
+    case Operation::ListTagResources: return list_tag_resources(params);
+    case Operation::ChangeResourceGroup: return change_resource_group(params);
+    case Operation::DescribeRegions: return describe_regions(params);
+    case Operation::ListReplicaEdgeSupported: return list_replica_edges(params);
+  }
   Outcome out;
-  const std::string region = param(params, "RegionId");
-  auto it = pairs_.find(param(params, "ReplicaPairId"));
+  out.error = error(codes::kInvalidActionNotFound);
+  return out;
+}
+
+Outcome World::execute_pair(Operation op, const Params& params, Instant now) {
+  Outcome out;
+  const std::string region = read_param(params, "RegionId");
+  auto it = pairs_.find(read_param(params, "ReplicaPairId"));
   // Choice (open question 7): a pair in another region is as unknown as a missing one.
   if (it == pairs_.end() || !visible_in_region(it->second, region)) {
     out.error = error(codes::kNoSuchResource);
@@ -225,9 +325,22 @@ Outcome World::execute(Operation op, const Params& params, Instant now, const Ne
   Pair& pair = it->second;
   if (op == Operation::DescribeDiskReplicaPairProgress) return describe_progress(pair, now);
 
+  // ebs-groups.md §5.2 #2-#4 (choice, §11 #1): a member pair is managed through its group.
+  // Name and description stay the pair's own.
+  if (group_of(pair) != nullptr) {
+    const bool group_owned_modify = op == Operation::ModifyDiskReplicaPair &&
+                                    (!read_param(params, "RPO").empty() ||
+                                     !read_param(params, "Bandwidth").empty() ||
+                                     !read_param(params, "EnableRtc").empty());
+    if (op != Operation::ModifyDiskReplicaPair || group_owned_modify) {
+      out.error = error(policy_.member_pair_refusal);
+      return out;
+    }
+  }
+
   OperationFlags flags;
-  flags.one_shot = flag(params, "OneShot", false);
-  flags.reverse_replicate = flag(params, "ReverseReplicate", true);
+  flags.one_shot = read_flag(params, "OneShot", false);
+  flags.reverse_replicate = read_flag(params, "ReverseReplicate", true);
   const TransitionRule& rule = rule_for(op, flags);
 
   if (policy_.enforce_site_region) {
@@ -239,7 +352,7 @@ Outcome World::execute(Operation op, const Params& params, Instant now, const Ne
       return out;
     }
     if (wants_primary && region != pair.source_region) {
-      out.error = error("OperationDenied.OperateNotAllowedForStandby");
+      out.error = error(codes::kOperateNotAllowedForStandby);
       return out;
     }
   }
@@ -250,6 +363,23 @@ Outcome World::execute(Operation op, const Params& params, Instant now, const Ne
   }
 
   if (op == Operation::ModifyDiskReplicaPair) return modify(pair, params);
+
+  if (policy_.drills_block_changes &&
+      (op == Operation::DeleteDiskReplicaPair || op == Operation::FailoverDiskReplicaPair) &&
+      has_active_drills(ResourceKind::Pair, pair.id)) {
+    out.error = error(codes::kOperationDenied);
+    return out;
+  }
+  if (op == Operation::StartDiskReplicaPair && flags.one_shot) {
+    // Open question 8 (Policy::one_shot_gap_for_pairs): two one-shot syncs more than RPO/2
+    // apart, start to start.
+    if (policy_.one_shot_gap_for_pairs && pair.last_one_shot &&
+        now - *pair.last_one_shot <= std::chrono::seconds(pair.rpo / 2)) {
+      out.error = error(codes::kManualSyncLimit);
+      return out;
+    }
+    pair.last_one_shot = now;
+  }
 
   Status from = pair.status;
   bool synced_before = pair.last_recover_point.has_value();
@@ -268,34 +398,38 @@ Outcome World::execute(Operation op, const Params& params, Instant now, const Ne
 
 Outcome World::create(const Params& params, Instant now, const NewIds& ids) {
   Outcome out;
-  std::string charge = param(params, "ChargeType", "POSTPAY");
-  if (charge == "PREPAY" && param(params, "Period").empty()) {
+  if (ids.pair_id.empty()) {
+    out.error = missing_id("pair id");
+    return out;
+  }
+  std::string charge = read_param(params, "ChargeType", "POSTPAY");
+  if (charge == "PREPAY" && read_param(params, "Period").empty()) {
     out.error = error(codes::kMissingParameter, "Period");
     return out;
   }
   Pair p;
   p.id = ids.pair_id;
-  p.pair_name = param(params, "PairName");
-  p.description = param(params, "Description");
-  p.source_region = param(params, "RegionId");
-  p.source_zone = param(params, "SourceZoneId");
-  p.source_disk_id = param(params, "DiskId");
-  p.destination_region = param(params, "DestinationRegionId");
-  p.destination_zone = param(params, "DestinationZoneId");
-  p.destination_disk_id = param(params, "DestinationDiskId");
+  p.pair_name = read_param(params, "PairName");
+  p.description = read_param(params, "Description");
+  p.source_region = read_param(params, "RegionId");
+  p.source_zone = read_param(params, "SourceZoneId");
+  p.source_disk_id = read_param(params, "DiskId");
+  p.destination_region = read_param(params, "DestinationRegionId");
+  p.destination_zone = read_param(params, "DestinationZoneId");
+  p.destination_disk_id = read_param(params, "DestinationDiskId");
   p.primary_region = p.source_region;
   p.primary_zone = p.source_zone;
   p.standby_region = p.destination_region;
   p.standby_zone = p.destination_zone;
   p.charge_type = charge;
   // TEA: default 10240; with POSTPAY it is forced to 0 (dynamic) and cannot be set.
-  p.bandwidth = charge == "POSTPAY" ? 0 : parse_int(param(params, "Bandwidth", "10240")).value_or(10240);
-  p.rpo = parse_int(param(params, "RPO", "900")).value_or(900);
-  p.enable_rtc = flag(params, "EnableRtc", false);
-  p.resource_group_id = param(params, "ResourceGroupId");
+  p.bandwidth = charge == "POSTPAY" ? 0 : parse_int(read_param(params, "Bandwidth", "10240")).value_or(10240);
+  p.rpo = parse_int(read_param(params, "RPO", "900")).value_or(900);
+  p.enable_rtc = read_flag(params, "EnableRtc", false);
+  p.resource_group_id = read_param(params, "ResourceGroupId");
   p.create_time = unix_seconds(now);
   if (charge == "PREPAY") {
-    auto months = parse_int(param(params, "Period", "1")).value_or(1);
+    auto months = parse_int(read_param(params, "Period", "1")).value_or(1);
     p.expired_time = unix_seconds(now) + months * 30 * 86400;
   }
   for (auto& [k, v] : read_tags(params)) p.tags.push_back({k, v});
@@ -308,13 +442,13 @@ Outcome World::create(const Params& params, Instant now, const NewIds& ids) {
 
 Outcome World::modify(Pair& pair, const Params& params) {
   Outcome out;
-  if (auto v = param(params, "PairName"); !v.empty()) pair.pair_name = v;
-  if (auto v = param(params, "Description"); !v.empty()) pair.description = v;
-  if (auto v = param(params, "RPO"); !v.empty()) pair.rpo = parse_int(v).value_or(pair.rpo);
-  if (auto v = param(params, "Bandwidth"); !v.empty()) {
+  if (auto v = read_param(params, "PairName"); !v.empty()) pair.pair_name = v;
+  if (auto v = read_param(params, "Description"); !v.empty()) pair.description = v;
+  if (auto v = read_param(params, "RPO"); !v.empty()) pair.rpo = parse_int(v).value_or(pair.rpo);
+  if (auto v = read_param(params, "Bandwidth"); !v.empty()) {
     pair.bandwidth = parse_int(v).value_or(pair.bandwidth);
   }
-  if (auto v = param(params, "EnableRtc"); !v.empty()) {
+  if (auto v = read_param(params, "EnableRtc"); !v.empty()) {
     pair.enable_rtc = parse_bool(v).value_or(pair.enable_rtc);
   }
   return out;
@@ -323,10 +457,13 @@ Outcome World::modify(Pair& pair, const Params& params) {
 Outcome World::describe_progress(const Pair& pair, Instant now) const {
   Outcome out;
   int progress = 0;
-  if (pair.pending && (pair.status == Status::InitialSyncing || pair.status == Status::Syncing ||
-                       pair.status == Status::ManualSyncing)) {
-    auto total = (pair.pending->due - pair.pending->started).count();
-    auto done = (now - pair.pending->started).count();
+  // A member pair moves on its group's schedule.
+  const Group* g = group_of(pair);
+  const std::optional<PendingTransition>& pending = g != nullptr ? g->pending : pair.pending;
+  if (pending && (pair.status == Status::InitialSyncing || pair.status == Status::Syncing ||
+                  pair.status == Status::ManualSyncing)) {
+    auto total = (pending->due - pending->started).count();
+    auto done = (now - pending->started).count();
     progress = total <= 0 ? 99 : static_cast<int>(std::min<long long>(99, done * 100 / total));
   } else if (pair.last_recover_point) {
     progress = 100;
@@ -338,12 +475,12 @@ Outcome World::describe_progress(const Pair& pair, Instant now) const {
 
 Outcome World::describe_pairs(const Params& params, Instant) const {
   Outcome out;
-  const std::string region = param(params, "RegionId");
-  const std::string site = param(params, "Site");
-  const std::string group = param(params, "ReplicaGroupId");
-  const std::string resource_group = param(params, "ResourceGroupId");
-  const std::string name = param(params, "Name");
-  std::vector<std::string> ids = split_csv(param(params, "PairIds"));
+  const std::string region = read_param(params, "RegionId");
+  const std::string site = read_param(params, "Site");
+  const std::string group = read_param(params, "ReplicaGroupId");
+  const std::string resource_group = read_param(params, "ResourceGroupId");
+  const std::string name = read_param(params, "Name");
+  std::vector<std::string> ids = split_csv(read_param(params, "PairIds"));
   if (ids.size() > 100) {
     out.error = error(codes::kInvalidParameter, "PairIds");
     return out;
@@ -378,12 +515,7 @@ Outcome World::describe_pairs(const Params& params, Instant) const {
     }
     if (!resource_group.empty() && p.resource_group_id != resource_group) continue;
     if (!name.empty() && p.pair_name.find(name) == std::string::npos) continue;
-    bool tags_ok = std::all_of(tag_filters.begin(), tag_filters.end(), [&](const auto& f) {
-      return std::any_of(p.tags.begin(), p.tags.end(), [&](const Tag& t) {
-        return t.key == f.first && (f.second.empty() || t.value == f.second);
-      });
-    });
-    if (!tags_ok) continue;
+    if (!has_tags(p.tags, tag_filters)) continue;
     matched.push_back(&p);
   }
   // Stable order: oldest first, then by id.
@@ -391,38 +523,16 @@ Outcome World::describe_pairs(const Params& params, Instant) const {
     return a->create_time != b->create_time ? a->create_time < b->create_time : a->id < b->id;
   });
 
-  const bool token_paging = params.contains("NextToken") || params.contains("MaxResults");
-  size_t offset = 0;
-  size_t page_size = 10;
-  std::int64_t page_number = 1;
-  if (token_paging) {
-    page_size = static_cast<size_t>(parse_int(param(params, "MaxResults", "10")).value_or(10));
-    if (auto token = param(params, "NextToken"); !token.empty()) {
-      auto decoded = decode_next_token(token);
-      if (!decoded) {
-        out.error = error(codes::kInvalidParameter, "NextToken");
-        return out;
-      }
-      offset = *decoded;
-    }
-  } else {
-    page_number = parse_int(param(params, "PageNumber", "1")).value_or(1);
-    page_size = static_cast<size_t>(parse_int(param(params, "PageSize", "10")).value_or(10));
-    offset = static_cast<size_t>(page_number - 1) * page_size;
+  auto page = read_page(params);
+  if (!page) {
+    out.error = error(codes::kInvalidParameter, "NextToken");
+    return out;
   }
   nlohmann::json items = nlohmann::json::array();
-  for (size_t i = offset; i < matched.size() && i < offset + page_size; ++i) {
+  for (size_t i = page->offset; i < matched.size() && page->holds(i); ++i) {
     items.push_back(to_describe_json(*matched[i]));
   }
-  std::string next_token;
-  if (token_paging && offset + page_size < matched.size()) {
-    next_token = encode_next_token(offset + page_size);
-  }
-  out.body = {{"NextToken", next_token},
-              {"PageNumber", page_number},
-              {"PageSize", page_size},
-              {"TotalCount", matched.size()},
-              {"ReplicaPairs", items}};
+  out.body = page->body(matched.size(), "ReplicaPairs", std::move(items));
   return out;
 }
 

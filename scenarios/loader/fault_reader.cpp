@@ -577,8 +577,8 @@ std::vector<std::string_view> parameter_names(contracts::Operation op) {
 
 // "Tag.3.Key": a repeat list of the operation.
 bool is_repeat_list_parameter(contracts::Operation op, std::string_view name) {
-  for (const auto& [prefix, max] : contracts::spec_for(op).repeat_lists) {
-    (void)max;
+  for (const auto& list : contracts::spec_for(op).repeat_lists) {
+    const std::string_view prefix = list.prefix;
     if (name.size() > prefix.size() + 1 && name.starts_with(prefix) && name[prefix.size()] == '.') {
       return true;
     }

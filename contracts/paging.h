@@ -1,0 +1,47 @@
+// paging.h: the two paging styles of the Describe/List operations (ebs-api.md §1.4,
+// ebs-groups.md §4.4, §6.4, §6.7, §7.3): PageNumber/PageSize, or NextToken/MaxResults
+// (then PageNumber/PageSize are ignored). NextToken is opaque to clients; ebsmock's encodes
+// the offset of the next item. Defaults (not documented, ebs-api.md open question 10):
+// PageNumber 1, PageSize 10, MaxResults 10. Pure functions; thread-safe.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "contracts/api_schema.h"
+
+namespace ebsmock::contracts {
+
+struct Page {
+  std::size_t offset = 0;
+  std::size_t size = 10;
+  std::int64_t page_number = 1;
+  bool token_paging = false;  // NextToken or MaxResults was sent
+
+  // Whether item `index` (0-based, of the whole match) is on this page.
+  bool holds(std::size_t index) const { return index >= offset && index < offset + size; }
+  // NextToken for the answer: the next page's token under token paging while more items
+  // follow, else "" (TF follows NextToken while it is a non-empty string).
+  std::string next_token(std::size_t total) const;
+  // The paging fields of an answer: NextToken, PageNumber, PageSize, TotalCount, plus
+  // `items` under `key` (e.g. "ReplicaPairs").
+  nlohmann::json body(std::size_t total, std::string_view key, nlohmann::json items) const;
+};
+
+// The page a request asks for. nullopt when NextToken is not a token ebsmock issued (the
+// caller answers InvalidParameter NextToken).
+std::optional<Page> read_page(const Params& params, std::size_t default_size = 10);
+// Token style only (ListTagResources, ListReplicaEdgeSupported): the first page when no
+// NextToken is sent, MaxResults (if sent) or `default_size` items; a next token whenever
+// more follow.
+std::optional<Page> read_token_page(const Params& params, std::size_t default_size);
+
+std::string encode_next_token(std::size_t offset);
+std::optional<std::size_t> decode_next_token(std::string_view token);
+
+}  // namespace ebsmock::contracts
