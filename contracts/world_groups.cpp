@@ -517,7 +517,11 @@ Outcome World::remove_member(const Params& params, Instant now) {
   }
   Group& g = *found;
   Pair& p = pit->second;
-  // §4.10's table, in this order (triggers INF, order a choice).
+  // §4.10's table, in this order (triggers INF, order a choice: the group's status first).
+  if (!is_allowed(rule_for(Operation::RemoveDiskReplicaPair, {}), g.status, policy_)) {
+    out.error = error(codes::kGroupStatusCannotRemovePair);
+    return out;
+  }
   if (g.pair_ids.empty()) {
     out.error = error(codes::kNoPairInGroup);
     return out;
@@ -528,10 +532,6 @@ Outcome World::remove_member(const Params& params, Instant now) {
   }
   if (p.replica_group_id != g.id || !has_member(g, p.id)) {
     out.error = error(codes::kPairInAnotherGroup);
-    return out;
-  }
-  if (!is_allowed(rule_for(Operation::RemoveDiskReplicaPair, {}), g.status, policy_)) {
-    out.error = error(codes::kGroupStatusCannotRemovePair);
     return out;
   }
   // The pair-status rule is not documented (INF): the same set as the group's.
