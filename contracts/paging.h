@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -40,6 +41,21 @@ std::optional<Page> read_page(const Params& params, std::size_t default_size = 1
 // NextToken is sent, MaxResults (if sent) or `default_size` items; a next token whenever
 // more follow.
 std::optional<Page> read_token_page(const Params& params, std::size_t default_size);
+
+// The answer of a Describe: the page `params` asks for out of `matched` (already in
+// answer order), each item rendered by `to_json`, under `key`, with the paging fields.
+// nullopt when NextToken is not one of ours (answer InvalidParameter NextToken).
+template <class Item, class ToJson>
+std::optional<nlohmann::json> paged_body(const Params& params, const std::vector<Item>& matched,
+                                         std::string_view key, ToJson&& to_json) {
+  auto page = read_page(params);
+  if (!page) return std::nullopt;
+  nlohmann::json items = nlohmann::json::array();
+  for (std::size_t i = page->offset; i < matched.size() && page->holds(i); ++i) {
+    items.push_back(to_json(matched[i]));
+  }
+  return page->body(matched.size(), key, std::move(items));
+}
 
 std::string encode_next_token(std::size_t offset);
 std::optional<std::size_t> decode_next_token(std::string_view token);

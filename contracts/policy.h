@@ -65,7 +65,9 @@ struct Policy {
   // Open question 12: Failover/Reprotect "must" be sent to the secondary region and Delete
   // to the primary, but Terraform sends the provider (primary) region for Failover. Off by
   // default so Terraform-style clients work; on, a wrong side gets
-  // OperationDenied.OperateNotAllowedForPrimary / ...ForStandby.
+  // OperationDenied.OperateNotAllowedForPrimary / ...ForStandby. The same holds for groups
+  // (ebs-groups.md §2.1, §9.7 #8), and Start*Drill then needs the secondary region
+  // (OperationDenied.StartDrillShouldOnDestRegion).
   bool enforce_site_region = false;
 
   // Open question 7: a mutating call on an unknown pair answers 404 NoSuchResource

@@ -10,6 +10,7 @@
 
 #include "contracts/paging.h"
 #include "contracts/text.h"
+#include "contracts/world_detail.h"
 
 namespace ebsmock::contracts {
 
@@ -28,6 +29,12 @@ World::World(Policy policy) : policy_(std::move(policy)) {}
 
 ApiError World::error(std::string_view code, std::string_view detail) const {
   return policy_.errors.make(code, detail);
+}
+
+Outcome World::refuse(std::string_view code, std::string_view detail) const {
+  Outcome out;
+  out.error = error(code, detail);
+  return out;
 }
 
 ApiError World::missing_id(std::string_view what) const {
@@ -411,16 +418,9 @@ Outcome World::create(const Params& params, Instant now, const NewIds& ids) {
   p.id = ids.pair_id;
   p.pair_name = read_param(params, "PairName");
   p.description = read_param(params, "Description");
-  p.source_region = read_param(params, "RegionId");
-  p.source_zone = read_param(params, "SourceZoneId");
+  set_direction(p, params);
   p.source_disk_id = read_param(params, "DiskId");
-  p.destination_region = read_param(params, "DestinationRegionId");
-  p.destination_zone = read_param(params, "DestinationZoneId");
   p.destination_disk_id = read_param(params, "DestinationDiskId");
-  p.primary_region = p.source_region;
-  p.primary_zone = p.source_zone;
-  p.standby_region = p.destination_region;
-  p.standby_zone = p.destination_zone;
   p.charge_type = charge;
   // TEA: default 10240; with POSTPAY it is forced to 0 (dynamic) and cannot be set.
   p.bandwidth = charge == "POSTPAY" ? 0 : parse_int(read_param(params, "Bandwidth", "10240")).value_or(10240);
@@ -523,17 +523,7 @@ Outcome World::describe_pairs(const Params& params, Instant) const {
     return a->create_time != b->create_time ? a->create_time < b->create_time : a->id < b->id;
   });
 
-  auto page = read_page(params);
-  if (!page) {
-    out.error = error(codes::kInvalidParameter, "NextToken");
-    return out;
-  }
-  nlohmann::json items = nlohmann::json::array();
-  for (size_t i = page->offset; i < matched.size() && page->holds(i); ++i) {
-    items.push_back(to_describe_json(*matched[i]));
-  }
-  out.body = page->body(matched.size(), "ReplicaPairs", std::move(items));
-  return out;
+  return paged(params, matched, "ReplicaPairs", [](const Pair* p) { return to_describe_json(*p); });
 }
 
 }  // namespace ebsmock::contracts

@@ -223,6 +223,12 @@ class World {
   Outcome list_replica_edges(const Params& params) const;
 
   ApiError error(std::string_view code, std::string_view detail = {}) const;
+  // An Outcome answering `code`.
+  Outcome refuse(std::string_view code, std::string_view detail = {}) const;
+  // The page of `matched` a Describe asks for, or InvalidParameter NextToken.
+  template <class Item, class ToJson>
+  Outcome paged(const Params& params, const std::vector<Item>& matched, std::string_view key,
+                ToJson&& to_json) const;
   ApiError missing_id(std::string_view what) const;
   // When a resource's next time-driven change is due (pending transition, next sync
   // cycle, end of a deleted pair's or group's retention, a drill's executing/clearing end).
@@ -243,7 +249,8 @@ class World {
   // with changes due all the time a lower bound alone did not help). Whatever schedules a
   // change pushes it; an entry whose resource no longer has that due time is stale and is
   // dropped when it comes up. Ties: pairs before groups before drills, then the smaller
-  // id, as a scan in that order would. Member pairs are never queued: their group is.
+  // id, as a scan in that order would. Member pairs are not queued, their group is (unless
+  // force_status put one in a transient status of its own).
   using DueEntry = std::tuple<Instant, ResourceKind, std::string>;
   std::priority_queue<DueEntry, std::vector<DueEntry>, std::greater<>> due_;
   void compact_due();

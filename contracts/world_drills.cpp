@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "contracts/paging.h"
 #include "contracts/world.h"
+#include "contracts/world_detail.h"
 
 namespace ebsmock::contracts {
 namespace {
@@ -115,13 +115,9 @@ Outcome World::start_drill(Operation op, const Params& params, Instant now, cons
 }
 
 Outcome World::describe_drills(Operation op, const Params& params) const {
-  Outcome out;
   auto target = drill_target(*this, op, params);
-  if (!target) {
-    // §9.4: the delete waiter ends on "no drill" or a 404; the read treats 404 as gone.
-    out.error = error(codes::kNoSuchResource);
-    return out;
-  }
+  // §9.4: the delete waiter ends on "no drill" or a 404; the read treats 404 as gone.
+  if (!target) return refuse(codes::kNoSuchResource);
   const std::string drill_id = read_param(params, "DrillId");
   std::vector<const Drill*> matched;
   for (const auto& [id, d] : drills_) {
@@ -132,18 +128,8 @@ Outcome World::describe_drills(Operation op, const Params& params) const {
   std::sort(matched.begin(), matched.end(), [](const Drill* a, const Drill* b) {
     return a->start_at != b->start_at ? a->start_at < b->start_at : a->id < b->id;
   });
-  auto page = read_page(params);
-  if (!page) {
-    out.error = error(codes::kInvalidParameter, "NextToken");
-    return out;
-  }
-  nlohmann::json items = nlohmann::json::array();
-  for (size_t i = page->offset; i < matched.size() && page->holds(i); ++i) {
-    items.push_back(to_describe_json(*matched[i]));
-  }
   // §6.4: the Drills key is always present (TF's jsonpath errors without it).
-  out.body = page->body(matched.size(), "Drills", std::move(items));
-  return out;
+  return paged(params, matched, "Drills", [](const Drill* d) { return to_describe_json(*d); });
 }
 
 Outcome World::clear_drill(Operation op, const Params& params, Instant now) {

@@ -7,9 +7,9 @@
 #include <set>
 #include <stdexcept>
 
-#include "contracts/paging.h"
 #include "contracts/text.h"
 #include "contracts/world.h"
+#include "contracts/world_detail.h"
 
 namespace ebsmock::contracts {
 namespace {
@@ -26,6 +26,14 @@ Group* find_visible(std::map<std::string, Group>& groups, const Params& params,
     return nullptr;
   }
   return &it->second;
+}
+
+// The group (ReplicaGroupId, visible in RegionId) and pair (ReplicaPairId) of an Add or
+// Remove; either is nullptr when unknown.
+std::pair<Group*, Pair*> membership_of(std::map<std::string, Group>& groups,
+                                       std::map<std::string, Pair>& pairs, const Params& params) {
+  auto pit = pairs.find(read_param(params, "ReplicaPairId"));
+  return {find_visible(groups, params, "ReplicaGroupId"), pit == pairs.end() ? nullptr : &pit->second};
 }
 
 // One member's view of a group's direction (§3.3): regions always, zones where both name
@@ -267,15 +275,7 @@ Outcome World::create_group(const Params& params, Instant now, const NewIds& ids
   g.id = ids.group_id;
   g.name = read_param(params, "GroupName");
   g.description = read_param(params, "Description");
-  // §2.1: RegionId is the production (source) site's region.
-  g.source_region = read_param(params, "RegionId");
-  g.source_zone = read_param(params, "SourceZoneId");
-  g.destination_region = read_param(params, "DestinationRegionId");
-  g.destination_zone = read_param(params, "DestinationZoneId");
-  g.primary_region = g.source_region;
-  g.primary_zone = g.source_zone;
-  g.standby_region = g.destination_region;
-  g.standby_zone = g.destination_zone;
+  set_direction(g, params);  // §2.1: RegionId is the production (source) site's region
   // §4.1: no default RPO is stated; 900 is the only value accepted (INF).
   g.rpo = parse_int(read_param(params, "RPO", "900")).value_or(900);
   g.bandwidth = parse_int(read_param(params, "Bandwidth", "0")).value_or(0);
@@ -293,7 +293,6 @@ Outcome World::create_group(const Params& params, Instant now, const NewIds& ids
 }
 
 Outcome World::describe_groups(const Params& params) const {
-  Outcome out;
   const std::string region = read_param(params, "RegionId");
   const std::string site = read_param(params, "Site");
   const std::string name = read_param(params, "Name");
@@ -336,18 +335,9 @@ Outcome World::describe_groups(const Params& params) const {
     return a.first->create_time != b.first->create_time ? a.first->create_time < b.first->create_time
                                                         : a.first->id < b.first->id;
   });
-  auto page = read_page(params);
-  if (!page) {
-    out.error = error(codes::kInvalidParameter, "NextToken");
-    return out;
-  }
-  nlohmann::json items = nlohmann::json::array();
-  for (size_t i = page->offset; i < matched.size() && page->holds(i); ++i) {
-    items.push_back(to_describe_json(*matched[i].first, matched[i].second));
-  }
   // §4.4: the ReplicaGroups key is always present (TF fails without it).
-  out.body = page->body(matched.size(), "ReplicaGroups", std::move(items));
-  return out;
+  return paged(params, matched, "ReplicaGroups",
+               [](const auto& m) { return to_describe_json(*m.first, m.second); });
 }
 
 Outcome World::execute_group(Operation op, const Params& params, Instant now) {
@@ -452,15 +442,11 @@ Outcome World::modify_group(Group& g, const Params& params) {
 }
 
 Outcome World::add_member(const Params& params) {
+  auto [group, pair] = membership_of(groups_, pairs_, params);
+  if (group == nullptr || pair == nullptr) return refuse(codes::kNoSuchResource);
   Outcome out;
-  Group* found = find_visible(groups_, params, "ReplicaGroupId");
-  auto pit = pairs_.find(read_param(params, "ReplicaPairId"));
-  if (found == nullptr || pit == pairs_.end()) {
-    out.error = error(codes::kNoSuchResource);
-    return out;
-  }
-  Group& g = *found;
-  Pair& p = pit->second;
+  Group& g = *group;
+  Pair& p = *pair;
   // §4.9's table, in this order (the triggers are INF; the order is a choice).
   if (p.replica_group_id == g.id && has_member(g, p.id)) {
     // §11 #7: adding a pair already in this group.
@@ -508,15 +494,11 @@ Outcome World::add_member(const Params& params) {
 }
 
 Outcome World::remove_member(const Params& params, Instant now) {
+  auto [group, pair] = membership_of(groups_, pairs_, params);
+  if (group == nullptr || pair == nullptr) return refuse(codes::kNoSuchResource);
   Outcome out;
-  Group* found = find_visible(groups_, params, "ReplicaGroupId");
-  auto pit = pairs_.find(read_param(params, "ReplicaPairId"));
-  if (found == nullptr || pit == pairs_.end()) {
-    out.error = error(codes::kNoSuchResource);
-    return out;
-  }
-  Group& g = *found;
-  Pair& p = pit->second;
+  Group& g = *group;
+  Pair& p = *pair;
   // §4.10's table, in this order (triggers INF, order a choice: the group's status first).
   if (!is_allowed(rule_for(Operation::RemoveDiskReplicaPair, {}), g.status, policy_)) {
     out.error = error(codes::kGroupStatusCannotRemovePair);

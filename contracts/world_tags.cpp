@@ -39,60 +39,65 @@ Tagged find_tagged(std::map<std::string, Pair>& pairs, std::map<std::string, Gro
   return {};
 }
 
-// The request's ResourceType: canonical name and model kind; an error when missing or
-// unknown (validate_params catches both first; this keeps execute() safe without it).
-struct TypeOrError {
+// The request's ResourceType: canonical name and model kind, or the error for a missing
+// or unknown one (validate_params catches both first; this keeps execute() safe without).
+struct ResourceType {
   std::string_view canonical;
   std::optional<ResourceKind> kind;
-  std::optional<std::string_view> error_code;
+  std::optional<ApiError> error;
 };
 
-TypeOrError resource_type_of(const Params& params) {
+ResourceType resource_type_of(const Params& params, const ErrorCatalogue& errors) {
   const std::string text = read_param(params, "ResourceType");
-  if (text.empty()) return {{}, std::nullopt, codes::kMissingParameterResourceType};
+  if (text.empty()) return {{}, std::nullopt, errors.make(codes::kMissingParameterResourceType)};
   auto canonical = canonical_resource_type(text);
-  if (!canonical) return {{}, std::nullopt, codes::kInvalidResourceTypeNotFound};
+  if (!canonical) return {{}, std::nullopt, errors.make(codes::kInvalidResourceTypeNotFound)};
   return {*canonical, resource_kind_of_type(*canonical), std::nullopt};
+}
+
+// The tags of every ResourceId.N (all or nothing), or nothing when one is unknown.
+std::optional<std::vector<std::vector<Tag>*>> tags_of_all(std::map<std::string, Pair>& pairs,
+                                                          std::map<std::string, Group>& groups,
+                                                          const ResourceType& type, const Params& params) {
+  std::vector<std::vector<Tag>*> out;
+  for (const auto& id : read_list(params, "ResourceId")) {
+    Tagged t = find_tagged(pairs, groups, type.kind, id, read_param(params, "RegionId"));
+    if (t.tags == nullptr) return std::nullopt;
+    out.push_back(t.tags);
+  }
+  return out;
 }
 
 }  // namespace
 
 Outcome World::tag_resources(const Params& params) {
   Outcome out;
-  auto type = resource_type_of(params);
-  if (type.error_code) {
-    out.error = error(*type.error_code, "ResourceType");
-    return out;
-  }
-  const std::string region = read_param(params, "RegionId");
-  const auto ids = read_list(params, "ResourceId");
+  const auto type = resource_type_of(params, policy_.errors);
   const auto new_tags = read_tags(params);
-  if (ids.empty() || new_tags.empty()) {
-    out.error = error(codes::kMissingParameter, ids.empty() ? "ResourceId.N" : "Tag.N");
+  if (type.error || new_tags.empty()) {
+    out.error = type.error ? *type.error : error(codes::kMissingParameter, "Tag.N");
     return out;
   }
-  // All or nothing: every resource must exist and stay within the tag limit first.
-  std::vector<std::vector<Tag>*> targets;
-  for (const auto& id : ids) {
-    Tagged t = find_tagged(pairs_, groups_, type.kind, id, region);
-    if (t.tags == nullptr) {
-      out.error = error(codes::kInvalidResourceIdNotFound);
-      return out;
-    }
-    std::size_t count = t.tags->size();
-    for (const auto& [key, value] : new_tags) {
-      if (std::none_of(t.tags->begin(), t.tags->end(), [&](const Tag& x) { return x.key == key; })) ++count;
-    }
+  auto targets = tags_of_all(pairs_, groups_, type, params);
+  if (!targets || targets->empty()) {
+    out.error = targets ? error(codes::kMissingParameter, "ResourceId.N") : error(codes::kInvalidResourceIdNotFound);
+    return out;
+  }
+  auto has_key = [](auto& tags, const std::string& key) {
+    return std::find_if(tags.begin(), tags.end(), [&](const Tag& x) { return x.key == key; });
+  };
+  // All or nothing: every resource stays within the tag limit, or none is tagged.
+  for (const auto* tags : *targets) {
+    std::size_t count = tags->size();
+    for (const auto& [key, value] : new_tags) count += has_key(*tags, key) == tags->end() ? 1 : 0;
     if (policy_.max_tags_per_resource > 0 && count > static_cast<std::size_t>(policy_.max_tags_per_resource)) {
       out.error = error(codes::kNumberExceedTags);
       return out;
     }
-    targets.push_back(t.tags);
   }
-  for (auto* tags : targets) {
+  for (auto* tags : *targets) {
     for (const auto& [key, value] : new_tags) {
-      auto it = std::find_if(tags->begin(), tags->end(), [&](const Tag& x) { return x.key == key; });
-      if (it != tags->end()) {
+      if (auto it = has_key(*tags, key); it != tags->end()) {
         it->value = value;  // an existing key takes the new value
       } else {
         tags->push_back({key, value});
@@ -104,26 +109,16 @@ Outcome World::tag_resources(const Params& params) {
 
 Outcome World::untag_resources(const Params& params) {
   Outcome out;
-  auto type = resource_type_of(params);
-  if (type.error_code) {
-    out.error = error(*type.error_code, "ResourceType");
+  const auto type = resource_type_of(params, policy_.errors);
+  auto targets = type.error ? std::nullopt : tags_of_all(pairs_, groups_, type, params);
+  if (!targets) {
+    out.error = type.error ? *type.error : error(codes::kInvalidResourceIdNotFound);
     return out;
   }
-  const std::string region = read_param(params, "RegionId");
-  const auto ids = read_list(params, "ResourceId");
   const auto keys = read_list(params, "TagKey", 20);
   // §7.2: All only when no TagKey.N is given. Choice: neither removes nothing.
   const bool all = keys.empty() && read_flag(params, "All", false);
-  std::vector<std::vector<Tag>*> targets;
-  for (const auto& id : ids) {
-    Tagged t = find_tagged(pairs_, groups_, type.kind, id, region);
-    if (t.tags == nullptr) {
-      out.error = error(codes::kInvalidResourceIdNotFound);
-      return out;
-    }
-    targets.push_back(t.tags);
-  }
-  for (auto* tags : targets) {
+  for (auto* tags : *targets) {
     std::erase_if(*tags, [&](const Tag& t) {
       return all || std::find(keys.begin(), keys.end(), t.key) != keys.end();
     });
@@ -133,9 +128,9 @@ Outcome World::untag_resources(const Params& params) {
 
 Outcome World::list_tag_resources(const Params& params) const {
   Outcome out;
-  auto type = resource_type_of(params);
-  if (type.error_code) {
-    out.error = error(*type.error_code, "ResourceType");
+  const auto type = resource_type_of(params, policy_.errors);
+  if (type.error) {
+    out.error = type.error;
     return out;
   }
   const std::string region = read_param(params, "RegionId");
@@ -202,14 +197,10 @@ Outcome World::list_tag_resources(const Params& params) const {
 
 Outcome World::change_resource_group(const Params& params) {
   Outcome out;
-  auto type = resource_type_of(params);
-  if (type.error_code) {
-    out.error = error(*type.error_code, "ResourceType");
-    return out;
-  }
+  const auto type = resource_type_of(params, policy_.errors);
   const std::string new_group = read_param(params, "NewResourceGroupId");
-  if (new_group.empty()) {
-    out.error = error(codes::kMissingParameterResourceGroup);
+  if (type.error || new_group.empty()) {
+    out.error = type.error ? *type.error : error(codes::kMissingParameterResourceGroup);
     return out;
   }
   Tagged t = find_tagged(pairs_, groups_, type.kind, read_param(params, "ResourceId"),
