@@ -509,9 +509,15 @@ FaultSpec gen_fault(std::size_t index, const std::vector<std::string>& ops) {
 std::vector<std::string> parameter_names(contracts::Operation op) {
   std::vector<std::string> out;
   for (const auto& p : contracts::spec_for(op).params) out.emplace_back(p.name);
-  for (const auto& [prefix, max] : contracts::spec_for(op).repeat_lists) {
-    out.push_back(std::string(prefix) + ".1.Key");
-    out.push_back(std::string(prefix) + "." + std::to_string(max) + ".Value");
+  for (const auto& list : contracts::spec_for(op).repeat_lists) {
+    const std::string prefix(list.prefix);
+    if (prefix == "Tag") {
+      out.push_back(prefix + ".1.Key");
+      out.push_back(prefix + "." + std::to_string(list.max_n) + ".Value");
+    } else {  // ResourceId.N, TagKey.N
+      out.push_back(prefix + ".1");
+      out.push_back(prefix + "." + std::to_string(list.max_n));
+    }
   }
   out.emplace_back("Timestamp");  // a protocol parameter
   return out;
