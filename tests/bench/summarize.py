@@ -117,6 +117,13 @@ for label, key in [] if "delay" not in sections else [("nginx + echo_sleep 0.2",
         f"({spread([r['p99_ms'] for r in rs], 1)}) | {fmt(med([r['max_ms'] for r in rs]), 0)} | {errs} |")
 if "delay" in sections:
     add("")
+    now, before = load("ebsmock-delay"), load("ebsmock-before-delay")
+    if now and before:
+        diffs = [a["p99_ms"] - b["p99_ms"] for a, b in zip(now, before)]
+        add(f"This build against {BEFORE}, same rounds: p99 differs by "
+            + ", ".join(f"{d:+.1f}" for d in diffs) + " ms per round (median "
+            + f"{statistics.median(diffs):+.1f} ms).")
+        add("")
 
 # --- start ----------------------------------------------------------------------------
 starts = load("start")
