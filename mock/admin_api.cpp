@@ -51,6 +51,8 @@ nlohmann::json AdminApi::health_json() {
         {"seed", service_.seed()},
         {"clock", {{"mode", s.virtual_clock ? "virtual" : "real"}, {"now", iso_millis(s.world_clock->now())}}},
         {"pairs", s.world.pairs().size()},
+        {"groups", s.world.groups().size()},
+        {"drills", s.world.drills().size()},
         {"journal", {{"entries", journal.size()}, {"last_seq", journal.last_seq()}, {"dropped", journal.dropped()}}},
         {"answers", journal.answers_json()},
         {"tokens", {{"remembered", tokens.size()}, {"capacity", tokens.capacity()}, {"evicted", tokens.evicted()}}},
@@ -60,14 +62,46 @@ nlohmann::json AdminApi::health_json() {
   });
 }
 
+namespace {
+
+nlohmann::json pending_json(const std::optional<contracts::PendingTransition>& pending) {
+  if (!pending) return nullptr;
+  return {{"to", std::string(contracts::to_string(pending->to))}, {"due", iso_millis(pending->due)}};
+}
+
+}  // namespace
+
+nlohmann::json AdminApi::groups_json() {
+  return service_.inspect([](const WorldState& s) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& [id, g] : s.world.groups()) {
+      auto j = contracts::to_describe_json(g, "production");
+      if (g.pending) j["_pending"] = pending_json(g.pending);
+      out.push_back(std::move(j));
+    }
+    return out;
+  });
+}
+
+nlohmann::json AdminApi::drills_json() {
+  return service_.inspect([](const WorldState& s) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& [id, d] : s.world.drills()) {
+      auto j = contracts::to_describe_json(d);
+      j["_target"] = {{std::string(contracts::to_string(d.target_kind)), d.target_id}};
+      if (d.due) j["_due"] = iso_millis(*d.due);
+      out.push_back(std::move(j));
+    }
+    return out;
+  });
+}
+
 nlohmann::json AdminApi::pairs_json() {
   return service_.inspect([](const WorldState& s) {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& [id, p] : s.world.pairs()) {
       auto j = contracts::to_describe_json(p);
-      if (p.pending) {
-        j["_pending"] = {{"to", std::string(contracts::to_string(p.pending->to))}, {"due", iso_millis(p.pending->due)}};
-      }
+      if (p.pending) j["_pending"] = pending_json(p.pending);
       out.push_back(std::move(j));
     }
     return out;
@@ -104,6 +138,8 @@ Answer AdminApi::handle(const RawRequest& raw) {
     return json_response(200, {{"status", "reset"}});
   }
   if (route == "pairs" && method == "GET") return json_response(200, {{"pairs", pairs_json()}});
+  if (route == "groups" && method == "GET") return json_response(200, {{"groups", groups_json()}});
+  if (route == "drills" && method == "GET") return json_response(200, {{"drills", drills_json()}});
   if (route == "journal" && method == "GET") {
     std::uint64_t since = 0;
     std::size_t limit = SIZE_MAX;

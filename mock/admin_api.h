@@ -1,5 +1,6 @@
 // admin_api.h: the control plane under /__admin/ on the mock's own port: health, reset,
-// the journal, the pairs, the virtual clock, fault rules, the replay script and the
+// the journal, the pairs, groups and drills (with their pending transitions), the virtual
+// clock, fault rules, the replay script and the
 // scenario. It owns the admin JSON views of the Service's state. Answers loopback peers
 // only (tests and drills run on the same machine; the journal is not for the network)
 // unless a token is set, which every caller must then present.
@@ -28,6 +29,8 @@ class AdminApi {
   bool authorized(const RawRequest& raw) const;
   nlohmann::json health_json();
   nlohmann::json pairs_json();
+  nlohmann::json groups_json();
+  nlohmann::json drills_json();
 
   Service& service_;
   std::string token_;

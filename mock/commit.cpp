@@ -6,13 +6,21 @@
 
 namespace ebsmock::mock {
 
-contracts::NewIds draw_new_ids(contracts::Operation op, const contracts::Params& params, contracts::Random& random) {
+contracts::NewIds draw_new_ids(const contracts::World& world, contracts::Operation op, const contracts::Params& params,
+                               contracts::Random& random) {
+  const contracts::IdsNeeded needed = world.ids_needed(op, params);
   contracts::NewIds ids;
-  if (op == contracts::Operation::CreateDiskReplicaPair) {
+  if (needed.pair_id) {
+    // "pair-cn-..." as the real service spells them: the region's country prefix.
     const std::string& region = params.at("RegionId");
     ids.pair_id = "pair-" + region.substr(0, region.find('-')) + "-" + random.alnum_lower(16);
-    ids.order_id = std::to_string(100000000000000ULL + random.below(899999999999999ULL));
   }
+  if (needed.order_id) ids.order_id = std::to_string(100000000000000ULL + random.below(899999999999999ULL));
+  if (needed.group_id) ids.group_id = "pg-" + random.alnum_lower(16);
+  if (needed.drill_id) {
+    ids.drill_id = (op == contracts::Operation::StartReplicaGroupDrill ? "pg-drill-" : "drill-") + random.alnum_lower(12);
+  }
+  for (std::size_t i = 0; i < needed.drill_disk_ids; ++i) ids.drill_disk_ids.push_back("d-" + random.alnum_lower(20));
   return ids;
 }
 
@@ -22,7 +30,7 @@ void commit(Exchange& x, Model& model, contracts::World& world, TokenPolicy& tok
   const bool dry_run = x.fault && x.fault->transport == scenarios::Transport::Truncate && !x.fault->applies_effect();
   if (!x.reaches_model() && !dry_run) return;
 
-  const contracts::NewIds ids = draw_new_ids(*x.op, x.request->params, random);
+  const contracts::NewIds ids = draw_new_ids(world, *x.op, x.request->params, random);
   contracts::Outcome outcome;
   if (dry_run) {
     contracts::World copy = world;
@@ -32,6 +40,8 @@ void commit(Exchange& x, Model& model, contracts::World& world, TokenPolicy& tok
     outcome = model.execute(world, *x.op, x.request->params, now, ids, /*dry_run=*/false);
     x.effect = Effect::Applied;
     x.transition = outcome.transition;
+    x.member_transitions = std::move(outcome.member_transitions);
+    if (outcome.ok()) x.new_ids = ids;
   }
   if (outcome.ok()) {
     x.service_answer = ServiceAnswer{success_answer(std::move(outcome.body), x.request_id), ""};

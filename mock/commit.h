@@ -17,8 +17,9 @@ namespace ebsmock::mock {
 void commit(Exchange& x, Model& model, contracts::World& world, TokenPolicy& tokens,
             contracts::Random& random, contracts::Instant now);
 
-// The ids a successful Create would need: drawn for every Create, so the random stream
-// does not depend on whether the Create succeeds.
-contracts::NewIds draw_new_ids(contracts::Operation op, const contracts::Params& params, contracts::Random& random);
+// The ids the call may need (World::ids_needed): drawn before it runs, whether or not it
+// succeeds, so the random stream depends only on the calls, not on their outcomes.
+contracts::NewIds draw_new_ids(const contracts::World& world, contracts::Operation op, const contracts::Params& params,
+                               contracts::Random& random);
 
 }  // namespace ebsmock::mock

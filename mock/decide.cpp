@@ -9,6 +9,22 @@ std::string param_or_empty(const contracts::Params& params, std::string_view nam
   return it == params.end() ? std::string() : it->second;
 }
 
+std::optional<contracts::Status> status_of(const contracts::World& world, contracts::ResourceKind kind,
+                                           std::string_view id) {
+  switch (kind) {
+    case contracts::ResourceKind::Pair:
+      if (const auto* p = world.find(id)) return p->status;
+      break;
+    case contracts::ResourceKind::Group:
+      if (const auto* g = world.find_group(id)) return g->status;
+      break;
+    case contracts::ResourceKind::Drill:
+      if (const auto* d = world.find_drill(id)) return d->status;
+      break;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 CallContext call_context(const Exchange& x, const contracts::World& world, TokenStore& tokens) {
@@ -16,11 +32,15 @@ CallContext call_context(const Exchange& x, const contracts::World& world, Token
   CallContext call;
   call.action = x.request->action;
   call.params = &params;
-  call.pair_id = param_or_empty(params, "ReplicaPairId");
   call.region = param_or_empty(params, "RegionId");
+  const auto targets = contracts::call_targets(*x.op, params);
+  for (const auto& t : targets) {
+    if (t.kind == contracts::ResourceKind::Pair && call.pair_id.empty()) call.pair_id = t.id;
+    if (t.kind == contracts::ResourceKind::Group && call.group_id.empty()) call.group_id = t.id;
+  }
+  if (!targets.empty() && targets.front().kind) call.target_status = status_of(world, *targets.front().kind, targets.front().id);
   call.access_key_id = x.auth.access_key_id;
   call.client_token = x.client_token;
-  if (const auto* pair = world.find(call.pair_id)) call.pair_status = pair->status;
   if (!call.client_token.empty()) call.token_reused = tokens.note_seen({call.access_key_id, call.client_token});
   return call;
 }

@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "contracts/error_catalogue.h"
 #include "contracts/idempotence.h"
@@ -62,6 +63,10 @@ struct Exchange {
   // --- commit ---
   Effect effect = Effect::NotRun;
   std::optional<contracts::Transition> transition;
+  // A group operation's member pairs, moved with the group in the same step.
+  std::vector<contracts::Transition> member_transitions;
+  // The ids the service drew for a call that succeeded (empty fields: none drawn).
+  contracts::NewIds new_ids;
   // The service's own answer: set by admission (a refusal), the token step (a replay,
   // mismatch or in-flight answer) or the commit (the model's answer).
   std::optional<ServiceAnswer> service_answer;

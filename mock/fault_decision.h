@@ -21,12 +21,15 @@ namespace ebsmock::mock {
 struct CallContext {
   std::string action;
   const contracts::Params* params = nullptr;  // decoded request parameters
-  std::string pair_id;                        // ReplicaPairId, "" when none
+  std::string pair_id;                        // the pair the call names (ReplicaPairId, PairId), "" when none
+  std::string group_id;                       // the group it names (ReplicaGroupId, GroupId), "" when none
   std::string region;                         // RegionId
   std::string access_key_id;
   std::string client_token;                   // "" when none
   bool token_reused = false;                  // this token was seen on an earlier request
-  std::optional<contracts::Status> pair_status;  // status of the target pair, if it exists
+  // Status of the resource the call aims at first (the group of a group call, the pair of
+  // a pair call, the drill of a Clear), if it exists.
+  std::optional<contracts::Status> target_status;
 };
 
 struct FaultDecision {

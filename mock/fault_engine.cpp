@@ -104,8 +104,8 @@ bool FaultEngine::conditions_hold(const Rule& rule, const CallContext& call) con
   if (!s.region.empty() && s.region != call.region) return false;
   if (!s.access_key_id.empty() && s.access_key_id != call.access_key_id) return false;
   if (!s.when_status.empty() &&
-      (!call.pair_status ||
-       std::find(s.when_status.begin(), s.when_status.end(), *call.pair_status) == s.when_status.end())) {
+      (!call.target_status ||
+       std::find(s.when_status.begin(), s.when_status.end(), *call.target_status) == s.when_status.end())) {
     return false;
   }
   if (s.client_token == "reused") {

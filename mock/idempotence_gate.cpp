@@ -45,7 +45,7 @@ ServiceAnswer replayed_answer(const Exchange& x, const contracts::TokenRecord& r
 
 void open_token(Exchange& x, TokenPolicy& tokens, const contracts::Policy& contract,
                 contracts::Instant now, const contracts::ErrorCatalogue& errors) {
-  if (!x.reaches_model() || !contracts::is_mutating(*x.op) || x.client_token.empty()) return;
+  if (!x.reaches_model() || !contracts::uses_idempotence(*x.op) || x.client_token.empty()) return;
   TokenStore::Key key{x.auth.access_key_id, x.client_token};
   const std::string fingerprint = contracts::request_fingerprint(*x.op, x.request->params);
   const TokenDecision decision = tokens.begin(key, fingerprint, now, contract.token_ttl);

@@ -59,6 +59,11 @@ struct JournalEntry {
   bool effect_applied = false;  // the call ran on the world (see mock::Effect::Applied)
   contracts::AnswerSource answer_source = contracts::AnswerSource::Model;
   std::optional<contracts::Transition> transition;
+  // A group operation's member pairs, moved with the group in the same step.
+  std::vector<contracts::Transition> member_transitions;
+  // Ids the service drew for a call that succeeded: what a replay of the journal needs to
+  // recreate the same resources (a drill's disks are only named here and in Describe).
+  contracts::NewIds new_ids;
   std::optional<FaultSummary> fault;
   std::string replay_mismatch;  // why the request did not match the next replay step
   // kind == Progress: `transition` holds the change; `vanished` when a deleted pair left

@@ -42,6 +42,8 @@ JournalEntry journal_entry(const Exchange& x) {
   e.effect_applied = x.effect == Effect::Applied;
   e.answer_source = x.answer_source;
   e.transition = x.transition;
+  e.member_transitions = x.member_transitions;
+  e.new_ids = x.new_ids;
   if (x.fault) e.fault = summarize(*x.fault);
   e.replay_mismatch = x.replay_mismatch;
   return e;

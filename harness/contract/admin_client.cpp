@@ -49,6 +49,11 @@ nlohmann::json ObservedAttempt::to_json() const {
                       {"effect_applied", effect_applied},
                       {"answer_source", std::string(contracts::to_string(answer_source))}};
   if (transition) j["transition"] = contracts::to_string(*transition);
+  if (!member_transitions.empty()) {
+    nlohmann::json members = nlohmann::json::array();
+    for (const auto& t : member_transitions) members.push_back(contracts::to_string(t));
+    j["member_transitions"] = std::move(members);
+  }
   if (fault) {
     j["fault"] = {{"rule", fault->rule},
                   {"commit", std::string(scenarios::to_string(fault->commit))},
@@ -151,6 +156,20 @@ JournalBatch AdminClient::journal_since(std::uint64_t seq) {
     a.effect_applied = e.value("effect_applied", false);
     a.answer_source = contracts::parse_answer_source(str(e, "answer_source")).value_or(contracts::AnswerSource::Model);
     a.transition = parse_transition(e.value("transition", nlohmann::json()));
+    if (auto m = e.find("member_transitions"); m != e.end() && m->is_array()) {
+      for (const auto& t : *m) {
+        if (auto parsed = parse_transition(t)) a.member_transitions.push_back(std::move(*parsed));
+      }
+    }
+    if (auto ids = e.find("new_ids"); ids != e.end() && ids->is_object()) {
+      a.new_ids.pair_id = str(*ids, "pair_id");
+      a.new_ids.order_id = str(*ids, "order_id");
+      a.new_ids.group_id = str(*ids, "group_id");
+      a.new_ids.drill_id = str(*ids, "drill_id");
+      for (const auto& d : ids->value("drill_disk_ids", nlohmann::json::array())) {
+        if (d.is_string()) a.new_ids.drill_disk_ids.push_back(d.get<std::string>());
+      }
+    }
     if (auto f = e.find("fault"); f != e.end() && f->is_object()) {
       FaultRecord r;
       r.rule = str(*f, "rule");

@@ -64,6 +64,10 @@ struct ObservedAttempt {
   bool effect_applied = false;
   contracts::AnswerSource answer_source = contracts::AnswerSource::Model;
   std::optional<contracts::Transition> transition;
+  // A group operation's member pairs, moved with the group in the same step.
+  std::vector<contracts::Transition> member_transitions;
+  // The ids the server drew for a call that succeeded (what a replay of it needs).
+  contracts::NewIds new_ids;
   std::optional<FaultRecord> fault;
   std::string replay_mismatch;
 

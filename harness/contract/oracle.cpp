@@ -10,6 +10,12 @@ std::string transition_text(const std::optional<contracts::Transition>& t) {
   return t ? contracts::to_string(*t) : std::string("no transition");
 }
 
+std::string members_text(const std::vector<contracts::Transition>& members) {
+  std::string out = "[";
+  for (const auto& t : members) out += (out.size() > 1 ? "; " : "") + contracts::to_string(t);
+  return out + "]";
+}
+
 std::string shown(const std::string& code) { return code.empty() ? "success" : code; }
 
 }  // namespace
@@ -82,7 +88,7 @@ AttemptAnalysis Oracle::observe(const ObservedAttempt& a) {
 
   std::optional<std::pair<std::string, std::string>> token_key;
   std::string fingerprint;
-  if (contracts::is_mutating(*op) && !a.client_token.empty()) {
+  if (contracts::uses_idempotence(*op) && !a.client_token.empty()) {
     token_key.emplace(a.access_key_id, a.client_token);
     fingerprint = contracts::request_fingerprint(*op, a.params);
     auto it = tokens_.find(*token_key);
@@ -123,15 +129,22 @@ AttemptAnalysis Oracle::observe(const ObservedAttempt& a) {
     }
   }
 
-  contracts::NewIds ids;
-  if (*op == contracts::Operation::CreateDiskReplicaPair) {
-    // The server draws new ids; take the one it journaled (or a placeholder, which makes
-    // the transitions differ below if the model creates a pair the server did not).
-    ids.pair_id = a.transition && !a.transition->from ? a.transition->id
-                                                      : std::string("pair-cn-notjournaled");
-    ids.order_id = "0";
-  }
   world_.advance(now_);
+  // The server draws new ids and journals them; a placeholder for any it did not journal
+  // makes the transitions differ below if the model creates what the server did not.
+  contracts::NewIds ids = a.new_ids;
+  const contracts::IdsNeeded needed = world_.ids_needed(*op, a.params);
+  if (needed.pair_id && ids.pair_id.empty()) {
+    ids.pair_id = a.transition && !a.transition->from && a.transition->kind == contracts::ResourceKind::Pair
+                      ? a.transition->id
+                      : std::string("pair-cn-notjournaled");
+  }
+  if (needed.order_id && ids.order_id.empty()) ids.order_id = "0";
+  if (needed.group_id && ids.group_id.empty()) ids.group_id = "pg-notjournaled";
+  if (needed.drill_id && ids.drill_id.empty()) ids.drill_id = "drill-notjournaled";
+  while (ids.drill_disk_ids.size() < needed.drill_disk_ids) {
+    ids.drill_disk_ids.push_back("d-notjournaled-" + std::to_string(ids.drill_disk_ids.size()));
+  }
   contracts::Outcome outcome = world_.execute(*op, a.params, now_, ids);
   r.executed = true;
   r.took_effect = outcome.ok() && contracts::is_mutating(*op);
@@ -142,6 +155,13 @@ AttemptAnalysis Oracle::observe(const ObservedAttempt& a) {
               transition_text(outcome.transition) + ", the server made " +
               transition_text(a.transition));
   }
+  if (outcome.member_transitions != a.member_transitions) {
+    deviation("request #" + std::to_string(a.seq) + " " + a.action + ": the model moves " +
+              std::to_string(outcome.member_transitions.size()) + " member pair(s) " + members_text(outcome.member_transitions) +
+              ", the server moved " + std::to_string(a.member_transitions.size()) + " " +
+              members_text(a.member_transitions));
+  }
+  r.expected_member_transitions = std::move(outcome.member_transitions);
   if (!r.answer_from_fault && a.code != r.expected_code) {
     deviation("request #" + std::to_string(a.seq) + " " + a.action + ": the model answers " +
               shown(r.expected_code) + ", the server answered " + shown(a.code));

@@ -35,6 +35,7 @@ struct AttemptAnalysis {
   bool answer_from_fault = false;  // an injected error/transport replaced the server's answer
   std::string expected_code;   // the model's answer when the answer is the server's own
   std::optional<contracts::Transition> expected_transition;
+  std::vector<contracts::Transition> expected_member_transitions;
   std::vector<std::string> deviations;  // S1: where the server differs from the model
 };
 

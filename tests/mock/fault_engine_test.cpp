@@ -22,7 +22,7 @@ CallContext stop_call(std::string pair = "pair-cn-a", std::string token = "") {
   c.region = "cn-hangzhou";
   c.access_key_id = "testid";
   c.client_token = std::move(token);
-  c.pair_status = contracts::Status::Normal;
+  c.target_status = contracts::Status::Normal;
   return c;
 }
 
@@ -51,7 +51,7 @@ TEST(FaultEngine, ConditionsMustAllHold) {
   describe.action = "DescribeDiskReplicaPairs";
   EXPECT_FALSE(engine.decide(describe));
   auto stopped = stop_call();
-  stopped.pair_status = contracts::Status::Stopped;
+  stopped.target_status = contracts::Status::Stopped;
   EXPECT_FALSE(engine.decide(stopped));
   EXPECT_EQ(engine.to_json()["rules"][0]["matched"], 1);
 }

@@ -112,7 +112,9 @@ TEST(JournalOrder, SixtyFourClientsAndAMovingClockLeaveAJournalThatReplaysToTheS
       status[t.id] = t.to;
       ++chained;
     }
-    EXPECT_GT(chained, kClients * 4);
+    // At least every client's Create and its creating -> created; how many Starts and Stops
+    // found their pair in a status that allows them depends on the interleaving.
+    EXPECT_GE(chained, kClients * 2);
 
     // 2. Replay on a fresh model.
     contracts::World model(scenario.policy);

@@ -142,7 +142,7 @@ TEST(PipelineDecide, AReplayStepAnswersFirstAndTheRulesDoNotCountThatCall) {
   ReplayEngine replay(script, g.errors);
   FaultEngine faults({rule("f1", "InternalError")}, 1, g.errors);
   CallContext call = call_context(x, world, tokens);
-  EXPECT_EQ(call.pair_status, Status::Normal);
+  EXPECT_EQ(call.target_status, Status::Normal);
   decide(x, call, {&replay, &faults});
   ASSERT_TRUE(x.fault);
   EXPECT_EQ(x.fault->rule_id, "replay:1");
