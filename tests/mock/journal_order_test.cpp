@@ -11,13 +11,13 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <deque>
 #include <latch>
 #include <map>
 #include <thread>
 #include <vector>
 
 #include "contracts/world.h"
+#include "tests/support/journal_replay.h"
 #include "tests/support/mock_server_fixture.h"
 
 namespace ebsmock::testing {
@@ -34,14 +34,6 @@ std::string world() {
   for (const auto& id : kShared) rest += pair_toml(id, "normal", "cn-hangzhou", "cn-shanghai",
                                                    "last_recover_point = 2024-01-01T00:00:00Z");
   return world_toml(/*verify_signatures=*/false, rest, /*seed=*/2024);
-}
-
-contracts::Instant journal_time(const std::string& text) {
-  // "2024-01-01T00:00:05.250Z"
-  auto dot = text.find('.');
-  auto t = contracts::parse_iso8601(text.substr(0, dot) + "Z");
-  EXPECT_TRUE(t) << text;
-  return *t + std::chrono::milliseconds(std::stoi(text.substr(dot + 1, 3)));
 }
 
 // What one client does: create its own pair, then work on it and on a shared pair.
@@ -94,64 +86,15 @@ TEST(JournalOrder, SixtyFourClientsAndAMovingClockLeaveAJournalThatReplaysToTheS
     ASSERT_EQ(s.service().journal().dropped(), 0u);
 
     // 1. Per pair, one chain of transitions in seq order.
-    std::map<std::string, std::optional<contracts::Status>> status;
-    for (const auto& p : scenario.pairs) status[p.id] = p.status;
-    int chained = 0;
-    for (const auto& e : entries) {
-      if (!e.transition) continue;
-      const auto& t = *e.transition;
-      const bool progress = e.kind == contracts::JournalKind::Progress;
-      auto it = status.find(t.id);
-      if (it == status.end()) {
-        ASSERT_FALSE(progress) << "#" << e.seq << ": progress of " << t.id << " before the request that created it";
-        ASSERT_FALSE(t.from.has_value()) << "#" << e.seq << ": " << t << " for a pair never created";
-      } else {
-        ASSERT_EQ(t.from, it->second) << "#" << e.seq << " (" << (progress ? "progress" : e.action)
-                                      << "): " << t << " does not start where the pair's last change ended";
-      }
-      status[t.id] = t.to;
-      ++chained;
-    }
+    const int chained = expect_transitions_chain(entries, model_of(scenario));
     // At least every client's Create and its creating -> created; how many Starts and Stops
     // found their pair in a status that allows them depends on the interleaving.
     EXPECT_GE(chained, kClients * 2);
 
     // 2. Replay on a fresh model.
-    contracts::World model(scenario.policy);
-    for (const auto& p : scenario.pairs) model.add_pair(p, scenario.clock.start);
-    std::deque<contracts::TimedTransition> due;  // what the model did that the journal must show next
-    int replayed = 0;
-    for (const auto& e : entries) {
-      const auto at = journal_time(e.time);
-      if (e.kind == contracts::JournalKind::Progress) {
-        if (due.empty()) {
-          auto events = model.advance(at);
-          due.assign(events.begin(), events.end());
-        }
-        ASSERT_FALSE(due.empty()) << "#" << e.seq << ": the journal shows " << *e.transition
-                                  << " but the model has nothing due by " << e.time;
-        EXPECT_EQ(due.front().transition, *e.transition) << "#" << e.seq;
-        EXPECT_EQ(due.front().vanished, e.vanished) << "#" << e.seq;
-        due.pop_front();
-        continue;
-      }
-      if (!e.effect_applied) continue;
-      ASSERT_TRUE(due.empty()) << "#" << e.seq << ": the model moved " << due.front().transition
-                               << " but the journal shows it after a later request";
-      ASSERT_TRUE(model.advance(at).empty()) << "#" << e.seq << ": a change due before " << e.action
-                                             << " is missing from the journal";
-      const auto op = contracts::parse_operation(e.action);
-      ASSERT_TRUE(op) << e.action;
-      contracts::NewIds ids;
-      if (e.transition && !e.transition->from) ids = {e.transition->id, "0"};
-      const auto outcome = model.execute(*op, e.params, at, ids);
-      EXPECT_EQ(outcome.error ? outcome.error->code : std::string(), e.code) << "#" << e.seq << " " << e.action;
-      EXPECT_EQ(outcome.transition, e.transition) << "#" << e.seq << " " << e.action;
-      ++replayed;
-    }
-    EXPECT_TRUE(due.empty());
-    EXPECT_GT(replayed, kClients * 6);
-    EXPECT_EQ(model.pairs(), served) << "the replayed journal ends in another world";
+    const Replayed replayed = replay_journal(entries, model_of(scenario));
+    EXPECT_GT(replayed.requests, kClients * 6);
+    EXPECT_EQ(replayed.world.pairs(), served) << "the replayed journal ends in another world";
   }
 }
 
