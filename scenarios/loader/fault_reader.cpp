@@ -79,70 +79,6 @@ toml::source_region region_at(const toml::node& n, int line, int column) {
 // ---------------------------------------------------------------------------------------
 // Values shared by [[fault]] and [[replay]]
 
-enum class Star { Allowed, Forbidden };
-
-// `key` as one name or a list of names out of `candidates`. An empty result means "any"
-// (absent, or "*" where allowed). nullopt when the value has a problem (reported).
-std::optional<std::vector<std::string>> read_names(TableReader& r, std::string_view key,
-                                                   std::string_view noun,
-                                                   std::span<const std::string_view> candidates,
-                                                   Star star) {
-  const toml::node* n = r.node(key);
-  if (!n) return std::vector<std::string>{};
-  DiagnosticSink& sink = r.sink();
-  const std::string k(key);
-  bool ok = true;
-  std::vector<std::string> names;
-  auto take = [&](const toml::node& e) {
-    const auto* s = e.as_string();
-    if (!s) {
-      sink.error(e.source(), "each entry of '" + k + "' must be a string, got " +
-                                 std::string(type_name(e)));
-      ok = false;
-      return;
-    }
-    const std::string& v = s->get();
-    if (v == "*" && star == Star::Allowed) {
-      names.push_back(v);
-      return;
-    }
-    if (std::find(candidates.begin(), candidates.end(), v) == candidates.end()) {
-      sink.error(e.source(), unknown_name(noun, v, candidates));
-      ok = false;
-      return;
-    }
-    if (std::find(names.begin(), names.end(), v) != names.end()) {
-      sink.error(e.source(), "'" + v + "' is listed twice in '" + k + "'");
-      ok = false;
-      return;
-    }
-    names.push_back(v);
-  };
-  if (n->is_string()) {
-    take(*n);
-  } else if (const auto* a = n->as_array()) {
-    if (a->empty()) {
-      sink.error(n->source(), "'" + k + "' must not be an empty list; leave it out to match any " +
-                                  std::string(noun));
-      return std::nullopt;
-    }
-    for (const toml::node& e : *a) take(e);
-    if (ok && names.size() > 1 &&
-        std::find(names.begin(), names.end(), "*") != names.end()) {
-      sink.error(n->source(), "'*' already matches every " + std::string(noun) +
-                                  "; write it alone: " + k + " = \"*\"");
-      return std::nullopt;
-    }
-  } else {
-    sink.error(n->source(), "'" + k + "' must be a string or a list of strings, got " +
-                                std::string(type_name(*n)));
-    return std::nullopt;
-  }
-  if (!ok) return std::nullopt;
-  if (names.size() == 1 && names[0] == "*") names.clear();
-  return names;
-}
-
 constexpr std::array<std::string_view, 2> kCommitValues = {"before", "after"};
 
 std::optional<Commit> read_commit(TableReader& r) {
@@ -317,15 +253,18 @@ bool always_zero(const DelaySpec& d) {
 // ---------------------------------------------------------------------------------------
 // [[fault]]
 
-constexpr std::array<TableReader::Hint, 9> kFaultHints = {{
+constexpr std::array<TableReader::Hint, 12> kFaultHints = {{
     {"code", "error"},
     {"error_code", "error"},
     {"http_status", "status"},
     {"pair_id", "pair"},
     {"replica_pair_id", "pair"},
+    {"group_id", "group"},
+    {"replica_group_id", "group"},
     {"region_id", "region"},
     {"statuses", "when_status"},
     {"pair_status", "when_status"},
+    {"group_status", "when_status"},
     {"retry_after", "retry_after_ms"},
 }};
 
@@ -370,8 +309,6 @@ void read_fault_id(TableReader& r, const toml::table& t, int index, FaultReadSta
   f.id = std::move(id);
   f.id_is_default = true;
 }
-
-bool is_pair_id(std::string_view id) { return id.starts_with("pair-") && id.size() > 5; }
 
 std::optional<std::vector<int>> read_calls(TableReader& r) {
   const toml::node* n = r.node("calls");
@@ -451,6 +388,67 @@ std::optional<int> read_fault_status(TableReader& r, const toml::table& t) {
 
 }  // namespace
 
+std::optional<std::vector<std::string>> read_names(TableReader& r, std::string_view key,
+                                                   std::string_view noun,
+                                                   std::span<const std::string_view> candidates,
+                                                   Star star, std::string_view empty_hint) {
+  const toml::node* n = r.node(key);
+  if (!n) return std::vector<std::string>{};
+  DiagnosticSink& sink = r.sink();
+  const std::string k(key);
+  bool ok = true;
+  std::vector<std::string> names;
+  auto take = [&](const toml::node& e) {
+    const auto* s = e.as_string();
+    if (!s) {
+      sink.error(e.source(), "each entry of '" + k + "' must be a string, got " +
+                                 std::string(type_name(e)));
+      ok = false;
+      return;
+    }
+    const std::string& v = s->get();
+    if (v == "*" && star == Star::Allowed) {
+      names.push_back(v);
+      return;
+    }
+    if (std::find(candidates.begin(), candidates.end(), v) == candidates.end()) {
+      sink.error(e.source(), unknown_name(noun, v, candidates));
+      ok = false;
+      return;
+    }
+    if (std::find(names.begin(), names.end(), v) != names.end()) {
+      sink.error(e.source(), "'" + v + "' is listed twice in '" + k + "'");
+      ok = false;
+      return;
+    }
+    names.push_back(v);
+  };
+  if (n->is_string()) {
+    take(*n);
+  } else if (const auto* a = n->as_array()) {
+    if (a->empty()) {
+      sink.error(n->source(), "'" + k + "' must not be an empty list; " +
+                                  (empty_hint.empty() ? "leave it out to match any " + std::string(noun)
+                                                      : std::string(empty_hint)));
+      return std::nullopt;
+    }
+    for (const toml::node& e : *a) take(e);
+    if (ok && names.size() > 1 &&
+        std::find(names.begin(), names.end(), "*") != names.end()) {
+      sink.error(n->source(), "'*' already matches every " + std::string(noun) +
+                                  "; write it alone: " + k + " = \"*\"");
+      return std::nullopt;
+    }
+  } else {
+    sink.error(n->source(), "'" + k + "' must be a string or a list of strings, got " +
+                                std::string(type_name(*n)));
+    return std::nullopt;
+  }
+  if (!ok) return std::nullopt;
+  if (names.size() == 1 && names[0] == "*") names.clear();
+  return names;
+}
+
 void read_fault(const toml::table& t, FaultReadState& st, std::vector<FaultSpec>& out) {
   const std::size_t problems_before = st.sink.size();
   const int index = ++st.fault_count;
@@ -466,7 +464,7 @@ void read_fault(const toml::table& t, FaultReadState& st, std::vector<FaultSpec>
     f.actions = *v;
   }
   if (auto v = r.non_empty_string("pair")) {
-    if (!is_pair_id(*v)) {
+    if (!has_id_prefix(*v, kPairIdPrefix)) {
       r.error_at("pair", "'pair' is a ReplicaPairId and starts with \"pair-\", e.g. "
                          "\"pair-cn-7xk2m9d1q8w3e5r0\", got \"" + *v + "\"");
     } else {
@@ -474,9 +472,18 @@ void read_fault(const toml::table& t, FaultReadState& st, std::vector<FaultSpec>
       st.pair_references.push_back({*v, t.get("pair")->source()});
     }
   }
+  if (auto v = r.non_empty_string("group")) {
+    if (!has_id_prefix(*v, kGroupIdPrefix)) {
+      r.error_at("group", "'group' is a ReplicaGroupId and starts with \"pg-\", e.g. "
+                          "\"pg-m1h9aaouigsduwgz\", got \"" + *v + "\"");
+    } else {
+      f.group = *v;
+      st.group_references.push_back({*v, t.get("group")->source()});
+    }
+  }
   if (auto v = r.non_empty_string("region")) f.region = *v;
   if (auto v = r.non_empty_string("access_key_id")) f.access_key_id = *v;
-  if (auto v = read_names(r, "when_status", "status", status_names(), Star::Forbidden)) {
+  if (auto v = read_names(r, "when_status", "status", any_status_names(), Star::Forbidden)) {
     for (const auto& name : *v) f.when_status.push_back(*contracts::parse_status(name));
   }
   if (auto v = r.non_empty_string("client_token")) f.client_token = *v;

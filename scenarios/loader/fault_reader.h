@@ -6,6 +6,8 @@
 
 #include <array>
 #include <map>
+#include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,11 +20,11 @@
 
 namespace ebsmock::scenarios::internal {
 
-inline constexpr std::array<std::string_view, 20> kFaultKeys = {
+inline constexpr std::array<std::string_view, 21> kFaultKeys = {
     // identity
     "id", "description",
     // which requests match
-    "action", "pair", "region", "access_key_id", "when_status", "client_token",
+    "action", "pair", "group", "region", "access_key_id", "when_status", "client_token",
     // which matching calls fire
     "calls", "after", "times", "probability",
     // what it does
@@ -34,10 +36,10 @@ inline constexpr std::array<std::string_view, 10> kReplayKeys = {
     "transport",
 };
 
-// A fault's `pair`, kept for the undeclared-pair lint, which can only run once every
-// [[pair]] of the file has been read.
-struct PairReference {
-  std::string pair_id;
+// A fault's `pair` or `group`, kept for the undeclared-resource lint, which can only run
+// once every [[pair]] and [[group]] of the file has been read.
+struct IdReference {
+  std::string id;
   toml::source_region where;
 };
 
@@ -52,8 +54,20 @@ struct FaultReadState {
   int fault_count = 0;  // [[fault]] tables seen so far, for the default ids "f<N>"
   // Line where each fault id (given or default) was claimed, to point duplicates back.
   std::map<std::string, int, std::less<>> fault_id_lines;
-  std::vector<PairReference> pair_references;
+  std::vector<IdReference> pair_references;
+  std::vector<IdReference> group_references;
 };
+
+enum class Star { Allowed, Forbidden };
+
+// `key` as one name or a non-empty list of distinct names out of `candidates` (a near
+// miss gets a suggestion). An empty result means "any" (absent, or "*" where allowed).
+// nullopt when the value has a problem (reported). `empty_hint` ends the message for an
+// empty list; by default "leave it out to match any <noun>".
+std::optional<std::vector<std::string>> read_names(TableReader& r, std::string_view key,
+                                                   std::string_view noun,
+                                                   std::span<const std::string_view> candidates,
+                                                   Star star, std::string_view empty_hint = {});
 
 // One [[fault]] table; appends the rule to `out` only when it has no problem.
 void read_fault(const toml::table& t, FaultReadState& st, std::vector<FaultSpec>& out);

@@ -112,9 +112,16 @@ struct FaultSpec {
   // --- which requests match (all given conditions must hold) ---
   std::vector<std::string> actions;  // empty = any action ("*")
   std::string pair;                  // ReplicaPairId; empty = any
+  // The group the request targets: ReplicaGroupId (group operations, Add/Remove pair) or
+  // GroupId (group drills); empty = any.
+  std::string group;
   std::string region;                // RegionId; empty = any
   std::string access_key_id;         // empty = any
-  std::vector<contracts::Status> when_status;  // target pair's status; empty = any
+  // Statuses of what the request targets; empty = any. A pair/group status is compared
+  // with the pair or group of its first target parameter (contracts::target_params:
+  // ReplicaPairId/PairId, ReplicaGroupId/GroupId), a drill status with the drill its
+  // DrillId names. A request with no such resource does not match.
+  std::vector<contracts::Status> when_status;
   std::string client_token;          // "" = any, "reused" = retries of a seen token, else literal
 
   // --- which of the matching calls fire (counted per rule, 1-based) ---

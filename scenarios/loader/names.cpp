@@ -24,6 +24,21 @@ const std::vector<std::string_view>& status_names() {
   return names;
 }
 
+const std::vector<std::string_view>& drill_status_names() {
+  static const auto names =
+      names_of(contracts::kDrillStatuses, [](contracts::Status s) { return to_string(s); });
+  return names;
+}
+
+const std::vector<std::string_view>& any_status_names() {
+  static const auto names = [] {
+    std::vector<std::string_view> all = status_names();
+    all.insert(all.end(), drill_status_names().begin(), drill_status_names().end());
+    return all;
+  }();
+  return names;
+}
+
 const std::vector<std::string_view>& operation_names() {
   static const auto names =
       names_of(contracts::kAllOperations, [](contracts::Operation op) { return to_string(op); });

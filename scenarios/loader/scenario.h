@@ -1,6 +1,7 @@
 // scenario.h: a loaded scenario file as plain, validated structs: the world to set up
-// (credentials, pairs, timing, clock, auth, contract policy). Produced by
-// scenario_loader.h, consumed by the mock. Value types; thread-safe to read.
+// (credentials, pairs, groups, drills, timing, clock, auth, contract policy) and the
+// system events scheduled in it. Produced by scenario_loader.h, consumed by the mock.
+// Value types; thread-safe to read.
 #pragma once
 
 #include <cstdint>
@@ -9,6 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "contracts/drill.h"
+#include "contracts/group.h"
+#include "contracts/operation.h"
 #include "contracts/pair.h"
 #include "contracts/policy.h"
 #include "contracts/time.h"
@@ -37,6 +41,30 @@ struct AuthSpec {
   friend bool operator==(const AuthSpec&, const AuthSpec&) = default;
 };
 
+// [[event]]: a status change the service makes on its own at a set time, as when a disk
+// is deleted or a subscription expires under a pair ("invalid"), or a drill disk cannot
+// be deleted ("clear_failed"). The loader has checked that the target is declared in the
+// same file ([[pair]], [[group]] or [[drill]]) and that `status` is one of its kind
+// (a pair or group status for pairs and groups, a drill status for drills).
+//
+// Semantics the mock implements: when the world clock first reaches world start + `at`
+// (the start of a virtual clock, or the moment a real-clock world is created or reset),
+// the event is applied through World::force_status (pair), force_group_status (group) or
+// force_drill_status (drill), after the time-driven changes due at or before that instant,
+// and journaled as progress. A member pair forced `invalid` makes its group `invalid`
+// (force_status's group_changes). An event whose target no longer exists then (deleted
+// and vanished, a cleared drill) does nothing. Each event fires once; a reset re-arms all.
+struct ScheduledEvent {
+  contracts::Duration at{0};                            // after the world's start; >= 0
+  contracts::ResourceKind kind = contracts::ResourceKind::Pair;  // what target_id names
+  std::string target_id;                                // "pair-...", "pg-...", "drill-..."
+  contracts::Status status = contracts::Status::Invalid;  // the status it is forced into
+  std::string description;                              // free text, for reports
+  std::string source;  // "file:line:col" of the [[event]] table, like FaultSpec::source
+
+  friend bool operator==(const ScheduledEvent&, const ScheduledEvent&) = default;
+};
+
 struct Scenario {
   // [scenario]
   std::string name = "default";
@@ -45,6 +73,19 @@ struct Scenario {
 
   std::vector<Credential> credentials;  // [[credential]]
   std::vector<contracts::Pair> pairs;   // [[pair]]
+  // [[group]], in file order. Set up the world with World::add_pair for every pair, then
+  // add_group for every group, then add_drill for every drill, all at the world's start:
+  // the loader validated the file by doing exactly that. Zones, Primary*/Standby* and
+  // create_time are filled in (from the members or the regions, and the clock's start);
+  // healthy_status and the schedule fields are left to World. Members listed here also
+  // carry their group's id, name, RPO, EnableRtc and LastRecoverPoint in `pairs`.
+  std::vector<contracts::Group> groups;
+  // [[drill]], in file order. recover_point 0 = the target's LastRecoverPoint and
+  // start_at 0 = the world's start (World::add_drill fills both); `disks` is left empty
+  // (World derives one drill disk per drilled pair); `due` unset.
+  std::vector<contracts::Drill> drills;
+  // [[event]], sorted by `at` (events with the same `at` in file order).
+  std::vector<ScheduledEvent> events;
   contracts::Policy policy;             // [timing], [contract], [errors]
   ClockSpec clock;                      // [clock]
   AuthSpec auth;                        // [auth]
@@ -53,7 +94,8 @@ struct Scenario {
 
   std::string source_path;  // file it came from, "<default>" for the built-in world
 
-  // Field by field, positions included (FaultSpec::source, ReplayStep::source).
+  // Field by field, positions included (FaultSpec::source, ReplayStep::source,
+  // ScheduledEvent::source).
   friend bool operator==(const Scenario&, const Scenario&) = default;
 };
 

@@ -283,4 +283,40 @@ std::optional<contracts::Instant> TableReader::instant(std::string_view key, Pre
   return t;
 }
 
+// toml::table is ordered by key, so the tags are sorted back by source position.
+std::vector<contracts::Tag> read_tags(TableReader& r) {
+  const toml::node* n = r.node("tags");
+  if (!n) return {};
+  const auto* tags = n->as_table();
+  if (!tags) {
+    r.error_at("tags", "'tags' must be a table of strings, e.g. tags = { env = \"prod\" }, got " +
+                           std::string(type_name(*n)));
+    return {};
+  }
+  struct Entry {
+    toml::source_position at;
+    contracts::Tag tag;
+  };
+  std::vector<Entry> entries;
+  for (auto&& [key, value] : *tags) {
+    const auto* s = value.as_string();
+    if (!s) {
+      r.sink().error(value.source(), "tag '" + std::string(key.str()) + "' must be a string, got " +
+                                         std::string(type_name(value)));
+      continue;
+    }
+    if (key.str().empty()) {
+      r.sink().error(key.source(), "tag keys must not be empty");
+      continue;
+    }
+    entries.push_back(Entry{key.source().begin, {std::string(key.str()), s->get()}});
+  }
+  std::stable_sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+    return std::pair(a.at.line, a.at.column) < std::pair(b.at.line, b.at.column);
+  });
+  std::vector<contracts::Tag> out;
+  for (auto& e : entries) out.push_back(std::move(e.tag));
+  return out;
+}
+
 }  // namespace ebsmock::scenarios::internal

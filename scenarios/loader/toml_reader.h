@@ -113,4 +113,8 @@ class TableReader {
   std::string what_;
 };
 
+// The table of strings at "tags" (tags = { env = "prod" }), in the order written. Absent
+// or bad: empty (a bad value is reported).
+std::vector<contracts::Tag> read_tags(TableReader& r);
+
 }  // namespace ebsmock::scenarios::internal

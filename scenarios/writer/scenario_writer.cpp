@@ -2,6 +2,7 @@
 // value through toml_text.h. Pure.
 #include "scenarios/writer/scenario_writer.h"
 
+#include "contracts/regions.h"
 #include "contracts/status.h"
 #include "contracts/time.h"
 #include "scenarios/loader/names.h"
@@ -25,14 +26,6 @@ std::string delay_value(const DelaySpec& d) {
   return "";
 }
 
-// One name, or a list of them.
-std::string names_value(const std::vector<std::string>& names) {
-  if (names.size() == 1) return toml_string(names[0]);
-  std::string out = "[";
-  for (std::size_t i = 0; i < names.size(); ++i) out += (i ? ", " : "") + toml_string(names[i]);
-  return out + "]";
-}
-
 template <class Range, class Key, class Value>
 std::string inline_table(const Range& entries, Key key_of, Value value_of) {
   std::string out = "{ ";
@@ -42,6 +35,30 @@ std::string inline_table(const Range& entries, Key key_of, Value value_of) {
     first = false;
   }
   return out + " }";
+}
+
+// A list of strings, always as a list.
+std::string list_value(const std::vector<std::string>& names) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < names.size(); ++i) out += (i ? ", " : "") + toml_string(names[i]);
+  return out + "]";
+}
+
+// One name, or a list of them.
+std::string names_value(const std::vector<std::string>& names) {
+  if (names.size() == 1) return toml_string(names[0]);
+  return list_value(names);
+}
+
+std::string status_names_value(const std::vector<contracts::Status>& statuses) {
+  std::vector<std::string> names;
+  for (contracts::Status st : statuses) names.emplace_back(contracts::to_string(st));
+  return names_value(names);
+}
+
+std::string tags_value(const std::vector<contracts::Tag>& tags) {
+  return inline_table(tags, [](const contracts::Tag& t) { return t.key; },
+                      [](const contracts::Tag& t) { return t.value; });
 }
 
 // Collects one table's keys and writes it, with its comments, only if it has any.
@@ -95,6 +112,27 @@ class Writer {
   bool array_ = false;
   std::vector<std::pair<std::string, std::string>> keys_;
 };
+
+// Names left out when they are what the loader derives (english from the id, local from
+// the english name).
+void write_region(Writer& w, const contracts::RegionInfo& region, std::size_t index) {
+  w.begin("region", index, true);
+  w.key("id", toml_string(region.id));
+  if (region.english_name != region.id) w.key("english_name", toml_string(region.english_name));
+  if (region.local_name != region.english_name) w.key("local_name", toml_string(region.local_name));
+  const std::vector<std::string> default_types = {"ear", "lens"};
+  std::string zones = "[";
+  for (std::size_t i = 0; i < region.zones.size(); ++i) {
+    const contracts::ZoneInfo& z = region.zones[i];
+    zones += std::string(i ? ", " : "") + "{ id = " + toml_string(z.id);
+    if (z.english_name != z.id) zones += ", english_name = " + toml_string(z.english_name);
+    if (z.local_name != z.english_name) zones += ", local_name = " + toml_string(z.local_name);
+    if (z.resource_types != default_types) zones += ", resource_types = " + list_value(z.resource_types);
+    zones += " }";
+  }
+  w.key("zones", zones + "]");
+  w.end();
+}
 
 void write_world(Writer& w, const Scenario& s, bool all) {
   const Scenario defaults;
@@ -155,11 +193,42 @@ void write_world(Writer& w, const Scenario& s, bool all) {
   if (all || p.timestamp_window != d.timestamp_window) {
     w.key("timestamp_window", toml_duration(p.timestamp_window));
   }
+  if (all || p.member_pair_refusal != d.member_pair_refusal) {
+    w.key("member_pair_refusal", toml_string(p.member_pair_refusal));
+  }
+  if (all || p.add_existing_member_succeeds != d.add_existing_member_succeeds) {
+    w.key("add_existing_member_succeeds", boolean(p.add_existing_member_succeeds));
+  }
+  if (all || p.max_empty_groups != d.max_empty_groups) {
+    w.key("max_empty_groups", std::to_string(p.max_empty_groups));
+  }
+  if (all || p.one_shot_gap_for_pairs != d.one_shot_gap_for_pairs) {
+    w.key("one_shot_gap_for_pairs", boolean(p.one_shot_gap_for_pairs));
+  }
+  // The loader refuses an empty list (no drill could start): it is left out.
+  if ((all || p.drill_statuses != d.drill_statuses) && !p.drill_statuses.empty()) {
+    w.key("drill_statuses", status_names_value(p.drill_statuses));
+  }
+  if (all || p.max_active_drills != d.max_active_drills) {
+    w.key("max_active_drills", std::to_string(p.max_active_drills));
+  }
+  if (all || p.drills_block_changes != d.drills_block_changes) {
+    w.key("drills_block_changes", boolean(p.drills_block_changes));
+  }
+  if (all || p.max_tags_per_resource != d.max_tags_per_resource) {
+    w.key("max_tags_per_resource", std::to_string(p.max_tags_per_resource));
+  }
   w.end();
 
   w.begin("errors", 0, false);
   for (const auto& [code, status] : p.errors.status_overrides()) w.key(code, std::to_string(status));
   w.end();
+
+  // The built-in table is left out even with explicit_defaults: six regions in every
+  // file would bury the world it describes.
+  if (p.regions != d.regions) {
+    for (std::size_t i = 0; i < p.regions.size(); ++i) write_region(w, p.regions[i], i);
+  }
 }
 
 void write_pair(Writer& w, const contracts::Pair& pair, std::size_t index,
@@ -198,10 +267,59 @@ void write_pair(Writer& w, const contracts::Pair& pair, std::size_t index,
   if (all || pair.create_time != default_create_time) w.key("create_time", std::to_string(pair.create_time));
   if (pair.expired_time != 0) w.key("expired_time", std::to_string(pair.expired_time));
   if (pair.last_recover_point) w.key("last_recover_point", std::to_string(*pair.last_recover_point));
-  if (!pair.tags.empty()) {
-    w.key("tags", inline_table(pair.tags, [](const contracts::Tag& t) { return t.key; },
-                               [](const contracts::Tag& t) { return t.value; }));
-  }
+  if (!pair.tags.empty()) w.key("tags", tags_value(pair.tags));
+  w.end();
+}
+
+void write_group(Writer& w, const contracts::Group& g, std::size_t index,
+                 std::int64_t default_create_time, bool all) {
+  const contracts::Group defaults;
+  w.begin("group", index, true);
+  w.key("id", toml_string(g.id));
+  w.key("region", toml_string(g.source_region));
+  w.key("destination_region", toml_string(g.destination_region));
+  w.key("status", toml_string(contracts::to_string(g.status)));
+  if (all || !g.pair_ids.empty()) w.key("pairs", list_value(g.pair_ids));
+  // As for pairs: empty strings are "not given" (zones and sites are then derived).
+  auto text = [&](std::string_view key, const std::string& value) {
+    if (!value.empty()) w.key(key, toml_string(value));
+  };
+  text("name", g.name);
+  text("description", g.description);
+  text("source_zone_id", g.source_zone);
+  text("destination_zone_id", g.destination_zone);
+  text("primary_region", g.primary_region);
+  text("primary_zone", g.primary_zone);
+  text("standby_region", g.standby_region);
+  text("standby_zone", g.standby_zone);
+  if (all || g.rpo != defaults.rpo) w.key("rpo", std::to_string(g.rpo));
+  if (all || g.bandwidth != defaults.bandwidth) w.key("bandwidth", std::to_string(g.bandwidth));
+  if (all || g.enable_rtc != defaults.enable_rtc) w.key("enable_rtc", boolean(g.enable_rtc));
+  text("resource_group_id", g.resource_group_id);
+  if (all || g.create_time != default_create_time) w.key("create_time", std::to_string(g.create_time));
+  if (g.last_recover_point) w.key("last_recover_point", std::to_string(*g.last_recover_point));
+  if (!g.tags.empty()) w.key("tags", tags_value(g.tags));
+  w.end();
+}
+
+void write_drill(Writer& w, const contracts::Drill& d, std::size_t index) {
+  w.begin("drill", index, true);
+  w.key("id", toml_string(d.id));
+  w.key(d.target_kind == contracts::ResourceKind::Group ? "group" : "pair", toml_string(d.target_id));
+  w.key("status", toml_string(contracts::to_string(d.status)));
+  // 0 is the model's "not given": the target's recovery point, the world's start.
+  if (d.recover_point != 0) w.key("recover_point", std::to_string(d.recover_point));
+  if (d.start_at != 0) w.key("start_at", std::to_string(d.start_at));
+  if (!d.status_message.empty()) w.key("status_message", toml_string(d.status_message));
+  w.end();
+}
+
+void write_event(Writer& w, const ScheduledEvent& e, std::size_t index) {
+  w.begin("event", index, true);
+  w.key("at", toml_duration(e.at));
+  w.key(contracts::to_string(e.kind), toml_string(e.target_id));
+  w.key("status", toml_string(contracts::to_string(e.status)));
+  if (!e.description.empty()) w.key("description", toml_string(e.description));
   w.end();
 }
 
@@ -213,13 +331,10 @@ void write_fault(Writer& w, const FaultSpec& f, std::size_t index) {
   if (!f.description.empty()) w.key("description", toml_string(f.description));
   if (!f.actions.empty()) w.key("action", names_value(f.actions));
   if (!f.pair.empty()) w.key("pair", toml_string(f.pair));
+  if (!f.group.empty()) w.key("group", toml_string(f.group));
   if (!f.region.empty()) w.key("region", toml_string(f.region));
   if (!f.access_key_id.empty()) w.key("access_key_id", toml_string(f.access_key_id));
-  if (!f.when_status.empty()) {
-    std::vector<std::string> names;
-    for (contracts::Status st : f.when_status) names.emplace_back(contracts::to_string(st));
-    w.key("when_status", names_value(names));
-  }
+  if (!f.when_status.empty()) w.key("when_status", status_names_value(f.when_status));
   if (!f.client_token.empty()) w.key("client_token", toml_string(f.client_token));
   if (!f.calls.empty()) {
     std::string calls = "[";
@@ -274,6 +389,11 @@ std::string write_scenario(const Scenario& s, const WriteOptions& options) {
   for (std::size_t i = 0; i < s.pairs.size(); ++i) {
     write_pair(w, s.pairs[i], i, default_create_time, options.explicit_defaults);
   }
+  for (std::size_t i = 0; i < s.groups.size(); ++i) {
+    write_group(w, s.groups[i], i, default_create_time, options.explicit_defaults);
+  }
+  for (std::size_t i = 0; i < s.drills.size(); ++i) write_drill(w, s.drills[i], i);
+  for (std::size_t i = 0; i < s.events.size(); ++i) write_event(w, s.events[i], i);
   for (std::size_t i = 0; i < s.faults.size(); ++i) write_fault(w, s.faults[i], i);
   for (std::size_t i = 0; i < s.replay.steps.size(); ++i) write_replay_step(w, s.replay.steps[i], i);
   return w.finish();
