@@ -88,6 +88,10 @@ const BadCase kCases[] = {
      "[[pair]]\nid = \"pair-1\"\nregion = \"r1\"\ndestination_region = \"r2\"\nstatus = \"stopped\"\nrpo = 600\n"
      GROUP_HEAD "status = \"stopped\"\npairs = [\"pair-1\"]\n",
      6, 7, "pair pair-1 is a member of group pg-1 (line 8), whose rpo 900 its members take"},
+    {"member_enable_rtc_contradicts_group",
+     "[[pair]]\nid = \"pair-1\"\nregion = \"r1\"\ndestination_region = \"r2\"\nstatus = \"stopped\"\n"
+     "enable_rtc = true\n" GROUP_HEAD "status = \"stopped\"\npairs = [\"pair-1\"]\n",
+     6, 14, "whose enable_rtc false its members take"},
     {"member_recover_point_without_the_group",
      "[[pair]]\nid = \"pair-1\"\nregion = \"r1\"\ndestination_region = \"r2\"\nstatus = \"stopped\"\n"
      "last_recover_point = 1700000000\n" GROUP_HEAD "status = \"stopped\"\npairs = [\"pair-1\"]\n",

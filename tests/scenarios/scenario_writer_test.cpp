@@ -1,14 +1,16 @@
 // scenario_writer_test.cpp: scenarios/writer. The property: for every scenario the loader
 // can produce, load(write(s)) == s (positions aside), checked over generated scenarios
-// with pairs, faults of every selector, delay kind, transport and commit, replay steps
-// with bodies and headers, credentials, timing, policy knobs, [errors] overrides,
-// awkward strings and comments; plus the escaping rules of toml_text.h by example and
-// every shipped scenario written and read back. Single-threaded test code.
+// with pairs, groups of them, drills, scheduled events, region tables, faults of every
+// selector, delay kind, transport and commit, replay steps with bodies and headers,
+// credentials, timing, policy knobs, [errors] overrides, awkward strings and comments;
+// plus the escaping rules of toml_text.h by example and every shipped scenario written
+// and read back. Single-threaded test code.
 #include <climits>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <limits>
+#include <numeric>
 #include <string>
 #include <vector>
 
@@ -39,6 +41,7 @@ constexpr std::int64_t kMaxUnixSeconds = 253402300799;  // 9999-12-31T23:59:59Z
 Scenario without_positions(Scenario s) {
   for (auto& f : s.faults) f.source.clear();
   for (auto& step : s.replay.steps) step.source.clear();
+  for (auto& e : s.events) e.source.clear();
   return s;
 }
 
@@ -201,6 +204,93 @@ TEST(ScenarioWriter, EverySectionReadsBackEqualMinimalOrExplicit) {
   // The default fault id is not written (it follows the rule's position), a given one is.
   EXPECT_EQ(minimal.find("\"f1\""), std::string::npos) << minimal;
   EXPECT_NE(minimal.find("id = \"hang.1\""), std::string::npos) << minimal;
+}
+
+constexpr std::string_view kGroupSections = R"toml(
+[timing]
+drill_clear = "1m"
+
+[contract]
+member_pair_refusal = "OperationDenied.InvalidStatus"
+drill_statuses = ["stopped"]
+max_active_drills = 2
+
+[[region]]
+id = "cn-test"
+english_name = "Test"
+zones = [{ id = "cn-test-a", resource_types = ["ear"] }, { id = "cn-test-b", local_name = "乙" }]
+
+[[pair]]
+id = "pair-cn-aaaaaaaaaaaaaaaa"
+region = "cn-test"
+destination_region = "cn-shanghai"
+source_zone_id = "cn-test-a"
+status = "stopped"
+
+[[pair]]
+id = "pair-cn-bbbbbbbbbbbbbbbb"
+region = "cn-test"
+destination_region = "cn-shanghai"
+status = "invalid"
+
+[[group]]
+id = "pg-written"
+region = "cn-test"
+destination_region = "cn-shanghai"
+status = "invalid"
+pairs = ["pair-cn-bbbbbbbbbbbbbbbb", "pair-cn-aaaaaaaaaaaaaaaa"]
+name = "db"
+source_zone_id = "cn-test-a"
+destination_zone_id = "cn-shanghai-a"
+enable_rtc = true
+last_recover_point = 2024-01-01T00:00:00Z
+tags = { b = "2", a = "1" }
+
+[[drill]]
+id = "pg-drill-written"
+group = "pg-written"
+status = "execute_failed"
+start_at = 1700000000
+
+[[event]]
+at = "90s"
+drill = "pg-drill-written"
+status = "clear_failed"
+description = "disks stay"
+
+[[event]]
+at = "1s"
+group = "pg-written"
+status = "stopped"
+
+[[fault]]
+action = "FailoverDiskReplicaGroup"
+group = "pg-written"
+when_status = ["invalid", "executed"]
+error = "RequestTimeout"
+commit = "after"
+)toml";
+
+TEST(ScenarioWriter, GroupsDrillsEventsAndRegionsReadBackEqual) {
+  const Scenario s = without_positions(load_scenario_string(kGroupSections, kPath));
+  ASSERT_EQ(s.groups.size(), 1u);
+  ASSERT_EQ(s.events.size(), 2u);
+  EXPECT_EQ(reload(s), s);
+  EXPECT_EQ(reload(s, {.explicit_defaults = true}), s);
+  const std::string minimal = write_scenario(s);
+  // Members carry what their group owns; events are written in time order.
+  EXPECT_NE(minimal.find("replica_group_id = \"pg-written\""), std::string::npos) << minimal;
+  EXPECT_LT(minimal.find("at = \"1s\""), minimal.find("at = \"90s\"")) << minimal;
+  EXPECT_NE(minimal.find("[[region]]\nid = \"cn-test\"\nenglish_name = \"Test\"\nzones = [{ id = "
+                         "\"cn-test-a\", resource_types = [\"ear\"] }, { id = \"cn-test-b\", "
+                         "local_name = \"乙\" }]\n"),
+            std::string::npos)
+      << minimal;
+  // The built-in region table is never written, not even with every default.
+  const Scenario plain = without_positions(load_scenario_string("", kPath));
+  EXPECT_EQ(write_scenario(plain, {.explicit_defaults = true}).find("[[region]]"), std::string::npos);
+  EXPECT_NE(write_scenario(plain, {.explicit_defaults = true}).find("drill_statuses = [\"normal\", \"syncing\""),
+            std::string::npos);
 }
 
 TEST(ScenarioWriter, EveryShippedScenarioReadsBackEqual) {
@@ -404,6 +494,14 @@ std::vector<T> distinct_subset(const std::vector<T>& all, std::size_t max) {
   return out;
 }
 
+std::vector<contracts::Tag> gen_tags() {
+  std::vector<contracts::Tag> tags;
+  for (const auto& key : distinct_subset(*rc::gen::container<std::vector<std::string>>(non_empty_text()), 4)) {
+    tags.push_back({key, *any_text()});
+  }
+  return tags;
+}
+
 contracts::Pair gen_pair(std::size_t index, Instant clock_start) {
   contracts::Pair p;
   p.id = "pair-" + *non_empty_text() + "#" + std::to_string(index);  // unique
@@ -437,9 +535,7 @@ contracts::Pair gen_pair(std::size_t index, Instant clock_start) {
   if (*rc::gen::arbitrary<bool>()) {
     p.last_recover_point = *rc::gen::inRange<std::int64_t>(0, kMaxUnixSeconds + 1);
   }
-  for (const auto& key : distinct_subset(*rc::gen::container<std::vector<std::string>>(non_empty_text()), 4)) {
-    p.tags.push_back({key, *any_text()});
-  }
+  p.tags = gen_tags();
   return p;
 }
 
@@ -461,11 +557,12 @@ FaultSpec gen_fault(std::size_t index, const std::vector<std::string>& ops) {
   f.description = *any_text();
   f.actions = distinct_subset(ops, 3);
   if (*rc::gen::arbitrary<bool>()) f.pair = "pair-" + *non_empty_text();
+  if (*rc::gen::arbitrary<bool>()) f.group = "pg-" + *non_empty_text();
   f.region = *maybe_text();
   f.access_key_id = *maybe_text();
-  f.when_status = distinct_subset(std::vector<contracts::Status>(contracts::kAllStatuses.begin(),
-                                                                 contracts::kAllStatuses.end()),
-                                  4);
+  std::vector<contracts::Status> statuses(contracts::kAllStatuses.begin(), contracts::kAllStatuses.end());
+  statuses.insert(statuses.end(), contracts::kDrillStatuses.begin(), contracts::kDrillStatuses.end());
+  f.when_status = distinct_subset(statuses, 4);
   f.client_token = *rc::gen::oneOf(maybe_text(), rc::gen::just(std::string("reused")));
   f.calls = distinct_subset(*rc::gen::container<std::vector<int>>(rc::gen::inRange(1, INT_MAX)), 5);
   f.after = *rc::gen::oneOf(rc::gen::just(0), rc::gen::inRange(0, INT_MAX));
@@ -600,6 +697,141 @@ ReplayStep gen_step(const std::vector<std::string>& ops) {
   return s;
 }
 
+// Groups over the generated pairs. Members are made to agree with their group (direction,
+// status, what the group owns), as they must in a file that loads.
+void gen_groups(Scenario& s) {
+  std::vector<std::size_t> free(s.pairs.size());
+  std::iota(free.begin(), free.end(), std::size_t{0});
+  const std::size_t count = *rc::gen::inRange<std::size_t>(0, 3);
+  for (std::size_t i = 0; i < count; ++i) {
+    contracts::Group g;
+    g.id = "pg-" + *non_empty_text() + "#" + std::to_string(i);  // unique
+    g.source_region = *non_empty_text();
+    g.destination_region = *non_empty_text();
+    g.status = *rc::gen::elementOf(contracts::kAllStatuses);
+    g.name = *any_text();
+    g.description = *any_text();
+    // Given explicitly: empty, the loader would derive them.
+    g.source_zone = *non_empty_text();
+    g.destination_zone = *non_empty_text();
+    g.primary_region = *non_empty_text();
+    g.primary_zone = *non_empty_text();
+    g.standby_region = *non_empty_text();
+    g.standby_zone = *non_empty_text();
+    g.rpo = *rc::gen::oneOf(rc::gen::just<std::int64_t>(900), rc::gen::inRange<std::int64_t>(1, INT64_MAX));
+    g.bandwidth = *rc::gen::oneOf(rc::gen::just<std::int64_t>(0), rc::gen::inRange<std::int64_t>(0, INT64_MAX));
+    g.enable_rtc = *rc::gen::arbitrary<bool>();
+    g.resource_group_id = *any_text();
+    g.create_time = *rc::gen::oneOf(rc::gen::just(contracts::unix_seconds(s.clock.start)),
+                                    rc::gen::inRange<std::int64_t>(0, kMaxUnixSeconds + 1));
+    if (*rc::gen::arbitrary<bool>()) {
+      g.last_recover_point = *rc::gen::inRange<std::int64_t>(0, kMaxUnixSeconds + 1);
+    }
+    g.tags = gen_tags();
+    // A deleting or deleted group holds no pairs; an invalid one's healthy members share
+    // one status.
+    const bool may_hold = g.status != contracts::Status::Deleting && g.status != contracts::Status::Deleted;
+    const contracts::Status healthy = *rc::gen::elementOf(contracts::kAllStatuses);
+    for (std::size_t index : distinct_subset(free, may_hold ? 3 : 0)) {
+      contracts::Pair& p = s.pairs[index];
+      p.source_region = g.source_region;
+      p.destination_region = g.destination_region;
+      p.source_zone = g.source_zone;
+      p.destination_zone = g.destination_zone;
+      p.status = g.status == contracts::Status::Invalid && *rc::gen::arbitrary<bool>() ? healthy : g.status;
+      p.replica_group_id = g.id;
+      p.replica_group_name = g.name;
+      p.rpo = g.rpo;
+      p.enable_rtc = g.enable_rtc;
+      p.last_recover_point = g.last_recover_point;
+      g.pair_ids.push_back(p.id);
+      std::erase(free, index);
+    }
+    std::sort(g.pair_ids.begin(), g.pair_ids.end());
+    s.groups.push_back(std::move(g));
+  }
+}
+
+// Drills of generated pairs and of groups with members; without a recovery point of its
+// target, a drill states its own.
+void gen_drills(Scenario& s) {
+  std::vector<const contracts::Group*> groups;
+  for (const auto& g : s.groups) {
+    if (!g.pair_ids.empty()) groups.push_back(&g);
+  }
+  const std::size_t count = s.pairs.empty() ? 0 : *rc::gen::inRange<std::size_t>(0, 3);
+  for (std::size_t i = 0; i < count; ++i) {
+    contracts::Drill d;
+    std::optional<std::int64_t> target_point;
+    if (!groups.empty() && *rc::gen::arbitrary<bool>()) {
+      const contracts::Group& g = **rc::gen::elementOf(groups);
+      d.target_kind = contracts::ResourceKind::Group;
+      d.target_id = g.id;
+      target_point = g.last_recover_point;
+      d.id = "pg-drill-" + *non_empty_text() + "#" + std::to_string(i);
+    } else {
+      const contracts::Pair& p = *rc::gen::elementOf(s.pairs);
+      d.target_kind = contracts::ResourceKind::Pair;
+      d.target_id = p.id;
+      target_point = p.last_recover_point;
+      d.id = "drill-" + *non_empty_text() + "#" + std::to_string(i);
+    }
+    d.status = *rc::gen::elementOf(contracts::kDrillStatuses);
+    auto positive_time = rc::gen::inRange<std::int64_t>(1, kMaxUnixSeconds + 1);
+    d.recover_point = target_point ? *rc::gen::oneOf(rc::gen::just<std::int64_t>(0), positive_time)
+                                   : *positive_time;
+    d.start_at = *rc::gen::oneOf(rc::gen::just<std::int64_t>(0), positive_time);
+    d.status_message = *any_text();
+    s.drills.push_back(std::move(d));
+  }
+}
+
+// Events on anything the scenario declares, in the loader's order (by time, stable).
+void gen_events(Scenario& s) {
+  using Kind = contracts::ResourceKind;
+  std::vector<std::pair<Kind, std::string>> targets;
+  for (const auto& p : s.pairs) targets.emplace_back(Kind::Pair, p.id);
+  for (const auto& g : s.groups) targets.emplace_back(Kind::Group, g.id);
+  for (const auto& d : s.drills) targets.emplace_back(Kind::Drill, d.id);
+  const std::size_t count = targets.empty() ? 0 : *rc::gen::inRange<std::size_t>(0, 4);
+  for (std::size_t i = 0; i < count; ++i) {
+    ScheduledEvent e;
+    std::tie(e.kind, e.target_id) = *rc::gen::elementOf(targets);
+    e.at = *rc::gen::oneOf(rc::gen::just(Duration{30'000}), duration());
+    e.status = e.kind == Kind::Drill ? *rc::gen::elementOf(contracts::kDrillStatuses)
+                                     : *rc::gen::elementOf(contracts::kAllStatuses);
+    e.description = *any_text();
+    s.events.push_back(std::move(e));
+  }
+  std::stable_sort(s.events.begin(), s.events.end(),
+                   [](const ScheduledEvent& a, const ScheduledEvent& b) { return a.at < b.at; });
+}
+
+// A region table of its own, names sometimes the derived ones (left out when written).
+std::vector<contracts::RegionInfo> gen_regions() {
+  std::vector<contracts::RegionInfo> regions;
+  const std::vector<std::string> types = {"ear", "lens", "dbsc"};
+  const std::size_t count = *rc::gen::inRange<std::size_t>(1, 4);
+  for (std::size_t i = 0; i < count; ++i) {
+    contracts::RegionInfo r;
+    r.id = *non_empty_text() + "#" + std::to_string(i);
+    r.english_name = *rc::gen::oneOf(rc::gen::just(r.id), non_empty_text());
+    r.local_name = *rc::gen::oneOf(rc::gen::just(r.english_name), non_empty_text());
+    const std::size_t zones = *rc::gen::inRange<std::size_t>(1, 4);
+    for (std::size_t j = 0; j < zones; ++j) {
+      contracts::ZoneInfo z;
+      z.id = *non_empty_text() + "#" + std::to_string(i) + "." + std::to_string(j);
+      z.english_name = *rc::gen::oneOf(rc::gen::just(z.id), non_empty_text());
+      z.local_name = *rc::gen::oneOf(rc::gen::just(z.english_name), non_empty_text());
+      z.resource_types = distinct_subset(types, 3);
+      if (z.resource_types.empty()) z.resource_types = {"ear", "lens"};
+      r.zones.push_back(std::move(z));
+    }
+    regions.push_back(std::move(r));
+  }
+  return regions;
+}
+
 Scenario gen_scenario() {
   Scenario s;
   s.source_path = std::string(kPath);
@@ -615,7 +847,8 @@ Scenario gen_scenario() {
   s.auth.verify_signatures = *rc::gen::arbitrary<bool>();
   contracts::Timing& t = s.policy.timing;
   for (Duration* d : {&t.create, &t.initial_sync, &t.sync, &t.manual_sync, &t.stop, &t.failover,
-                      &t.reprotect, &t.delete_, &t.deleted_retention, &t.sync_cycle}) {
+                      &t.reprotect, &t.delete_, &t.deleted_retention, &t.sync_cycle,
+                      &t.drill_execute, &t.drill_clear}) {
     if (*rc::gen::arbitrary<bool>()) *d = *duration();
   }
   if (*rc::gen::arbitrary<bool>()) s.policy.token_ttl = *duration();
@@ -623,11 +856,26 @@ Scenario gen_scenario() {
   s.policy.oneshot_from_manual_syncing = *rc::gen::arbitrary<bool>();
   s.policy.enforce_site_region = *rc::gen::arbitrary<bool>();
   if (*rc::gen::arbitrary<bool>()) s.policy.timestamp_window = *duration();
+  contracts::Policy& p = s.policy;
+  if (*rc::gen::arbitrary<bool>()) p.member_pair_refusal = *rc::gen::elementOf(catalogue_codes());
+  p.add_existing_member_succeeds = *rc::gen::arbitrary<bool>();
+  p.max_empty_groups = *rc::gen::oneOf(rc::gen::just(0), rc::gen::inRange(0, INT_MAX));
+  p.one_shot_gap_for_pairs = *rc::gen::arbitrary<bool>();
+  const auto drill_statuses = distinct_subset(
+      std::vector<contracts::Status>(contracts::kAllStatuses.begin(), contracts::kAllStatuses.end()), 5);
+  if (!drill_statuses.empty()) p.drill_statuses = drill_statuses;
+  p.max_active_drills = *rc::gen::oneOf(rc::gen::just(0), rc::gen::inRange(0, INT_MAX));
+  p.drills_block_changes = *rc::gen::arbitrary<bool>();
+  p.max_tags_per_resource = *rc::gen::oneOf(rc::gen::just(20), rc::gen::inRange(0, INT_MAX));
+  if (*rc::gen::arbitrary<bool>()) p.regions = gen_regions();
   for (const auto& code : distinct_subset(catalogue_codes(), 4)) {
     s.policy.errors.override_status(code, *rc::gen::inRange(100, 600));
   }
   const std::size_t pairs = *rc::gen::inRange<std::size_t>(0, 4);
   for (std::size_t i = 0; i < pairs; ++i) s.pairs.push_back(gen_pair(i, s.clock.start));
+  gen_groups(s);
+  gen_drills(s);
+  gen_events(s);
   const auto ops = operation_names();
   const std::size_t faults = *rc::gen::inRange<std::size_t>(0, 5);
   for (std::size_t i = 0; i < faults; ++i) s.faults.push_back(gen_fault(i, ops));
@@ -661,6 +909,10 @@ RC_GTEST_PROP(ScenarioWriterProperty, LoadOfWriteIsTheSameScenario, ()) {
   const WriteOptions o = gen_options();
   const std::string text = write_scenario(s, o);
   RC_TAG(s.faults.empty() ? "no faults" : "faults", s.replay.steps.empty() ? "no steps" : "steps");
+  RC_CLASSIFY(std::any_of(s.groups.begin(), s.groups.end(), [](const auto& g) { return !g.pair_ids.empty(); }),
+              "group members");
+  RC_CLASSIFY(!s.drills.empty(), "drills");
+  RC_CLASSIFY(!s.events.empty(), "events");
   Scenario back;
   try {
     back = without_positions(load_scenario_string(text, s.source_path));
