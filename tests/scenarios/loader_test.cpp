@@ -355,6 +355,9 @@ TEST(LoaderTest, DefaultScenarioIsTheNewcomerWorld) {
   EXPECT_EQ(s.policy.enforce_site_region, defaults.enforce_site_region);
   EXPECT_EQ(s.policy.timestamp_window, defaults.timestamp_window);
   EXPECT_TRUE(s.policy.errors.status_overrides().empty());
+  // And the settings of groups, drills and tags: the whole policy, in one comparison.
+  EXPECT_EQ(t, defaults.timing);
+  EXPECT_EQ(s.policy, defaults);
 
   ASSERT_GE(s.pairs.size(), 2u);
   bool has_normal_with_recover_point = false;
