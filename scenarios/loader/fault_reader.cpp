@@ -463,23 +463,15 @@ void read_fault(const toml::table& t, FaultReadState& st, std::vector<FaultSpec>
   if (auto v = read_names(r, "action", "action", operation_names(), Star::Allowed)) {
     f.actions = *v;
   }
-  if (auto v = r.non_empty_string("pair")) {
-    if (!has_id_prefix(*v, kPairIdPrefix)) {
-      r.error_at("pair", "'pair' is a ReplicaPairId and starts with \"pair-\", e.g. "
-                         "\"pair-cn-7xk2m9d1q8w3e5r0\", got \"" + *v + "\"");
-    } else {
-      f.pair = *v;
-      st.pair_references.push_back({*v, t.get("pair")->source()});
-    }
+  if (auto v = r.prefixed_id("pair", kPairIdPrefix, "pair-cn-7xk2m9d1q8w3e5r0",
+                             "'pair' is a ReplicaPairId and starts with")) {
+    f.pair = *v;
+    st.pair_references.push_back({*v, t.get("pair")->source()});
   }
-  if (auto v = r.non_empty_string("group")) {
-    if (!has_id_prefix(*v, kGroupIdPrefix)) {
-      r.error_at("group", "'group' is a ReplicaGroupId and starts with \"pg-\", e.g. "
-                          "\"pg-m1h9aaouigsduwgz\", got \"" + *v + "\"");
-    } else {
-      f.group = *v;
-      st.group_references.push_back({*v, t.get("group")->source()});
-    }
+  if (auto v = r.prefixed_id("group", kGroupIdPrefix, "pg-m1h9aaouigsduwgz",
+                             "'group' is a ReplicaGroupId and starts with")) {
+    f.group = *v;
+    st.group_references.push_back({*v, t.get("group")->source()});
   }
   if (auto v = r.non_empty_string("region")) f.region = *v;
   if (auto v = r.non_empty_string("access_key_id")) f.access_key_id = *v;

@@ -55,13 +55,10 @@ inline constexpr std::array<std::string_view, kTimingFields.size()> kTimingKeys 
 
 // Resource ids as the service spells them: "pair-..." (ReplicaPairId), "pg-..."
 // (ReplicaGroupId), "drill-..." (a pair drill's DrillId), "pg-drill-..." (a group
-// drill's). Each needs at least one character after its prefix.
+// drill's). Each needs at least one character after its prefix (TableReader::prefixed_id).
 inline constexpr std::string_view kPairIdPrefix = "pair-";
 inline constexpr std::string_view kGroupIdPrefix = "pg-";
 inline constexpr std::string_view kPairDrillIdPrefix = "drill-";
 inline constexpr std::string_view kGroupDrillIdPrefix = "pg-drill-";
-inline bool has_id_prefix(std::string_view id, std::string_view prefix) {
-  return id.size() > prefix.size() && id.starts_with(prefix);
-}
 
 }  // namespace ebsmock::scenarios::internal

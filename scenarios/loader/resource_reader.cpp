@@ -232,12 +232,8 @@ void read_group(const toml::table& t, ResourceReadState& st) {
   TableReader r(st.sink, t, "[[group]]", kGroupKeys, kGroupHints);
   contracts::Group g;
 
-  auto id = r.non_empty_string("id", Presence::Required);
-  if (id && !has_id_prefix(*id, kGroupIdPrefix)) {
-    r.error_at("id", "group id must start with \"pg-\", e.g. \"pg-m1h9aaouigsduwgz\", got \"" +
-                         *id + "\"");
-    id.reset();
-  }
+  auto id = r.prefixed_id("id", kGroupIdPrefix, "pg-m1h9aaouigsduwgz", "group id must start with",
+                          Presence::Required);
   if (id && !claim_id(r, t, "group", *id, st.group_tables)) id.reset();
   if (id) g.id = *id;
   if (auto v = r.non_empty_string("region", Presence::Required)) g.source_region = *v;
@@ -247,18 +243,15 @@ void read_group(const toml::table& t, ResourceReadState& st) {
   if (auto v = r.one_of("status", status_names(), Presence::Required)) {
     g.status = *contracts::parse_status(*v);
   }
-  auto set_string = [&](std::string_view key, std::string& field) {
-    if (auto v = r.string(key)) field = *v;
-  };
-  set_string("name", g.name);
-  set_string("description", g.description);
-  set_string("source_zone_id", g.source_zone);
-  set_string("destination_zone_id", g.destination_zone);
-  set_string("primary_region", g.primary_region);
-  set_string("primary_zone", g.primary_zone);
-  set_string("standby_region", g.standby_region);
-  set_string("standby_zone", g.standby_zone);
-  set_string("resource_group_id", g.resource_group_id);
+  r.string_into("name", g.name);
+  r.string_into("description", g.description);
+  r.string_into("source_zone_id", g.source_zone);
+  r.string_into("destination_zone_id", g.destination_zone);
+  r.string_into("primary_region", g.primary_region);
+  r.string_into("primary_zone", g.primary_zone);
+  r.string_into("standby_region", g.standby_region);
+  r.string_into("standby_zone", g.standby_zone);
+  r.string_into("resource_group_id", g.resource_group_id);
   if (auto v = r.integer("rpo", 1, kInt64Max)) g.rpo = *v;
   if (auto v = r.integer("bandwidth", 0, kInt64Max)) g.bandwidth = *v;
   if (auto v = r.boolean("enable_rtc")) g.enable_rtc = *v;
@@ -330,17 +323,13 @@ void read_drill(const toml::table& t, ResourceReadState& st) {
   contracts::Drill d;
 
   auto target = one_target(r, t, kDrillTargets, "a [[drill]]");
-  auto id = r.non_empty_string("id", Presence::Required);
-  if (id && target) {
-    const bool group = target->kind == ResourceKind::Group;
-    const std::string_view prefix = group ? kGroupDrillIdPrefix : kPairDrillIdPrefix;
-    if (!has_id_prefix(*id, prefix)) {
-      r.error_at("id", std::string("a ") + (group ? "group" : "pair") + " drill's id starts with \"" +
-                           std::string(prefix) + "\", e.g. \"" + std::string(prefix) +
-                           "m1h9aaouigsduwgz\", got \"" + *id + "\"");
-      id.reset();
-    }
-  }
+  // The prefix follows the kind; without a (single) target only the id's presence counts.
+  auto id = !target ? r.non_empty_string("id", Presence::Required)
+            : target->kind == ResourceKind::Group
+                ? r.prefixed_id("id", kGroupDrillIdPrefix, "pg-drill-m1h9aaouigsduwgz",
+                                "a group drill's id starts with", Presence::Required)
+                : r.prefixed_id("id", kPairDrillIdPrefix, "drill-m1h9aaouigsduwgz",
+                                "a pair drill's id starts with", Presence::Required);
   if (id && !claim_id(r, t, "drill", *id, st.drill_tables)) id.reset();
   if (id) d.id = *id;
   if (auto v = r.one_of("status", drill_status_names(), Presence::Required)) {

@@ -384,12 +384,8 @@ void read_pair(const toml::table& t, LoadState& st) {
   TableReader r(st.sink, t, "[[pair]]", kPairKeys, kPairHints);
   contracts::Pair p;
 
-  auto id = r.non_empty_string("id", Presence::Required);
-  if (id && (!id->starts_with("pair-") || id->size() == 5)) {
-    r.error_at("id", "pair id must start with \"pair-\", e.g. \"pair-cn-7xk2m9d1q8w3e5r0\", "
-                     "got \"" + *id + "\"");
-    id.reset();
-  }
+  auto id = r.prefixed_id("id", internal::kPairIdPrefix, "pair-cn-7xk2m9d1q8w3e5r0",
+                          "pair id must start with", Presence::Required);
   if (id && !internal::claim_id(r, t, "pair", *id, st.resources.pair_tables)) id.reset();
   // A pair missing any of these is reported and left out; the rest is still checked.
   bool complete = id.has_value();
@@ -410,23 +406,20 @@ void read_pair(const toml::table& t, LoadState& st) {
     complete = false;
   }
 
-  auto set_string = [&](std::string_view key, std::string& field) {
-    if (auto v = r.string(key)) field = *v;
-  };
-  set_string("status_message", p.status_message);
-  set_string("pair_name", p.pair_name);
-  set_string("description", p.description);
-  set_string("source_zone_id", p.source_zone);
-  set_string("source_disk_id", p.source_disk_id);
-  set_string("destination_zone_id", p.destination_zone);
-  set_string("destination_disk_id", p.destination_disk_id);
-  set_string("primary_region", p.primary_region);
-  set_string("primary_zone", p.primary_zone);
-  set_string("standby_region", p.standby_region);
-  set_string("standby_zone", p.standby_zone);
-  set_string("replica_group_id", p.replica_group_id);
-  set_string("replica_group_name", p.replica_group_name);
-  set_string("resource_group_id", p.resource_group_id);
+  r.string_into("status_message", p.status_message);
+  r.string_into("pair_name", p.pair_name);
+  r.string_into("description", p.description);
+  r.string_into("source_zone_id", p.source_zone);
+  r.string_into("source_disk_id", p.source_disk_id);
+  r.string_into("destination_zone_id", p.destination_zone);
+  r.string_into("destination_disk_id", p.destination_disk_id);
+  r.string_into("primary_region", p.primary_region);
+  r.string_into("primary_zone", p.primary_zone);
+  r.string_into("standby_region", p.standby_region);
+  r.string_into("standby_zone", p.standby_zone);
+  r.string_into("replica_group_id", p.replica_group_id);
+  r.string_into("replica_group_name", p.replica_group_name);
+  r.string_into("resource_group_id", p.resource_group_id);
 
   if (auto v = r.one_of("charge_type", kChargeTypes)) p.charge_type = *v;
   if (auto v = r.integer("bandwidth", 0, kInt64Max)) p.bandwidth = *v;

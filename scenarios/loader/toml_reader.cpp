@@ -176,6 +176,20 @@ std::optional<std::string> TableReader::non_empty_string(std::string_view key,
   return s;
 }
 
+void TableReader::string_into(std::string_view key, std::string& field) {
+  if (auto v = string(key)) field = std::move(*v);
+}
+
+std::optional<std::string> TableReader::prefixed_id(std::string_view key, std::string_view prefix,
+                                                    std::string_view example, std::string_view what,
+                                                    Presence presence) {
+  auto id = non_empty_string(key, presence);
+  if (!id || (id->size() > prefix.size() && id->starts_with(prefix))) return id;
+  error_at(key, std::string(what) + " \"" + std::string(prefix) + "\", e.g. \"" + std::string(example) +
+                    "\", got \"" + *id + "\"");
+  return std::nullopt;
+}
+
 std::optional<std::string> TableReader::one_of(std::string_view key,
                                                std::span<const std::string_view> allowed,
                                                Presence presence) {

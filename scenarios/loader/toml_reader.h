@@ -86,6 +86,13 @@ class TableReader {
   // A non-empty string.
   std::optional<std::string> non_empty_string(std::string_view key,
                                               Presence presence = Presence::Optional);
+  // Sets `field` to the string at `key` when it is present and a string.
+  void string_into(std::string_view key, std::string& field);
+  // A non-empty string starting with `prefix` and longer than it (a resource id); else
+  // reported as `what` + " \"prefix\", e.g. \"example\", got \"...\"".
+  std::optional<std::string> prefixed_id(std::string_view key, std::string_view prefix,
+                                         std::string_view example, std::string_view what,
+                                         Presence presence = Presence::Optional);
   // A string from `allowed` (exact match; a near miss gets a suggestion).
   std::optional<std::string> one_of(std::string_view key, std::span<const std::string_view> allowed,
                                     Presence presence = Presence::Optional);

@@ -73,6 +73,11 @@ class Writer {
     keys_.clear();
   }
   void key(std::string_view k, std::string value) { keys_.push_back({std::string(k), std::move(value)}); }
+  // A string key, left out when empty: the loader's "not given" (it then derives zones,
+  // disks and sides, and leaves the others empty).
+  void text(std::string_view k, const std::string& value) {
+    if (!value.empty()) key(k, toml_string(value));
+  }
   // Writes the table begun last; an array entry is written even without keys.
   void end() {
     if (keys_.empty() && !array_) return;
@@ -231,37 +236,38 @@ void write_world(Writer& w, const Scenario& s, bool all) {
   }
 }
 
+// The keys a [[pair]] and a [[group]] both start with.
+void write_head(Writer& w, std::string_view table, std::size_t index, const std::string& id,
+                const std::string& region, const std::string& destination, contracts::Status status) {
+  w.begin(table, index, true);
+  w.key("id", toml_string(id));
+  w.key("region", toml_string(region));
+  w.key("destination_region", toml_string(destination));
+  w.key("status", toml_string(contracts::to_string(status)));
+}
+
 void write_pair(Writer& w, const contracts::Pair& pair, std::size_t index,
                 std::int64_t default_create_time, bool all) {
   const contracts::Pair defaults;
-  w.begin("pair", index, true);
-  w.key("id", toml_string(pair.id));
-  w.key("region", toml_string(pair.source_region));
-  w.key("destination_region", toml_string(pair.destination_region));
-  w.key("status", toml_string(contracts::to_string(pair.status)));
-  // Empty strings are the loader's "not given": zones, disks and the primary/standby
-  // sides are then derived, the others stay empty.
-  auto text = [&](std::string_view key, const std::string& value) {
-    if (!value.empty()) w.key(key, toml_string(value));
-  };
-  text("status_message", pair.status_message);
-  text("pair_name", pair.pair_name);
-  text("description", pair.description);
-  text("source_zone_id", pair.source_zone);
-  text("source_disk_id", pair.source_disk_id);
-  text("destination_zone_id", pair.destination_zone);
-  text("destination_disk_id", pair.destination_disk_id);
-  text("primary_region", pair.primary_region);
-  text("primary_zone", pair.primary_zone);
-  text("standby_region", pair.standby_region);
-  text("standby_zone", pair.standby_zone);
+  write_head(w, "pair", index, pair.id, pair.source_region, pair.destination_region, pair.status);
+  w.text("status_message", pair.status_message);
+  w.text("pair_name", pair.pair_name);
+  w.text("description", pair.description);
+  w.text("source_zone_id", pair.source_zone);
+  w.text("source_disk_id", pair.source_disk_id);
+  w.text("destination_zone_id", pair.destination_zone);
+  w.text("destination_disk_id", pair.destination_disk_id);
+  w.text("primary_region", pair.primary_region);
+  w.text("primary_zone", pair.primary_zone);
+  w.text("standby_region", pair.standby_region);
+  w.text("standby_zone", pair.standby_zone);
   if (all || pair.charge_type != defaults.charge_type) w.key("charge_type", toml_string(pair.charge_type));
   if (all || pair.bandwidth != defaults.bandwidth) w.key("bandwidth", std::to_string(pair.bandwidth));
   if (all || pair.rpo != defaults.rpo) w.key("rpo", std::to_string(pair.rpo));
   if (all || pair.enable_rtc != defaults.enable_rtc) w.key("enable_rtc", boolean(pair.enable_rtc));
-  text("replica_group_id", pair.replica_group_id);
-  text("replica_group_name", pair.replica_group_name);
-  text("resource_group_id", pair.resource_group_id);
+  w.text("replica_group_id", pair.replica_group_id);
+  w.text("replica_group_name", pair.replica_group_name);
+  w.text("resource_group_id", pair.resource_group_id);
   if (all || pair.site != defaults.site) w.key("site", toml_string(pair.site));
   // Without create_time the loader uses the clock's start.
   if (all || pair.create_time != default_create_time) w.key("create_time", std::to_string(pair.create_time));
@@ -274,28 +280,20 @@ void write_pair(Writer& w, const contracts::Pair& pair, std::size_t index,
 void write_group(Writer& w, const contracts::Group& g, std::size_t index,
                  std::int64_t default_create_time, bool all) {
   const contracts::Group defaults;
-  w.begin("group", index, true);
-  w.key("id", toml_string(g.id));
-  w.key("region", toml_string(g.source_region));
-  w.key("destination_region", toml_string(g.destination_region));
-  w.key("status", toml_string(contracts::to_string(g.status)));
+  write_head(w, "group", index, g.id, g.source_region, g.destination_region, g.status);
   if (all || !g.pair_ids.empty()) w.key("pairs", list_value(g.pair_ids));
-  // As for pairs: empty strings are "not given" (zones and sites are then derived).
-  auto text = [&](std::string_view key, const std::string& value) {
-    if (!value.empty()) w.key(key, toml_string(value));
-  };
-  text("name", g.name);
-  text("description", g.description);
-  text("source_zone_id", g.source_zone);
-  text("destination_zone_id", g.destination_zone);
-  text("primary_region", g.primary_region);
-  text("primary_zone", g.primary_zone);
-  text("standby_region", g.standby_region);
-  text("standby_zone", g.standby_zone);
+  w.text("name", g.name);
+  w.text("description", g.description);
+  w.text("source_zone_id", g.source_zone);
+  w.text("destination_zone_id", g.destination_zone);
+  w.text("primary_region", g.primary_region);
+  w.text("primary_zone", g.primary_zone);
+  w.text("standby_region", g.standby_region);
+  w.text("standby_zone", g.standby_zone);
   if (all || g.rpo != defaults.rpo) w.key("rpo", std::to_string(g.rpo));
   if (all || g.bandwidth != defaults.bandwidth) w.key("bandwidth", std::to_string(g.bandwidth));
   if (all || g.enable_rtc != defaults.enable_rtc) w.key("enable_rtc", boolean(g.enable_rtc));
-  text("resource_group_id", g.resource_group_id);
+  w.text("resource_group_id", g.resource_group_id);
   if (all || g.create_time != default_create_time) w.key("create_time", std::to_string(g.create_time));
   if (g.last_recover_point) w.key("last_recover_point", std::to_string(*g.last_recover_point));
   if (!g.tags.empty()) w.key("tags", tags_value(g.tags));

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "scenarios/loader/scenario_loader.h"
+#include "tests/support/scenario_load.h"
 
 namespace ebsmock::scenarios {
 namespace {
@@ -17,12 +18,7 @@ using std::chrono::milliseconds;
 using std::chrono::seconds;
 
 Scenario load(std::string_view text, std::string_view path = "faults.toml") {
-  try {
-    return load_scenario_string(text, path);
-  } catch (const ScenarioError& e) {
-    ADD_FAILURE() << "unexpected ScenarioError:\n" << e.what();
-    throw;
-  }
+  return testing::load_good_scenario(text, path);
 }
 
 constexpr std::string_view kEveryFaultKey = R"toml([scenario]

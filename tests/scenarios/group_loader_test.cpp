@@ -12,6 +12,7 @@
 #include "contracts/regions.h"
 #include "contracts/world.h"
 #include "scenarios/loader/scenario_loader.h"
+#include "tests/support/scenario_load.h"
 
 namespace ebsmock::scenarios {
 namespace {
@@ -22,12 +23,7 @@ using std::chrono::milliseconds;
 using std::chrono::seconds;
 
 Scenario load(std::string_view text, std::string_view path = "groups.toml") {
-  try {
-    return load_scenario_string(text, path);
-  } catch (const ScenarioError& e) {
-    ADD_FAILURE() << "unexpected ScenarioError:\n" << e.what();
-    throw;
-  }
+  return testing::load_good_scenario(text, path);
 }
 
 // The mock's recipe (scenario.h): pairs, then groups, then drills, at the world's start.

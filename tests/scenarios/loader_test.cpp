@@ -13,6 +13,7 @@
 #include "contracts/policy.h"
 #include "contracts/time.h"
 #include "scenarios/loader/scenario_loader.h"
+#include "tests/support/scenario_load.h"
 
 namespace ebsmock::scenarios {
 namespace {
@@ -26,12 +27,7 @@ using std::chrono::minutes;
 using std::chrono::seconds;
 
 Scenario load(std::string_view text, std::string_view path = "test.toml") {
-  try {
-    return load_scenario_string(text, path);
-  } catch (const ScenarioError& e) {
-    ADD_FAILURE() << "unexpected ScenarioError:\n" << e.what();
-    throw;
-  }
+  return testing::load_good_scenario(text, path);
 }
 
 constexpr std::string_view kEveryKey = R"toml(
