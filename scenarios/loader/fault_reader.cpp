@@ -33,11 +33,6 @@ constexpr std::int64_t kIntMax = INT_MAX;
 // ---------------------------------------------------------------------------------------
 // Small helpers
 
-std::string source_of(std::string_view path, const toml::source_region& where) {
-  return std::string(path) + ":" + std::to_string(where.begin.line) + ":" +
-         std::to_string(where.begin.column);
-}
-
 // "1.5" rather than std::to_string's "1.500000".
 std::string format_number(double v) {
   std::ostringstream os;
@@ -454,7 +449,7 @@ void read_fault(const toml::table& t, FaultReadState& st, std::vector<FaultSpec>
   const int index = ++st.fault_count;
   TableReader r(st.sink, t, "[[fault]]", kFaultKeys, kFaultHints);
   FaultSpec f;
-  f.source = source_of(st.sink.path(), t.source());
+  f.source = st.sink.source_text(t.source());
 
   read_fault_id(r, t, index, st, f);
   if (auto v = r.string("description")) f.description = *v;
@@ -849,7 +844,7 @@ void read_replay_step(const toml::table& t, FaultReadState& st, std::vector<Repl
   const std::size_t problems_before = st.sink.size();
   TableReader r(st.sink, t, "[[replay]]", kReplayKeys, kReplayHints);
   ReplayStep s;
-  s.source = source_of(st.sink.path(), t.source());
+  s.source = st.sink.source_text(t.source());
 
   std::optional<contracts::Operation> op;
   if (auto action = r.string("action", Presence::Required)) {

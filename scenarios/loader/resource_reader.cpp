@@ -23,11 +23,6 @@ constexpr std::int64_t kInt64Max = std::numeric_limits<std::int64_t>::max();
 
 using Tables = std::map<std::string, const toml::table*, std::less<>>;
 
-std::string source_of(std::string_view path, const toml::source_region& where) {
-  return std::string(path) + ":" + std::to_string(where.begin.line) + ":" +
-         std::to_string(where.begin.column);
-}
-
 // "no [[pair]] declares 'pair-x'; did you mean 'pair-y'?"
 std::string undeclared(std::string_view section, const std::string& id, const Tables& declared) {
   std::vector<std::string_view> ids;
@@ -412,7 +407,7 @@ void read_event(const toml::table& t, ResourceReadState& st) {
   const std::size_t problems_before = st.sink.size();
   TableReader r(st.sink, t, "[[event]]", kEventKeys, kEventHints);
   ScheduledEvent e;
-  e.source = source_of(st.sink.path(), t.source());
+  e.source = st.sink.source_text(t.source());
 
   if (auto v = r.duration("at", Presence::Required)) e.at = *v;
   auto target = one_target(r, t, kEventTargets, "an [[event]]");

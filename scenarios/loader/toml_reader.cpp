@@ -56,6 +56,10 @@ void DiagnosticSink::error(std::string message) {
   diagnostics_.push_back(Diagnostic{.path = path_, .message = std::move(message)});
 }
 
+std::string DiagnosticSink::source_text(const toml::source_region& where) const {
+  return path_ + ":" + std::to_string(where.begin.line) + ":" + std::to_string(where.begin.column);
+}
+
 std::vector<Diagnostic> DiagnosticSink::take() {
   // Sections are checked in a fixed order (clock before pairs, ...), not in the order the
   // file lists them; users read diagnostics top to bottom alongside the file.

@@ -29,6 +29,8 @@ class DiagnosticSink {
   void error(std::string message);
 
   const std::string& path() const { return path_; }
+  // "path:line:col" of `where`, as FaultSpec::source and the like record it.
+  std::string source_text(const toml::source_region& where) const;
   bool empty() const { return diagnostics_.empty(); }
   // How many problems so far: a reader compares it before and after one table.
   std::size_t size() const { return diagnostics_.size(); }
