@@ -10,8 +10,18 @@
 //   env:   EBSMOCK_ENDPOINT=http://HOST:PORT, ALIBABA_CLOUD_ACCESS_KEY_ID,
 //          ALIBABA_CLOUD_ACCESS_KEY_SECRET, ALIBABA_CLOUD_REGION_ID
 //   in:    {"id":7,"action":"StopDiskReplicaPair","params":{"RegionId":"cn-hangzhou",...}}
+//          optional "body":{...}: parameters for a form body beside the query, the split
+//          Terraform's tea-rpc makes for drills (ebs-groups.md §2: Start*Drill sends GroupId/
+//          PairId in the query and RegionId, ClientToken in the body). The openapi variants
+//          send `params` as OpenApiRequest.query and `body` as OpenApiRequest.body (a form
+//          body; V3 signs its hash, v2 signs query and body together as tea-rpc does).
+//          pop-core cannot split: it merges both (POST: all in the body, GET: all in the query).
 //   out:   {"id":7,"ok":true,"body":{...}}
 //          {"id":7,"ok":false,"error":{"code":"...","status":403,"message":"...","request_id":"..."}}
+// ClientToken: when the request has none, the driver adds a fresh one (randomUUID) to the
+// operations that take one (TOKEN_ACTIONS, contracts/operation.cpp accepts_client_token),
+// in `body` if the request has a body, else in `params`; never to the others (Describe*,
+// Clear*Drill, DescribeRegions, ListReplicaEdgeSupported) nor to unknown actions.
 // Wire formats, errors and retry behaviour: /work/shared/reference/sdk-wire.md.
 import { createRequire } from 'node:module';
 import { randomUUID } from 'node:crypto';
@@ -22,9 +32,22 @@ const require = createRequire(import.meta.url);
 const API_VERSION = '2021-07-30';
 const VARIANTS = ['pop-core', 'pop-core-get', 'openapi-client', 'openapi-client-v2',
   'openapi-client-autoretry', 'openapi-core', 'openapi-core-v2', 'openapi-core-retry'];
-const MUTATING = new Set(['CreateDiskReplicaPair', 'StartDiskReplicaPair', 'StopDiskReplicaPair',
+// The operations that take a ClientToken (ebs-groups.md §2; contracts/operation.cpp
+// accepts_client_token; tests/harness/node_driver_tokens_test.cpp checks this list against
+// it): every mutating operation but ClearPairDrill and ClearReplicaGroupDrill, plus
+// ListTagResources (a read that takes one).
+const TOKEN_ACTIONS = new Set([
+  // BEGIN TOKEN_ACTIONS
+  'CreateDiskReplicaPair', 'StartDiskReplicaPair', 'StopDiskReplicaPair',
   'FailoverDiskReplicaPair', 'ReprotectDiskReplicaPair', 'DeleteDiskReplicaPair',
-  'ModifyDiskReplicaPair']);
+  'ModifyDiskReplicaPair',
+  'CreateDiskReplicaGroup', 'DeleteDiskReplicaGroup', 'ModifyDiskReplicaGroup',
+  'StartDiskReplicaGroup', 'StopDiskReplicaGroup', 'FailoverDiskReplicaGroup',
+  'ReprotectDiskReplicaGroup', 'AddDiskReplicaPair', 'RemoveDiskReplicaPair',
+  'StartPairDrill', 'StartReplicaGroupDrill',
+  'TagResources', 'UntagResources', 'ListTagResources', 'ChangeResourceGroup',
+  // END TOKEN_ACTIONS
+]);
 
 // stdout carries the protocol only: anything an SDK might console.log goes to stderr.
 // No prefix of our own: `ebsmock contract` prefixes every forwarded stderr line "[driver] ".
@@ -80,7 +103,9 @@ function makePopCore(method) {
   const RPCClient = sdkModules.popCore();
   const client = new RPCClient({ accessKeyId, accessKeySecret, endpoint: endpointUrl.origin,
     apiVersion: API_VERSION });
-  return (action, params) => client.request(action, params, { method });
+  // No query/body split in pop-core: `body` parameters join the others.
+  return (action, params, body) => client.request(action, body ? { ...params, ...body } : params,
+    { method });
 }
 
 // The Params/OpenApiRequest a generated product SDK builds for an RPC action.
@@ -99,8 +124,9 @@ function makeOpenApiClient(v2, autoretry) {
     endpoint: endpointUrl.host, protocol: scheme });
   if (v2) config.signatureAlgorithm = 'v2';
   const client = new OpenApi.default(config);
-  return async (action, params) => {
+  return async (action, params, body) => {
     const req = new OpenApi.OpenApiRequest({ query: OpenApiUtil.query(params) });
+    if (body) req.body = body;  // flattened (OpenApiUtil.query) and form-encoded by the SDK
     const runtime = autoretry
       ? new Util.RuntimeOptions({ autoretry: true, maxAttempts: 3, backoffPolicy: 'fixed',
         backoffPeriod: 200 })
@@ -135,8 +161,9 @@ function makeOpenApiCore(v2, retry) {
     });
   }
   const client = new core.default(config);
-  return async (action, params) => {
+  return async (action, params, body) => {
     const req = new $OpenApiUtil.OpenApiRequest({ query: OpenApiUtil.query(params) });
+    if (body) req.body = body;  // flattened (OpenApiUtil.query) and form-encoded by the SDK
     const res = await client.callApi(new $OpenApiUtil.Params(paramsFor(action)), req,
       new $dara.RuntimeOptions({}));
     return res.body;
@@ -176,10 +203,13 @@ async function handle(line) {
     return { id: req?.id ?? null, ok: false, error: { code: 'DriverBadRequest', message: e.message } };
   }
   const params = { ...(req.params ?? {}) };
-  if (MUTATING.has(req.action) && params.ClientToken == null) params.ClientToken = randomUUID();
+  const form = req.body != null && typeof req.body === 'object' ? { ...req.body } : null;
+  if (TOKEN_ACTIONS.has(req.action) && params.ClientToken == null && form?.ClientToken == null) {
+    (form ?? params).ClientToken = randomUUID();
+  }
   const started = Date.now();
   try {
-    const body = await call(req.action, params);
+    const body = await call(req.action, params, form);
     trace(`#${req.id} ${req.action} ok ${Date.now() - started}ms`);
     return { id: req.id ?? null, ok: true, body };
   } catch (err) {
