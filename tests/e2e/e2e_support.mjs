@@ -132,32 +132,40 @@ export function journalRequests(j) {
 }
 export const verdictOf = (e) => e.signature?.verdict;
 
-// ---- a rewriting proxy, to show that a check fails when the server misbehaves ---------------
-// Forwards every request unchanged (Host header included, so V3 signatures still verify)
-// and lets rewrite(action, json) replace the JSON answer of a call; returns {url, close}.
-export async function startRewritingProxy(target, rewrite) {
+// ---- a recording (and optionally rewriting) proxy ----------------------------------------
+// Forwards every request as it came: method, target, headers (Host included, so V3
+// signatures still verify) and body, chunked again when it came chunked. Records each
+// exchange as {method, url, headers, body, status, answer} in `exchanges` (what is on the
+// wire: which parameters were in the query and which in the form body), and lets
+// rewrite(action, json) replace the JSON answer of an API call, to show that a check fails
+// when a server misbehaves. Returns {url, exchanges, close}.
+export async function startProxy(target, { rewrite = () => undefined } = {}) {
   const upstream = new URL(target);
+  const exchanges = [];
   const server = http.createServer((req, res) => {
     const chunks = [];
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
       const headers = { ...req.headers };
+      const chunked = /chunked/i.test(headers['transfer-encoding'] ?? '');
       delete headers['transfer-encoding'];
-      headers['content-length'] = String(body.length);
+      if (chunked) delete headers['content-length'];
       const up = http.request({ host: upstream.hostname, port: upstream.port, method: req.method,
-        path: req.url, headers }, (ur) => {
+        path: req.url, headers, agent: false }, (ur) => {
         const parts = [];
         ur.on('data', (c) => parts.push(c));
         ur.on('end', () => {
           let out = Buffer.concat(parts);
           const action = req.headers['x-acs-action'];
-          if (action && !req.url.startsWith('/__admin')) {
-            try {
-              const replaced = rewrite(action, JSON.parse(out.toString('utf8')));
-              if (replaced !== undefined) out = Buffer.from(JSON.stringify(replaced));
-            } catch { /* not JSON: forwarded as is */ }
+          let answer;
+          try { answer = JSON.parse(out.toString('utf8')); } catch { answer = undefined; }
+          if (action && answer !== undefined) {
+            const replaced = rewrite(action, structuredClone(answer));
+            if (replaced !== undefined) { answer = replaced; out = Buffer.from(JSON.stringify(replaced)); }
           }
+          exchanges.push({ method: req.method, url: req.url, headers: req.headers,
+            body: body.toString('utf8'), status: ur.statusCode, answer });
           const h = { ...ur.headers, 'content-length': String(out.length) };
           delete h['transfer-encoding'];
           res.writeHead(ur.statusCode, h);
@@ -165,10 +173,21 @@ export async function startRewritingProxy(target, rewrite) {
         });
       });
       up.on('error', (e) => { res.writeHead(502); res.end(String(e)); });
-      up.end(body);
+      if (chunked) { up.write(body); up.end(); } else { up.end(body); }
     });
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${server.address().port}`,
+  return { url: `http://127.0.0.1:${server.address().port}`, exchanges,
     close: () => new Promise((r) => { server.closeAllConnections?.(); server.close(r); }) };
+}
+
+// The API parameters of a recorded exchange, split by where they travelled: query / form body
+// (protocol parameters such as Action, Signature*, Timestamp left out).
+const PROTOCOL = new Set(['Action', 'Version', 'Format', 'AccessKeyId', 'Signature',
+  'SignatureMethod', 'SignatureVersion', 'SignatureNonce', 'SignatureType', 'Timestamp',
+  'SecurityToken']);
+export function placementOf(exchange) {
+  const names = (text) => [...new URLSearchParams(text).keys()].filter((k) => !PROTOCOL.has(k)).sort();
+  const q = exchange.url.indexOf('?');
+  return { query: q < 0 ? [] : names(exchange.url.slice(q + 1)), body: names(exchange.body) };
 }
