@@ -12,6 +12,8 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const DRIVER_DIR = join(ROOT, 'harness/drivers/node');
 export const DRIVER = join(DRIVER_DIR, 'driver.mjs');
+// README's "Driver protocol" driver (pop-core POST); startDriver('minimal', ...) runs it.
+export const MINIMAL_DRIVER = join(DRIVER_DIR, 'minimal-driver.mjs');
 export const SCENARIO = join(ROOT, 'tests/e2e/e2e_world.toml');
 export const BINARY = process.env.EBSMOCK_BINARY;
 export const REGION = 'cn-hangzhou';
@@ -74,11 +76,13 @@ export async function startServer(scenario = SCENARIO) {
   return { proc, url, stderr: () => stderr };
 }
 
-// The JSON-lines driver; call() sends one request and resolves with its result line.
+// The JSON-lines driver (sdk 'minimal': minimal-driver.mjs); call() sends one request and
+// resolves with its result line.
 // `body` (optional) goes in the request line's "body" member: a form body beside the query
 // (driver.mjs header).
 export function startDriver(sdk, endpoint, secret = 'testsecret') {
-  const proc = spawn(process.execPath, [DRIVER, '--sdk', sdk], {
+  const argv = sdk === 'minimal' ? [MINIMAL_DRIVER] : [DRIVER, '--sdk', sdk];
+  const proc = spawn(process.execPath, argv, {
     stdio: ['pipe', 'pipe', 'pipe'],
     env: { ...process.env, EBSMOCK_ENDPOINT: endpoint, ALIBABA_CLOUD_ACCESS_KEY_ID: 'testid',
       ALIBABA_CLOUD_ACCESS_KEY_SECRET: secret, ALIBABA_CLOUD_REGION_ID: REGION },

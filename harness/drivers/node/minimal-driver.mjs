@@ -9,7 +9,7 @@ const client = new RPCClient({ endpoint: env.EBSMOCK_ENDPOINT, apiVersion: '2021
   accessKeyId: env.ALIBABA_CLOUD_ACCESS_KEY_ID, accessKeySecret: env.ALIBABA_CLOUD_ACCESS_KEY_SECRET });
 for await (const line of createInterface({ input: process.stdin })) {
   const { id, action, params } = JSON.parse(line);
-  if (!action.startsWith('Describe')) params.ClientToken ??= randomUUID();  // one per call
+  if (!/^(Describe|Clear|ListReplica)/.test(action)) params.ClientToken ??= randomUUID();  // one per call
   let answer;
   try {
     answer = { id, ok: true, body: await client.request(action, params, { method: 'POST' }) };
