@@ -297,6 +297,29 @@ for (const sdk of SDKS) {
       assert.equal(pairs.pairs.length, 2, show(pairs));
     });
 
+    test('refusals of the new operations reach the caller with their code and HTTP status', async () => {
+      const attempt = async (action, params) => { sent.push(action); return good.call(action, params); };
+      const expectError = (r, status, code) => {
+        assert.equal(r.ok, false, show(r));
+        assert.equal(r.error.code, code, show(r));
+        assert.equal(r.error.status, status, show(r));
+        assert.match(String(r.error.request_id), REQUEST_ID, show(r));
+      };
+      const { ReplicaGroupId: empty } = await setup('CreateDiskReplicaGroup', { RegionId: REGION,
+        SourceZoneId: SOURCE_ZONE, DestinationRegionId: REGION, DestinationZoneId: DEST_ZONE });
+      await advance(5);
+      // An empty group cannot start (§4.5); a gone group or drill is 404 (TF: success on
+      // DeleteDiskReplicaGroup, an error on Clear*Drill).
+      expectError(await attempt('StartDiskReplicaGroup', { RegionId: REGION, ReplicaGroupId: empty }),
+        403, 'OperationDenied.NoPairInGroup');
+      expectError(await attempt('DeleteDiskReplicaGroup', { RegionId: REGION, ReplicaGroupId: s.group }),
+        404, 'NoSuchResource');
+      expectError(await attempt('ClearPairDrill', { RegionId: REGION, PairId: s.pairB, DrillId: 'drill-none0000000' }),
+        404, 'NoSuchResource');
+      await setup('DeleteDiskReplicaGroup', { RegionId: REGION, ReplicaGroupId: empty });
+      await advance(5);
+    });
+
     test('journal: each call once, verified, ClientToken exactly where the operation takes one', async () => {
       const entries = journalRequests(await admin(server.url, 'GET', '/__admin/journal?limit=100000'));
       const ok = entries.filter((e) => verdictOf(e) === 'ok');

@@ -211,9 +211,12 @@ async function destroyPair(tf, id) {
 
 // ---- the group resource, step by step (§5.3), as functions a mutation test can reuse ----------
 
+// A value with a space, * ~ / + ! ' ( ) and non-ASCII text, to cross every variant's
+// form-body encoding (V3 chunked, V1 query + body, pop-core) and come back unchanged.
+const EDGE = "a b*c~d/e+f!g'h(i)j=k&l%m é中😀";
 const GROUP = { name: 'tf-testAccEbsDiskReplicaGroup', description: 'Test1 EBS group',
   rg: 'rg-acfmtfcreate0001', rg2: 'rg-acfmtfchange0002', name2: 'tf-testAcc-renamed',
-  description2: 'Test2 EBS group' };
+  description2: `Test2 ${EDGE}` };
 
 // Step 1: CreateDiskReplicaGroup (RegionId = source region), wait for created, Read.
 async function stepCreateGroup(tf) {
@@ -543,8 +546,8 @@ for (const sdk of VARIANTS) {
     test('steps 10-12: tags added, changed, removed; ListTagResources reflects each', async () => {
       need('group');
       await applyTags(tf, s.group, {}, { Created: 'TF', For: 'Test' });
-      await applyTags(tf, s.group, { Created: 'TF', For: 'Test' }, { Created: 'TF-update', For: 'Test-update' });
-      await applyTags(tf, s.group, { Created: 'TF-update', For: 'Test-update' }, {});
+      await applyTags(tf, s.group, { Created: 'TF', For: 'Test' }, { Created: 'TF-update', For: EDGE });
+      await applyTags(tf, s.group, { Created: 'TF-update', For: EDGE }, {});
     });
     test('step 13: import reads the same group', async () => {
       need('group');
