@@ -37,8 +37,13 @@ CallContext call_context(const Exchange& x, const contracts::World& world, Token
   for (const auto& t : targets) {
     if (t.kind == contracts::ResourceKind::Pair && call.pair_id.empty()) call.pair_id = t.id;
     if (t.kind == contracts::ResourceKind::Group && call.group_id.empty()) call.group_id = t.id;
+    if (t.kind == contracts::ResourceKind::Drill && !call.drill_status) {
+      call.drill_status = status_of(world, contracts::ResourceKind::Drill, t.id);
+    }
   }
-  if (!targets.empty() && targets.front().kind) call.target_status = status_of(world, *targets.front().kind, targets.front().id);
+  if (!targets.empty() && targets.front().kind && *targets.front().kind != contracts::ResourceKind::Drill) {
+    call.target_status = status_of(world, *targets.front().kind, targets.front().id);
+  }
   call.access_key_id = x.auth.access_key_id;
   call.client_token = x.client_token;
   if (!call.client_token.empty()) call.token_reused = tokens.note_seen({call.access_key_id, call.client_token});

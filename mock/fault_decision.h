@@ -27,9 +27,12 @@ struct CallContext {
   std::string access_key_id;
   std::string client_token;                   // "" when none
   bool token_reused = false;                  // this token was seen on an earlier request
-  // Status of the resource the call aims at first (the group of a group call, the pair of
-  // a pair call, the drill of a Clear), if it exists.
+  // Status of the pair or group the call aims at first (the group of a group call or of
+  // Add/Remove, the pair of a pair call or pair drill), if it exists.
   std::optional<contracts::Status> target_status;
+  // Status of the drill the call names (DrillId), if it exists: what a rule's drill
+  // statuses in when_status are compared with.
+  std::optional<contracts::Status> drill_status;
 };
 
 struct FaultDecision {

@@ -15,6 +15,7 @@ nlohmann::json to_json(const FaultSpec& s) {
   if (!s.description.empty()) j["description"] = s.description;
   j["action"] = s.actions.empty() ? nlohmann::json("*") : nlohmann::json(s.actions);
   if (!s.pair.empty()) j["pair"] = s.pair;
+  if (!s.group.empty()) j["group"] = s.group;
   if (!s.region.empty()) j["region"] = s.region;
   if (!s.access_key_id.empty()) j["access_key_id"] = s.access_key_id;
   if (!s.when_status.empty()) {
@@ -101,11 +102,14 @@ bool FaultEngine::conditions_hold(const Rule& rule, const CallContext& call) con
     return false;
   }
   if (!s.pair.empty() && s.pair != call.pair_id) return false;
+  if (!s.group.empty() && s.group != call.group_id) return false;
   if (!s.region.empty() && s.region != call.region) return false;
   if (!s.access_key_id.empty() && s.access_key_id != call.access_key_id) return false;
-  if (!s.when_status.empty() &&
-      (!call.target_status ||
-       std::find(s.when_status.begin(), s.when_status.end(), *call.target_status) == s.when_status.end())) {
+  if (!s.when_status.empty() && std::none_of(s.when_status.begin(), s.when_status.end(), [&](contracts::Status st) {
+        // A drill status names the drill's state, any other the pair's or group's.
+        const auto& current = contracts::is_drill_status(st) ? call.drill_status : call.target_status;
+        return current == st;
+      })) {
     return false;
   }
   if (s.client_token == "reused") {

@@ -57,6 +57,7 @@ nlohmann::json to_json(const JournalEntry& e) {
   if (e.kind == contracts::JournalKind::Progress) {
     j["transition"] = transition_json(e.transition);
     j["vanished"] = e.vanished;
+    if (!e.event.empty()) j["event"] = e.event;
     return j;
   }
   j["method"] = e.method;

@@ -69,6 +69,9 @@ struct JournalEntry {
   // kind == Progress: `transition` holds the change; `vanished` when a deleted pair left
   // the listing.
   bool vanished = false;
+  // kind == Progress: the scenario's [[event]] that forced the change, as "file:line:col"
+  // and its description; "" for a change time made (a transient status running out).
+  std::string event;
 };
 
 nlohmann::json to_json(const JournalEntry& e);

@@ -51,7 +51,11 @@ void Service::reset_locked() {
                                            scenario_.policy.timestamp_window, *wall_clock_, *s.errors);
   s.world = contracts::World(scenario_.policy);
   const auto now = s.world_clock->now();
+  // The loader checked the file by building this same world, in this order.
   for (const auto& p : scenario_.pairs) s.world.add_pair(p, now);
+  for (const auto& g : scenario_.groups) s.world.add_group(g, now);
+  for (const auto& d : scenario_.drills) s.world.add_drill(d, now);
+  s.start = now;
   s.faults = std::make_unique<FaultEngine>(scenario_.faults, seed_, *s.errors);
   s.replay = std::make_unique<ReplayEngine>(scenario_.replay, *s.errors, seed_);
   s.model = make_model(options_.mutant);
@@ -103,15 +107,60 @@ bool Service::advance_clock(contracts::Duration by) {
 
 contracts::Instant Service::catch_up_locked() {
   const auto now = state_.world_clock->now();
-  for (auto& event : state_.world.advance(now)) {
+  const auto& events = scenario_.events;  // sorted by `at`
+  while (state_.next_event < events.size() && state_.start + events[state_.next_event].at <= now) {
+    const auto& event = events[state_.next_event++];
+    const auto at = state_.start + event.at;
+    journal_progress_locked(state_.world.advance(at));
+    apply_event_locked(event, at);
+  }
+  journal_progress_locked(state_.world.advance(now));
+  return now;
+}
+
+void Service::journal_progress_locked(std::vector<contracts::TimedTransition> changes) {
+  for (auto& change : changes) {
     JournalEntry e;
     e.kind = contracts::JournalKind::Progress;
-    e.time = iso_millis(event.at);
-    e.transition = std::move(event.transition);
-    e.vanished = event.vanished;
+    e.time = iso_millis(change.at);
+    e.transition = std::move(change.transition);
+    e.vanished = change.vanished;
     journal_.append(std::move(e));
   }
-  return now;
+}
+
+void Service::apply_event_locked(const scenarios::ScheduledEvent& event, contracts::Instant at) {
+  auto& world = state_.world;
+  std::vector<contracts::Transition> changes;
+  switch (event.kind) {
+    case contracts::ResourceKind::Pair: {
+      // A deleted pair kept for its retention is gone to the user: nothing to break.
+      const auto* pair = world.find(event.target_id);
+      if (!pair || pair->status == contracts::Status::Deleted) break;
+      std::vector<contracts::Transition> group_changes;
+      if (auto t = world.force_status(event.target_id, event.status, at, &group_changes)) changes.push_back(*t);
+      changes.insert(changes.end(), group_changes.begin(), group_changes.end());
+      break;
+    }
+    case contracts::ResourceKind::Group: {
+      const auto* group = world.find_group(event.target_id);
+      if (!group || group->status == contracts::Status::Deleted) break;
+      changes = world.force_group_status(event.target_id, event.status, at);
+      break;
+    }
+    case contracts::ResourceKind::Drill:
+      if (auto t = world.force_drill_status(event.target_id, event.status, at)) changes.push_back(*t);
+      break;
+  }
+  const std::string label = event.description.empty() ? event.source : event.source + ": " + event.description;
+  for (auto& t : changes) {
+    JournalEntry e;
+    e.kind = contracts::JournalKind::Progress;
+    e.time = iso_millis(at);
+    e.transition = std::move(t);
+    e.event = label;
+    journal_.append(std::move(e));
+  }
 }
 
 Exchange Service::begin(const RawRequest& raw, std::shared_ptr<const contracts::ErrorCatalogue>* errors,

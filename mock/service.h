@@ -73,6 +73,9 @@ struct WorldState {
   std::unique_ptr<TokenPolicy> token_policy;
   // Bumped by every reset/load: a call that waited across one must not act on the new world.
   std::uint64_t generation = 0;
+  // The world clock's reading at reset: the scenario's [[event]] times count from it.
+  contracts::Instant start{};
+  std::size_t next_event = 0;  // scenario->events[next_event] is the first not yet applied
 };
 
 class Service {
@@ -121,8 +124,11 @@ class Service {
                  std::shared_ptr<Authenticator>* auth);
   // Render and record; `held` is the lock of the call's commit, released after recording.
   ConnectionAction finish(Exchange& x, std::unique_lock<std::mutex>* held);
-  // Applies every time-driven change due on the world clock, journaling each.
+  // Applies every time-driven change and every scenario [[event]] due on the world clock,
+  // in time order (an event after the changes due at its instant), journaling each.
   contracts::Instant catch_up_locked();
+  void journal_progress_locked(std::vector<contracts::TimedTransition> changes);
+  void apply_event_locked(const scenarios::ScheduledEvent& event, contracts::Instant at);
   void reset_locked();
 
   std::mutex mu_;

@@ -49,8 +49,8 @@ void add_lint_command(CLI::App& app, int& exit_code) {
   cmd->add_option("files", opts->files, "Scenario TOML files")->required();
   cmd->add_flag("-q,--quiet", opts->quiet, "Print nothing for clean files");
   cmd->add_flag("--allow-undeclared-pairs", opts->allow_undeclared_pairs,
-                "Accept [[fault]] pair ids that no [[pair]] of the file declares (pairs "
-                "created at run time)");
+                "Accept [[fault]] pair and group ids that no [[pair]] or [[group]] of the "
+                "file declares (resources created at run time)");
   cmd->callback([opts, &exit_code] { exit_code = lint(*opts); });
 }
 

@@ -6,7 +6,9 @@
 //  - replay: a fresh model fed the journal in seq order (requests that ran, with their
 //    journaled time, parameters and drawn ids; progress as the clock moves) makes the same
 //    transitions, gives the same answers where the model answered, and ends in the world
-//    it returns, for the caller to compare with the server's.
+//    it returns, for the caller to compare with the server's. A scenario [[event]]'s
+//    forced change is replayed as the event (the journal's target and status), the
+//    changes it drags along (a member's group) expected as the entries that follow.
 // Failures are reported with ADD_FAILURE naming the entry's seq. Header-only; no state.
 #pragma once
 
@@ -36,6 +38,8 @@ inline contracts::Instant journal_time(const std::string& text) {
 inline contracts::World model_of(const scenarios::Scenario& scenario) {
   contracts::World w(scenario.policy);
   for (const auto& p : scenario.pairs) w.add_pair(p, scenario.clock.start);
+  for (const auto& g : scenario.groups) w.add_group(g, scenario.clock.start);
+  for (const auto& d : scenario.drills) w.add_drill(d, scenario.clock.start);
   return w;
 }
 
@@ -83,6 +87,24 @@ inline Replayed replay_journal(const std::vector<mock::JournalEntry>& entries, c
   for (const auto& e : entries) {
     const auto at = journal_time(e.time);
     if (e.kind == contracts::JournalKind::Progress) {
+      if (due.empty() && !e.event.empty() && e.transition) {
+        if (!out.world.advance(at).empty()) {
+          ADD_FAILURE() << "#" << e.seq << ": a change due before the event " << e.event << " is missing";
+          return out;
+        }
+        const auto& t = *e.transition;
+        std::vector<contracts::Transition> forced;
+        if (t.kind == contracts::ResourceKind::Pair) {
+          std::vector<contracts::Transition> group_changes;
+          if (auto f = out.world.force_status(t.id, t.to, at, &group_changes)) forced.push_back(*f);
+          forced.insert(forced.end(), group_changes.begin(), group_changes.end());
+        } else if (t.kind == contracts::ResourceKind::Group) {
+          forced = out.world.force_group_status(t.id, t.to, at);
+        } else if (auto f = out.world.force_drill_status(t.id, t.to, at)) {
+          forced.push_back(*f);
+        }
+        for (auto& f : forced) due.push_back(contracts::TimedTransition{std::move(f), at});
+      }
       if (due.empty()) {
         auto events = out.world.advance(at);
         due.assign(events.begin(), events.end());
