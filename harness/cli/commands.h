@@ -13,5 +13,6 @@ void add_demo_command(CLI::App& app, int& exit_code);
 void add_lint_command(CLI::App& app, int& exit_code);
 void add_import_trace_command(CLI::App& app, int& exit_code);
 void add_contract_command(CLI::App& app, int& exit_code);
+void add_call_command(CLI::App& app, int& exit_code);
 
 }  // namespace ebsmock::cli
