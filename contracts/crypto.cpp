@@ -38,12 +38,17 @@ std::string to_hex(const unsigned char* data, size_t size) {
   return out;
 }
 
-std::string digest_hex(const EVP_MD* md, std::string_view data, const char* what) {
+std::string digest_raw(const EVP_MD* md, std::string_view data, const char* what) {
   if (md == nullptr) die(what);
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int out_len = 0;
   if (EVP_Digest(bytes_of(data), data.size(), out, &out_len, md, nullptr) != 1) die(what);
-  return to_hex(out, out_len);
+  return std::string(reinterpret_cast<const char*>(out), out_len);
+}
+
+std::string digest_hex(const EVP_MD* md, std::string_view data, const char* what) {
+  const std::string raw = digest_raw(md, data, what);
+  return to_hex(reinterpret_cast<const unsigned char*>(raw.data()), raw.size());
 }
 
 std::string hmac_raw(const EVP_MD* md, std::string_view key, std::string_view data,
@@ -65,6 +70,8 @@ std::string hex_of(std::string_view raw) {
 }  // namespace
 
 std::string sha256_hex(std::string_view data) { return digest_hex(EVP_sha256(), data, "SHA-256"); }
+
+std::string sha256_base64(std::string_view data) { return base64_encode(digest_raw(EVP_sha256(), data, "SHA-256")); }
 
 std::string sm3_hex(std::string_view data) { return digest_hex(EVP_sm3(), data, "SM3"); }
 

@@ -8,6 +8,7 @@
 namespace ebsmock::contracts::crypto {
 
 std::string sha256_hex(std::string_view data);         // lower-case hex
+std::string sha256_base64(std::string_view data);      // as CSP source hashes want it
 std::string sm3_hex(std::string_view data);            // lower-case hex
 std::string hmac_sha1_base64(std::string_view key, std::string_view data);
 std::string hmac_sha256_hex(std::string_view key, std::string_view data);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # install-deps.sh: installs what ebsmock needs on Debian 12, only what is missing.
 #   scripts/install-deps.sh          C++ toolchain and libraries (Debian packages)
-#   scripts/install-deps.sh --node   also the real Alibaba Node SDKs used by the e2e tests
+#   scripts/install-deps.sh --node   also the real Alibaba Node SDKs used by the e2e tests, and
+#                                    Debian's chromium with playwright-core for the browser tests
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,10 +25,18 @@ if [[ "${1:-}" == "--node" ]]; then
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq nodejs npm
   fi
-  # Exact SDK versions are pinned in the lock file; skip when already installed from it.
-  lock=harness/drivers/node/package-lock.json
-  stamp=harness/drivers/node/node_modules/.package-lock.json
-  if [[ ! -f "$stamp" ]] || ! cmp -s <(sed -n '/"packages"/,$p' "$lock") <(sed -n '/"packages"/,$p' "$stamp" 2>/dev/null); then
-    (cd harness/drivers/node && npm ci --no-audit --no-fund --loglevel=error)
+  # Exact versions are pinned in the lock files; skip a folder already installed from its lock.
+  for dir in harness/drivers/node tests/browser; do
+    lock=$dir/package-lock.json
+    stamp=$dir/node_modules/.package-lock.json
+    if [[ ! -f "$stamp" ]] || ! cmp -s <(sed -n '/"packages"/,$p' "$lock") <(sed -n '/"packages"/,$p' "$stamp" 2>/dev/null); then
+      (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    fi
+  done
+  # The browser tests drive Debian's chromium; playwright-core never downloads one.
+  if ! dpkg-query -W -f='${Status}' chromium 2>/dev/null | grep -q "install ok installed"; then
+    SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium
   fi
 fi

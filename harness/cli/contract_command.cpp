@@ -10,6 +10,7 @@
 #include "harness/contract/contract_run.h"
 #include "harness/contract/counterexample.h"
 #include "harness/contract/report.h"
+#include "harness/report/html_report.h"
 #include "mock/seed.h"
 
 namespace ebsmock::cli {
@@ -21,6 +22,7 @@ struct ContractCliOptions {
   std::string junit;
   std::string report;
   std::string save_counterexample;
+  std::string html;
   bool list_clients = false;
   int call_timeout_ms = static_cast<int>(harness::kDefaultCallTimeout.count());
 };
@@ -69,6 +71,9 @@ int run(ContractCliOptions& opts) {
     written = write_file(opts.report, harness::report_json(result).dump(2) + "\n", "JSON report") && written;
   }
   if (!opts.junit.empty()) written = write_file(opts.junit, harness::junit_xml(result), "JUnit report") && written;
+  if (!opts.html.empty()) {
+    written = write_file(opts.html, harness::report::render_html_report(harness::report_json(result)), "HTML report") && written;
+  }
   if (!opts.save_counterexample.empty()) {
     if (result.counterexample) {
       written = write_file(opts.save_counterexample, harness::counterexample_toml(result), "counterexample") && written;
@@ -103,6 +108,9 @@ void add_contract_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--seed", opts->seed, "Seed of the run (RapidCheck, mock and client); default: fresh, printed");
   cmd->add_option("--junit", opts->junit, "Write JUnit XML here (one testcase per check)");
   cmd->add_option("--report", opts->report, "Write the JSON report here (with the fault x operation matrix)");
+  cmd->add_option("--html", opts->html,
+                  "Write the report as one self-contained HTML page here (verdict, checks, matrix, "
+                  "counterexample timeline, step inspector, sequence diagram)");
   cmd->add_option("--save-counterexample", opts->save_counterexample,
                   "Write the shrunk failing history here as a scenario TOML with [[replay]] steps");
   cmd->add_flag("--strict", opts->run.strict, "Advisories (A1-A3) fail the run too");

@@ -1,8 +1,11 @@
 // report.cpp: text, JSON and JUnit renderings of a contract run. Pure.
 #include "harness/contract/report.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <sstream>
+
+#include "harness/contract/counterexample.h"
 
 namespace ebsmock::harness {
 namespace {
@@ -69,6 +72,25 @@ std::string xml_escape(std::string_view s) {
     }
   }
   return out;
+}
+
+// The matrix's rows and columns: every fault kind the generator can put on a call and
+// every operation it can call (plus any the run met beyond those), so the cells a run
+// could have reached and did not are visible as such.
+nlohmann::json matrix_axes(const RunStats& s) {
+  std::vector<std::string> faults = {"none"};
+  for (FaultKind k : kAllFaultKinds) faults.emplace_back(to_string(k));
+  std::vector<std::string> actions;
+  auto add = [&](const std::string& a) {
+    if (!a.empty() && std::find(actions.begin(), actions.end(), a) == actions.end()) actions.push_back(a);
+  };
+  for (StepKind k : kAllStepKinds) {
+    if (k != StepKind::AdvanceClock) add(std::string(action_of(k)));
+  }
+  for (const auto& [fault, row] : s.matrix) {
+    for (const auto& [action, cell] : row) add(action);
+  }
+  return {{"faults", faults}, {"actions", actions}};
 }
 
 std::string server_text(const ContractResult& r) {
@@ -190,7 +212,9 @@ std::string summary_text(const ContractResult& r) {
 nlohmann::json report_json(const ContractResult& r) {
   nlohmann::json j;
   j["client"] = r.client;
-  j["server"] = {{"endpoint", r.endpoint}, {"embedded", r.embedded}};
+  // An embedded mock's port is chosen per run: leaving it out keeps the JSON a function of
+  // the client, the options and the seed (the HTML report embeds it byte for byte).
+  j["server"] = r.embedded ? nlohmann::json{{"embedded", true}} : nlohmann::json{{"endpoint", r.endpoint}, {"embedded", false}};
   j["seed"] = r.seed;
   j["tests"] = r.tests;
   j["max_commands"] = r.max_commands;
@@ -199,7 +223,6 @@ nlohmann::json report_json(const ContractResult& r) {
   j["exit_code"] = r.exit_code;
   if (!r.setup_error.empty()) j["setup_error"] = r.setup_error;
   j["notes"] = r.notes;
-  j["seconds"] = r.seconds;
   j["cases_passed"] = r.cases_passed;
   if (!r.replay_path.empty()) j["replay"] = r.replay_path;
   const auto& s = r.stats;
@@ -223,6 +246,7 @@ nlohmann::json report_json(const ContractResult& r) {
   j["checks"] = checks;
   // Fault kind x operation -> what the client did: attempts, token reuse, what it said.
   j["matrix"] = {{r.client, s.matrix_json()}};
+  j["matrix_axes"] = matrix_axes(s);
   if (r.counterexample) {
     const auto& cx = *r.counterexample;
     nlohmann::json steps = nlohmann::json::array();
@@ -234,8 +258,8 @@ nlohmann::json report_json(const ContractResult& r) {
                            {"first_size", cx.first_size},
                            {"shrink_tries", cx.shrink_tries},
                            {"shrinks_accepted", cx.shrinks_accepted},
-                           {"shrink_seconds", cx.shrink_seconds},
-                           {"rerun", r.rerun_command()}};
+                           {"rerun", r.rerun_command()},
+                           {"scenario_toml", counterexample_toml(r)}};
   }
   return j;
 }

@@ -1,0 +1,272 @@
+// report.test.mjs: the HTML contract report in a real browser (Debian's chromium through
+// playwright-core), read through its DOM and its embedded JSON, never its pixels
+// (visual.md §8.3). Run by ctest: EBSMOCK_BINARY=... node --test tests/browser/report.test.mjs
+// Every page comes from a seeded `ebsmock contract` run (or `report render` of its JSON),
+// written to a temporary folder; a full-page screenshot of a failing report is kept in
+// EBSMOCK_ARTEFACT_DIR for people to look at.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ARTEFACTS, cspViolations, ebsmock, launch, missingPrerequisite, openReport, tempDir } from './browser_support.mjs';
+
+const MISSING = missingPrerequisite();
+test('prerequisites (EBSMOCK_BINARY, chromium, npm ci in tests/browser)', () => {
+  assert.equal(MISSING, null, MISSING ?? '');
+});
+
+// Builtin mutants and whether they fail only under --strict (the advisories).
+const MUTANTS = [
+  ['new-token-on-retry', false], ['retries-4xx', false], ['504-is-success', false], ['ignores-error-code', false],
+  ['bad-encoding', false], ['reuses-token', false], ['no-retry', true], ['no-backoff', true], ['ignores-retry-after', true],
+];
+
+describe('HTML contract report', { skip: MISSING ? 'prerequisites missing' : false }, () => {
+  let dir;
+  let browser;
+  const runs = {};  // name -> { code, json, html, toml }
+
+  function contract(name, client, extra = []) {
+    const html = join(dir, `${name}.html`);
+    const json = join(dir, `${name}.json`);
+    const toml = join(dir, `${name}.toml`);
+    const r = ebsmock(['contract', '--client', client, '--seed', '7', '--tests', '60', '--report', json, '--html', html,
+      '--save-counterexample', toml, ...extra]);
+    runs[name] = { code: r.code, html, json, toml, report: JSON.parse(readFileSync(json, 'utf8')), output: r.stdout + r.stderr };
+    return runs[name];
+  }
+
+  before(async () => {
+    dir = tempDir();
+    contract('pass', 'builtin:reference');
+    for (const [m, strict] of MUTANTS) contract(m, `builtin:${m}`, strict ? ['--strict'] : []);
+    browser = await launch();
+  });
+  after(async () => { await browser?.close(); });
+
+  test('B0 hermetic: no error, no request, no CSP violation; verdict and SVGs without JavaScript', async () => {
+    for (const name of ['pass', 'new-token-on-retry', '504-is-success']) {
+      const { context, page, problems } = await openReport(browser, runs[name].html);
+      await page.waitForFunction(() => document.documentElement.classList.contains('js'));
+      assert.deepEqual(problems.pageErrors, [], name);
+      assert.deepEqual(problems.consoleErrors, [], name);
+      assert.deepEqual(problems.requests, [], name);
+      assert.deepEqual(await cspViolations(page), [], name);
+      await context.close();
+    }
+    const { context, page } = await openReport(browser, runs['new-token-on-retry'].html, { javaScriptEnabled: false });
+    assert.equal(await page.textContent('#verdict-word'), 'FAIL');
+    assert.equal(await page.locator('svg#timeline-svg').count(), 1);
+    assert.equal(await page.locator('svg#sequence-svg').count(), 1);
+    assert.ok(await page.locator('.step-detail').first().isVisible(), 'step details readable without JS');
+    await context.close();
+  });
+
+  test('B1 the data island is the JSON report; the same seed gives the same bytes', async () => {
+    for (const name of Object.keys(runs)) {
+      const { context, page } = await openReport(browser, runs[name].html);
+      const island = await page.evaluate(() => JSON.parse(document.getElementById('ebsmock-report').textContent));
+      assert.deepEqual(island, runs[name].report, name);
+      await context.close();
+    }
+    const again = join(dir, 'again.html');
+    ebsmock(['contract', '--client', 'builtin:new-token-on-retry', '--seed', '7', '--tests', '60', '--html', again]);
+    assert.ok(readFileSync(again).equals(readFileSync(runs['new-token-on-retry'].html)), 'same seed, same HTML bytes');
+    const rendered = join(dir, 'rendered.html');
+    assert.equal(ebsmock(['report', 'render', runs['new-token-on-retry'].json, '-o', rendered]).code, 0);
+    assert.ok(readFileSync(rendered).equals(readFileSync(runs['new-token-on-retry'].html)), 'report render = contract --html');
+  });
+
+  test('B2/B3 verdict, checks and timeline agree with the run for the reference client and every mutant', async () => {
+    for (const [name, run] of Object.entries(runs)) {
+      const { context, page } = await openReport(browser, run.html);
+      const word = await page.textContent('#verdict-word');
+      assert.equal(word, run.code === 0 ? 'PASS' : 'FAIL', `${name}: exit ${run.code}`);
+      assert.equal(await page.locator('table.checks tbody tr').count(), run.report.checks.length, name);
+      if (name === 'pass') {
+        assert.equal(await page.locator('#timeline .none').count(), 1, 'no counterexample drawn for a pass');
+        await context.close();
+        continue;
+      }
+      const steps = run.report.counterexample.steps;
+      const attempts = steps.reduce((n, s) => n + (s.attempts?.length ?? 0), 0);
+      assert.equal(await page.locator('#timeline-svg g.attempt').count(), attempts, `${name}: one box per attempt`);
+      const violating = steps.filter((s) => s.violations?.length).map((s) => String(s.index));
+      assert.deepEqual(await page.locator('#timeline-svg g.call.violation').evaluateAll((els) => els.map((e) => e.dataset.step)),
+        violating, name);
+      // The failed check's row links to the step that broke it, and the link selects it.
+      const failed = run.report.checks.find((c) => c.verdict === 'fail');
+      assert.ok(failed, `${name} has a failed check`);
+      const link = page.locator(`#check-${failed.id} a.to-step`);
+      assert.equal(await link.count(), 1, `${name}: ${failed.id} links to its step`);
+      const target = await link.getAttribute('data-step');
+      assert.ok(violating.includes(target), name);
+      await link.click();
+      assert.equal(await page.evaluate(() => document.body.dataset.selectedStep), target);
+      assert.ok(await page.locator(`#detail-${target}`).isVisible());
+      await page.click('#jump-first-violation');
+      const box = await page.locator(`#step-${violating[0]}`).boundingBox();
+      assert.ok(box && box.y >= 0 && box.y < 800, `${name}: the first violation is in view after the jump`);
+      // Hovering an attempt shows its ClientToken and fault rule.
+      const first = steps.find((s) => s.attempts?.length).attempts[0];
+      const title = await page.locator('#timeline-svg g.attempt title').first().textContent();
+      assert.ok(title.includes(first.client_token || '(none)'), title);
+      if (first.fault) assert.ok(title.includes(first.fault.rule), title);
+      await context.close();
+    }
+  });
+
+  test('B4 the inspector: Model and Contract tabs show the JSON; arrow keys move between steps', async () => {
+    const run = runs['new-token-on-retry'];
+    const { context, page } = await openReport(browser, run.html);
+    const step = run.report.counterexample.steps.find((s) => s.violations?.length);
+    const detail = page.locator(`#detail-${step.index}`);
+    await detail.locator('.tabs button[data-tab="contract"]').click();
+    assert.ok((await detail.locator('.expected').textContent()).includes(step.expected));
+    assert.ok((await detail.locator('.reported').textContent()).includes(step.reported.code));
+    await detail.locator('.tabs button[data-tab="attempts"]').click();
+    assert.equal(await detail.locator('.attempts-table tbody tr').count(), step.attempts.length);
+    await context.close();
+
+    // Many steps (the report of a long history): arrows walk them, the DOM stays bounded.
+    const big = structuredClone(run.report);
+    const template = big.counterexample.steps[0];
+    big.counterexample.steps = Array.from({ length: 10_000 }, (_, i) => {
+      const s = structuredClone(template);
+      s.index = i + 1;
+      if (i !== 6_000) delete s.violations;
+      return s;
+    });
+    const bigJson = join(dir, 'big.json');
+    const bigHtml = join(dir, 'big.html');
+    writeFileSync(bigJson, JSON.stringify(big));
+    assert.equal(ebsmock(['report', 'render', bigJson, '-o', bigHtml]).code, 0);
+    const started = Date.now();
+    const opened = await openReport(browser, bigHtml);
+    await opened.page.waitForFunction(() => document.body.dataset.selectedStep);
+    const ms = Date.now() - started;
+    assert.ok(ms < 15_000, `10,000 steps opened in ${ms} ms`);
+    assert.ok(await opened.page.evaluate(() => document.getElementsByTagName('*').length) < 60_000, 'bounded DOM');
+    assert.equal(await opened.page.evaluate(() => document.body.dataset.selectedStep), '6001', 'the violation is selected');
+    await opened.page.keyboard.press('ArrowRight');
+    assert.equal(await opened.page.evaluate(() => document.body.dataset.selectedStep), '6002');
+    await opened.page.keyboard.press('ArrowLeft');
+    await opened.page.keyboard.press('ArrowLeft');
+    assert.equal(await opened.page.evaluate(() => document.body.dataset.selectedStep), '6000');
+    assert.ok((await opened.page.textContent('#window-note')).includes('of 10000'));
+    await opened.context.close();
+  });
+
+  test('B5 sequence: two messages per attempt, retries framed by their ClientToken', async () => {
+    for (const name of ['new-token-on-retry', 'retries-4xx', '504-is-success']) {
+      const run = runs[name];
+      const { context, page } = await openReport(browser, run.html);
+      const attempts = run.report.counterexample.steps.flatMap((s) => s.attempts ?? []);
+      assert.equal(await page.locator('#sequence-svg g.message').count(), attempts.length * 2, name);
+      const frames = await page.locator('#sequence-svg g.token-frame').evaluateAll((els) => els.map((e) => e.dataset.token));
+      for (const token of frames) assert.ok(attempts.filter((a) => a.client_token === token).length >= 2, `${name}: ${token}`);
+      const mermaid = await page.textContent('#mermaid');
+      assert.ok(mermaid.startsWith('sequenceDiagram\n'), mermaid);
+      assert.equal((mermaid.match(/C->>M:/g) ?? []).length, attempts.length);
+      await context.close();
+    }
+  });
+
+  test('B6 matrix: every cell equals the JSON; a cell filters the step list', async () => {
+    for (const name of ['pass', 'new-token-on-retry', 'retries-4xx']) {
+      const run = runs[name];
+      const { context, page } = await openReport(browser, run.html);
+      const matrix = Object.values(run.report.matrix)[0];
+      const cells = await page.locator('td.cell').evaluateAll((els) => els.map((e) => ({
+        fault: e.dataset.fault, action: e.dataset.action, calls: Number(e.dataset.calls),
+        fired: e.dataset.fired === undefined ? undefined : Number(e.dataset.fired),
+        effect: e.dataset.tookEffect === undefined ? undefined : Number(e.dataset.tookEffect),
+        hatched: e.classList.contains('not-exercised'),
+      })));
+      const axes = run.report.matrix_axes;
+      assert.ok(cells.length >= axes.faults.length * axes.actions.length, name);
+      let exercised = 0;
+      for (const c of cells) {
+        const want = matrix[c.fault]?.[c.action];
+        assert.equal(c.calls, want?.calls ?? 0, `${name} ${c.fault} x ${c.action}`);
+        assert.equal(c.hatched, !want, `${name} ${c.fault} x ${c.action}`);
+        if (want) {
+          ++exercised;
+          assert.equal(c.fired, want.fault_fired);
+          assert.equal(c.effect, want.took_effect);
+        }
+      }
+      assert.ok((await page.textContent('#matrix-count')).startsWith(`${exercised} of ${cells.length} cells exercised`));
+      if (name !== 'pass') {
+        const step = run.report.counterexample.steps[0];
+        const fault = step.fault ? step.fault.kind.split(' ')[0] : 'none';
+        await page.click(`td.cell[data-fault="${fault}"][data-action="${step.action}"]`);
+        const shown = await page.locator('#step-list li:not(.filtered-out) a').evaluateAll((els) => els.map((e) => [e.dataset.fault, e.dataset.action]));
+        assert.ok(shown.length >= 1, name);
+        for (const [f, a] of shown) assert.deepEqual([f, a], [fault, step.action]);
+      }
+      await context.close();
+    }
+  });
+
+  test('B8 downloads: the saved scenario byte for byte, and the JSON report', async () => {
+    const run = runs['new-token-on-retry'];
+    const { context, page } = await openReport(browser, run.html);
+    const [scenario] = await Promise.all([page.waitForEvent('download'), page.click('#download-scenario')]);
+    const scenarioPath = join(dir, 'downloaded.toml');
+    await scenario.saveAs(scenarioPath);
+    assert.ok(readFileSync(scenarioPath).equals(readFileSync(run.toml)), 'the page hands over the saved scenario');
+    const [report] = await Promise.all([page.waitForEvent('download'), page.click('#download-report')]);
+    const reportPath = join(dir, 'downloaded.json');
+    await report.saveAs(reportPath);
+    assert.deepEqual(JSON.parse(readFileSync(reportPath, 'utf8')), run.report);
+    await context.close();
+  });
+
+  test('B9 escaping: hostile text from a client renders as text and runs nothing', async () => {
+    const evil = '</script><img src=x onerror=window.pwned=1>"\'\u2028<!--';
+    const report = structuredClone(runs['new-token-on-retry'].report);
+    report.client = `exec:${evil}`;
+    report.checks[0].first_violation = evil;
+    const step = report.counterexample.steps[0];
+    step.violations = [{ check: 'C1', detail: evil }];
+    step.reported = { ...step.reported, code: evil };
+    step.params = { ...step.params, Description: evil };
+    const json = join(dir, 'evil.json');
+    const html = join(dir, 'evil.html');
+    writeFileSync(json, JSON.stringify(report));
+    assert.equal(ebsmock(['report', 'render', json, '-o', html]).code, 0);
+    const { context, page, problems } = await openReport(browser, html);
+    await page.waitForFunction(() => document.documentElement.classList.contains('js'));
+    assert.equal(await page.evaluate(() => window.pwned), undefined);
+    assert.equal(await page.locator('img').count(), 0);
+    assert.deepEqual(problems.requests, []);
+    assert.deepEqual(problems.pageErrors, []);
+    assert.ok((await page.textContent('.client')).includes(evil));
+    assert.deepEqual(await page.evaluate(() => JSON.parse(document.getElementById('ebsmock-report').textContent)), report);
+    await context.close();
+  });
+
+  test('B11 a full-page screenshot of a failing report, kept, and not blank', async () => {
+    const { context, page } = await openReport(browser, runs['new-token-on-retry'].html);
+    const png = await page.screenshot({ fullPage: true, path: join(ARTEFACTS, 'report-failing.png') });
+    // Decode it in a blank page's canvas and measure how much the pixels vary.
+    const blank = await context.newPage();
+    const spread = await blank.evaluate(async (b64) => {
+      const img = new Image();
+      img.src = `data:image/png;base64,${b64}`;
+      await img.decode();
+      const c = document.createElement('canvas');
+      c.width = img.width; c.height = img.height;
+      const g = c.getContext('2d');
+      g.drawImage(img, 0, 0);
+      const px = g.getImageData(0, 0, c.width, c.height).data;
+      let sum = 0; let sq = 0; let n = 0;
+      for (let i = 0; i < px.length; i += 4 * 7) { const v = (px[i] + px[i + 1] + px[i + 2]) / 3; sum += v; sq += v * v; ++n; }
+      const mean = sum / n;
+      return Math.sqrt(sq / n - mean * mean);
+    }, png.toString('base64'));
+    assert.ok(spread > 10, `pixel spread ${spread}`);
+    await context.close();
+  });
+});
