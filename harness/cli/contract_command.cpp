@@ -11,6 +11,7 @@
 #include "harness/contract/counterexample.h"
 #include "harness/contract/report.h"
 #include "harness/report/html_report.h"
+#include "harness/report/markdown_summary.h"
 #include "mock/seed.h"
 
 namespace ebsmock::cli {
@@ -23,6 +24,7 @@ struct ContractCliOptions {
   std::string report;
   std::string save_counterexample;
   std::string html;
+  std::string summary_md;
   bool list_clients = false;
   int call_timeout_ms = static_cast<int>(harness::kDefaultCallTimeout.count());
 };
@@ -71,6 +73,9 @@ int run(ContractCliOptions& opts) {
     written = write_file(opts.report, harness::report_json(result).dump(2) + "\n", "JSON report") && written;
   }
   if (!opts.junit.empty()) written = write_file(opts.junit, harness::junit_xml(result), "JUnit report") && written;
+  if (!opts.summary_md.empty()) {
+    written = write_file(opts.summary_md, harness::report::markdown_summary(harness::report_json(result)), "Markdown summary") && written;
+  }
   if (!opts.html.empty()) {
     written = write_file(opts.html, harness::report::render_html_report(harness::report_json(result)), "HTML report") && written;
   }
@@ -111,6 +116,9 @@ void add_contract_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--html", opts->html,
                   "Write the report as one self-contained HTML page here (verdict, checks, matrix, "
                   "counterexample timeline, step inspector, sequence diagram)");
+  cmd->add_option("--summary-md", opts->summary_md,
+                  "Write a short Markdown summary here for a CI job summary (verdict, checks, matrix, "
+                  "the counterexample as a Mermaid sequence)");
   cmd->add_option("--save-counterexample", opts->save_counterexample,
                   "Write the shrunk failing history here as a scenario TOML with [[replay]] steps");
   cmd->add_flag("--strict", opts->run.strict, "Advisories (A1-A3) fail the run too");

@@ -10,6 +10,7 @@
 #include "contracts/crypto.h"
 #include "harness/report/html_report.h"
 #include "harness/report/html_text.h"
+#include "harness/report/markdown_summary.h"
 #include "harness/report/panels.h"
 
 namespace ebsmock::harness::report {
@@ -146,6 +147,27 @@ TEST(HtmlReport, TheScenarioTabShowsEachRequestsReplayTable) {
   const std::string html = render_html_report(ambiguous_report());
   const std::string tab = between(html, "data-tab=\"scenario\"><h4>Scenario lines</h4><pre>", "</pre>");
   EXPECT_EQ(tab, "[[replay]]\naction = &quot;StopDiskReplicaPair&quot;\n\n[[replay]]\naction = &quot;StopDiskReplicaPair&quot;\n");
+}
+
+TEST(MarkdownSummary, VerdictWarningsChecksMatrixAndTheMermaidCounterexample) {
+  const std::string md = markdown_summary(ambiguous_report());
+  EXPECT_EQ(md.rfind("## ebsmock contract: FAIL — `builtin:example`\n", 0), 0u) << md;
+  EXPECT_NE(md.find("> ⚠ fault Reset was armed 1 time(s) and never fired"), std::string::npos) << md;
+  EXPECT_NE(md.find("| C1 | fail | 1 |"), std::string::npos) << md;
+  EXPECT_NE(md.find("| RequestTimeout | StopDiskReplicaPair | 1 | 1 | 1×2 | 0 | ok 1 | 1 |"), std::string::npos) << md;
+  EXPECT_NE(md.find("```mermaid\n" + mermaid_sequence(ambiguous_report()) + "```"), std::string::npos) << md;
+  // A table cell cannot be broken by what a client said.
+  Json evil = ambiguous_report();
+  evil["checks"][0]["first_violation"] = "a|b\nc";
+  EXPECT_NE(markdown_summary(evil).find("| a\\|b c |"), std::string::npos);
+}
+
+TEST(MarkdownSummary, AHugeReportIsCutUnderTheCap) {
+  Json big = ambiguous_report();
+  big["checks"][0]["first_violation"] = std::string(3'000'000, 'x');
+  const std::string md = markdown_summary(big);
+  EXPECT_LE(md.size(), kMaxSummaryBytes);
+  EXPECT_NE(md.find("the JSON report has everything"), std::string::npos);
 }
 
 }  // namespace
