@@ -4,6 +4,7 @@
 
 #include "contracts/time.h"
 #include "mock/envelope.h"
+#include "mock/version.h"
 #include "scenarios/loader/fault_rules_text.h"
 #include "scenarios/loader/scenario_loader.h"
 
@@ -47,6 +48,7 @@ nlohmann::json AdminApi::health_json() {
     const TokenStore& tokens = service_.tokens();
     return nlohmann::json{
         {"status", "ok"},
+        {"version", std::string(version())},
         {"scenario", s.scenario->name},
         {"seed", service_.seed()},
         {"clock", {{"mode", s.virtual_clock ? "virtual" : "real"}, {"now", iso_millis(s.world_clock->now())}}},

@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "mock/server_mutants.h"
+#include "mock/version.h"
 
 namespace ebsmock::mock {
 
@@ -20,7 +21,7 @@ int run_until_stopped(ServeConfig config, std::stop_token stop, std::ostream& ou
     return 2;
   }
   out << "listening on " << server->endpoint() << std::endl;
-  err << "ebsmock: scenario '" << name << "', seed " << server->service().seed() << ", clock "
+  err << "ebsmock " << version() << ": scenario '" << name << "', seed " << server->service().seed() << ", clock "
       << (virtual_clock ? "virtual" : "real") << ", signatures " << (verifies ? "verified" : "not verified") << "\n";
   for (const auto& m : server_mutants()) {
     // Loud on purpose: nobody should mistake a mutant for the real emulator.

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # install-deps.sh: installs what ebsmock needs on Debian 12, only what is missing.
 #   scripts/install-deps.sh          C++ toolchain and libraries (Debian packages)
+#   scripts/install-deps.sh --package  also what scripts/package.sh and its test need
 #   scripts/install-deps.sh --node   also the real Alibaba Node SDKs used by the e2e tests, and
 #                                    Debian's chromium with playwright-core for the browser tests
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(g++ cmake ninja-build pkg-config libcpp-httplib-dev nlohmann-json3-dev
-          librapidcheck-dev libtomlplusplus-dev libgtest-dev libcli11-dev libssl-dev)
+          librapidcheck-dev libtomlplusplus-dev libgtest-dev libcli11-dev libssl-dev ccache)
+# The Debian package: its man page, its checks, and what its test uses.
+[[ " $* " == *" --package "* ]] && packages+=(help2man lintian dpkg-dev man-db curl)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -19,7 +22,7 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-if [[ "${1:-}" == "--node" ]]; then
+if [[ " $* " == *" --node "* ]]; then
   if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
     SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
     $SUDO apt-get update -qq

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -11,10 +12,18 @@
 
 namespace ebsmock::cli {
 
-// nullopt after printing the problems to stderr.
-std::optional<scenarios::Scenario> load_world_or_report(const std::string& path);
+// `path_or_name` is a file, or the name of a library scenario ("flaky-5xx"): see
+// library_dirs(). nullopt after printing the problems to stderr (for an unknown name, the
+// closest library names).
+std::optional<scenarios::Scenario> load_world_or_report(const std::string& path_or_name);
 
-// The --scenario option of serve and demo: a TOML file, or the built-in world when absent.
-CLI::Option* add_scenario_option(CLI::App* command, std::string& path);
+// The --scenario option of serve and demo: a TOML file or a library name, or the built-in
+// world when absent.
+CLI::Option* add_scenario_option(CLI::App* command, std::string& path_or_name);
+
+// Where library scenarios are looked up, first match winning: the folders of
+// EBSMOCK_SCENARIO_PATH (':'-separated), then those compiled in (EBSMOCK_SCENARIO_DIRS:
+// the installed share folder, and for a build from source its scenarios/ folder).
+std::vector<std::string> library_dirs();
 
 }  // namespace ebsmock::cli

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "mock/server_runner.h"
+#include "mock/version.h"
 #include "tests/support/mock_server_fixture.h"
 
 namespace ebsmock::testing {
@@ -61,10 +62,12 @@ TEST(ServerRunner, AnnouncesServesAndStopsWhenAsked) {
   auto health = parse_raw_response(raw_exchange(port, "GET /__admin/health HTTP/1.1\r\nHost: x\r\n\r\n"));
   EXPECT_EQ(health.status, 200) << health;
   EXPECT_EQ(health.json["scenario"], "test");
+  EXPECT_EQ(health.json["version"], std::string(version()));
   stop.request_stop();
   runner.join();
   EXPECT_EQ(status, 0);
-  EXPECT_NE(err.text().find("ebsmock: scenario 'test', seed 7"), std::string::npos) << err.text();
+  EXPECT_NE(err.text().find("ebsmock " + std::string(version()) + ": scenario 'test', seed 7"), std::string::npos)
+      << err.text();
   EXPECT_NE(err.text().find("ebsmock: stopped"), std::string::npos) << err.text();
 }
 
