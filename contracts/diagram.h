@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace ebsmock::contracts {
 
@@ -17,6 +18,16 @@ std::string_view to_string(Machine m);
 std::optional<Machine> parse_machine(std::string_view text);
 
 std::string state_machine_dot(Machine machine = Machine::Pair);
+
+// The same graph as data, for drawings that are not DOT or Mermaid (the HTML report's
+// coverage): nodes are the statuses plus "start" and "gone"; edge style is "call" (an
+// operation, `label` names it), "auto" (the service finishing a transient status) or
+// "fail" (to a documented failure status). Sorted, one edge per (from, to, label).
+struct DiagramEdge {
+  std::string from, to, label, style;
+};
+std::vector<std::string> state_machine_nodes(Machine machine);
+std::vector<DiagramEdge> state_machine_edges(Machine machine);
 std::string state_machine_mermaid(Machine machine = Machine::Pair);
 
 }  // namespace ebsmock::contracts

@@ -119,6 +119,16 @@ nlohmann::json StepRecord::to_json() const {
   return j;
 }
 
+void RunStats::count_transition(const contracts::Transition& t, bool vanished) {
+  auto& machine = coverage[std::string(contracts::to_string(t.kind))];
+  if (vanished) {
+    ++machine[std::string(contracts::to_string(t.to)) + " -> gone"];
+  } else {
+    ++machine[(t.from ? std::string(contracts::to_string(*t.from)) : std::string("start")) + " -> " +
+              std::string(contracts::to_string(t.to))];
+  }
+}
+
 void RunStats::merge(const RunStats& o) {
   cases += o.cases;
   steps += o.steps;
@@ -129,6 +139,9 @@ void RunStats::merge(const RunStats& o) {
   for (const auto& [k, v] : o.faults_by_kind) faults_by_kind[k] += v;
   for (const auto& [k, v] : o.faults_fired_by_kind) faults_fired_by_kind[k] += v;
   for (const auto& [k, v] : o.outcomes) outcomes[k] += v;
+  for (const auto& [machine, by_edge] : o.coverage) {
+    for (const auto& [edge, n] : by_edge) coverage[machine][edge] += n;
+  }
   for (const auto& [fault, row] : o.matrix) {
     for (const auto& [action, c] : row) {
       MatrixCell& m = matrix[fault][action];
@@ -570,6 +583,7 @@ void CaseRunner::count(const StepRecord& rec) {
   const Step& s = rec.step;
   ++stats_.steps;
   ++stats_.steps_by_kind[rec.final_describe ? "final Describe" : std::string(to_string(s.kind))];
+  for (const auto& e : rec.progress) stats_.count_transition(e.transition, e.vanished);
   if (s.kind == StepKind::AdvanceClock) return;
   stats_.attempts += rec.attempts.size();
   const std::string fk = fault_key(s);
@@ -580,6 +594,8 @@ void CaseRunner::count(const StepRecord& rec) {
   bool effect = false;
   std::string model_outcome;
   for (const auto& a : rec.attempts) {
+    if (a.attempt.transition) stats_.count_transition(*a.attempt.transition);
+    for (const auto& t : a.attempt.member_transitions) stats_.count_transition(t);
     if (a.attempt.transition) ++stats_.transitions;
     effect = effect || a.took_effect;
     if (model_outcome.empty() && a.executed) model_outcome = a.expected_code.empty() ? "ok" : a.expected_code;

@@ -72,8 +72,13 @@ struct RunStats {
   std::map<std::string, std::uint64_t> faults_fired_by_kind;
   std::map<std::string, std::uint64_t> outcomes;  // "Stop: InvalidStatus", "Stop: ok", ...
   std::map<std::string, std::map<std::string, MatrixCell>> matrix;  // fault -> action -> cell
+  // Transitions the server made, by machine ("pair", "group", "drill") and edge as
+  // contracts/diagram.h names it ("start -> creating", "deleted -> gone"): the report's
+  // state-machine coverage.
+  std::map<std::string, std::map<std::string, std::uint64_t>> coverage;
   CheckTally tally;
 
+  void count_transition(const contracts::Transition& t, bool vanished = false);
   void merge(const RunStats& other);
   nlohmann::json matrix_json() const;
 };

@@ -247,6 +247,7 @@ nlohmann::json report_json(const ContractResult& r) {
   // Fault kind x operation -> what the client did: attempts, token reuse, what it said.
   j["matrix"] = {{r.client, s.matrix_json()}};
   j["matrix_axes"] = matrix_axes(s);
+  j["coverage"] = s.coverage;
   if (r.counterexample) {
     const auto& cx = *r.counterexample;
     nlohmann::json steps = nlohmann::json::array();

@@ -27,7 +27,7 @@ std::string render_html_report(const nlohmann::json& report) {
       << "</style>\n</head>\n<body>\n"
       << verdict_panel(report) << "<main>\n" << checks_panel(report) << matrix_panel(report)
       << timeline_panel(report) << inspector_panel(report) << sequence_panel(report)
-      << statistics_panel(report) << "</main>\n" << reproduce_panel(report)
+      << coverage_panel(report) << statistics_panel(report) << "</main>\n" << reproduce_panel(report)
       << "<script type=\"application/json\" id=\"ebsmock-report\">" << script_json(report) << "</script>\n"
       << "<script>" << js << "</script>\n</body>\n</html>\n";
   return out.str();

@@ -8,6 +8,7 @@
 //   R5 sequence_panel    client <-> ebsmock per attempt, retries framed by ClientToken,
 //                        plus its Mermaid text (mermaid_sequence) for "copy as Mermaid"
 //   R6 matrix_panel      fault kind x operation: what the client did in each cell
+//   R7 coverage_panel    the contract's state machines with each edge's visits in the run
 //   R8 statistics_panel  steps by kind, faults armed vs fired, shrinking
 //   R9 reproduce_panel   rerun and serve commands, downloads of the JSON and the scenario
 // Pure functions; thread-safe.
@@ -26,6 +27,7 @@ std::string inspector_panel(const Json& report);
 std::string sequence_panel(const Json& report);
 std::string mermaid_sequence(const Json& report);
 std::string matrix_panel(const Json& report);
+std::string coverage_panel(const Json& report);
 std::string statistics_panel(const Json& report);
 std::string reproduce_panel(const Json& report);
 

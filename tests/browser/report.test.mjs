@@ -209,6 +209,34 @@ describe('HTML contract report', { skip: MISSING ? 'prerequisites missing' : fal
     }
   });
 
+  test('B7 coverage: every edge of `ebsmock diagram` with the run\'s visit counts', async () => {
+    const dot = ebsmock(['diagram', '--format', 'dot']).stdout;
+    const edges = [...dot.matchAll(/^\s+(\w+) -> (\w+)/gm)].map((m) => [m[1], m[2]]);
+    assert.ok(edges.length > 30, 'the pair machine has its edges');
+    for (const name of ['pass', 'new-token-on-retry']) {
+      const run = runs[name];
+      const { context, page } = await openReport(browser, run.html);
+      const drawn = await page.locator('#coverage-pair g.edge').evaluateAll((els) => els.map((e) => ({
+        from: e.dataset.from, to: e.dataset.to, visits: Number(e.dataset.visits), unvisited: e.classList.contains('unvisited'),
+      })));
+      const visits = run.report.coverage?.pair ?? {};
+      for (const [from, to] of edges) {
+        const edge = drawn.find((d) => d.from === from && d.to === to);
+        assert.ok(edge, `${name}: ${from} -> ${to} is drawn`);
+        const want = visits[`${from} -> ${to}`] ?? 0;
+        assert.equal(edge.visits, want, `${name}: ${from} -> ${to}`);
+        assert.equal(edge.unvisited, want === 0, `${name}: ${from} -> ${to}`);
+      }
+      // Every transition the run made is an edge of the contract.
+      for (const key of Object.keys(visits)) {
+        const [from, to] = key.split(' -> ');
+        assert.ok(edges.some(([f, t]) => f === from && t === to), `${name}: visited ${key} is not in the diagram`);
+      }
+      if (name === 'pass') assert.ok(Object.keys(visits).length > 10, 'a passing run of 60 cases visits many edges');
+      await context.close();
+    }
+  });
+
   test('B8 downloads: the saved scenario byte for byte, and the JSON report', async () => {
     const run = runs['new-token-on-retry'];
     const { context, page } = await openReport(browser, run.html);
