@@ -108,4 +108,39 @@ std::string base64_encode(std::string_view data) {
   return out;
 }
 
+std::optional<std::string> base64_decode(std::string_view text) {
+  // Table-driven rather than EVP_DecodeBlock, which pads its output with zero bytes and
+  // cannot tell a short final group from a damaged one.
+  auto value = [](char c) -> int {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '+') return 62;
+    if (c == '/') return 63;
+    return -1;
+  };
+  std::string out;
+  out.reserve(text.size() / 4 * 3);
+  unsigned buffer = 0;
+  int bits = 0, symbols = 0, padding = 0;
+  for (char c : text) {
+    if (c == ' ' || c == '\n' || c == '\r' || c == '\t') continue;
+    if (c == '=') {
+      ++padding;
+      continue;
+    }
+    const int v = value(c);
+    if (v < 0 || padding > 0) return std::nullopt;  // data after padding is damage too
+    buffer = (buffer << 6) | static_cast<unsigned>(v);
+    bits += 6;
+    ++symbols;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<char>((buffer >> bits) & 0xFF));
+    }
+  }
+  if (symbols % 4 == 1 || padding > 2) return std::nullopt;
+  return out;
+}
+
 }  // namespace ebsmock::contracts::crypto

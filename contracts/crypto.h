@@ -2,6 +2,7 @@
 // libcrypto. Pure functions; thread-safe (OpenSSL 3 EVP/HMAC one-shot APIs).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -14,6 +15,9 @@ std::string hmac_sha1_base64(std::string_view key, std::string_view data);
 std::string hmac_sha256_hex(std::string_view key, std::string_view data);
 std::string hmac_sm3_hex(std::string_view key, std::string_view data);
 std::string base64_encode(std::string_view data);
+// Standard alphabet, '=' padding optional, ASCII whitespace ignored (HAR bodies wrap
+// lines); nullopt on any other byte or a bad length.
+std::optional<std::string> base64_decode(std::string_view text);
 std::string md5_hex(std::string_view data);
 
 }  // namespace ebsmock::contracts::crypto

@@ -6,16 +6,6 @@
 
 namespace ebsmock::mock {
 
-contracts::Params redact(const contracts::Params& params) {
-  static constexpr std::string_view kSecret[] = {"Signature", "SecurityToken", "AccessKeySecret",
-                                                 "BearerToken"};
-  contracts::Params out = params;
-  for (auto name : kSecret) {
-    if (auto it = out.find(name); it != out.end()) it->second = "***";
-  }
-  return out;
-}
-
 namespace {
 
 nlohmann::json transition_json(const std::optional<contracts::Transition>& t) {

@@ -47,7 +47,7 @@ struct JournalEntry {
   // kind == Request:
   std::string method;
   std::string action;
-  contracts::Params params;  // redacted
+  contracts::Params params;  // redacted (contracts/redaction.h)
   std::string client_token;
   std::string access_key_id;
   contracts::SignatureScheme signature_scheme = contracts::SignatureScheme::None;
@@ -75,9 +75,6 @@ struct JournalEntry {
 };
 
 nlohmann::json to_json(const JournalEntry& e);
-
-// Replaces secret-bearing parameter values (Signature, SecurityToken, ...) with "***".
-contracts::Params redact(const contracts::Params& params);
 
 class Journal {
  public:

@@ -1,6 +1,8 @@
 // record.cpp: see record.h.
 #include "mock/record.h"
 
+#include "contracts/redaction.h"
+
 namespace ebsmock::mock {
 
 FaultSummary summarize(const FaultDecision& d) {
@@ -21,7 +23,7 @@ JournalEntry journal_entry(const Exchange& x) {
   e.method = x.raw ? x.raw->method : std::string();
   if (x.request) {
     e.action = x.request->action;
-    e.params = redact(x.request->params);
+    e.params = contracts::redact(x.request->params);
   }
   e.client_token = x.client_token;
   e.access_key_id = x.auth.access_key_id;

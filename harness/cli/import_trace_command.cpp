@@ -1,7 +1,9 @@
-// import_trace_command.cpp: `ebsmock import-trace LOG.jsonl -o scenario.toml` turns a
-// customer's request log into a replay scenario (scenarios/trace/trace_import.h); this
-// file only maps flags and files to it. Bad lines are all reported as
-// "LOG.jsonl:LINE: problem" and nothing is written. Runs once, on the main thread.
+// import_trace_command.cpp: `ebsmock import-trace FILE... -o scenario.toml` turns a
+// customer's artefacts (traces.md: ActionTrail, HAR, SDK and Terraform logs, error text,
+// ebsmock's journal and request log) into one replay scenario
+// (scenarios/trace/trace_sources.h); this file only reads the files and maps flags. Every
+// unreadable record is reported as "FILE:LINE[:COL]: problem" and, unless --lenient or
+// --skip-unreadable, nothing is written. Runs once, on the main thread.
 #include <array>
 #include <cerrno>
 #include <cstring>
@@ -14,22 +16,27 @@
 
 #include "harness/cli/commands.h"
 #include "scenarios/loader/scenario_loader.h"
-#include "scenarios/trace/trace_import.h"
+#include "scenarios/trace/trace_sources.h"
+#include "scenarios/trace/trace_time.h"
 
 namespace ebsmock::cli {
 
 namespace {
 
 struct ImportTraceArgs {
-  std::string input;
+  std::vector<std::string> inputs;
   std::string output;
   std::string name;
+  std::string format;
+  std::string timezone;
   bool strict = false;
   bool lenient = false;
+  bool skip_unreadable = false;
+  bool mask_account_ids = false;
   bool wildcard_created_ids = false;
 };
 
-// Reads at most the scenario limit plus one byte: the importer rejects anything larger,
+// Reads at most the trace limit plus one byte: the importer rejects anything larger,
 // and a wrong path (a disk image) must not be read in full.
 bool read_input(const std::string& path, std::string& text, std::string& error) {
   std::error_code ec;
@@ -44,7 +51,7 @@ bool read_input(const std::string& path, std::string& text, std::string& error) 
     return false;
   }
   std::array<char, 64 * 1024> buffer;
-  while (in && text.size() <= scenarios::kMaxScenarioBytes) {
+  while (in && text.size() <= scenarios::kMaxTraceBytes) {
     in.read(buffer.data(), buffer.size());
     text.append(buffer.data(), static_cast<std::size_t>(in.gcount()));
   }
@@ -87,38 +94,75 @@ bool write_output(const std::string& path, const std::string& text, std::string&
 
 void add_import_trace_command(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand(
-      "import-trace", "Turn a customer's request log (JSON lines) into a replay scenario");
+      "import-trace",
+      "Turn customer artefacts (ActionTrail, HAR, SDK/Terraform logs, error text, the journal) into a replay scenario");
   auto args = std::make_shared<ImportTraceArgs>();
-  cmd->add_option("trace", args->input,
-                  "The log: one JSON object per line (see scenarios/traces/)")
+  std::string formats;
+  for (auto f : scenarios::trace_format_names()) formats += (formats.empty() ? "" : ", ") + std::string(f);
+  cmd->add_option("traces", args->inputs,
+                  "One or more artefacts, merged into one trace (joined on RequestId, then ClientToken); "
+                  "gzip and zlib are read as such")
       ->required();
   cmd->add_option("-o,--output", args->output, "Scenario file to write; - for stdout")->required();
-  cmd->add_option("--name", args->name, "Scenario name (default: the log's file name)");
+  cmd->add_option("--name", args->name, "Scenario name (default: the first file's name)");
+  cmd->add_option("--format", args->format, "Read every file as this format instead of detecting it: " + formats);
+  cmd->add_option("--timezone", args->timezone,
+                  "Zone of times written without one (Go log prefixes), e.g. +08:00 or UTC");
   auto* strict = cmd->add_flag("--strict", args->strict,
                                "A request that is not the next step gets Mock.ReplayMismatch "
                                "(default)");
   auto* lenient = cmd->add_flag("--lenient", args->lenient,
-                                "A request that is not the next step is answered by the model");
+                                "A request that is not the next step is answered by the model; and "
+                                "unreadable records are reported but do not stop the import");
   strict->excludes(lenient);
+  cmd->add_flag("--skip-unreadable", args->skip_unreadable,
+                "Report unreadable records but write the scenario anyway (exit 0)");
+  cmd->add_flag("--mask-account-ids", args->mask_account_ids,
+                "Mask account ids (ActionTrail userIdentity) wherever they appear in the scenario");
   cmd->add_flag("--wildcard-created-ids", args->wildcard_created_ids,
                 "Match the ids of pairs the trace creates with \"*\" (the mock gives them "
                 "its own ids)");
 
   cmd->callback([args, &exit_code] {
-    std::string text, error;
-    if (!read_input(args->input, text, error)) {
-      std::cerr << args->input << ": cannot read: " << error << "\n";
-      exit_code = 2;
-      return;
+    scenarios::TracesImportOptions options;
+    std::optional<scenarios::TraceFormat> format;
+    if (!args->format.empty()) {
+      format = scenarios::parse_trace_format(args->format);
+      if (!format) {
+        std::cerr << "import-trace: unknown --format \"" << args->format << "\"\n";
+        exit_code = 2;
+        return;
+      }
     }
-    scenarios::TraceImportOptions options;
-    options.source_name = args->input;
-    options.name = args->name;
-    options.mode = args->lenient ? scenarios::ReplayMode::Lenient : scenarios::ReplayMode::Strict;
-    options.wildcard_created_ids = args->wildcard_created_ids;
-    auto result = scenarios::import_trace(text, options);
+    if (!args->timezone.empty()) {
+      options.zone = scenarios::parse_timezone(args->timezone);
+      if (!options.zone) {
+        std::cerr << "import-trace: --timezone must be UTC or an offset such as +08:00, got \""
+                  << args->timezone << "\"\n";
+        exit_code = 2;
+        return;
+      }
+    }
+    std::vector<scenarios::TraceInput> inputs;
+    for (const auto& path : args->inputs) {
+      std::string bytes, error;
+      if (!read_input(path, bytes, error)) {
+        std::cerr << path << ": cannot read: " << error << "\n";
+        exit_code = 2;
+        return;
+      }
+      inputs.push_back({.name = path, .bytes = std::move(bytes), .format = format});
+    }
+    options.scenario.source_name = args->inputs.front();
+    options.scenario.name = args->name;
+    options.scenario.mode = args->lenient ? scenarios::ReplayMode::Lenient : scenarios::ReplayMode::Strict;
+    options.scenario.wildcard_created_ids = args->wildcard_created_ids;
+    options.mask_account_ids = args->mask_account_ids;
+    options.skip_unreadable = args->skip_unreadable || args->lenient;
+    auto result = scenarios::import_traces(inputs, options);
+    for (const auto& p : result.problems) std::cerr << p.to_string() << "\n";
+    for (const auto& line : result.report) std::cerr << line << "\n";
     if (!result.ok()) {
-      for (const auto& p : result.problems) std::cerr << p.to_string() << "\n";
       std::cerr << "nothing written\n";
       exit_code = 1;
       return;
@@ -129,6 +173,7 @@ void add_import_trace_command(CLI::App& app, int& exit_code) {
     for (const auto& d : scenarios::lint_scenario_string(result.toml, args->output)) {
       std::cerr << "warning: the generated scenario does not load: " << d.to_string() << "\n";
     }
+    std::string error;
     if (args->output == "-") {
       std::cout << result.toml;
     } else if (!write_output(args->output, result.toml, error)) {

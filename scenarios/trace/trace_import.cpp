@@ -17,6 +17,8 @@
 #include "contracts/text.h"
 #include "contracts/time.h"
 #include "scenarios/loader/scenario_loader.h"
+#include "scenarios/trace/trace_normalise.h"
+#include "scenarios/trace/trace_readers.h"
 #include "scenarios/writer/scenario_writer.h"
 #include "scenarios/writer/toml_text.h"
 
@@ -25,196 +27,6 @@ namespace ebsmock::scenarios {
 namespace {
 
 using nlohmann::json;
-
-// Past this many bad lines the rest are only counted: a wrong file (a binary, a CSV)
-// would otherwise print one line per line.
-constexpr std::size_t kMaxReportedProblems = 50;
-
-std::string json_type(const json& v) { return v.type_name(); }
-
-// A JSON parameter value as the wire carries it: SDKs send booleans as "true"/"false" and
-// numbers in decimal; a list of pair ids as one comma-separated PairIds.
-std::optional<std::string> wire_value(const json& v, std::string& problem) {
-  if (v.is_string()) return v.get<std::string>();
-  if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
-  if (v.is_number_integer() || v.is_number_unsigned()) return v.dump();
-  if (v.is_number_float()) {
-    const double d = v.get<double>();
-    if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 1e15) {
-      return std::to_string(static_cast<long long>(d));
-    }
-    return v.dump();
-  }
-  if (v.is_array()) {
-    std::string out;
-    for (const auto& e : v) {
-      if (!e.is_string()) {
-        problem = "must be a string or a list of strings, got a list holding " + json_type(e);
-        return std::nullopt;
-      }
-      if (!out.empty()) out += ',';
-      out += e.get<std::string>();
-    }
-    return out;
-  }
-  problem = "must be a string, number or boolean, got " + json_type(v);
-  return std::nullopt;
-}
-
-bool is_match_param(std::string_view name) {
-  return std::find(kTraceMatchParams.begin(), kTraceMatchParams.end(), name) !=
-         kTraceMatchParams.end();
-}
-
-// Strips nlohmann's "[json.exception.parse_error.101] " prefix: the rest says where and why.
-std::string short_json_error(const std::string& what) {
-  auto pos = what.find("] ");
-  return pos == std::string::npos ? what : what.substr(pos + 2);
-}
-
-// Checks one line's object; appends problems (without the "SOURCE:LINE: " prefix).
-TraceRequest read_request(const json& j, int line, std::vector<std::string>& problems) {
-  TraceRequest r;
-  r.line = line;
-  auto string_field = [&](const char* key, std::string& out) {
-    auto it = j.find(key);
-    if (it == j.end() || it->is_null()) return false;
-    if (!it->is_string()) {
-      problems.push_back(std::string("\"") + key + "\" must be a string, got " + json_type(*it));
-      return false;
-    }
-    out = it->get<std::string>();
-    return true;
-  };
-
-  if (!j.contains("action") || j["action"].is_null()) {
-    problems.push_back("missing \"action\"");
-  } else if (string_field("action", r.action) && !contracts::parse_operation(r.action)) {
-    problems.push_back("unknown action \"" + comment_safe(r.action) + "\"");
-  }
-  string_field("time", r.time);
-  string_field("code", r.code);
-  string_field("message", r.message);
-  string_field("request_id", r.request_id);
-
-  if (auto it = j.find("params"); it != j.end() && !it->is_null()) {
-    if (!it->is_object()) {
-      problems.push_back("\"params\" must be an object, got " + json_type(*it));
-    } else {
-      for (const auto& [name, value] : it->items()) {
-        if (!is_match_param(name)) {
-          r.dropped_params.push_back(name);
-          continue;
-        }
-        if (value.is_null()) continue;
-        std::string problem;
-        if (auto v = wire_value(value, problem)) {
-          r.params[name] = *v;
-        } else {
-          problems.push_back("param " + name + " " + problem);
-        }
-      }
-      std::sort(r.dropped_params.begin(), r.dropped_params.end());
-    }
-  }
-
-  if (auto it = j.find("body"); it != j.end() && !it->is_null()) {
-    if (!it->is_object()) {
-      problems.push_back("\"body\" must be a JSON object (the exact answer), got " + json_type(*it));
-    } else {
-      r.body = it->dump();
-    }
-  }
-
-  auto status = j.find("status");
-  if (status == j.end() || status->is_null()) {
-    // A log that kept only the code still says enough when the code is a known one.
-    static const contracts::ErrorCatalogue kCatalogue;
-    if (const auto* def = kCatalogue.find(r.code); def != nullptr && !r.code.empty()) {
-      r.status = def->http_status;
-    } else {
-      problems.push_back("missing \"status\" (the HTTP status the customer got)");
-    }
-  } else if (!status->is_number_integer() && !status->is_number_unsigned()) {
-    problems.push_back("\"status\" must be an integer HTTP status, got " + json_type(*status));
-  } else if (status->get<std::int64_t>() < 100 || status->get<std::int64_t>() > 599) {
-    problems.push_back("\"status\" must be between 100 and 599, got " + status->dump());
-  } else {
-    r.status = status->get<int>();
-  }
-  const bool success = contracts::is_2xx(r.status);
-  if (!success && r.code.empty() && !r.body) {
-    problems.push_back("status " + std::to_string(r.status) +
-                       " without \"code\" or \"body\": the replay cannot tell what the answer "
-                       "was; add the error code");
-  }
-
-  if (auto it = j.find("latency_ms"); it != j.end() && !it->is_null()) {
-    if (!it->is_number()) {
-      problems.push_back("\"latency_ms\" must be a number, got " + json_type(*it));
-    } else {
-      const double ms = it->get<double>();
-      // The recorded latency becomes the step's delay, which stops at kMaxDelay.
-      if (!(ms >= 0) || ms > static_cast<double>(kMaxDelay.count())) {
-        problems.push_back("\"latency_ms\" must be between 0 and " + std::to_string(kMaxDelay.count()) +
-                           ", got " + it->dump());
-      } else {
-        r.latency_ms = std::llround(ms);
-      }
-    }
-  }
-  return r;
-}
-
-// "2026-11-20T10:00:00.123Z" or "...+08:00" -> the instant; nullopt for anything else,
-// including what TOML would reject (so such a time is never written as a date-time).
-std::optional<contracts::Instant> parse_trace_time(std::string_view s) {
-  using namespace std::chrono;
-  auto digits = [&](std::size_t pos, std::size_t n) -> std::optional<int> {
-    if (pos + n > s.size()) return std::nullopt;
-    int v = 0;
-    for (std::size_t i = pos; i < pos + n; ++i) {
-      if (s[i] < '0' || s[i] > '9') return std::nullopt;
-      v = v * 10 + (s[i] - '0');
-    }
-    return v;
-  };
-  if (s.size() < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
-      s[16] != ':') {
-    return std::nullopt;
-  }
-  auto y = digits(0, 4), mo = digits(5, 2), d = digits(8, 2);
-  auto h = digits(11, 2), mi = digits(14, 2), sec = digits(17, 2);
-  if (!y || !mo || !d || !h || !mi || !sec) return std::nullopt;
-  const year_month_day ymd{year{*y}, month{static_cast<unsigned>(*mo)},
-                           day{static_cast<unsigned>(*d)}};
-  if (!ymd.ok() || *y < 1970 || *h > 23 || *mi > 59 || *sec > 59) return std::nullopt;
-  std::size_t pos = 19;
-  milliseconds frac{0};
-  if (s[pos] == '.') {
-    std::size_t start = ++pos;
-    int scale = 100;
-    while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
-      frac += milliseconds{(s[pos] - '0') * scale};
-      scale /= 10;
-      ++pos;
-    }
-    if (pos == start || pos - start > 9) return std::nullopt;
-  }
-  minutes offset{0};
-  if (pos + 1 == s.size() && s[pos] == 'Z') {
-    // UTC
-  } else if (pos + 6 == s.size() && (s[pos] == '+' || s[pos] == '-') && s[pos + 3] == ':') {
-    auto oh = digits(pos + 1, 2), om = digits(pos + 4, 2);
-    if (!oh || !om || *oh > 23 || *om > 59) return std::nullopt;
-    offset = hours{*oh} + minutes{*om};
-    if (s[pos] == '-') offset = -offset;
-  } else {
-    return std::nullopt;
-  }
-  return time_point_cast<milliseconds>(sys_days{ymd}) + hours{*h} + minutes{*mi} +
-         seconds{*sec} + frac - offset;
-}
 
 // "850ms", "5.178s", "41m03s", "2h05m": the gap a comment shows between two requests.
 std::string human_gap(contracts::Duration d) {
@@ -236,7 +48,9 @@ std::string human_gap(contracts::Duration d) {
 }
 
 // The model answers a success without a body (it runs the operation for real).
-bool model_answers(const TraceRequest& r) { return contracts::is_2xx(r.status) && !r.body && r.code.empty(); }
+bool model_answers(const TraceRequest& r) {
+  return r.transport == Transport::None && contracts::is_2xx(r.status) && !r.body && r.code.empty();
+}
 
 bool is_create(const TraceRequest& r) { return r.action == "CreateDiskReplicaPair"; }
 
@@ -244,6 +58,7 @@ bool is_create(const TraceRequest& r) { return r.action == "CreateDiskReplicaPai
 // on a mutating call), as opposed to a definite refusal.
 bool ambiguous_failure(const TraceRequest& r) {
   auto op = contracts::parse_operation(r.action);
+  if (op && r.transport != Transport::None) return contracts::is_mutating(*op);
   if (!op || !contracts::is_mutating(*op) || contracts::is_2xx(r.status) || r.body) return false;
   static const contracts::ErrorCatalogue kCatalogue;
   if (const auto* def = kCatalogue.find(r.code)) {
@@ -286,8 +101,14 @@ std::map<std::string, PairOrigin> pair_origins(const std::vector<TraceRequest>& 
   return out;
 }
 
-Diagnostic at(const TraceImportOptions& o, int line, std::string message) {
-  return {.path = o.source_name, .line = line, .message = std::move(message)};
+Diagnostic at(const TraceImportOptions& o, const TraceRequest& r, std::string message) {
+  return {.path = r.source.empty() ? o.source_name : r.source, .line = r.line, .message = std::move(message)};
+}
+
+// "line 6" for the file being imported, "har.json:12" when several are merged.
+std::string where(const TraceRequest& r) {
+  if (r.source.empty()) return "line " + std::to_string(r.line);
+  return std::filesystem::path(r.source).filename().string() + ":" + std::to_string(r.line);
 }
 
 // The comments of the file: what a support engineer needs to read it, by place.
@@ -352,42 +173,15 @@ ParsedTrace parse_trace(std::string_view text, std::string_view source_name) {
                                        "file; cut it down to the requests that matter"});
     return out;
   }
-  std::size_t bad_lines = 0;
-  std::size_t start = 0;
-  int line_no = 0;
-  while (start < text.size()) {
-    std::size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view line = text.substr(start, end - start);
-    start = end + 1;
-    ++line_no;
-    if (line_no == 1 && line.starts_with("\xEF\xBB\xBF")) line.remove_prefix(3);  // BOM
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
-
-    std::vector<std::string> problems;
-    TraceRequest request;
-    try {
-      json j = json::parse(line);
-      if (!j.is_object()) {
-        problems.push_back("expected a JSON object, got " + json_type(j));
-      } else {
-        request = read_request(j, line_no, problems);
-      }
-    } catch (const json::exception& e) {
-      problems.push_back("not JSON: " + short_json_error(e.what()));
-    }
-    if (problems.empty()) {
-      out.requests.push_back(std::move(request));
-      continue;
-    }
-    if (++bad_lines > kMaxReportedProblems) continue;
-    for (auto& p : problems) out.problems.push_back({.path = source, .line = line_no, .message = std::move(p)});
-  }
-  if (bad_lines > kMaxReportedProblems) {
+  ReadResult read = read_json_lines(text, source, {});
+  out.problems = std::move(read.problems);
+  if (read.unlisted_problems > 0) {
     out.problems.push_back({.path = source,
-                            .message = std::to_string(bad_lines - kMaxReportedProblems) +
-                                       " more bad lines not shown"});
+                            .message = std::to_string(read.unlisted_problems) + " more problems not shown"});
+  }
+  for (auto& call : read.calls) {
+    // The comments of a single-file import say "line N", not the file's name again.
+    if (auto r = normalise_call(std::move(call), "", read.report)) out.requests.push_back(std::move(*r));
   }
   if (out.requests.empty() && out.problems.empty()) {
     out.problems.push_back(
@@ -422,7 +216,7 @@ std::string render_replay_scenario(const std::vector<TraceRequest>& requests,
   s.replay.mode = o.mode;
   s.clock.mode = ClockMode::Virtual;
   Notes notes;
-  if (const auto first_time = parse_trace_time(requests.front().time)) {
+  if (const auto first_time = requests.front().instant) {
     s.clock.start = *first_time;
     // The start is written in UTC; say what the trace wrote when that differs.
     if (toml_datetime(*first_time) != requests.front().time) notes.first_time = requests.front().time;
@@ -446,6 +240,10 @@ std::string render_replay_scenario(const std::vector<TraceRequest>& requests,
       "code, message or body) after the recorded latency. A success without a body is",
       "answered by the model, which runs the operation for real, so pairs are created and",
       "change status as they did for the customer."};
+  if (!o.report_lines.empty()) {
+    notes.top.emplace_back("#");
+    for (const auto& line : o.report_lines) notes.top.push_back(line);
+  }
 
   // --- pairs the model needs but the trace does not create ---
   std::vector<std::string> first;  // before the first step
@@ -464,7 +262,7 @@ std::string render_replay_scenario(const std::vector<TraceRequest>& requests,
       first.push_back("# region = " + toml_string(origin.region.empty() ? "cn-hangzhou" : origin.region));
       first.push_back("# destination_region = \"cn-shanghai\"  # check the customer's console");
       first.push_back("# status = \"normal\"");
-      warnings.push_back(at(o, requests[origin.first].line,
+      warnings.push_back(at(o, requests[origin.first],
                             "pair " + comment_safe(id) +
                                 " is used but not created by the trace: add it as a [[pair]] "
                                 "(a template is in the scenario), or the steps the model answers "
@@ -488,9 +286,8 @@ std::string render_replay_scenario(const std::vector<TraceRequest>& requests,
   for (std::size_t i = 0; i < n; ++i) {
     const TraceRequest& r = requests[i];
     std::vector<std::string> lines = i == 0 ? std::move(first) : std::vector<std::string>{};
-    std::string head = "Step " + std::to_string(i + 1) + " of " + std::to_string(n) + " (line " +
-                       std::to_string(r.line) + ")";
-    const auto when = parse_trace_time(r.time);
+    std::string head = "Step " + std::to_string(i + 1) + " of " + std::to_string(n) + " (" + where(r) + ")";
+    const auto& when = r.instant;
     if (!r.time.empty()) {
       head += ": " + r.time;
       if (when && previous_time) head += " (+" + human_gap(*when - *previous_time) + ")";
@@ -504,6 +301,8 @@ std::string render_replay_scenario(const std::vector<TraceRequest>& requests,
       for (const auto& p : r.dropped_params) dropped += (dropped.empty() ? "" : ", ") + p;
       lines.push_back("not matched: " + dropped);
     }
+    for (const auto& note : r.notes) lines.push_back(note);
+    for (const auto& u : r.unknown) lines.push_back("unknown " + u);
     if (auto it = created_by_step.find(i); it != created_by_step.end()) {
       std::string ids;
       for (const auto& id : it->second) ids += (ids.empty() ? "" : ", ") + comment_safe(id);
@@ -514,14 +313,17 @@ std::string render_replay_scenario(const std::vector<TraceRequest>& requests,
       } else {
         lines.push_back("Later steps name the customer's id, so in strict mode they will not match:");
         lines.push_back("re-import with --wildcard-created-ids, or set those params to \"*\".");
-        warnings.push_back(at(o, r.line,
+        warnings.push_back(at(o, r,
                               "CreateDiskReplicaPair is answered by the model, which gives the "
                               "new pair its own id; later steps name the customer's " + ids +
                                   " and will not match what the client sends. Re-run with "
                                   "--wildcard-created-ids (or --lenient)"));
       }
     }
-    if (ambiguous_failure(r)) {
+    if (r.commit_after) {
+      lines.push_back("This call took effect although the client got an error: the mock applies it, then");
+      lines.push_back("answers as recorded.");
+    } else if (ambiguous_failure(r)) {
       lines.push_back("The client could not tell whether this call took effect; the mock answers without");
       lines.push_back("applying it.");
       // A retry of the same call refused for the pair's status says the first one got through.
@@ -558,14 +360,18 @@ std::string render_replay_scenario(const std::vector<TraceRequest>& requests,
       step.params[k] = value;
     }
     notes.params_note.push_back(std::move(params_note));
-    step.status = r.status;
-    step.code = r.code;
-    step.message = r.message;
+    step.transport = r.transport;
+    if (r.commit_after) step.commit = Commit::After;
+    const bool replaced = r.transport != Transport::None && r.transport != Transport::Truncate;
+    step.status = replaced ? 200 : r.status;
+    step.code = replaced ? std::string() : r.code;
+    // With a body the body is the answer, message included.
+    step.message = replaced || r.body ? std::string() : r.message;
     // 0 ms is no delay; the mock's own latency is already below a millisecond.
     if (r.latency_ms && *r.latency_ms >= 1) {
       step.delay = {.kind = DelaySpec::Kind::Fixed, .fixed = contracts::Duration{*r.latency_ms}};
     }
-    step.body = r.body;
+    if (!replaced) step.body = r.body;
     s.replay.steps.push_back(std::move(step));
   }
 

@@ -25,10 +25,12 @@ namespace ebsmock::scenarios {
 inline constexpr std::array<std::string_view, 5> kTraceMatchParams = {
     "RegionId", "ReplicaPairId", "PairIds", "OneShot", "ReverseReplicate"};
 
-// One request of the trace, checked.
+// One request of the trace, checked and normalised (trace_normalise.h).
 struct TraceRequest {
   int line = 0;                 // 1-based line in the log
+  std::string source;           // the file it came from; "" = the one being imported
   std::string time;             // as written, "" when absent
+  std::optional<contracts::Instant> instant;  // `time` read (trace_time.h), when it could be
   std::string action;
   contracts::Params params;     // kTraceMatchParams only, values as the wire carries them
   std::vector<std::string> dropped_params;  // names of the other parameters, sorted
@@ -38,6 +40,13 @@ struct TraceRequest {
   std::optional<std::string> body;  // exact answer, compact JSON
   std::string request_id;
   std::optional<std::int64_t> latency_ms;  // at most kMaxDelay, which the step's delay is
+  std::string client_token;     // "" when none was sent (or it is unknown)
+  Transport transport = Transport::None;  // the client got no HTTP answer
+  bool commit_after = false;    // the call took effect although the answer was an error
+  std::string event_id;         // ActionTrail's eventId
+  bool final_outcome_only = false;  // one record for an unknown number of attempts
+  std::vector<std::string> notes;   // for the step's comment
+  std::vector<std::string> unknown;  // fields the source lacks, with the default chosen
 };
 
 struct ParsedTrace {
@@ -58,6 +67,8 @@ struct TraceImportOptions {
   // The mock gives pairs created during the replay its own ids, so the client asks about
   // those, not the customer's: match such ids with "*" instead of literally.
   bool wildcard_created_ids = false;
+  // The import report, written as comments at the top of the scenario.
+  std::vector<std::string> report_lines;
 };
 
 struct TraceImportResult {
