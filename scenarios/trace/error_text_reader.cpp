@@ -4,6 +4,7 @@
 // from Terraform's "Failed!!!" line or from an `aliyun ebs ACTION --Name value` command
 // line in the same file, else the error is reported at its line. Every error is one
 // final outcome of an unknown number of attempts. Stateless.
+#include <cctype>
 #include <sstream>
 
 #include "scenarios/trace/log_text.h"
@@ -36,6 +37,9 @@ std::optional<std::pair<std::string, contracts::ParamList>> cli_command(const st
     if (value.size() >= 2 && (value.front() == '\'' || value.front() == '"') && value.back() == value.front()) {
       value = value.substr(1, value.size() - 2);
     }
+    // The CLI's own flags (--access-key-id, --region, --profile) are lower case with
+    // dashes; API parameters are CamelCase. The former never reach the trace.
+    if (name.empty() || !std::isupper(static_cast<unsigned char>(name.front()))) continue;
     params.emplace_back(name, value);
   }
   return std::make_pair(action, params);

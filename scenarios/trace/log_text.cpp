@@ -171,11 +171,12 @@ bool is_garbage_line(std::string_view line) {
 }
 
 bool looks_binary(std::string_view text) {
+  // A log with a line of garbage is still a log (the reader reports that line); only a
+  // file that is mostly control bytes is refused as a whole.
   const auto sample = text.substr(0, 4096);
   std::size_t control = 0;
   for (char c : sample) {
     const auto u = static_cast<unsigned char>(c);
-    if (u == 0) return true;
     if (u < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\x1b') ++control;
   }
   return control * 10 > sample.size();

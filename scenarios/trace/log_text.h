@@ -42,7 +42,8 @@ std::pair<int, int> line_col(std::string_view text, std::size_t offset);
 // A log line no producer writes: invalid UTF-8 or control bytes other than tab and ESC.
 bool is_garbage_line(std::string_view line);
 
-// Whether `text` looks like binary rather than a log: a NUL byte, or many control bytes.
+// Whether `text` looks like binary rather than a log: control bytes in more than a tenth
+// of its first 4 KiB.
 bool looks_binary(std::string_view text);
 
 }  // namespace ebsmock::scenarios

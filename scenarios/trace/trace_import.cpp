@@ -362,6 +362,12 @@ std::string render_replay_scenario(const std::vector<TraceRequest>& requests,
     notes.params_note.push_back(std::move(params_note));
     step.transport = r.transport;
     if (r.commit_after) step.commit = Commit::After;
+    // A recorded success body is answered as written; a change must still happen, or
+    // the steps after it meet a world that never moved.
+    if (const auto op = contracts::parse_operation(r.action);
+        op && contracts::is_mutating(*op) && r.body && contracts::is_2xx(r.status) && r.transport == Transport::None) {
+      step.commit = Commit::After;
+    }
     const bool replaced = r.transport != Transport::None && r.transport != Transport::Truncate;
     step.status = replaced ? 200 : r.status;
     step.code = replaced ? std::string() : r.code;
