@@ -29,6 +29,7 @@ struct ImportTraceArgs {
   std::string name;
   std::string format;
   std::string timezone;
+  std::string base;
   bool strict = false;
   bool lenient = false;
   bool skip_unreadable = false;
@@ -108,6 +109,9 @@ void add_import_trace_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--format", args->format, "Read every file as this format instead of detecting it: " + formats);
   cmd->add_option("--timezone", args->timezone,
                   "Zone of times written without one (Go log prefixes), e.g. +08:00 or UTC");
+  cmd->add_option("--base", args->base,
+                  "Start the replay from this scenario's world (pairs, groups, timing, clock, seed), "
+                  "e.g. the one the journal's mock served");
   auto* strict = cmd->add_flag("--strict", args->strict,
                                "A request that is not the next step gets Mock.ReplayMismatch "
                                "(default)");
@@ -143,6 +147,16 @@ void add_import_trace_command(CLI::App& app, int& exit_code) {
         return;
       }
     }
+    std::optional<scenarios::Scenario> base;
+    if (!args->base.empty()) {
+      try {
+        base = scenarios::load_scenario_file(args->base);
+      } catch (const scenarios::ScenarioError& e) {
+        for (const auto& d : e.diagnostics()) std::cerr << d.to_string() << "\n";
+        exit_code = 2;
+        return;
+      }
+    }
     std::vector<scenarios::TraceInput> inputs;
     for (const auto& path : args->inputs) {
       std::string bytes, error;
@@ -157,6 +171,7 @@ void add_import_trace_command(CLI::App& app, int& exit_code) {
     options.scenario.name = args->name;
     options.scenario.mode = args->lenient ? scenarios::ReplayMode::Lenient : scenarios::ReplayMode::Strict;
     options.scenario.wildcard_created_ids = args->wildcard_created_ids;
+    if (base) options.scenario.base = &*base;
     options.mask_account_ids = args->mask_account_ids;
     options.skip_unreadable = args->skip_unreadable || args->lenient;
     auto result = scenarios::import_traces(inputs, options);

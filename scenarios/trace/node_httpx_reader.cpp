@@ -57,7 +57,15 @@ std::optional<Line> parse_line(std::string_view raw) {
 ReadResult read_node_httpx(std::string_view text, std::string_view source, const ReaderOptions& o) {
   ReadResult out;
   std::optional<TraceCall> call;
-  std::string pending_body;
+  // The request body is logged when the request is sent, its header block only when the
+  // answer arrives (httpx logs res.req's headers): a body with no header block after it
+  // is a request that got no answer at all.
+  struct Pending {
+    bool present = false;
+    std::string body;  // "" for "<no request body>"
+    int line = 0;
+    std::string time;
+  } pending;
   std::optional<contracts::Instant> sent_at;
   bool response_started = false;
   auto flush = [&] {
@@ -70,6 +78,24 @@ ReadResult read_node_httpx(std::string_view text, std::string_view source, const
     }
     out.calls.push_back(std::move(*call));
     call.reset();
+  };
+  auto flush_pending = [&] {
+    if (!pending.present) return;
+    pending.present = false;
+    auto params = contracts::parse_urlencoded(pending.body);
+    if (pending.body.empty() || !params) {
+      // A V3 request keeps its parameters in the URL, which only the header block shows.
+      ++out.report.dropped["a request with no answer and no header block (nothing names its action)"];
+      return;
+    }
+    TraceCall c;
+    c.line = pending.line;
+    set_call_time(c, pending.time, o);
+    c.params = *params;
+    c.transport = "reset";
+    c.notes.push_back("only the request body was logged: the client got no answer (reset or timeout); "
+                      "replayed as a reset");
+    out.calls.push_back(std::move(c));
   };
   for (const auto& line : split_lines(text)) {
     if (is_garbage_line(line.text)) {
@@ -86,7 +112,12 @@ ReadResult read_node_httpx(std::string_view text, std::string_view source, const
           continue;
         }
       }
-      pending_body = l->rest == "<no request body>" ? std::string() : l->rest;
+      flush();
+      flush_pending();
+      pending = {.present = true,
+                 .body = l->rest == "<no request body>" ? std::string() : l->rest,
+                 .line = line.number,
+                 .time = l->time};
       continue;
     }
     // header namespace
@@ -96,8 +127,8 @@ ReadResult read_node_httpx(std::string_view text, std::string_view source, const
         flush();
         call.emplace();
         response_started = false;
-        call->line = line.number;
-        set_call_time(*call, l->time, o);
+        call->line = pending.present ? pending.line : line.number;
+        set_call_time(*call, pending.present ? pending.time : l->time, o);
         sent_at = call->instant;
         const auto sp1 = h.find(' '), sp2 = h.rfind(' ');
         const std::string path = h.substr(sp1 + 1, sp2 > sp1 ? sp2 - sp1 - 1 : std::string::npos);
@@ -105,12 +136,12 @@ ReadResult read_node_httpx(std::string_view text, std::string_view source, const
           if (auto parsed = contracts::parse_urlencoded(path.substr(q + 1))) call->params = *parsed;
           else add_problem(out, source, line.number, 0, "malformed %-escape in the request line");
         }
-        if (!pending_body.empty()) {
-          if (auto parsed = contracts::parse_urlencoded(pending_body)) {
+        if (pending.present && !pending.body.empty()) {
+          if (auto parsed = contracts::parse_urlencoded(pending.body)) {
             call->params.insert(call->params.end(), parsed->begin(), parsed->end());
           }
         }
-        pending_body.clear();
+        pending.present = false;
       } else if (call && !response_started) {
         const auto colon = h.find(':');
         if (colon != std::string::npos) {
@@ -144,6 +175,7 @@ ReadResult read_node_httpx(std::string_view text, std::string_view source, const
     }
   }
   flush();
+  flush_pending();
   return out;
 }
 

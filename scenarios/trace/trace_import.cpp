@@ -208,20 +208,28 @@ std::string render_replay_scenario(const std::vector<TraceRequest>& requests,
     if (o.wildcard_created_ids) wildcard_ids.insert(id);
   }
 
-  Scenario s;
+  // With a base world (--base) the replay starts from it: its pairs, groups, timing,
+  // clock and seed (so the model draws the same ids), without its faults or replay.
+  Scenario s = o.base ? *o.base : Scenario{};
+  s.faults.clear();
+  s.replay = {};
+  s.source_path.clear();
   s.name = name;
   s.description = "Replay of the customer trace " + file_name + " (" + std::to_string(n) +
                   (n == 1 ? " request)" : " requests)");
-  s.seed = 1;
+  if (!o.base) s.seed = 1;
+  if (!s.seed) s.seed = 1;
   s.replay.mode = o.mode;
-  s.clock.mode = ClockMode::Virtual;
   Notes notes;
-  if (const auto first_time = requests.front().instant) {
-    s.clock.start = *first_time;
-    // The start is written in UTC; say what the trace wrote when that differs.
-    if (toml_datetime(*first_time) != requests.front().time) notes.first_time = requests.front().time;
+  if (!o.base) {
+    s.clock.mode = ClockMode::Virtual;
+    if (const auto first_time = requests.front().instant) {
+      s.clock.start = *first_time;
+      // The start is written in UTC; say what the trace wrote when that differs.
+      if (toml_datetime(*first_time) != requests.front().time) notes.first_time = requests.front().time;
+    }
   }
-  s.credentials.push_back({"testid", "testsecret"});
+  if (s.credentials.empty()) s.credentials.push_back({"testid", "testsecret"});
   s.auth.verify_signatures = false;
 
   // --- the header ---
@@ -249,7 +257,8 @@ std::string render_replay_scenario(const std::vector<TraceRequest>& requests,
   std::vector<std::string> first;  // before the first step
   std::vector<std::string> external;
   for (const auto& [id, origin] : origins) {
-    if (!origin.created_by && origin.model_answered) external.push_back(id);
+    const bool declared = std::any_of(s.pairs.begin(), s.pairs.end(), [&](const auto& p) { return p.id == id; });
+    if (!origin.created_by && origin.model_answered && !declared) external.push_back(id);
   }
   if (!external.empty()) {
     first = {"Pairs the trace uses but does not create. Steps answered by the model need them, or",

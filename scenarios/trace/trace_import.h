@@ -67,6 +67,9 @@ struct TraceImportOptions {
   // The mock gives pairs created during the replay its own ids, so the client asks about
   // those, not the customer's: match such ids with "*" instead of literally.
   bool wildcard_created_ids = false;
+  // The world the replay starts from (`import-trace --base`), e.g. the scenario the
+  // journal's mock served; nullptr = an empty world on a virtual clock at the first time.
+  const Scenario* base = nullptr;
   // The import report, written as comments at the top of the scenario.
   std::vector<std::string> report_lines;
 };

@@ -55,8 +55,8 @@ export async function stopChild(child, graceful = () => child.kill('SIGTERM')) {
 }
 
 // `ebsmock serve --port 0`: the first stdout line is "listening on http://HOST:PORT".
-export async function startServer(scenario = SCENARIO) {
-  const proc = spawn(BINARY, ['serve', '--port', '0', '--scenario', scenario],
+export async function startServer(scenario = SCENARIO, extraArgs = []) {
+  const proc = spawn(BINARY, ['serve', '--port', '0', '--scenario', scenario, ...extraArgs],
     { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   proc.stderr.on('data', (d) => { stderr = (stderr + d).slice(-4000); });
@@ -80,15 +80,17 @@ export async function startServer(scenario = SCENARIO) {
 // resolves with its result line.
 // `body` (optional) goes in the request line's "body" member: a form body beside the query
 // (driver.mjs header).
-export function startDriver(sdk, endpoint, secret = 'testsecret') {
+// `env` adds variables (DEBUG=httpx:* for the SDKs' debug log); `stderrFd` sends the
+// driver's whole stderr to that file descriptor instead of keeping its tail.
+export function startDriver(sdk, endpoint, secret = 'testsecret', { env = {}, stderrFd } = {}) {
   const argv = sdk === 'minimal' ? [MINIMAL_DRIVER] : [DRIVER, '--sdk', sdk];
   const proc = spawn(process.execPath, argv, {
-    stdio: ['pipe', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', stderrFd ?? 'pipe'],
     env: { ...process.env, EBSMOCK_ENDPOINT: endpoint, ALIBABA_CLOUD_ACCESS_KEY_ID: 'testid',
-      ALIBABA_CLOUD_ACCESS_KEY_SECRET: secret, ALIBABA_CLOUD_REGION_ID: REGION },
+      ALIBABA_CLOUD_ACCESS_KEY_SECRET: secret, ALIBABA_CLOUD_REGION_ID: REGION, ...env },
   });
   let stderr = '';
-  proc.stderr.on('data', (d) => { stderr = (stderr + d).slice(-4000); });
+  proc.stderr?.on('data', (d) => { stderr = (stderr + d).slice(-4000); });
   const pending = new Map();
   let exitNote = null;
   createInterface({ input: proc.stdout }).on('line', (line) => {

@@ -230,9 +230,9 @@ TEST(TraceFormats, NodeHttpxNonTtyPopCore) {
   EXPECT_EQ(steps[0].status, 403);
   EXPECT_EQ(steps[0].code, "OperationDenied.InvalidStatus");  // from pop-core's logged body
   ASSERT_TRUE(steps[0].body);
-  EXPECT_EQ(steps[0].delay.fixed, milliseconds{19});  // first '>' to first '<'
+  EXPECT_EQ(steps[0].delay.fixed, milliseconds{34});  // request body (sent) to first '<'
   EXPECT_EQ(steps[1].action, "StartDiskReplicaPair");
-  EXPECT_EQ(steps[1].transport, Transport::Reset);  // no response logged
+  EXPECT_EQ(steps[1].transport, Transport::Reset);  // only its body logged: no answer
   EXPECT_EQ(steps[1].commit, Commit::Before);
 }
 
