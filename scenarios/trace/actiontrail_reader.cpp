@@ -18,15 +18,7 @@ namespace {
 
 using nlohmann::json;
 
-std::string short_json_error(const std::string& what) {
-  auto pos = what.find("] ");
-  return pos == std::string::npos ? what : what.substr(pos + 2);
-}
-
-std::string str(const json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
+std::string str(const json& j, const char* key) { return json_string(j, key); }
 
 // The event inside one item of any wrapper; problem set when there is none.
 std::optional<json> unwrap(const json& item, std::string& problem) {
@@ -164,15 +156,9 @@ std::vector<int> element_lines(std::string_view text, std::string_view key) {
 ReadResult read_actiontrail(std::string_view text, std::string_view source, const ReaderOptions& o) {
   ReadResult out;
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
-  json whole;
-  std::string whole_error;
-  std::size_t error_byte = 0;
-  try {
-    whole = json::parse(text);
-  } catch (const json::parse_error& e) {
-    whole_error = short_json_error(e.what());
-    error_byte = e.byte;
-  }
+  const JsonDocument doc = parse_json_document(text);
+  const json& whole = doc.value;
+  const std::string& whole_error = doc.error;
   auto read_items = [&](const json& items, std::string_view key) {
     const auto lines = element_lines(text, key);
     for (std::size_t i = 0; i < items.size(); ++i) {
@@ -206,8 +192,7 @@ ReadResult read_actiontrail(std::string_view text, std::string_view source, cons
       return !json::parse(l.text, nullptr, false).is_discarded();
     });
     if (!ndjson) {
-      auto [line, col] = line_col(text, error_byte > 0 ? error_byte - 1 : 0);
-      add_problem(out, source, line, col, "not JSON: " + whole_error);
+      add_problem(out, source, doc.line, doc.column, whole_error);
       return out;
     }
     for (const auto& l : lines) {
@@ -226,7 +211,7 @@ ReadResult read_actiontrail(std::string_view text, std::string_view source, cons
           add_problem(out, source, l.number, 0, problem);
         }
       } catch (const json::parse_error& e) {
-        add_problem(out, source, l.number, static_cast<int>(e.byte), "not JSON: " + short_json_error(e.what()));
+        add_problem(out, source, l.number, static_cast<int>(e.byte), "not JSON: " + json_error_text(e));
       }
     }
   }

@@ -49,19 +49,8 @@ std::optional<std::pair<std::string, contracts::ParamList>> cli_command(const st
 
 ReadResult read_error_text(std::string_view text, std::string_view source, const ReaderOptions& o) {
   ReadResult out;
-  std::vector<std::string> messages;
-  std::vector<int> numbers;
-  std::vector<std::string> times;
-  for (const auto& line : split_lines(text)) {
-    if (is_garbage_line(line.text)) {
-      add_problem(out, source, line.number, 0, "binary or non-UTF-8 data, not error text");
-      continue;
-    }
-    auto l = strip_log_prefix(line.text);
-    messages.push_back(l.message);
-    numbers.push_back(line.number);
-    times.push_back(l.time);
-  }
+  const auto [messages, times, numbers] = stripped_log_lines(text, source, out);
+
   std::optional<std::pair<std::string, contracts::ParamList>> command;
   for (std::size_t i = 0; i < messages.size();) {
     if (auto c = cli_command(messages[i])) {

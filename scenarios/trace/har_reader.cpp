@@ -18,11 +18,7 @@ namespace {
 
 using nlohmann::json;
 
-std::string str(const json& j, const char* key) {
-  if (!j.is_object()) return {};
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
+std::string str(const json& j, const char* key) { return json_string(j, key); }
 
 contracts::HeaderList headers_of(const json& list) {
   contracts::HeaderList out;
@@ -175,24 +171,19 @@ bool read_entry(const json& e, int line, const ReaderOptions& o, ReadResult& out
 
 ReadResult read_har(std::string_view text, std::string_view source, const ReaderOptions& o) {
   ReadResult out;
-  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
-  json har;
-  try {
-    har = json::parse(text);
-  } catch (const json::parse_error& e) {
-    auto [line, col] = line_col(text, e.byte > 0 ? e.byte - 1 : 0);
-    std::string what = e.what();
-    if (auto p = what.find("] "); p != std::string::npos) what = what.substr(p + 2);
-    add_problem(out, source, line, col, "not JSON: " + what);
+  const JsonDocument doc = parse_json_document(text);
+  if (!doc.error.empty()) {
+    add_problem(out, source, doc.line, doc.column, doc.error);
     return out;
   }
+  const json& har = doc.value;
   if (!har.is_object() || !har.contains("log") || !har["log"].is_object() || !har["log"].contains("entries") ||
       !har["log"]["entries"].is_array()) {
     add_problem(out, source, 1, 1, "not a HAR file: no log.entries array");
     return out;
   }
   const auto& entries = har["log"]["entries"];
-  const auto lines = entry_lines(text);
+  const auto lines = entry_lines(text.starts_with("\xEF\xBB\xBF") ? text.substr(3) : text);
   for (std::size_t i = 0; i < entries.size(); ++i) {
     std::string problem;
     const int line = i < lines.size() ? lines[i] : 0;

@@ -15,11 +15,7 @@ namespace {
 
 using nlohmann::json;
 
-std::string str(const json& j, const char* key) {
-  if (!j.is_object()) return {};
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
+std::string str(const json& j, const char* key) { return json_string(j, key); }
 
 void read_entry(const json& e, int line, std::string_view source, const ReaderOptions& o, ReadResult& out) {
   if (!e.is_object()) {
@@ -86,9 +82,7 @@ ReadResult read_journal(std::string_view text, std::string_view source, const Re
     try {
       read_entry(json::parse(l.text), l.number, source, o, out);
     } catch (const json::parse_error& e) {
-      std::string what = e.what();
-      if (auto p = what.find("] "); p != std::string::npos) what = what.substr(p + 2);
-      add_problem(out, source, l.number, static_cast<int>(e.byte), "not JSON: " + what);
+      add_problem(out, source, l.number, static_cast<int>(e.byte), "not JSON: " + json_error_text(e));
     }
   }
   return out;

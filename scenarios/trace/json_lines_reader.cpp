@@ -30,12 +30,6 @@ bool is_match_param(std::string_view name) {
   return std::find(kTraceMatchParams.begin(), kTraceMatchParams.end(), name) != kTraceMatchParams.end();
 }
 
-// Strips nlohmann's "[json.exception.parse_error.101] " prefix: the rest says where and why.
-std::string short_json_error(const std::string& what) {
-  auto pos = what.find("] ");
-  return pos == std::string::npos ? what : what.substr(pos + 2);
-}
-
 // Checks one line's object; appends problems (without the "SOURCE:LINE: " prefix).
 TraceCall read_request(const json& j, int line, const ReaderOptions& o, std::vector<std::string>& problems) {
   TraceCall r;
@@ -148,7 +142,7 @@ ReadResult read_json_lines(std::string_view text, std::string_view source, const
         call = read_request(j, l.number, o, problems);
       }
     } catch (const json::exception& e) {
-      problems.push_back("not JSON: " + short_json_error(e.what()));
+      problems.push_back("not JSON: " + json_error_text(e));
     }
     if (problems.empty()) {
       out.calls.push_back(std::move(call));

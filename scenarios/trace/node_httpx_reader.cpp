@@ -70,12 +70,7 @@ ReadResult read_node_httpx(std::string_view text, std::string_view source, const
   bool response_started = false;
   auto flush = [&] {
     if (!call) return;
-    if (!call->status) {
-      call->transport = "reset";
-      call->notes.push_back("no response logged: the client got no answer (reset or timeout); replayed as a reset");
-    } else if (!call->body) {
-      call->unknown.push_back("body: not logged (the Tea cores never log response bodies)");
-    }
+    close_logged_call(*call, "the Tea cores never log response bodies");
     out.calls.push_back(std::move(*call));
     call.reset();
   };

@@ -54,13 +54,7 @@ ReadResult read_sdk_debug_log(std::string_view text, std::string_view source, co
   int retry = -1;
   auto flush = [&] {
     if (!call) return;
-    if (!call->status) {
-      call->transport = "reset";
-      call->notes.push_back("no response logged: the client got no answer; replayed as a reset");
-    } else if (!call->body) {
-      call->unknown.push_back(python ? "body: not logged (the Python SDKs never log bodies)"
-                                     : "body: not logged (Go Tea logs no bodies)");
-    }
+    close_logged_call(*call, python ? "the Python SDKs never log bodies" : "Go Tea logs no bodies");
     call->unknown.push_back("time: the log has none; file order kept");
     out.calls.push_back(std::move(*call));
     call.reset();

@@ -35,18 +35,8 @@ std::string trim(std::string s) {
 
 ReadResult read_terraform_log(std::string_view text, std::string_view source, const ReaderOptions& o) {
   ReadResult out;
-  std::vector<std::string> messages, times;
-  std::vector<int> numbers;
-  for (const auto& line : split_lines(text)) {
-    if (is_garbage_line(line.text)) {
-      add_problem(out, source, line.number, 0, "binary or non-UTF-8 data, not a log line");
-      continue;
-    }
-    auto l = strip_log_prefix(line.text);
-    messages.push_back(l.message);
-    times.push_back(l.time);
-    numbers.push_back(line.number);
-  }
+  const auto [messages, times, numbers] = stripped_log_lines(text, source, out);
+
   std::vector<Block> blocks;
   enum class Expect { Nothing, Response, Request } expect = Expect::Nothing;
   for (std::size_t i = 0; i < messages.size();) {

@@ -6,7 +6,11 @@
 
 #include <chrono>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "scenarios/trace/trace_call.h"
 #include "scenarios/trace/trace_format.h"
@@ -41,5 +45,29 @@ ReadResult read_trace(TraceFormat format, std::string_view text, std::string_vie
 void add_problem(ReadResult& r, std::string_view source, int line, int column, std::string message);
 // Sets call.time/instant from `text`, recording a zone-less or unreadable time as unknown.
 void set_call_time(TraceCall& call, std::string_view text, const ReaderOptions& options);
+// A string member of a JSON object, "" when absent or not a string.
+std::string json_string(const nlohmann::json& object, const char* key);
+// nlohmann's exception text without its "[json.exception.parse_error.101] " prefix.
+std::string json_error_text(const std::exception& e);
+
+// A whole JSON document (a BOM skipped), or where and why it is not one.
+struct JsonDocument {
+  nlohmann::json value;
+  std::string error;  // "" when it parsed
+  int line = 0, column = 0;
+};
+JsonDocument parse_json_document(std::string_view text);
+
+// Every line of a Terraform log or error text with its prefixes stripped (log_text.h);
+// lines of binary garbage are reported as problems and left out.
+struct StrippedLines {
+  std::vector<std::string> messages, times;
+  std::vector<int> numbers;
+};
+StrippedLines stripped_log_lines(std::string_view text, std::string_view source, ReadResult& out);
+
+// The end of a call read from an HTTP dump log: no status = no answer (a reset);
+// otherwise no body is an unknown, `why_no_body` saying why.
+void close_logged_call(TraceCall& call, std::string_view why_no_body);
 
 }  // namespace ebsmock::scenarios
