@@ -335,9 +335,6 @@ TEST(TraceFormats, JournalCommitAfterAndTransport) {
 
   // The admin API's answer is read the same way.
   json entries = json::array();
-  for (const auto& line : {0, 2}) {
-    (void)line;
-  }
   std::string text = test::read_text(kFixtures + "journal.jsonl");
   std::size_t start = 0;
   for (std::size_t end; (end = text.find('\n', start)) != std::string::npos; start = end + 1) {
