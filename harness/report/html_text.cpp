@@ -1,37 +1,34 @@
 // html_text.cpp: see html_text.h.
 #include "harness/report/html_text.h"
 
+#include "contracts/text.h"
+
 namespace ebsmock::harness::report {
 
 std::string html_escape(std::string_view text) {
-  // Round-trip through nlohmann's UTF-8 check would allocate twice; the report's strings
-  // are short, so one pass that validates and escapes is enough.
   std::string out;
   out.reserve(text.size() + text.size() / 8);
   for (std::size_t i = 0; i < text.size();) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c < 0x80) {
-      switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        case '\'': out += "&#39;"; break;
-        default: out += static_cast<char>(c);
-      }
+    const std::size_t len = contracts::utf8_sequence_length(text, i);
+    if (len == 0) {
+      out += "\xEF\xBF\xBD";  // U+FFFD for a byte that starts no valid character
       ++i;
       continue;
     }
-    const int len = c >= 0xF0 && c < 0xF5 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c < 0xE0 ? 2 : 0;
-    bool valid = len > 0 && i + len <= text.size();
-    for (int k = 1; valid && k < len; ++k) valid = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80;
-    if (valid) {
+    if (len > 1) {
       out.append(text.substr(i, len));
       i += len;
-    } else {
-      out += "\xEF\xBF\xBD";
-      ++i;
+      continue;
     }
+    switch (text[i]) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += text[i];
+    }
+    ++i;
   }
   return out;
 }

@@ -64,6 +64,22 @@ void expect_journal_replays(MockServer& s, const scenarios::Scenario& scenario) 
   EXPECT_EQ(replayed.world.drills(), served.drills()) << "the replayed journal ends with other drills";
 }
 
+// A library scenario served with a wait clock the test moves (the rules' delays and hangs).
+struct LibraryWorld {
+  explicit LibraryWorld(std::string_view name)
+      : text(library_text(name)),
+        scenario(scenarios::load_scenario_string(text, "test.toml")),
+        server(text, [this] {
+          ServerOptions options;
+          options.wait_clock = wait;
+          return options;
+        }()) {}
+  std::shared_ptr<mock::ManualClock> wait = std::make_shared<mock::ManualClock>();
+  std::string text;
+  scenarios::Scenario scenario;
+  MockServer server;
+};
+
 TEST(ScenarioWorld, AMemberGoingInvalidMidDrillMakesItsGroupInvalidExactlyAtTheEventAndOnce) {
   const std::string text = library_text("group-member-invalid-mid-drill.toml");
   MockServer s(text);
@@ -121,12 +137,10 @@ TEST(ScenarioWorld, AMemberGoingInvalidMidDrillMakesItsGroupInvalidExactlyAtTheE
 }
 
 TEST(ScenarioWorld, AnAmbiguousGroupFailoverRetriedWithItsTokenFailsTheGroupOverOnce) {
-  ServerOptions options;
-  auto wait = std::make_shared<mock::ManualClock>();
-  options.wait_clock = wait;
-  const std::string text = library_text("group-ambiguous-failover.toml");
-  MockServer s(text, options);
-  const auto scenario = scenarios::load_scenario_string(text, "test.toml");
+  LibraryWorld world("group-ambiguous-failover.toml");
+  auto& s = world.server;
+  auto& wait = world.wait;
+  const auto& scenario = world.scenario;
   const contracts::ParamList failover = {
       {"RegionId", "cn-hangzhou"}, {"ReplicaGroupId", "pg-orders7x2k9m1q"}, {"ClientToken", "tf-failover-1"}};
 
@@ -159,12 +173,10 @@ TEST(ScenarioWorld, AnAmbiguousGroupFailoverRetriedWithItsTokenFailsTheGroupOver
 }
 
 TEST(ScenarioWorld, ADrillClearThatHangsClearsThenTheEventMakesItClearFailed) {
-  ServerOptions options;
-  auto wait = std::make_shared<mock::ManualClock>();
-  options.wait_clock = wait;
-  const std::string text = library_text("group-drill-clear-timeout.toml");
-  MockServer s(text, options);
-  const auto scenario = scenarios::load_scenario_string(text, "test.toml");
+  LibraryWorld world("group-drill-clear-timeout.toml");
+  auto& s = world.server;
+  auto& wait = world.wait;
+  const auto& scenario = world.scenario;
   const contracts::ParamList clear = {
       {"RegionId", "cn-shanghai"}, {"GroupId", "pg-inventory5t3n8c"}, {"DrillId", "pg-drill-inventory01"}};
   EXPECT_EQ(drill_statuses(s), (std::map<std::string, std::string>{{"pg-drill-inventory01", "executed"}}));
