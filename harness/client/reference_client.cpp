@@ -145,6 +145,11 @@ bool ReferenceClient::is_mutating_action(std::string_view action) {
   return !action.starts_with("Describe");
 }
 
+bool ReferenceClient::sends_client_token(std::string_view action) {
+  if (auto op = contracts::parse_operation(action)) return contracts::accepts_client_token(*op);
+  return is_mutating_action(action);
+}
+
 std::string ReferenceClient::naive_encode(std::string_view raw) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
@@ -351,6 +356,12 @@ milliseconds ReferenceClient::backoff_before(int next_attempt, const Attempt& fa
   return milliseconds(static_cast<long long>(random_.below(static_cast<std::uint64_t>(cap) + 1)));
 }
 
+bool ReferenceClient::renews_token_before_retry(std::string_view, const Attempt&) const {
+  return config_.behaviour.new_token_per_attempt;
+}
+
+CallResult ReferenceClient::decode(std::string_view, CallResult result) const { return result; }
+
 CallResult ReferenceClient::finish(CallResult last) const {
   if (config_.behaviour.success_on_gateway_timeout && !last.ok && last.http_status == 504) {
     last.ok = true;
@@ -362,9 +373,9 @@ CallResult ReferenceClient::finish(CallResult last) const {
 }
 
 CallResult ReferenceClient::call(std::string_view action, contracts::Params params) {
-  const bool mutating = is_mutating_action(action);
+  const bool with_token = sends_client_token(action);
   std::string token;
-  if (mutating) {
+  if (with_token) {
     auto it = params.find("ClientToken");
     if (it != params.end() && !it->second.empty()) {
       token = it->second;
@@ -381,7 +392,7 @@ CallResult ReferenceClient::call(std::string_view action, contracts::Params para
     if (attempt > 1) {
       delay = backoff_before(attempt, previous);
       sleeper_(delay);
-      if (mutating && config_.behaviour.new_token_per_attempt) {
+      if (with_token && renews_token_before_retry(action, previous)) {
         token = new_client_token();
         params["ClientToken"] = token;
       }
@@ -390,7 +401,9 @@ CallResult ReferenceClient::call(std::string_view action, contracts::Params para
     Attempt current = send(build_request(action, params, attempt, delay));
     current.result.attempts = attempt;
     current.result.client_token = token;
-    if (attempt >= max_attempts || !should_retry(current)) return finish(std::move(current.result));
+    if (attempt >= max_attempts || !should_retry(current)) {
+      return decode(action, finish(std::move(current.result)));
+    }
     previous = std::move(current);
   }
 }

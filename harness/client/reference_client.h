@@ -115,9 +115,14 @@ class ReferenceClient : public ApiClient {
 
   const ReferenceClientConfig& config() const { return config_; }
 
-  // Whether `action` takes a ClientToken: contracts::is_mutating for known operations;
-  // unknown actions are mutating unless they start with "Describe".
+  // Whether `action` changes state: contracts::is_mutating for known operations; unknown
+  // actions are mutating unless they start with "Describe".
   static bool is_mutating_action(std::string_view action);
+  // Whether the client sends a ClientToken with `action`: exactly the operations that
+  // take one (contracts::accepts_client_token: not Clear*Drill, which has no such
+  // parameter; ListTagResources, which has one although it only reads); unknown actions
+  // as is_mutating_action.
+  static bool sends_client_token(std::string_view action);
 
   // The encoder ClientBehaviour::naive_encoding signs with (exposed for tests).
   static std::string naive_encode(std::string_view raw);
@@ -139,10 +144,16 @@ class ReferenceClient : public ApiClient {
   virtual bool should_retry(const Attempt& attempt) const;
   // How long to wait before attempt `next_attempt` (2-based) after `failed`.
   virtual std::chrono::milliseconds backoff_before(int next_attempt, const Attempt& failed);
+  // Whether the retry of `action` after `failed` draws a new ClientToken (correct: never;
+  // ClientBehaviour::new_token_per_attempt: always).
+  virtual bool renews_token_before_retry(std::string_view action, const Attempt& failed) const;
   // Interprets an HTTP response (status and raw body) as a result.
   virtual CallResult interpret_response(int status, const std::string& body) const;
   // Last chance to change the final result after the retry loop gave up or succeeded.
   virtual CallResult finish(CallResult last) const;
+  // How the caller sees the result of `action` (correct: as answered). A mutant may decode
+  // a body the way a typed SDK model would.
+  virtual CallResult decode(std::string_view action, CallResult result) const;
 
  private:
   struct Outgoing;

@@ -16,6 +16,7 @@
 #include <set>
 #include <thread>
 
+#include "contracts/operation.h"
 #include "contracts/percent_encoding.h"
 #include "contracts/signature_v1.h"
 #include "contracts/signature_v3.h"
@@ -445,6 +446,55 @@ TEST_F(ClientTest, UnknownActionsAreMutatingUnlessDescribe) {
   auto client = make();
   EXPECT_FALSE(client->call("TagResources", {{"RegionId", "cn-hangzhou"}}).client_token.empty());
   EXPECT_TRUE(client->call("DescribeRegions", {}).client_token.empty());
+}
+
+// A ClientToken goes exactly where the operation takes one (ebs-groups.md §2): not to
+// Clear*Drill (no such parameter), to ListTagResources (it has one, although it reads).
+TEST_F(ClientTest, ClientTokenOnExactlyTheOperationsThatTakeOne) {
+  for (contracts::Operation op : contracts::kAllOperations) {
+    const std::string action(contracts::to_string(op));
+    SCOPED_TRACE(action);
+    EXPECT_EQ(ReferenceClient::sends_client_token(action), contracts::accepts_client_token(op));
+    server_.clear();
+    auto client = make();
+    CallResult result = client->call(action, {{"RegionId", "cn-hangzhou"}});
+    ASSERT_TRUE(result.ok) << result.code;
+    auto requests = server_.requests();
+    ASSERT_EQ(requests.size(), 1u);
+    EXPECT_EQ(requests[0].params().count("ClientToken"), contracts::accepts_client_token(op) ? 1u : 0u);
+    EXPECT_EQ(result.client_token.empty(), !contracts::accepts_client_token(op));
+  }
+  EXPECT_FALSE(ReferenceClient::sends_client_token("ClearPairDrill"));
+  EXPECT_FALSE(ReferenceClient::sends_client_token("ClearReplicaGroupDrill"));
+  EXPECT_TRUE(ReferenceClient::sends_client_token("ListTagResources"));
+  EXPECT_TRUE(ReferenceClient::sends_client_token("FailoverDiskReplicaGroup"));
+  // Unknown actions: as before, a token unless the name reads like a Describe.
+  EXPECT_TRUE(ReferenceClient::sends_client_token("SomeFutureAction"));
+  EXPECT_FALSE(ReferenceClient::sends_client_token("DescribeSomethingNew"));
+}
+
+// A group operation is retried like a pair one: the same token on every attempt; a Clear
+// is retried without one.
+TEST_F(ClientTest, GroupAndDrillRetriesKeepTheirToken) {
+  auto client = make();
+  server_.push(error_script(504, "RequestTimeout"));
+  server_.push(reset_script());
+  CallResult failover = client->call("FailoverDiskReplicaGroup",
+                                     {{"RegionId", "cn-hangzhou"}, {"ReplicaGroupId", "pg-abc"}});
+  ASSERT_TRUE(failover.ok) << failover.code;
+  EXPECT_EQ(failover.attempts, 3);
+  auto requests = server_.requests();
+  ASSERT_EQ(requests.size(), 3u);
+  for (const auto& r : requests) EXPECT_EQ(r.params()["ClientToken"], failover.client_token);
+
+  server_.clear();
+  server_.push(error_script(500, "InternalError"));
+  CallResult clear = client->call("ClearPairDrill", {{"RegionId", "cn-hangzhou"}, {"PairId", "pair-cn-abc123"},
+                                                     {"DrillId", "drill-abc"}});
+  ASSERT_TRUE(clear.ok) << clear.code;
+  requests = server_.requests();
+  ASSERT_EQ(requests.size(), 2u);
+  for (const auto& r : requests) EXPECT_EQ(r.params().count("ClientToken"), 0u);
 }
 
 // ---------------------------------------------------------------------------------------
