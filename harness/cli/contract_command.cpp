@@ -60,7 +60,7 @@ int run(ContractCliOptions& opts) {
             << (o.endpoint.empty() ? std::string("an embedded mock") : o.endpoint);
   if (o.replay_path.empty()) {
     std::cerr << ", " << o.tests << " cases of up to " << o.max_commands << " commands, seed " << *o.seed
-              << (o.strict ? ", strict" : "") << "\n";
+              << (o.groups ? ", groups" : "") << (o.strict ? ", strict" : "") << "\n";
   } else {
     std::cerr << ", replaying " << o.replay_path << "\n";
   }
@@ -122,6 +122,9 @@ void add_contract_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--save-counterexample", opts->save_counterexample,
                   "Write the shrunk failing history here as a scenario TOML with [[replay]] steps");
   cmd->add_flag("--strict", opts->run.strict, "Advisories (A1-A3) fail the run too");
+  cmd->add_flag("--groups", opts->run.groups,
+                "Histories also use replication groups and DR drills (create, add/remove pairs, start, "
+                "stop, fail over, reprotect, delete, drills); the built-in world gains two pairs ready to join");
   cmd->add_option("--replay", opts->run.replay_path, "Rerun the history saved by --save-counterexample")
       ->check(CLI::ExistingFile);
   cmd->add_option("--call-timeout", opts->call_timeout_ms,

@@ -60,6 +60,33 @@ bool is_transient_answer(const ObservedAttempt& a) {
   return def && def->retry != contracts::RetryClass::Never;
 }
 
+// A call on a group as a whole: its effect is the group's and every member's.
+bool is_group_operation(contracts::Operation op) {
+  using O = contracts::Operation;
+  switch (op) {
+    case O::StartDiskReplicaGroup:
+    case O::StopDiskReplicaGroup:
+    case O::FailoverDiskReplicaGroup:
+    case O::ReprotectDiskReplicaGroup:
+    case O::DeleteDiskReplicaGroup:
+    case O::AddDiskReplicaPair:
+    case O::RemoveDiskReplicaPair:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// The success body's key naming what a create made, beyond CreateDiskReplicaPair's.
+const char* created_id_key(contracts::Operation op) {
+  switch (op) {
+    case contracts::Operation::CreateDiskReplicaGroup: return "ReplicaGroupId";
+    case contracts::Operation::StartPairDrill:
+    case contracts::Operation::StartReplicaGroupDrill: return "DrillId";
+    default: return nullptr;
+  }
+}
+
 bool is_ascii(const std::string& s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return (c & 0x80) == 0; });
 }
@@ -83,10 +110,22 @@ std::string fault_key(const Step& s) {
 
 }  // namespace
 
+std::string closing_label(const StepRecord& rec) {
+  std::string out = rec.action;
+  for (const char* key : {"PairId", "GroupId"}) {
+    if (auto it = rec.params.find(key); it != rec.params.end()) out += " " + std::string(key) + "=" + it->second;
+  }
+  return out;
+}
+
 nlohmann::json StepRecord::to_json() const {
-  nlohmann::json j = {{"index", index}, {"step", final_describe ? "final Describe" : describe(step)}};
+  nlohmann::json j = {{"index", index}, {"step", !final_describe                     ? describe(step)
+                                            : step.kind == StepKind::Describe ? std::string("final Describe")
+                                                                              : "final " + closing_label(*this)}};
   if (!action.empty()) j["action"] = action;
   if (!pair_id.empty()) j["pair"] = pair_id;
+  if (!group_id.empty()) j["group"] = group_id;
+  if (!drill_id.empty()) j["drill"] = drill_id;
   if (!params.empty()) j["params"] = params;
   if (!fault_rule.empty()) j["fault"] = {{"rule", fault_rule}, {"fired", fault_fired}, {"kind", describe(step.fault)}};
   nlohmann::json attempts_json = nlohmann::json::array();
@@ -213,8 +252,10 @@ void CaseRunner::run(const Step& step) {
   StepRecord& rec = begin_record(step);
   const auto op = operation_of(step.kind);
   rec.action = std::string(action_of(step.kind));
-  if (step.kind != StepKind::Create && step.slot != kAllPairs) rec.pair_id = oracle_.resolve(step.slot);
-  rec.params = step_params(step, rec.pair_id);
+  if (names_pair(step)) rec.pair_id = oracle_.resolve(step.slot);
+  if (names_group(step)) rec.group_id = oracle_.resolve_group(step.group);
+  if (names_drill(step)) rec.drill_id = oracle_.resolve_drill(step.drill);
+  rec.params = step_params(step, StepIds{.pair = rec.pair_id, .group = rec.group_id, .drill = rec.drill_id});
   std::string rule;
   if (step.fault.kind != FaultKind::None) {
     rule = "contract-" + std::to_string(++rule_counter_);
@@ -240,12 +281,43 @@ void CaseRunner::run_call(StepKind kind, const contracts::Params& params) {
     auto it = params.find(name);
     return it == params.end() ? fallback : contracts::parse_bool(it->second).value_or(fallback);
   };
-  if (kind == StepKind::Start) step.flag = flag("OneShot", false);
-  if (kind == StepKind::Reprotect) step.flag = flag("ReverseReplicate", true);
+  if (kind == StepKind::Start || kind == StepKind::StartGroup) step.flag = flag("OneShot", false);
+  if (kind == StepKind::Reprotect || kind == StepKind::ReprotectGroup) step.flag = flag("ReverseReplicate", true);
+  std::string group_id;
+  std::string drill_id;
+  if (is_group_kind(kind)) {
+    // Group and drill calls name their pair PairId (drills) and their group
+    // ReplicaGroupId, GroupIds or GroupId.
+    auto value = [&](std::initializer_list<const char*> keys) {
+      for (const char* k : keys) {
+        if (auto it = params.find(k); it != params.end()) return it->second;
+      }
+      return std::string();
+    };
+    pair_id = value({"ReplicaPairId", "PairId"});
+    group_id = value({"ReplicaGroupId", "GroupIds", "GroupId"});
+    drill_id = value({"DrillId"});
+    auto slot_of = [](const std::vector<std::string>& slots, const std::string& id, int unknown) {
+      auto it = std::find(slots.begin(), slots.end(), id);
+      return it == slots.end() ? unknown : static_cast<int>(it - slots.begin());
+    };
+    step.slot = slot_of(slots, pair_id, kUnknownPair);
+    if (kind == StepKind::DescribeGroups && group_id.empty()) {
+      step.group = kAllGroups;
+    } else if (kind != StepKind::CreateGroup) {
+      step.group = slot_of(oracle_.group_slots(), group_id, kUnknownGroup);
+    }
+    if (!drill_id.empty()) step.drill = slot_of(oracle_.drill_slots(), drill_id, kUnknownDrill);
+    if (kind == StepKind::CreateGroup) {
+      step.flag = params.contains("DestinationZoneId") && params.at("DestinationZoneId") == kScenarioDestinationZone;
+    }
+  }
   StepRecord& rec = begin_record(step);
   rec.action = std::string(action_of(kind));
   rec.params = params;
   rec.pair_id = pair_id;
+  rec.group_id = group_id;
+  rec.drill_id = drill_id;
   execute_call(rec, operation_of(kind), "");
 }
 
@@ -285,8 +357,25 @@ void CaseRunner::execute_call(StepRecord& rec, contracts::Operation op, const st
 void CaseRunner::judge_call(StepRecord& rec, contracts::Operation op) {
   const CallResult& res = rec.result;
   const bool mutating = contracts::is_mutating(op);
-  const auto& attempts = rec.attempts;
+  // Every request the call sent, and those of its own action. A client that carries a call
+  // out with other requests (a Describe first, pair calls instead of the group call) has
+  // those judged by S1 and C7 only: they are not attempts of this call.
+  const auto& all = rec.attempts;
+  std::vector<AttemptAnalysis> own;
+  std::map<std::string, std::uint64_t> side;  // other actions -> requests
+  for (const auto& a : all) {
+    if (a.attempt.action.empty() || a.attempt.action == rec.action) {
+      own.push_back(a);
+    } else {
+      ++side[a.attempt.action];
+    }
+  }
+  const auto& attempts = own;
   const std::size_t n = attempts.size();
+  std::string side_text;
+  for (const auto& [action, count] : side) {
+    side_text += (side_text.empty() ? "" : ", ") + action + " x" + std::to_string(count);
+  }
 
   // What the model expected, for the report: the first attempt the model judged.
   for (const auto& a : attempts) {
@@ -303,8 +392,8 @@ void CaseRunner::judge_call(StepRecord& rec, contracts::Operation op) {
   }
 
   // S1: the server against the model.
-  stats_.tally.evaluated(CheckId::S1, std::max<std::size_t>(n, 1));
-  for (const auto& a : attempts) {
+  stats_.tally.evaluated(CheckId::S1, std::max<std::size_t>(all.size(), 1));
+  for (const auto& a : all) {
     for (const auto& d : a.deviations) add_violation(rec, CheckId::S1, d);
   }
   if (!rec.progress.empty()) {
@@ -314,9 +403,9 @@ void CaseRunner::judge_call(StepRecord& rec, contracts::Operation op) {
 
   // C7: every attempt correctly signed.
   if (ctx_.verifies_signatures) {
-    stats_.tally.evaluated(CheckId::C7, n);
-    for (std::size_t i = 0; i < n; ++i) {
-      const auto& a = attempts[i].attempt;
+    stats_.tally.evaluated(CheckId::C7, all.size());
+    for (std::size_t i = 0; i < all.size(); ++i) {
+      const auto& a = all[i].attempt;
       if (a.signature_verdict != contracts::SignatureVerdict::Ok) {
         add_violation(rec, CheckId::C7,
                       "attempt " + std::to_string(i + 1) + " (request #" + std::to_string(a.seq) +
@@ -331,8 +420,8 @@ void CaseRunner::judge_call(StepRecord& rec, contracts::Operation op) {
     }
   }
 
-  // C4: one fresh, valid token per mutating call.
-  if (mutating && n > 0) {
+  // C4: one fresh, valid token per mutating call (that takes one: not Clear*Drill).
+  if (contracts::uses_idempotence(op) && n > 0) {
     stats_.tally.evaluated(CheckId::C4);
     std::vector<std::string> tokens;
     for (std::size_t i = 0; i < n; ++i) {
@@ -379,6 +468,46 @@ void CaseRunner::judge_call(StepRecord& rec, contracts::Operation op) {
       add_violation(rec, CheckId::C3, "one call caused " + std::to_string(made.size()) + " state transitions: " + list +
                                       "; expected at most one");
     }
+    // A group call moves the group and each member once (an ambiguous group failover
+    // retried with the same ClientToken is replayed, never failed over again).
+    std::map<std::string, std::vector<std::string>> member_moves;
+    for (const auto& a : attempts) {
+      for (const auto& t : a.attempt.member_transitions) {
+        member_moves[t.id].push_back(contracts::to_string(t) + " (request #" + std::to_string(a.attempt.seq) + ")");
+      }
+    }
+    for (const auto& [id, moves] : member_moves) {
+      if (moves.size() < 2) continue;
+      std::string list;
+      for (const auto& m : moves) list += (list.empty() ? "" : "; ") + m;
+      add_violation(rec, CheckId::C3, "one group call moved member pair " + id + " " + std::to_string(moves.size()) +
+                                      " times: " + list + "; expected each member to move at most once");
+    }
+  }
+
+  // C9: one Start*Drill call leaves at most one drill.
+  if (op == contracts::Operation::StartPairDrill || op == contracts::Operation::StartReplicaGroupDrill) {
+    stats_.tally.evaluated(CheckId::C9);
+    std::vector<std::string> drills;
+    for (const auto& a : attempts) {
+      const auto& t = a.attempt.transition;
+      if (t && !t->from && t->kind == contracts::ResourceKind::Drill) {
+        drills.push_back(t->id + " (request #" + std::to_string(a.attempt.seq) + ", ClientToken " +
+                         (a.attempt.client_token.empty() ? std::string("none") : a.attempt.client_token) + ")");
+      }
+    }
+    if (drills.size() > 1) {
+      std::string list;
+      for (const auto& d : drills) list += (list.empty() ? "" : ", ") + d;
+      const std::string reported = res.ok && res.body.is_object() ? res.body.value("DrillId", "") : "";
+      add_violation(rec, CheckId::C9,
+                    "one " + rec.action + " call left " + std::to_string(drills.size()) + " drills: " + list +
+                        "; the client reported " + (reported.empty() ? reported_text(res) : "DrillId " + reported) +
+                        ", so the other drill and its pay-as-you-go drill disks are orphaned (Terraform's "
+                        "alicloud_ebs_*_drill resources draw a new ClientToken per attempt and do exactly this, "
+                        "ebs-groups.md §9.4, §9.6); expected every retry to carry the first ClientToken, which the "
+                        "server answers with the first drill");
+    }
   }
 
   // C5: a non-retryable answer is final.
@@ -413,10 +542,12 @@ void CaseRunner::judge_call(StepRecord& rec, contracts::Operation op) {
     stats_.tally.evaluated(CheckId::C1);
     if (mutating) {
       if (!effect) {
-        std::string why = n == 0 ? "no request reached the server"
+        std::string why = n == 0 ? "no " + rec.action + " request reached the server"
                                  : "the server's last answer was " + answer_text(*last) +
                                        (attempts.back().replayed ? " (a replay of an earlier call's answer)" : "") +
                                        " and no attempt of this call took effect";
+        if (!side_text.empty()) why += "; it sent " + side_text + " instead";
+        if (is_group_operation(op)) why += " (a group call succeeds only with the group's effect, every member with it)";
         add_violation(rec, CheckId::C1, "the client reported success but " + why +
                                         "; expected success only when the operation took effect");
       } else if (op == contracts::Operation::CreateDiskReplicaPair && !rec.created.empty()) {
@@ -424,6 +555,12 @@ void CaseRunner::judge_call(StepRecord& rec, contracts::Operation op) {
         if (id != rec.created.front()) {
           add_violation(rec, CheckId::C1, "Create created " + rec.created.front() + " but the client reported ReplicaPairId '" +
                                           id + "'; expected the id of the pair it created");
+        }
+      } else if (const char* key = created_id_key(op); key && !rec.created.empty()) {
+        const std::string id = res.body.is_object() ? res.body.value(key, "") : "";
+        if (std::find(rec.created.begin(), rec.created.end(), id) == rec.created.end()) {
+          add_violation(rec, CheckId::C1, rec.action + " created " + rec.created.front() + " but the client reported " +
+                                          key + " '" + id + "'; expected the id of what it created");
         }
       }
     } else {
@@ -482,8 +619,9 @@ void CaseRunner::judge_call(StepRecord& rec, contracts::Operation op) {
     }
   }
 
-  // A2: x-acs-retry-after honoured; A3 data: waits not dictated by the server.
-  if (ctx_.client.observes_waits()) {
+  // A2: x-acs-retry-after honoured; A3 data: waits not dictated by the server. With other
+  // requests in between, the waits cannot be matched to attempts.
+  if (ctx_.client.observes_waits() && side.empty()) {
     for (std::size_t i = 0; i + 1 < n && i < rec.waits.size(); ++i) {
       const auto& a = attempts[i].attempt;
       const bool told = a.code.find("Throttling") != std::string::npos && a.fault &&
@@ -502,7 +640,72 @@ void CaseRunner::judge_call(StepRecord& rec, contracts::Operation op) {
   }
 }
 
+namespace {
+
+// A Describe's items by id, each rendered as the fields the harness's calls change.
+struct ReadShape {
+  const char* list;   // "ReplicaPairs"
+  const char* id;     // "ReplicaPairId"
+  const char* noun;   // "pair"
+  std::string (*fields)(const nlohmann::json& item);
+};
+
+std::string quoted_field(const nlohmann::json& item, const char* key) {
+  return std::string(key) + "=" + nlohmann::json(item.value(key, "")).dump();
+}
+
+// A number field, or "(none)" when absent or null (LastRecoverPoint before the first sync).
+std::string number_field(const nlohmann::json& item, const char* key) {
+  auto it = item.find(key);
+  return std::string(key) + "=" + (it == item.end() || it->is_null() ? std::string("(none)") : it->dump());
+}
+
+std::string pair_fields(const nlohmann::json& p) {
+  return "Status=" + p.value("Status", "") + " " + quoted_field(p, "PairName") + " " + quoted_field(p, "Description");
+}
+
+std::string group_fields(const nlohmann::json& g) {
+  std::string members;
+  for (const auto& id : g.value("PairIds", nlohmann::json::array())) members += (members.empty() ? "" : ",") + id.dump();
+  return "Status=" + g.value("Status", "") + " PairIds=[" + members + "] " + number_field(g, "LastRecoverPoint") + " " +
+         quoted_field(g, "Description");
+}
+
+std::string drill_fields(const nlohmann::json& d) {
+  std::string out = "Status=" + d.value("Status", "") + " " + number_field(d, "RecoverPoint");
+  if (auto it = d.find("PairsInfo"); it != d.end() && it->is_array()) {
+    std::string pairs;
+    for (const auto& p : *it) pairs += (pairs.empty() ? "" : ",") + (p.is_object() ? p.value("PairId", "?") : "?");
+    out += " PairsInfo=[" + pairs + "]";
+  }
+  return out;
+}
+
+std::optional<ReadShape> read_shape(contracts::Operation op) {
+  using O = contracts::Operation;
+  switch (op) {
+    case O::DescribeDiskReplicaPairs: return ReadShape{"ReplicaPairs", "ReplicaPairId", "pair", pair_fields};
+    case O::DescribeDiskReplicaGroups: return ReadShape{"ReplicaGroups", "ReplicaGroupId", "group", group_fields};
+    case O::DescribePairDrills:
+    case O::DescribeReplicaGroupDrills: return ReadShape{"Drills", "DrillId", "drill", drill_fields};
+    default: return std::nullopt;
+  }
+}
+
+std::map<std::string, std::string> read_summary(const nlohmann::json& j, const ReadShape& shape) {
+  std::map<std::string, std::string> out;
+  if (!j.is_object() || !j.contains(shape.list) || !j[shape.list].is_array()) return out;
+  for (const auto& item : j[shape.list]) {
+    if (item.is_object()) out[item.value(shape.id, "?")] = shape.fields(item);
+  }
+  return out;
+}
+
+}  // namespace
+
 void CaseRunner::compare_read(StepRecord& rec, contracts::Operation op) {
+  const auto shape = read_shape(op);
+  if (op != contracts::Operation::DescribeDiskReplicaPairProgress && !shape) return;  // not compared
   stats_.tally.evaluated(CheckId::C8);
   const auto expected = oracle_.expected_read(op, rec.params);
   const auto& body = rec.result.body;
@@ -519,35 +722,46 @@ void CaseRunner::compare_read(StepRecord& rec, contracts::Operation op) {
     }
     return;
   }
-  // Pairs by id: the fields the harness's calls change.
-  auto summary = [](const nlohmann::json& j) {
-    std::map<std::string, std::string> out;
-    if (!j.is_object() || !j.contains("ReplicaPairs") || !j["ReplicaPairs"].is_array()) return out;
-    for (const auto& p : j["ReplicaPairs"]) {
-      if (!p.is_object()) continue;
-      out[p.value("ReplicaPairId", "?")] = "Status=" + p.value("Status", "") + " PairName=" +
-                                            nlohmann::json(p.value("PairName", "")).dump() + " Description=" +
-                                            nlohmann::json(p.value("Description", "")).dump();
-    }
-    return out;
-  };
-  const auto want = summary(expected.body);
-  if (!body.is_object() || !body.contains("ReplicaPairs")) {
-    add_violation(rec, CheckId::C8, "the client's Describe result has no ReplicaPairs list; expected " +
-                                    std::to_string(want.size()) + " pair(s)");
+  // Items by id: the fields the harness's calls change.
+  const auto want = read_summary(expected.body, *shape);
+  const std::string what = op == contracts::Operation::DescribeDiskReplicaPairs ? "Describe" : rec.action;
+  if (!body.is_object() || !body.contains(shape->list)) {
+    add_violation(rec, CheckId::C8, "the client's " + what + " result has no " + shape->list + " list; expected " +
+                                    std::to_string(want.size()) + " " + shape->noun + "(s)");
     return;
   }
-  const auto got = summary(body);
+  const auto got = read_summary(body, *shape);
   for (const auto& [id, w] : want) {
     auto it = got.find(id);
     if (it == got.end()) {
-      add_violation(rec, CheckId::C8, "Describe does not show " + id + "; the model has it with " + w);
+      add_violation(rec, CheckId::C8, what + " does not show " + id + "; the model has it with " + w);
     } else if (it->second != w) {
-      add_violation(rec, CheckId::C8, "Describe shows " + id + " with " + it->second + "; the model has " + w);
+      add_violation(rec, CheckId::C8, what + " shows " + id + " with " + it->second + "; the model has " + w);
     }
   }
   for (const auto& [id, g] : got) {
-    if (!want.contains(id)) add_violation(rec, CheckId::C8, "Describe shows " + id + " (" + g + "), which the model does not have");
+    if (!want.contains(id)) add_violation(rec, CheckId::C8, what + " shows " + id + " (" + g + "), which the model does not have");
+  }
+}
+
+void CaseRunner::closing_read(const Step& step, const StepIds& ids) {
+  StepRecord& rec = begin_record(step);
+  rec.final_describe = true;
+  rec.action = std::string(action_of(step.kind));
+  rec.pair_id = ids.pair;
+  rec.group_id = ids.group;
+  rec.params = step_params(step, ids);
+  execute_call(rec, operation_of(step.kind), "");
+  // The closing reads must be compared: a client that cannot read at all cannot be shown
+  // to agree with the model.
+  const auto& attempts = rec.attempts;
+  const bool server_ok = !attempts.empty() && attempts.back().attempt.status == 200 && attempts.back().attempt.code.empty();
+  if (server_ok && !rec.result.ok) {
+    const bool pairs = step.kind == StepKind::Describe;
+    add_violation(rec, CheckId::C8, "the closing " + (pairs ? std::string("Describe") : rec.action) +
+                                    " was answered 200 but the client reported " +
+                                    reported_text(rec.result) + "; expected the " +
+                                    (pairs ? "pairs" : read_shape(operation_of(step.kind))->list));
   }
 }
 
@@ -555,20 +769,27 @@ void CaseRunner::final_check() {
   Step step;
   step.kind = StepKind::Describe;
   step.slot = kAllPairs;
-  StepRecord& rec = begin_record(step);
-  rec.final_describe = true;
-  rec.action = std::string(action_of(StepKind::Describe));
-  rec.params = step_params(step, "");
-  execute_call(rec, contracts::Operation::DescribeDiskReplicaPairs, "");
-  // The closing Describe must be compared: a client that cannot read at all cannot be
-  // shown to agree with the model.
-  const auto& attempts = rec.attempts;
-  const bool server_ok = !attempts.empty() && attempts.back().attempt.status == 200 && attempts.back().attempt.code.empty();
-  if (server_ok && !rec.result.ok) {
-    add_violation(rec, CheckId::C8, "the closing Describe was answered 200 but the client reported " + reported_text(rec.result) +
-                                    "; expected the pairs");
+  closing_read(step, {});
+  if (ctx_.groups) {
+    Step groups;
+    groups.kind = StepKind::DescribeGroups;
+    groups.group = kAllGroups;
+    closing_read(groups, {});
+    // The drills of every pair and group that ever had one (a drill the server kept after
+    // the model let it vanish shows up there too).
+    for (const auto& [kind, id] : oracle_.drilled()) {
+      Step drills;
+      const bool of_pair = kind == contracts::ResourceKind::Pair;
+      drills.kind = of_pair ? StepKind::DescribePairDrills : StepKind::DescribeGroupDrills;
+      const auto& slots = of_pair ? oracle_.slots() : oracle_.group_slots();
+      const auto it = std::find(slots.begin(), slots.end(), id);
+      const int slot = it == slots.end() ? kUnknownPair : static_cast<int>(it - slots.begin());
+      (of_pair ? drills.slot : drills.group) = slot;
+      closing_read(drills, of_pair ? StepIds{.pair = id, .group = {}, .drill = {}} : StepIds{.pair = {}, .group = id, .drill = {}});
+    }
   }
   // A3: retries back off. Judged over the case: full jitter may draw 0 once in a while.
+  StepRecord& rec = records_.back();
   if (ctx_.client.observes_waits() && !free_waits_.empty()) {
     stats_.tally.evaluated(CheckId::A3);
     const bool all_zero = std::all_of(free_waits_.begin(), free_waits_.end(), [](milliseconds d) { return d.count() == 0; });
@@ -582,7 +803,9 @@ void CaseRunner::final_check() {
 void CaseRunner::count(const StepRecord& rec) {
   const Step& s = rec.step;
   ++stats_.steps;
-  ++stats_.steps_by_kind[rec.final_describe ? "final Describe" : std::string(to_string(s.kind))];
+  ++stats_.steps_by_kind[rec.final_describe ? (s.kind == StepKind::Describe ? std::string("final Describe")
+                                                                            : "final " + std::string(to_string(s.kind)))
+                                            : std::string(to_string(s.kind))];
   for (const auto& e : rec.progress) stats_.count_transition(e.transition, e.vanished);
   if (s.kind == StepKind::AdvanceClock) return;
   stats_.attempts += rec.attempts.size();
@@ -608,7 +831,7 @@ void CaseRunner::count(const StepRecord& rec) {
   ++cell.calls;
   if (rec.fault_fired) ++cell.fired;
   ++cell.attempts[static_cast<int>(rec.attempts.size())];
-  if (contracts::is_mutating(operation_of(s.kind)) && !rec.attempts.empty()) {
+  if (contracts::uses_idempotence(operation_of(s.kind)) && !rec.attempts.empty()) {
     std::set<std::string> tokens;
     for (const auto& a : rec.attempts) tokens.insert(a.attempt.client_token);
     ++(tokens.size() > 1 ? cell.changed_token : cell.same_token);

@@ -1,5 +1,5 @@
 // case_runner.h: runs one contract case (one history of steps) against a mock through
-// the client under test, and judges every call from the journal: C1..C8 (client
+// the client under test, and judges every call from the journal: C1..C9 (client
 // contract), S1 (server against the model), A1..A3 (advisories). It is the "system under
 // test" of the RapidCheck state machine: each command runs one step here; the case fails
 // as soon as a step breaks a hard check (or an advisory under --strict).
@@ -35,12 +35,14 @@ struct StepRecord {
   bool final_describe = false;  // the harness's closing Describe (C8)
   std::string action;
   std::string pair_id;  // what the step's slot resolved to ("" when none)
+  std::string group_id;  // likewise its group slot
+  std::string drill_id;  // likewise its drill slot
   contracts::Params params;
   std::string fault_rule;  // the armed rule's id, "" when none
   bool fault_fired = false;
   std::vector<AttemptAnalysis> attempts;
   std::vector<ObservedProgress> progress;  // AdvanceClock
-  std::vector<std::string> created;        // pair ids this call created (journal)
+  std::vector<std::string> created;        // pair/group/drill ids this call created (journal)
   CallResult result;
   bool has_result = false;
   std::vector<std::chrono::milliseconds> waits;  // builtin clients only
@@ -49,6 +51,10 @@ struct StepRecord {
 
   nlohmann::json to_json() const;
 };
+
+// What a closing read of groups or drills is called in reports, e.g.
+// "DescribeDiskReplicaGroups", "DescribePairDrills PairId=pair-cn-...".
+std::string closing_label(const StepRecord& rec);
 
 // Fault kind x operation: what the client did with the calls that met this fault.
 struct MatrixCell {
@@ -91,6 +97,8 @@ struct CaseContext {
   bool strict = false;
   bool verifies_signatures = true;
   std::uint64_t client_seed = 0;
+  // Group and drill steps are in play: the closing check describes groups and drills too.
+  bool groups = false;
 };
 
 class CaseRunner {
@@ -103,7 +111,8 @@ class CaseRunner {
   // A call given directly (--replay): no fault is armed, the server's scenario decides.
   void run_call(StepKind kind, const contracts::Params& params);
   void advance(contracts::Duration by);
-  // The closing Describe of every pair through the client (C8), and the case-level
+  // The closing Describe of every pair through the client (C8); with groups, of every
+  // group and of the drills of every pair and group that had one; and the case-level
   // advisory (A3).
   void final_check();
 
@@ -120,6 +129,8 @@ class CaseRunner {
   void execute_call(StepRecord& rec, contracts::Operation op, const std::string& armed_fault_rule);
   void judge_call(StepRecord& rec, contracts::Operation op);
   void compare_read(StepRecord& rec, contracts::Operation op);
+  // One closing read (C8): `step` through the client, which must read what the server answered.
+  void closing_read(const Step& step, const StepIds& ids);
   void add_violation(StepRecord& rec, CheckId id, std::string detail);
   void count(const StepRecord& rec);
   JournalBatch read_journal();

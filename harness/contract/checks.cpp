@@ -17,6 +17,7 @@ std::string_view to_string(CheckId id) {
     case CheckId::C6: return "C6";
     case CheckId::C7: return "C7";
     case CheckId::C8: return "C8";
+    case CheckId::C9: return "C9";
     case CheckId::S1: return "S1";
     case CheckId::A1: return "A1";
     case CheckId::A2: return "A2";
@@ -39,6 +40,9 @@ std::string_view title(CheckId id) {
              "contradicts the applied effect";
     case CheckId::C7: return "every attempt is correctly signed";
     case CheckId::C8: return "the client's Describe agrees with the model";
+    case CheckId::C9:
+      return "one drill start leaves at most one drill (a retry with a fresh ClientToken after an "
+             "ambiguous failure orphans a drill)";
     case CheckId::S1: return "the server's answers, transitions and progress follow the model";
     case CheckId::A1: return "advisory: transient errors are retried";
     case CheckId::A2: return "advisory: x-acs-retry-after is honoured";

@@ -1,5 +1,5 @@
 // checks.h: the contract checks of `ebsmock contract`, each with a stable id used in
-// reports, JUnit files and counterexamples (C1..C8 client contract, S1 server against
+// reports, JUnit files and counterexamples (C1..C9 client contract, S1 server against
 // the model, A1..A3 advisories), and the per-run tally of how often each was evaluated
 // and violated. Plain value types; not thread-safe (one tally per run).
 #pragma once
@@ -23,15 +23,16 @@ enum class CheckId {
   C6,  // after an ambiguous failure, no definite error contradicting the applied effect
   C7,  // every attempt is correctly signed
   C8,  // what the client's Describe shows agrees with the model
+  C9,  // one Start*Drill call leaves at most one drill
   S1,  // the server's answers, transitions and progress follow the model
   A1,  // advisory: transient errors are retried
   A2,  // advisory: x-acs-retry-after is honoured
   A3,  // advisory: retries back off
 };
 
-inline constexpr std::array<CheckId, 12> kAllChecks = {
-    CheckId::C1, CheckId::C2, CheckId::C3, CheckId::C4, CheckId::C5, CheckId::C6,
-    CheckId::C7, CheckId::C8, CheckId::S1, CheckId::A1, CheckId::A2, CheckId::A3,
+inline constexpr std::array<CheckId, 13> kAllChecks = {
+    CheckId::C1, CheckId::C2, CheckId::C3, CheckId::C4, CheckId::C5, CheckId::C6, CheckId::C7,
+    CheckId::C8, CheckId::C9, CheckId::S1, CheckId::A1, CheckId::A2, CheckId::A3,
 };
 
 // Hard checks fail the run; advisories are reported and fail it only under --strict.

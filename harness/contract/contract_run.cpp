@@ -40,7 +40,7 @@ class ContractCommand final : public ContractCommandBase {
   void checkPreconditions(const GenModel& model) const override {
     // A step names a slot by number; once the shrinker removed the Create that made the
     // slot, the step is regenerated instead of silently hitting another pair.
-    RC_PRE(step_.slot < static_cast<int>(model.slots.size()));
+    RC_PRE(model.has_slots_of(step_));
   }
   void apply(GenModel& model) const override { model.apply(step_); }
   void run(const GenModel&, CaseRunner& runner) const override {
@@ -168,12 +168,13 @@ std::unique_ptr<mock::EmbeddedServer> start_embedded(scenarios::Scenario world, 
   }
 }
 
-GenModel initial_model(const scenarios::Scenario& world) {
+GenModel initial_model(const scenarios::Scenario& world, bool groups) {
   GenModel m;
   m.world = contracts::World(world.policy);
   for (const auto& p : world.pairs) m.world.add_pair(p, world.clock.start);
   m.now = world.clock.start;
   for (const auto& [id, p] : m.world.pairs()) m.slots.push_back(id);
+  m.groups = groups;
   return m;
 }
 
@@ -182,7 +183,7 @@ void run_state_machine(CaseContext& ctx, const scenarios::Scenario& world,
   RunState st;
   st.progress = options.progress;
   st.tests = options.tests;
-  const GenModel initial = initial_model(world);
+  const GenModel initial = initial_model(world, options.groups);
 
   auto property = [&] {
     if (st.setup_error) RC_DISCARD("set-up error");
@@ -255,7 +256,7 @@ void run_replay(CaseContext& ctx, const std::vector<ReplayAction>& plan, Contrac
   CaseRunner runner(ctx);
   std::map<std::string, std::string> ids;  // failing run's id -> this run's id
   auto mapped = [&](contracts::Params params) {
-    for (const char* key : {"ReplicaPairId", "PairIds"}) {
+    for (const char* key : {"ReplicaPairId", "PairIds", "ReplicaGroupId", "GroupIds", "GroupId", "PairId", "DrillId"}) {
       auto it = params.find(key);
       if (it == params.end()) continue;
       if (auto m = ids.find(it->second); m != ids.end()) it->second = m->second;
@@ -325,10 +326,34 @@ std::string ContractResult::rerun_command() const {
   cmd += call_timeout_flag();
   if (!replay_path.empty()) return cmd + " --replay " + shell_quote(replay_path) + (strict ? " --strict" : "");
   if (!scenario_path.empty()) cmd += " --scenario " + shell_quote(scenario_path);
+  if (groups) cmd += " --groups";
   cmd += " --seed " + std::to_string(seed) + " --tests " + std::to_string(tests) + " --max-commands " +
          std::to_string(max_commands);
   if (strict) cmd += " --strict";
   return cmd;
+}
+
+std::vector<contracts::Pair> group_world_pairs(contracts::Instant now) {
+  std::vector<contracts::Pair> out;
+  for (int i = 1; i <= 2; ++i) {
+    contracts::Pair p;
+    p.id = "pair-cn-contractgroup00" + std::to_string(i);
+    p.status = contracts::Status::Created;
+    p.pair_name = "group-member-" + std::to_string(i);
+    p.source_region = std::string(kRegion);
+    p.source_zone = std::string(kSourceZone);
+    p.source_disk_id = "d-bp1contractgroup00" + std::to_string(i);
+    p.destination_region = std::string(kDestinationRegion);
+    p.destination_zone = std::string(kDestinationZone);
+    p.destination_disk_id = "d-uf6contractgroup00" + std::to_string(i);
+    p.primary_region = p.source_region;
+    p.primary_zone = p.source_zone;
+    p.standby_region = p.destination_region;
+    p.standby_zone = p.destination_zone;
+    p.create_time = contracts::unix_seconds(now) - 3600;
+    out.push_back(std::move(p));
+  }
+  return out;
 }
 
 ContractResult run_contract(const ContractOptions& options) {
@@ -341,6 +366,7 @@ ContractResult run_contract(const ContractOptions& options) {
   result.tests = options.tests;
   result.max_commands = options.max_commands;
   result.strict = options.strict;
+  result.groups = options.groups;
   result.replay_path = options.replay_path;
   result.scenario_path = options.scenario_path;
   result.call_timeout = options.call_timeout;
@@ -361,6 +387,9 @@ ContractResult run_contract(const ContractOptions& options) {
       if (!world.replay.steps.empty()) {
         result.notes.push_back("the scenario's [[replay]] steps are left out (use --replay to run a saved history)");
         world.replay = {};
+      }
+      if (options.groups && options.scenario_path.empty()) {
+        for (auto& p : group_world_pairs(world.clock.start)) world.pairs.push_back(std::move(p));
       }
     }
     // The contract needs a reproducible world: virtual time, signatures checked.
@@ -392,8 +421,10 @@ ContractResult run_contract(const ContractOptions& options) {
                           world.credentials.front().access_key_secret, std::string(kRegion),
                           options.call_timeout};
     auto client = make_client(options.client_spec, env);
+    bool groups = options.groups;
+    for (const auto& a : plan) groups = groups || (!a.is_advance && is_group_kind(a.kind));
     CaseContext ctx{*client, admin, result.world, options.strict, verifies,
-                    contracts::client_seed(result.seed)};
+                    contracts::client_seed(result.seed), groups};
     if (replay) {
       run_replay(ctx, plan, result);
     } else {

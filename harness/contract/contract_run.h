@@ -27,6 +27,12 @@ struct ContractOptions {
   int max_commands = 30;
   std::optional<std::uint64_t> seed;  // nullopt = a fresh one (printed)
   bool strict = false;
+  // --groups: histories also create groups, add and remove pairs, start, stop, fail over,
+  // reprotect and delete them, and start, clear and describe drills; the closing check
+  // reads groups and drills too. Off, the pair-only histories are exactly as before. With
+  // the built-in world, two more `created` pairs join it (group_world_pairs), ready to be
+  // added to a group.
+  bool groups = false;
   std::string replay_path;  // --replay: rerun the history saved in this file
   // --call-timeout: an exec: driver that takes longer for one call is hung (exit 2).
   std::chrono::milliseconds call_timeout{kDefaultCallTimeout};
@@ -55,6 +61,7 @@ struct ContractResult {
   int tests = 0;
   int max_commands = 0;
   bool strict = false;
+  bool groups = false;
   std::string replay_path;
   std::string scenario_path;
   // Part of the rerun command when not the default: a driver that failed by timing out
@@ -74,5 +81,9 @@ struct ContractResult {
 };
 
 ContractResult run_contract(const ContractOptions& options);
+
+// The pairs --groups adds to the built-in world: `created`, in the direction created pairs
+// and groups use (kSourceZone -> kDestinationZone), in no group.
+std::vector<contracts::Pair> group_world_pairs(contracts::Instant now);
 
 }  // namespace ebsmock::harness

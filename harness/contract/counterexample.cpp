@@ -21,8 +21,11 @@ scenarios::ReplayStep replay_step(const StepRecord& rec, const AttemptAnalysis& 
   step.action = a.action.empty() ? rec.action : a.action;
   for (const auto& [k, v] : rec.params) {
     if (k == "ClientToken") continue;  // each run's client draws its own
-    // Pairs created during the history get new ids on every run: match them by presence.
-    const bool run_specific = (k == "ReplicaPairId" || k == "PairIds") && created.contains(v);
+    // Pairs, groups and drills created during the history get new ids on every run: match
+    // them by presence.
+    const bool names_resource = k == "ReplicaPairId" || k == "PairIds" || k == "ReplicaGroupId" ||
+                                k == "GroupIds" || k == "GroupId" || k == "PairId" || k == "DrillId";
+    const bool run_specific = names_resource && created.contains(v);
     step.params[k] = run_specific ? "*" : v;
   }
   const FaultRecord* f = a.fault ? &*a.fault : nullptr;
@@ -151,14 +154,9 @@ std::vector<ReplayAction> parse_replay_plan(std::string_view text) {
     a.action = j.value("action", "");
     auto op = contracts::parse_operation(a.action);
     if (!op) throw bad("unknown action '" + a.action + "'");
-    bool found = false;
-    for (StepKind k : kAllStepKinds) {
-      if (k != StepKind::AdvanceClock && operation_of(k) == *op) {
-        a.kind = k;
-        found = true;
-      }
-    }
-    if (!found) throw bad("action '" + a.action + "' is not one the harness drives");
+    auto kind = step_kind_of(*op);
+    if (!kind) throw bad("action '" + a.action + "' is not one the harness drives");
+    a.kind = *kind;
     if (auto p = j.find("params"); p != j.end() && p->is_object()) {
       for (const auto& [k, v] : p->items()) {
         if (!v.is_string()) throw bad("parameter " + k + " is not a string");

@@ -27,7 +27,7 @@ struct ReplayAction {
   StepKind kind = StepKind::Describe;  // the call's operation
   std::string action;
   contracts::Params params;           // as sent in the failing run (ids of that run)
-  std::vector<std::string> created;   // pairs the call created in the failing run
+  std::vector<std::string> created;   // pairs, groups, drills the call created in the failing run
 };
 
 // The counterexample file for `result` (which must have a counterexample).

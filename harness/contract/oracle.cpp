@@ -1,6 +1,8 @@
 // oracle.cpp: replaying the journal on the model. Not thread-safe.
 #include "harness/contract/oracle.h"
 
+#include <algorithm>
+
 #include "harness/contract/steps.h"
 
 namespace ebsmock::harness {
@@ -26,10 +28,21 @@ Oracle::Oracle(const scenarios::Scenario& scenario, contracts::Instant start)
   for (const auto& [id, p] : world_.pairs()) slots_.push_back(id);
 }
 
-std::string Oracle::resolve(int slot) const {
-  if (slot < 0 || static_cast<std::size_t>(slot) >= slots_.size()) return std::string(kUnknownPairId);
-  return slots_[static_cast<std::size_t>(slot)];
+namespace {
+std::string slot_or(const std::vector<std::string>& slots, int slot, std::string_view unknown) {
+  if (slot < 0 || static_cast<std::size_t>(slot) >= slots.size()) return std::string(unknown);
+  return slots[static_cast<std::size_t>(slot)];
 }
+}  // namespace
+
+void Oracle::note_drilled(contracts::ResourceKind kind, const std::string& id) {
+  const std::pair<contracts::ResourceKind, std::string> target{kind, id};
+  if (std::find(drilled_.begin(), drilled_.end(), target) == drilled_.end()) drilled_.push_back(target);
+}
+
+std::string Oracle::resolve(int slot) const { return slot_or(slots_, slot, kUnknownPairId); }
+std::string Oracle::resolve_group(int slot) const { return slot_or(group_slots_, slot, kUnknownGroupId); }
+std::string Oracle::resolve_drill(int slot) const { return slot_or(drill_slots_, slot, kUnknownDrillId); }
 
 contracts::Outcome Oracle::expected_read(contracts::Operation op, const contracts::Params& params) {
   // Reads never change the world; run them on a copy all the same so that a model bug
@@ -156,10 +169,18 @@ AttemptAnalysis Oracle::observe(const ObservedAttempt& a) {
               transition_text(a.transition));
   }
   if (outcome.member_transitions != a.member_transitions) {
+    // A group moves with every member (ebs-groups.md §5.2): name the pairs left behind.
+    std::string behind;
+    for (const auto& t : outcome.member_transitions) {
+      const bool moved = std::any_of(a.member_transitions.begin(), a.member_transitions.end(),
+                                     [&](const contracts::Transition& m) { return m.id == t.id; });
+      if (!moved) behind += (behind.empty() ? "" : ", ") + t.id;
+    }
     deviation("request #" + std::to_string(a.seq) + " " + a.action + ": the model moves " +
               std::to_string(outcome.member_transitions.size()) + " member pair(s) " + members_text(outcome.member_transitions) +
               ", the server moved " + std::to_string(a.member_transitions.size()) + " " +
-              members_text(a.member_transitions));
+              members_text(a.member_transitions) +
+              (behind.empty() ? std::string() : "; left behind: " + behind + " (a group moves with every member)"));
   }
   r.expected_member_transitions = std::move(outcome.member_transitions);
   if (!r.answer_from_fault && a.code != r.expected_code) {
@@ -176,6 +197,11 @@ AttemptAnalysis Oracle::observe(const ObservedAttempt& a) {
   }
   if (outcome.ok() && *op == contracts::Operation::CreateDiskReplicaPair) {
     slots_.push_back(ids.pair_id);
+  }
+  if (outcome.ok() && *op == contracts::Operation::CreateDiskReplicaGroup) group_slots_.push_back(ids.group_id);
+  if (outcome.ok() && (*op == contracts::Operation::StartPairDrill || *op == contracts::Operation::StartReplicaGroupDrill)) {
+    drill_slots_.push_back(ids.drill_id);
+    if (const contracts::Drill* d = world_.find_drill(ids.drill_id)) note_drilled(d->target_kind, d->target_id);
   }
   return r;
 }

@@ -51,15 +51,29 @@ class Oracle {
   const contracts::World& world() const { return world_; }
   contracts::Instant now() const { return now_; }
   const std::vector<std::string>& slots() const { return slots_; }
+  // Groups and drills known to the case, in the order they appeared (as GenModel's).
+  const std::vector<std::string>& group_slots() const { return group_slots_; }
+  const std::vector<std::string>& drill_slots() const { return drill_slots_; }
+  // Every pair and group that had a drill in this case (the closing check reads their
+  // drills), in the order they first had one.
+  const std::vector<std::pair<contracts::ResourceKind, std::string>>& drilled() const { return drilled_; }
   // The ReplicaPairId a slot stands for (kUnknownPairId for slots the run never got).
   std::string resolve(int slot) const;
+  // Likewise for group slots (kUnknownGroupId) and drill slots (kUnknownDrillId).
+  std::string resolve_group(int slot) const;
+  std::string resolve_drill(int slot) const;
   // The model's answer to a read (DescribeDiskReplicaPairs / ...Progress).
   contracts::Outcome expected_read(contracts::Operation op, const contracts::Params& params);
 
  private:
+  void note_drilled(contracts::ResourceKind kind, const std::string& id);
+
   contracts::World world_;
   contracts::Instant now_;
   std::vector<std::string> slots_;
+  std::vector<std::string> group_slots_;
+  std::vector<std::string> drill_slots_;
+  std::vector<std::pair<contracts::ResourceKind, std::string>> drilled_;
   std::map<std::pair<std::string, std::string>, contracts::TokenRecord> tokens_;
 };
 

@@ -115,7 +115,9 @@ std::string counterexample_text(const ContractResult& r) {
   }
   for (const auto& rec : cx.records) {
     out << "  step " << rec.index << ": "
-        << (rec.final_describe ? std::string("closing DescribeDiskReplicaPairs (all pairs)") : describe(rec.step))
+        << (!rec.final_describe ? describe(rec.step)
+            : rec.step.kind == StepKind::Describe ? std::string("closing DescribeDiskReplicaPairs (all pairs)")
+                                                  : "closing " + closing_label(rec))
         << "\n";
     if (rec.step.kind == StepKind::AdvanceClock) {
       for (const auto& p : rec.progress) {

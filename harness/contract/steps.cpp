@@ -2,6 +2,9 @@
 #include "harness/contract/steps.h"
 
 #include <algorithm>
+#include <map>
+#include <memory>
+#include <tuple>
 #include <ostream>
 
 #include "contracts/transitions.h"
@@ -55,6 +58,21 @@ std::string_view to_string(StepKind k) {
     case StepKind::Describe: return "Describe";
     case StepKind::DescribeProgress: return "DescribeProgress";
     case StepKind::AdvanceClock: return "AdvanceClock";
+    case StepKind::CreateGroup: return "CreateGroup";
+    case StepKind::AddPair: return "AddPair";
+    case StepKind::RemovePair: return "RemovePair";
+    case StepKind::StartGroup: return "StartGroup";
+    case StepKind::StopGroup: return "StopGroup";
+    case StepKind::FailoverGroup: return "FailoverGroup";
+    case StepKind::ReprotectGroup: return "ReprotectGroup";
+    case StepKind::DeleteGroup: return "DeleteGroup";
+    case StepKind::DescribeGroups: return "DescribeGroups";
+    case StepKind::StartPairDrill: return "StartPairDrill";
+    case StepKind::ClearPairDrill: return "ClearPairDrill";
+    case StepKind::DescribePairDrills: return "DescribePairDrills";
+    case StepKind::StartGroupDrill: return "StartGroupDrill";
+    case StepKind::ClearGroupDrill: return "ClearGroupDrill";
+    case StepKind::DescribeGroupDrills: return "DescribeGroupDrills";
   }
   return "?";
 }
@@ -177,6 +195,46 @@ const std::vector<std::string>& name_values() {
 
 bool is_operation(const Step& s) { return s.kind != StepKind::AdvanceClock; }
 
+bool is_group_kind(StepKind k) {
+  return std::find(kGroupStepKinds.begin(), kGroupStepKinds.end(), k) != kGroupStepKinds.end();
+}
+
+bool names_pair(const Step& s) {
+  switch (s.kind) {
+    case StepKind::Create:
+    case StepKind::AdvanceClock:
+      return false;
+    case StepKind::Describe:
+      return s.slot != kAllPairs;
+    case StepKind::AddPair:
+    case StepKind::RemovePair:
+    case StepKind::StartPairDrill:
+    case StepKind::ClearPairDrill:
+    case StepKind::DescribePairDrills:
+      return true;
+    default:
+      return !is_group_kind(s.kind);
+  }
+}
+
+bool names_group(const Step& s) {
+  switch (s.kind) {
+    case StepKind::CreateGroup:
+    case StepKind::StartPairDrill:
+    case StepKind::ClearPairDrill:
+    case StepKind::DescribePairDrills:
+      return false;
+    case StepKind::DescribeGroups:
+      return s.group != kAllGroups;
+    default:
+      return is_group_kind(s.kind);
+  }
+}
+
+bool names_drill(const Step& s) {
+  return s.kind == StepKind::ClearPairDrill || s.kind == StepKind::ClearGroupDrill;
+}
+
 contracts::Operation operation_of(StepKind k) {
   switch (k) {
     case StepKind::Create: return Operation::CreateDiskReplicaPair;
@@ -188,6 +246,21 @@ contracts::Operation operation_of(StepKind k) {
     case StepKind::Modify: return Operation::ModifyDiskReplicaPair;
     case StepKind::Describe: return Operation::DescribeDiskReplicaPairs;
     case StepKind::DescribeProgress: return Operation::DescribeDiskReplicaPairProgress;
+    case StepKind::CreateGroup: return Operation::CreateDiskReplicaGroup;
+    case StepKind::AddPair: return Operation::AddDiskReplicaPair;
+    case StepKind::RemovePair: return Operation::RemoveDiskReplicaPair;
+    case StepKind::StartGroup: return Operation::StartDiskReplicaGroup;
+    case StepKind::StopGroup: return Operation::StopDiskReplicaGroup;
+    case StepKind::FailoverGroup: return Operation::FailoverDiskReplicaGroup;
+    case StepKind::ReprotectGroup: return Operation::ReprotectDiskReplicaGroup;
+    case StepKind::DeleteGroup: return Operation::DeleteDiskReplicaGroup;
+    case StepKind::DescribeGroups: return Operation::DescribeDiskReplicaGroups;
+    case StepKind::StartPairDrill: return Operation::StartPairDrill;
+    case StepKind::ClearPairDrill: return Operation::ClearPairDrill;
+    case StepKind::DescribePairDrills: return Operation::DescribePairDrills;
+    case StepKind::StartGroupDrill: return Operation::StartReplicaGroupDrill;
+    case StepKind::ClearGroupDrill: return Operation::ClearReplicaGroupDrill;
+    case StepKind::DescribeGroupDrills: return Operation::DescribeReplicaGroupDrills;
     case StepKind::AdvanceClock: break;
   }
   return Operation::DescribeDiskReplicaPairs;
@@ -195,7 +268,22 @@ contracts::Operation operation_of(StepKind k) {
 
 std::string_view action_of(StepKind k) { return contracts::to_string(operation_of(k)); }
 
+std::optional<StepKind> step_kind_of(contracts::Operation op) {
+  for (const auto& kinds : {std::vector<StepKind>(kAllStepKinds.begin(), kAllStepKinds.end()),
+                            std::vector<StepKind>(kGroupStepKinds.begin(), kGroupStepKinds.end())}) {
+    for (StepKind k : kinds) {
+      if (k != StepKind::AdvanceClock && operation_of(k) == op) return k;
+    }
+  }
+  return std::nullopt;
+}
+
 contracts::Params step_params(const Step& s, const std::string& pair_id) {
+  return step_params(s, StepIds{.pair = pair_id, .group = {}, .drill = {}});
+}
+
+contracts::Params step_params(const Step& s, const StepIds& ids) {
+  const std::string& pair_id = ids.pair;
   contracts::Params p;
   p["RegionId"] = param_region();
   auto names = [&] {
@@ -206,10 +294,10 @@ contracts::Params step_params(const Step& s, const std::string& pair_id) {
   };
   switch (s.kind) {
     case StepKind::Create:
-      p["SourceZoneId"] = "cn-hangzhou-h";
+      p["SourceZoneId"] = std::string(kSourceZone);
       p["DiskId"] = "d-bp1contract0000000001";
       p["DestinationRegionId"] = std::string(kDestinationRegion);
-      p["DestinationZoneId"] = "cn-shanghai-e";
+      p["DestinationZoneId"] = std::string(kDestinationZone);
       if (!s.incomplete) p["DestinationDiskId"] = "d-uf6contract0000000001";
       names();
       break;
@@ -239,6 +327,58 @@ contracts::Params step_params(const Step& s, const std::string& pair_id) {
     case StepKind::AdvanceClock:
       p.clear();
       break;
+    case StepKind::CreateGroup:
+      p["SourceZoneId"] = std::string(kSourceZone);
+      p["DestinationRegionId"] = std::string(kDestinationRegion);
+      p["DestinationZoneId"] = std::string(s.flag ? kScenarioDestinationZone : kDestinationZone);
+      if (s.description >= 0) {
+        p["Description"] = name_values().at(static_cast<std::size_t>(s.description));
+      }
+      break;
+    case StepKind::AddPair:
+    case StepKind::RemovePair:
+      p["ReplicaGroupId"] = ids.group;
+      p["ReplicaPairId"] = pair_id;
+      break;
+    case StepKind::StartGroup:
+      p["ReplicaGroupId"] = ids.group;
+      p["OneShot"] = s.flag ? "true" : "false";
+      break;
+    case StepKind::ReprotectGroup:
+      p["ReplicaGroupId"] = ids.group;
+      p["ReverseReplicate"] = s.flag ? "true" : "false";
+      break;
+    case StepKind::StopGroup:
+    case StepKind::FailoverGroup:
+    case StepKind::DeleteGroup:
+      p["ReplicaGroupId"] = ids.group;
+      break;
+    case StepKind::DescribeGroups:
+      if (s.group != kAllGroups) p["GroupIds"] = ids.group;
+      p["PageSize"] = "100";
+      break;
+    case StepKind::StartPairDrill:
+      p["PairId"] = pair_id;
+      break;
+    case StepKind::ClearPairDrill:
+      p["PairId"] = pair_id;
+      p["DrillId"] = ids.drill;
+      break;
+    case StepKind::DescribePairDrills:
+      p["PairId"] = pair_id;
+      p["PageSize"] = "100";
+      break;
+    case StepKind::StartGroupDrill:
+      p["GroupId"] = ids.group;
+      break;
+    case StepKind::ClearGroupDrill:
+      p["GroupId"] = ids.group;
+      p["DrillId"] = ids.drill;
+      break;
+    case StepKind::DescribeGroupDrills:
+      p["GroupId"] = ids.group;
+      p["PageSize"] = "100";
+      break;
   }
   return p;
 }
@@ -248,7 +388,17 @@ std::string describe(const Step& s) {
     return "AdvanceClock " + contracts::format_duration(s.advance);
   }
   std::string out(action_of(s.kind));
-  if (s.kind == StepKind::Create) {
+  if (is_group_kind(s.kind)) {
+    if (s.kind == StepKind::CreateGroup) {
+      out += " (to " + std::string(s.flag ? kScenarioDestinationZone : kDestinationZone) + ")";
+    } else if (s.kind == StepKind::DescribeGroups && s.group == kAllGroups) {
+      out += " <all groups>";
+    } else if (names_group(s)) {
+      out += s.group == kUnknownGroup ? " <unknown group>" : " group#" + std::to_string(s.group);
+    }
+    if (names_pair(s)) out += s.slot == kUnknownPair ? " <unknown pair>" : " pair#" + std::to_string(s.slot);
+    if (names_drill(s)) out += s.drill == kUnknownDrill ? " <unknown drill>" : " drill#" + std::to_string(s.drill);
+  } else if (s.kind == StepKind::Create) {
     if (s.incomplete) out += " (without DestinationDiskId)";
   } else if (s.slot == kUnknownPair) {
     out += " <unknown pair>";
@@ -257,8 +407,10 @@ std::string describe(const Step& s) {
   } else {
     out += " pair#" + std::to_string(s.slot);
   }
-  if (s.kind == StepKind::Start) out += s.flag ? " OneShot=true" : " OneShot=false";
-  if (s.kind == StepKind::Reprotect) {
+  if (s.kind == StepKind::Start || s.kind == StepKind::StartGroup) {
+    out += s.flag ? " OneShot=true" : " OneShot=false";
+  }
+  if (s.kind == StepKind::Reprotect || s.kind == StepKind::ReprotectGroup) {
     out += s.flag ? " ReverseReplicate=true" : " ReverseReplicate=false";
   }
   auto quoted = [](int idx) { return nlohmann::json(name_values().at(static_cast<std::size_t>(idx))).dump(); };
@@ -281,19 +433,46 @@ void GenModel::apply(const Step& s) {
       k != FaultKind::None && !s.fault.commit_after &&
       (s.fault.persistent || k == FaultKind::Forbidden || k == FaultKind::MalformedJson);
   if (fault_blocks) return;
-  const std::string id = s.slot >= 0 && static_cast<std::size_t>(s.slot) < slots.size()
-                             ? slots[static_cast<std::size_t>(s.slot)]
-                             : std::string(kUnknownPairId);
+  auto slot_id = [](int slot, const auto& list, std::string_view unknown) {
+    return slot >= 0 && static_cast<std::size_t>(slot) < list.size() ? list[static_cast<std::size_t>(slot)]
+                                                                      : std::string(unknown);
+  };
+  StepIds step_ids;
+  step_ids.pair = slot_id(s.slot, slots, kUnknownPairId);
+  if (names_group(s)) step_ids.group = slot_id(s.group, group_slots, kUnknownGroupId);
+  if (names_drill(s)) {
+    step_ids.drill = s.drill >= 0 && static_cast<std::size_t>(s.drill) < drill_slots.size()
+                         ? drill_slots[static_cast<std::size_t>(s.drill)].id
+                         : std::string(kUnknownDrillId);
+  }
   const auto op = operation_of(s.kind);
-  const auto params = step_params(s, id);
+  const auto params = step_params(s, step_ids);
   if (contracts::validate_params(op, params, world.policy().errors)) return;
   contracts::NewIds ids;
   if (s.kind == StepKind::Create) ids.pair_id = "pair-cn-predicted" + std::to_string(created);
+  const contracts::IdsNeeded needed = world.ids_needed(op, params);
+  if (needed.group_id) ids.group_id = "pg-predicted" + std::to_string(group_slots.size());
+  if (needed.drill_id) ids.drill_id = "drill-predicted" + std::to_string(drill_slots.size());
+  for (std::size_t i = 0; i < needed.drill_disk_ids; ++i) {
+    ids.drill_disk_ids.push_back("d-predicted" + std::to_string(drill_slots.size()) + "-" + std::to_string(i));
+  }
   auto outcome = world.execute(op, params, now, ids);
-  if (outcome.ok() && s.kind == StepKind::Create) {
+  if (!outcome.ok()) return;
+  if (s.kind == StepKind::Create) {
     slots.push_back(ids.pair_id);
     ++created;
+  } else if (s.kind == StepKind::CreateGroup) {
+    group_slots.push_back(ids.group_id);
+  } else if (s.kind == StepKind::StartPairDrill) {
+    drill_slots.push_back({ids.drill_id, contracts::ResourceKind::Pair, s.slot});
+  } else if (s.kind == StepKind::StartGroupDrill) {
+    drill_slots.push_back({ids.drill_id, contracts::ResourceKind::Group, s.group});
   }
+}
+
+bool GenModel::has_slots_of(const Step& s) const {
+  return s.slot < static_cast<int>(slots.size()) && s.group < static_cast<int>(group_slots.size()) &&
+         s.drill < static_cast<int>(drill_slots.size());
 }
 
 std::vector<Step> step_shrinks(const Step& s) {
@@ -328,10 +507,331 @@ std::vector<Step> step_shrinks(const Step& s) {
     t.incomplete = false;
     out.push_back(t);
   }
+  if (is_group_kind(s.kind)) {
+    // An earlier resource: once the shrinker drops the step that made a later one, the
+    // step can still find something to act on.
+    if (names_pair(s) && s.slot > 0) {
+      Step t = s;
+      --t.slot;
+      out.push_back(t);
+    }
+    if (names_group(s) && s.group > 0) {
+      Step t = s;
+      --t.group;
+      out.push_back(t);
+    }
+    if (names_drill(s) && s.drill > 0) {
+      Step t = s;
+      --t.drill;
+      out.push_back(t);
+    }
+  }
   return out;
 }
 
+namespace {
+
+// Fault, AdvanceClock amount and name values drawn the same way in both generators.
+void draw_fault(Draw& d, Step& s) {
+  if (d.percent(35)) {
+    const std::vector<int> fault_weights = {14, 14, 8, 10, 6, 5, 10, 6, 2, 10, 7, 8};
+    s.fault.kind = kAllFaultKinds[d.weighted(fault_weights)];
+    s.fault.commit_after = can_commit_after(s.fault.kind) && d.percent(40);
+    s.fault.persistent = s.fault.kind != FaultKind::Delay && d.percent(20);
+  }
+}
+
+// 1 s, 2 s, 3 s, 5 s or 30 s, with the given weights.
+std::chrono::milliseconds draw_advance(Draw& d, const std::vector<int>& weights = {15, 30, 25, 20, 10}) {
+  const std::vector<std::chrono::milliseconds> amounts = {
+      std::chrono::seconds(1), std::chrono::seconds(2), std::chrono::seconds(3),
+      std::chrono::seconds(5), std::chrono::seconds(30)};
+  return amounts[d.weighted(weights)];
+}
+
+int draw_name_value(Draw& d, int special_percent) {
+  const int special_count = static_cast<int>(name_values().size()) - 1;
+  return d.percent(special_percent) ? 1 + static_cast<int>(d.below(static_cast<std::uint64_t>(special_count))) : 0;
+}
+
+rc::Shrinkable<Step> shrinkable_step(const Step& s) {
+  return rc::shrinkable::shrinkRecur(s, [](const Step& x) { return rc::seq::fromContainer(step_shrinks(x)); });
+}
+
+// What the group-mode generator draws from: per kind the slots (or slot combinations)
+// on which the call is legal in the predicted model, and every slot known.
+struct GroupModeTargets {
+  std::vector<int> pairs;   // every pair slot
+  std::vector<int> groups;  // every group slot
+  std::map<StepKind, std::vector<int>> legal;                   // pair or group slots
+  std::map<StepKind, std::vector<std::pair<int, int>>> combos;  // (group, pair): Add, Remove
+  std::vector<int> start_one_shot;                              // StartGroup OneShot=true
+  std::vector<int> clearable_pair_drills;                       // drill slots
+  std::vector<int> clearable_group_drills;
+  std::vector<int> pair_drills;   // every drill slot of a pair
+  std::vector<int> group_drills;  // every drill slot of a group
+  std::vector<int> drilled_pairs;   // pair slots with a drill slot
+  std::vector<int> drilled_groups;  // group slots with a drill slot
+  std::vector<int> drill_targets;   // per drill slot: the slot of its pair or group
+  int live_groups = 0;
+  bool pending = false;
+};
+
+GroupModeTargets group_mode_targets(const GenModel& model) {
+  using contracts::Operation;
+  using contracts::Status;
+  const contracts::World& w = model.world;
+  const contracts::Policy& policy = w.policy();
+  GroupModeTargets t;
+  auto allowed = [&](Operation op, Status from, contracts::OperationFlags flags = {}) {
+    return contracts::is_allowed(contracts::rule_for(op, flags), from, policy);
+  };
+  auto drillable = [&](Status st, const std::optional<std::int64_t>& lrp) {
+    return lrp.has_value() &&
+           std::find(policy.drill_statuses.begin(), policy.drill_statuses.end(), st) != policy.drill_statuses.end();
+  };
+  for (std::size_t i = 0; i < model.slots.size(); ++i) {
+    const int slot = static_cast<int>(i);
+    t.pairs.push_back(slot);
+    const contracts::Pair* p = w.find(model.slots[i]);
+    if (!p) continue;
+    const bool member = w.group_of(*p) != nullptr;
+    for (StepKind k : {StepKind::Start, StepKind::Stop, StepKind::Failover, StepKind::Reprotect,
+                       StepKind::Delete, StepKind::Modify}) {
+      // Members refuse pair-level calls (Policy::member_pair_refusal): not "legal".
+      if ((!member || k == StepKind::Modify) && allowed(operation_of(k), p->status)) t.legal[k].push_back(slot);
+    }
+    t.legal[StepKind::Describe].push_back(slot);
+    t.legal[StepKind::DescribeProgress].push_back(slot);
+    if (drillable(p->status, p->last_recover_point)) t.legal[StepKind::StartPairDrill].push_back(slot);
+  }
+  for (std::size_t gi = 0; gi < model.group_slots.size(); ++gi) {
+    const int gslot = static_cast<int>(gi);
+    t.groups.push_back(gslot);
+    const contracts::Group* g = w.find_group(model.group_slots[gi]);
+    if (!g) continue;
+    if (g->status != Status::Deleting && g->status != Status::Deleted) ++t.live_groups;
+    t.pending = t.pending || g->pending.has_value();
+    const bool has_members = !g->pair_ids.empty();
+    t.legal[StepKind::DescribeGroups].push_back(gslot);
+    if (has_members && allowed(Operation::StartDiskReplicaGroup, g->status)) t.legal[StepKind::StartGroup].push_back(gslot);
+    if (has_members && allowed(Operation::StartDiskReplicaGroup, g->status, {.one_shot = true})) {
+      t.start_one_shot.push_back(gslot);
+    }
+    if (has_members && allowed(Operation::StopDiskReplicaGroup, g->status)) t.legal[StepKind::StopGroup].push_back(gslot);
+    if (has_members && g->last_recover_point && allowed(Operation::FailoverDiskReplicaGroup, g->status)) {
+      t.legal[StepKind::FailoverGroup].push_back(gslot);
+    }
+    if (has_members && allowed(Operation::ReprotectDiskReplicaGroup, g->status)) {
+      t.legal[StepKind::ReprotectGroup].push_back(gslot);
+    }
+    if (!has_members && allowed(Operation::DeleteDiskReplicaGroup, g->status)) {
+      t.legal[StepKind::DeleteGroup].push_back(gslot);
+    }
+    if (has_members && drillable(g->status, g->last_recover_point)) t.legal[StepKind::StartGroupDrill].push_back(gslot);
+    for (std::size_t pi = 0; pi < model.slots.size(); ++pi) {
+      const contracts::Pair* p = w.find(model.slots[pi]);
+      if (!p) continue;
+      const int pslot = static_cast<int>(pi);
+      const bool same_direction = p->source_region == g->source_region &&
+                                  p->destination_region == g->destination_region &&
+                                  p->source_zone == g->source_zone && p->destination_zone == g->destination_zone;
+      if (p->replica_group_id.empty() && allowed(Operation::AddDiskReplicaPair, g->status) &&
+          p->status == g->status && same_direction && g->pair_ids.size() < contracts::kMaxPairsPerGroup) {
+        t.combos[StepKind::AddPair].emplace_back(gslot, pslot);
+      }
+      if (contracts::has_member(*g, p->id) && allowed(Operation::RemoveDiskReplicaPair, g->status) &&
+          (p->status == g->status || g->status == Status::Invalid)) {
+        t.combos[StepKind::RemovePair].emplace_back(gslot, pslot);
+      }
+    }
+  }
+  for (const auto& [id, p] : w.pairs()) t.pending = t.pending || p.pending.has_value();
+  const auto& clear_from = contracts::drill_rule_for(Operation::ClearPairDrill).allowed_from;
+  for (std::size_t di = 0; di < model.drill_slots.size(); ++di) {
+    const DrillSlot& ds = model.drill_slots[di];
+    const int dslot = static_cast<int>(di);
+    t.drill_targets.push_back(ds.target);
+    const bool of_pair = ds.kind == contracts::ResourceKind::Pair;
+    (of_pair ? t.pair_drills : t.group_drills).push_back(dslot);
+    auto& drilled = of_pair ? t.drilled_pairs : t.drilled_groups;
+    if (std::find(drilled.begin(), drilled.end(), ds.target) == drilled.end()) drilled.push_back(ds.target);
+    const contracts::Drill* drill = w.find_drill(ds.id);
+    if (!drill) continue;
+    t.pending = t.pending || drill->due.has_value();
+    if (std::find(clear_from.begin(), clear_from.end(), drill->status) != clear_from.end()) {
+      (of_pair ? t.clearable_pair_drills : t.clearable_group_drills).push_back(dslot);
+    }
+  }
+  return t;
+}
+
+// Group mode: the pair operations, less often, and the group and drill operations,
+// weighted towards the next interesting move (create a group, add pairs while it is
+// created, start it, fail it over, reprotect it, drill it), so that histories reach the
+// group statuses that matter within a few steps.
+rc::Gen<Step> gen_group_mode_step(const GenModel& model) {
+  auto t = std::make_shared<const GroupModeTargets>(group_mode_targets(model));
+  const std::size_t slot_count = model.slots.size();
+  return rc::Gen<Step>([t, slot_count](const rc::Random& random, int) {
+    Draw d(random);
+    auto legal = [&](StepKind k) -> const std::vector<int>& {
+      static const std::vector<int> kNone;
+      auto it = t->legal.find(k);
+      return it == t->legal.end() ? kNone : it->second;
+    };
+    auto combos = [&](StepKind k) {
+      auto it = t->combos.find(k);
+      return it == t->combos.end() ? std::vector<std::pair<int, int>>{} : it->second;
+    };
+    auto when = [](bool c, int yes, int no) { return c ? yes : no; };
+    std::vector<StepKind> kinds(kAllStepKinds.begin(), kAllStepKinds.end());
+    kinds.insert(kinds.end(), kGroupStepKinds.begin(), kGroupStepKinds.end());
+    // In kinds order: kAllStepKinds, then kGroupStepKinds.
+    const bool any_group = !t->groups.empty();
+    // The next move of a group's life weighs most when it is legal somewhere; every call
+    // keeps a small weight so that refusals are exercised too.
+    const std::vector<int> weights = {
+        slot_count < 8 ? 3 : 1,  // Create
+        2,                       // Start
+        2,                       // Stop
+        2,                       // Failover
+        2,                       // Reprotect
+        2,                       // Delete
+        2,                       // Modify
+        2,                       // Describe
+        1,                       // DescribeProgress
+        t->pending ? 24 : 4,     // AdvanceClock
+        t->live_groups == 0 ? 16 : t->live_groups < 2 ? 3 : 1,  // CreateGroup
+        when(!combos(StepKind::AddPair).empty(), 24, 1),         // AddPair
+        when(!combos(StepKind::RemovePair).empty(), 4, 1),       // RemovePair
+        when(!legal(StepKind::StartGroup).empty(), 24, 1),       // StartGroup
+        when(!legal(StepKind::StopGroup).empty(), 6, 1),         // StopGroup
+        when(!legal(StepKind::FailoverGroup).empty(), 18, 1),    // FailoverGroup
+        when(!legal(StepKind::ReprotectGroup).empty(), 16, 1),   // ReprotectGroup
+        when(!legal(StepKind::DeleteGroup).empty(), 5, 1),       // DeleteGroup
+        when(any_group, 4, 1),                                   // DescribeGroups
+        when(!legal(StepKind::StartPairDrill).empty(), 3, 1),    // StartPairDrill
+        when(!t->clearable_pair_drills.empty(), 8, 1),           // ClearPairDrill
+        when(!t->pair_drills.empty(), 3, 1),                     // DescribePairDrills
+        when(!legal(StepKind::StartGroupDrill).empty(), 8, 1),   // StartGroupDrill
+        when(!t->clearable_group_drills.empty(), 8, 1),          // ClearGroupDrill
+        when(!t->group_drills.empty(), 3, 1),                    // DescribeGroupDrills
+    };
+    Step s;
+    s.kind = kinds[d.weighted(weights)];
+    if (s.kind == StepKind::AdvanceClock) {
+      // Longer on average than in pair mode: a group's initial sync takes 5 s.
+      s.advance = draw_advance(d, {5, 20, 20, 30, 25});
+      return rc::shrinkable::just(s);
+    }
+    // 75% a legal target, else mostly any known one, else one that never existed.
+    auto pick = [&](const std::vector<int>& good, const std::vector<int>& any, int unknown) {
+      if (!good.empty() && d.percent(75)) return d.pick(good);
+      if (!any.empty() && d.percent(80)) return d.pick(any);
+      return unknown;
+    };
+    auto pick_drill = [&](const std::vector<int>& clearable, const std::vector<int>& any) {
+      if (!clearable.empty() && d.percent(75)) return d.pick(clearable);
+      if (!any.empty() && d.percent(80)) return d.pick(any);
+      return kUnknownDrill;
+    };
+    switch (s.kind) {
+      case StepKind::Create:
+        if (d.percent(70)) s.name = draw_name_value(d, 50);
+        if (d.percent(50)) s.description = draw_name_value(d, 50);
+        s.incomplete = d.percent(5);
+        break;
+      case StepKind::Describe:
+        s.slot = d.percent(30) ? kAllPairs : pick(legal(s.kind), t->pairs, kUnknownPair);
+        break;
+      case StepKind::Start:
+        s.slot = pick(legal(s.kind), t->pairs, kUnknownPair);
+        s.flag = d.percent(35);
+        break;
+      case StepKind::Reprotect:
+        s.slot = pick(legal(s.kind), t->pairs, kUnknownPair);
+        s.flag = d.percent(50);
+        break;
+      case StepKind::Modify: {
+        s.slot = pick(legal(s.kind), t->pairs, kUnknownPair);
+        const auto which = d.below(3);
+        if (which != 1) s.name = draw_name_value(d, 60);
+        if (which != 0) s.description = draw_name_value(d, 60);
+        break;
+      }
+      case StepKind::Stop:
+      case StepKind::Failover:
+      case StepKind::Delete:
+      case StepKind::DescribeProgress:
+        s.slot = pick(legal(s.kind), t->pairs, kUnknownPair);
+        break;
+      case StepKind::CreateGroup:
+        s.flag = d.percent(10);
+        if (d.percent(40)) s.description = draw_name_value(d, 50);
+        break;
+      case StepKind::AddPair:
+      case StepKind::RemovePair: {
+        const auto good = combos(s.kind);
+        if (!good.empty() && d.percent(75)) {
+          std::tie(s.group, s.slot) = d.pick(good);
+        } else {
+          s.group = pick({}, t->groups, kUnknownGroup);
+          s.slot = pick({}, t->pairs, kUnknownPair);
+        }
+        break;
+      }
+      case StepKind::StartGroup:
+        s.flag = d.percent(35);  // OneShot
+        s.group = pick(s.flag ? t->start_one_shot : legal(s.kind), t->groups, kUnknownGroup);
+        break;
+      case StepKind::ReprotectGroup:
+        s.flag = d.percent(50);  // ReverseReplicate
+        s.group = pick(legal(s.kind), t->groups, kUnknownGroup);
+        break;
+      case StepKind::DescribeGroups:
+        s.group = d.percent(40) ? kAllGroups : pick(legal(s.kind), t->groups, kUnknownGroup);
+        break;
+      case StepKind::StopGroup:
+      case StepKind::FailoverGroup:
+      case StepKind::DeleteGroup:
+      case StepKind::StartGroupDrill:
+        s.group = pick(legal(s.kind), t->groups, kUnknownGroup);
+        break;
+      case StepKind::StartPairDrill:
+        s.slot = pick(legal(s.kind), t->pairs, kUnknownPair);
+        break;
+      case StepKind::DescribePairDrills:
+        s.slot = pick(t->drilled_pairs, t->pairs, kUnknownPair);
+        break;
+      case StepKind::DescribeGroupDrills:
+        s.group = pick(t->drilled_groups, t->groups, kUnknownGroup);
+        break;
+      case StepKind::ClearPairDrill:
+      case StepKind::ClearGroupDrill: {
+        const bool of_pair = s.kind == StepKind::ClearPairDrill;
+        s.drill = of_pair ? pick_drill(t->clearable_pair_drills, t->pair_drills)
+                          : pick_drill(t->clearable_group_drills, t->group_drills);
+        // A known drill is cleared through its own pair or group; an unknown one through
+        // any (a step names both, so the shrinker keeps them together).
+        int& target = of_pair ? s.slot : s.group;
+        target = s.drill == kUnknownDrill
+                     ? pick({}, of_pair ? t->pairs : t->groups, kUnknownPair)
+                     : t->drill_targets[static_cast<std::size_t>(s.drill)];
+        break;
+      }
+      case StepKind::AdvanceClock:
+        break;
+    }
+    draw_fault(d, s);
+    return shrinkable_step(s);
+  });
+}
+
+}  // namespace
+
 rc::Gen<Step> gen_step(const GenModel& model) {
+  if (model.groups) return gen_group_mode_step(model);
   // Which slots each operation is allowed on now, per the predicted model, so that most
   // generated calls are legal transitions and the rest exercise refusals.
   struct Targets {
@@ -382,10 +882,7 @@ rc::Gen<Step> gen_step(const GenModel& model) {
     const Targets& t = targets[ki];
 
     if (s.kind == StepKind::AdvanceClock) {
-      const std::vector<std::chrono::milliseconds> amounts = {
-          std::chrono::seconds(1), std::chrono::seconds(2), std::chrono::seconds(3),
-          std::chrono::seconds(5), std::chrono::seconds(30)};
-      s.advance = amounts[d.weighted({15, 30, 25, 20, 10})];
+      s.advance = draw_advance(d);
       return rc::shrinkable::just(s);
     }
 
@@ -400,10 +897,7 @@ rc::Gen<Step> gen_step(const GenModel& model) {
         s.slot = kUnknownPair;
       }
     }
-    const int special_count = static_cast<int>(name_values().size()) - 1;
-    auto name_value = [&](int special_percent) {
-      return d.percent(special_percent) ? 1 + static_cast<int>(d.below(static_cast<std::uint64_t>(special_count))) : 0;
-    };
+    auto name_value = [&](int special_percent) { return draw_name_value(d, special_percent); };
     switch (s.kind) {
       case StepKind::Create:
         if (d.percent(70)) s.name = name_value(50);
@@ -426,14 +920,8 @@ rc::Gen<Step> gen_step(const GenModel& model) {
         break;
     }
 
-    if (d.percent(35)) {
-      const std::vector<int> fault_weights = {14, 14, 8, 10, 6, 5, 10, 6, 2, 10, 7, 8};
-      s.fault.kind = kAllFaultKinds[d.weighted(fault_weights)];
-      s.fault.commit_after = can_commit_after(s.fault.kind) && d.percent(40);
-      s.fault.persistent = s.fault.kind != FaultKind::Delay && d.percent(20);
-    }
-    return rc::shrinkable::shrinkRecur(
-        s, [](const Step& x) { return rc::seq::fromContainer(step_shrinks(x)); });
+    draw_fault(d, s);
+    return shrinkable_step(s);
   });
 }
 

@@ -2,8 +2,12 @@
 // Start with OneShot either way, Stop, Failover, Reprotect with ReverseReplicate either
 // way, Delete, Modify, Describe, DescribeProgress) on a pair slot or an unknown pair,
 // optionally carrying the fault the mock injects into that very call; or a harness-only
-// AdvanceClock. GenModel is the generation-time prediction (contracts::World + virtual
-// time + the pair slots) RapidCheck uses to weight commands towards legal transitions;
+// AdvanceClock. With groups enabled (ContractOptions::groups) a history also has the group
+// and drill operations (ebs-groups.md §4, §6): create a group, add/remove a pair, start
+// (OneShot either way), stop, fail over, reprotect (ReverseReplicate either way) and delete
+// it, start/clear/describe pair and group drills, describe groups; on group and drill
+// slots the same way. GenModel is the generation-time prediction (contracts::World +
+// virtual time + the slots) RapidCheck uses to weight commands towards legal transitions;
 // the authoritative model lives in the oracle and follows the journal.
 //
 // Why the fault rides on the operation instead of being a separate ArmFault command: a
@@ -44,12 +48,37 @@ enum class StepKind {
   Describe,
   DescribeProgress,
   AdvanceClock,
+  // Groups and drills (generated only with groups enabled).
+  CreateGroup,
+  AddPair,
+  RemovePair,
+  StartGroup,
+  StopGroup,
+  FailoverGroup,
+  ReprotectGroup,
+  DeleteGroup,
+  DescribeGroups,
+  StartPairDrill,
+  ClearPairDrill,
+  DescribePairDrills,
+  StartGroupDrill,
+  ClearGroupDrill,
+  DescribeGroupDrills,
 };
 
 inline constexpr std::array<StepKind, 10> kAllStepKinds = {
     StepKind::Create,   StepKind::Start,  StepKind::Stop,     StepKind::Failover,
     StepKind::Reprotect, StepKind::Delete, StepKind::Modify,  StepKind::Describe,
     StepKind::DescribeProgress, StepKind::AdvanceClock,
+};
+
+// The group and drill kinds, in the order their generator weighs them.
+inline constexpr std::array<StepKind, 15> kGroupStepKinds = {
+    StepKind::CreateGroup,    StepKind::AddPair,          StepKind::RemovePair,
+    StepKind::StartGroup,     StepKind::StopGroup,        StepKind::FailoverGroup,
+    StepKind::ReprotectGroup, StepKind::DeleteGroup,      StepKind::DescribeGroups,
+    StepKind::StartPairDrill, StepKind::ClearPairDrill,   StepKind::DescribePairDrills,
+    StepKind::StartGroupDrill, StepKind::ClearGroupDrill, StepKind::DescribeGroupDrills,
 };
 
 enum class FaultKind {
@@ -108,6 +137,14 @@ nlohmann::json fault_rule_json(const InjectedFault& fault, const std::string& ru
 inline constexpr int kUnknownPair = -1;  // a ReplicaPairId that never existed
 inline constexpr int kAllPairs = -2;     // Describe without PairIds
 inline constexpr std::string_view kUnknownPairId = "pair-cn-contract0unknown00";
+// Group and drill slots use the same numbers: -1 one that never existed, -2 every group
+// (DescribeGroups without GroupIds); kNoSlot where a step names none (pair steps).
+inline constexpr int kUnknownGroup = -1;
+inline constexpr int kAllGroups = -2;
+inline constexpr int kUnknownDrill = -1;
+inline constexpr int kNoSlot = -3;
+inline constexpr std::string_view kUnknownGroupId = "pg-contract0unknown00";
+inline constexpr std::string_view kUnknownDrillId = "drill-contract0unknown00";
 
 // Parameter values for PairName/Description. Index 0 is plain; the others hold a space,
 // '*', '~', '+', '/', '%' or non-ASCII text: what naive percent-encoders get wrong.
@@ -115,8 +152,13 @@ const std::vector<std::string>& name_values();
 
 struct Step {
   StepKind kind = StepKind::Describe;
-  int slot = kAllPairs;   // pair slot, kUnknownPair or kAllPairs
-  bool flag = false;      // Start: OneShot; Reprotect: ReverseReplicate
+  int slot = kAllPairs;   // pair slot, kUnknownPair or kAllPairs (drills: the drilled pair)
+  int group = kNoSlot;    // group slot, kUnknownGroup or kAllGroups (group and drill kinds)
+  int drill = kNoSlot;    // drill slot or kUnknownDrill (Clear*Drill)
+  // Start, StartGroup: OneShot; Reprotect, ReprotectGroup: ReverseReplicate; CreateGroup:
+  // the secondary zone the scenario's pairs use (cn-shanghai-l) instead of the one created
+  // pairs use (cn-shanghai-e).
+  bool flag = false;
   int name = -1;          // PairName: index into name_values(), -1 = not sent
   int description = -1;   // Description: likewise
   bool incomplete = false;  // Create without DestinationDiskId (MissingParameter)
@@ -126,11 +168,27 @@ struct Step {
 };
 
 bool is_operation(const Step& s);  // every kind but AdvanceClock
+bool is_group_kind(StepKind k);    // one of kGroupStepKinds
 contracts::Operation operation_of(StepKind k);  // not for AdvanceClock
 std::string_view action_of(StepKind k);
+// The step kind that calls `op`, if the harness drives it.
+std::optional<StepKind> step_kind_of(contracts::Operation op);
+
+// Which slots a step of this kind names.
+bool names_pair(const Step& s);   // slot (a pair, kUnknownPair; not kAllPairs)
+bool names_group(const Step& s);  // group (a group, kUnknownGroup; not kAllGroups)
+bool names_drill(const Step& s);  // drill
+
+// What a step's slots resolve to ("" for the slots it does not name).
+struct StepIds {
+  std::string pair;
+  std::string group;
+  std::string drill;
+};
 
 // The API parameters of a step; `pair_id` is what its slot resolves to.
 contracts::Params step_params(const Step& s, const std::string& pair_id);
+contracts::Params step_params(const Step& s, const StepIds& ids);
 
 // "StopDiskReplicaPair pair#2 [fault: InternalError once, commit after]".
 std::string describe(const Step& s);
@@ -139,26 +197,47 @@ std::ostream& operator<<(std::ostream& os, const Step& s);
 // Region every generated call uses; created pairs replicate to kDestinationRegion.
 inline constexpr std::string_view kRegion = "cn-hangzhou";
 inline constexpr std::string_view kDestinationRegion = "cn-shanghai";
+// Zones of created pairs (and of created groups, so that those pairs can join them); a
+// CreateGroup with `flag` uses kScenarioDestinationZone, the built-in world's pairs' zone.
+inline constexpr std::string_view kSourceZone = "cn-hangzhou-h";
+inline constexpr std::string_view kDestinationZone = "cn-shanghai-e";
+inline constexpr std::string_view kScenarioDestinationZone = "cn-shanghai-l";
 
 // --- generation ---
 
+// A drill known to the history: its id and the slot of what it drills.
+struct DrillSlot {
+  std::string id;
+  contracts::ResourceKind kind = contracts::ResourceKind::Pair;  // Pair or Group
+  int target = kNoSlot;  // pair slot or group slot
+};
+
 // The prediction a generator works from. Slots are the pairs known to the history:
-// the scenario's pairs (sorted by id), then the pairs Create steps make, in order.
+// the scenario's pairs (sorted by id), then the pairs Create steps make, in order; group
+// and drill slots likewise (the scenario's, sorted by id, then those the history makes).
 struct GenModel {
   contracts::World world;
   contracts::Instant now{};
   std::vector<std::string> slots;
   int created = 0;
+  // Generate group and drill steps too (ContractOptions::groups).
+  bool groups = false;
+  std::vector<std::string> group_slots;
+  std::vector<DrillSlot> drill_slots;
 
   // The predicted effect of a step, assuming a client that retries transient failures
   // with the same token (the authoritative model follows the journal instead).
   void apply(const Step& s);
+  // Whether the step's slots exist in this model (RapidCheck preconditions: a shrunk
+  // history may have lost the step that made a slot).
+  bool has_slots_of(const Step& s) const;
 };
 
 rc::Gen<Step> gen_step(const GenModel& model);
 
 // Simpler variants of a step, simplest first (drop the fault, then make it one-shot and
-// commit-before, then plain parameter values), for the shrinker.
+// commit-before, then plain parameter values; for group and drill kinds also lower slot
+// numbers, so that a step can follow the shrinker to an earlier resource), for the shrinker.
 std::vector<Step> step_shrinks(const Step& s);
 
 }  // namespace ebsmock::harness
