@@ -54,7 +54,107 @@ class IgnoresRetryAfterClient final : public ReferenceClient {
   }
 };
 
-enum class Variant { Plain, ReusedToken, NoBackoff, IgnoresRetryAfter };
+// --- Group mutants (for --groups histories) ---
+
+// Stops a group the way code written for single pairs does: it lists the group's pairs
+// and stops each one, reading a refusal as "already stopped". Member pairs refuse
+// pair-level calls (ebs-groups.md §5.2, Policy::member_pair_refusal), so the group never
+// stops, yet the call reports success.
+class MemberPairStopClient final : public ReferenceClient {
+ public:
+  using ReferenceClient::ReferenceClient;
+
+  CallResult call(std::string_view action, contracts::Params params) override {
+    if (action != "StopDiskReplicaGroup") return ReferenceClient::call(action, std::move(params));
+    const std::string region = params["RegionId"];
+    const std::string group = params["ReplicaGroupId"];
+    CallResult listed = ReferenceClient::call("DescribeDiskReplicaGroups", {{"RegionId", region}, {"GroupIds", group}});
+    if (!listed.ok) return listed;
+    int requests = listed.attempts;
+    const auto groups = listed.body.value("ReplicaGroups", nlohmann::json::array());
+    CallResult result;
+    if (groups.empty() || !groups[0].is_object() || groups[0].value("PairIds", nlohmann::json::array()).empty()) {
+      // "Nothing to stop": its own verdict, not the server's.
+      result.code = groups.empty() ? "NoSuchResource" : "OperationDenied.NoPairInGroup";
+      result.message = "the group " + group + (groups.empty() ? " is not listed" : " has no pairs");
+      result.attempts = requests;
+      return result;
+    }
+    for (const auto& id : groups[0].value("PairIds", nlohmann::json::array())) {
+      if (!id.is_string()) continue;
+      CallResult stop = ReferenceClient::call("StopDiskReplicaPair", {{"RegionId", region}, {"ReplicaPairId", id.get<std::string>()}});
+      requests += stop.attempts;
+      if (!stop.ok && !stop.code.starts_with("OperationDenied")) {
+        stop.attempts = requests;
+        return stop;
+      }
+    }
+    result.ok = true;
+    result.body = {{"RequestId", listed.request_id}};
+    result.request_id = listed.request_id;
+    result.http_status = 200;
+    result.attempts = requests;
+    return result;
+  }
+};
+
+// Reads a 504 on a group failover as "it failed" and retries it as a new request, with a
+// new ClientToken: the server can no longer tell the retry from a second failover.
+class FailoverTimeoutNewTokenClient final : public ReferenceClient {
+ public:
+  using ReferenceClient::ReferenceClient;
+
+ protected:
+  bool renews_token_before_retry(std::string_view action, const Attempt& failed) const override {
+    return action == "FailoverDiskReplicaGroup" && failed.result.http_status == 504;
+  }
+};
+
+// Decodes DescribeDiskReplicaGroups into a typed model whose LastRecoverPoint defaults to
+// 0 (a Go/Tea struct's zero value), so a group that has not completed its first sync
+// shows a recovery point: a "wait until LastRecoverPoint is set" loop (Terraform's
+// #CHECKSET, ebs-groups.md §9.1, §9.7 #2) stops before the group is normal.
+class RecoverPointBeforeNormalClient final : public ReferenceClient {
+ public:
+  using ReferenceClient::ReferenceClient;
+
+ protected:
+  CallResult decode(std::string_view action, CallResult result) const override {
+    if (action != "DescribeDiskReplicaGroups" || !result.ok || !result.body.is_object()) return result;
+    auto groups = result.body.find("ReplicaGroups");
+    if (groups == result.body.end() || !groups->is_array()) return result;
+    for (auto& g : *groups) {
+      if (g.is_object() && (!g.contains("LastRecoverPoint") || g["LastRecoverPoint"].is_null())) {
+        g["LastRecoverPoint"] = 0;
+      }
+    }
+    return result;
+  }
+};
+
+// Draws a new ClientToken for every attempt of StartPairDrill / StartReplicaGroupDrill, as
+// Terraform's alicloud_ebs_replica_pair_drill and _group_drill do (ebs-groups.md §9.4,
+// §9.6): after an ambiguous failure the retry starts a second drill.
+class DrillNewTokenClient final : public ReferenceClient {
+ public:
+  using ReferenceClient::ReferenceClient;
+
+ protected:
+  bool renews_token_before_retry(std::string_view action, const Attempt&) const override {
+    return action == "StartPairDrill" || action == "StartReplicaGroupDrill";
+  }
+};
+
+enum class Variant {
+  Plain,
+  ReusedToken,
+  NoBackoff,
+  IgnoresRetryAfter,
+  MemberPairStop,
+  FailoverTimeoutNewToken,
+  RecoverPointBeforeNormal,
+  DrillNewToken,
+};
 
 struct BuiltinRecipe {
   BuiltinClientInfo info;
@@ -108,6 +208,25 @@ const std::vector<BuiltinRecipe>& recipes() {
                                  "failure under --strict", "A2"}};
     m.variant = Variant::IgnoresRetryAfter;
     r.push_back(m);
+    // Group mutants: their bugs show in --groups histories.
+    m = {{"member-pair-stop", "(--groups) stops a group by stopping each member pair, reading the "
+                              "refusals as \"already stopped\", and reports success", "C1"}};
+    m.variant = Variant::MemberPairStop;
+    r.push_back(m);
+    m = {{"failover-504-new-token", "(--groups) reads a 504 on FailoverDiskReplicaGroup as a failure "
+                                    "and retries it with a new ClientToken", "C4"}};
+    m.variant = Variant::FailoverTimeoutNewToken;
+    r.push_back(m);
+    m = {{"recover-point-before-normal", "(--groups) decodes groups into a typed model whose "
+                                         "LastRecoverPoint defaults to 0, so a group still syncing "
+                                         "shows a recovery point before it is normal", "C8"}};
+    m.variant = Variant::RecoverPointBeforeNormal;
+    r.push_back(m);
+    m = {{"drill-new-token", "(--groups) a new ClientToken on every attempt of Start*Drill, as "
+                             "Terraform's drill resources (a second drill after an ambiguous "
+                             "failure, C9)", "C4"}};
+    m.variant = Variant::DrillNewToken;
+    r.push_back(m);
     return r;
   }();
   return kRecipes;
@@ -148,6 +267,18 @@ class BuiltinClient final : public ClientUnderTest {
         break;
       case Variant::IgnoresRetryAfter:
         client_ = std::make_unique<IgnoresRetryAfterClient>(config, *random_, sleeper);
+        break;
+      case Variant::MemberPairStop:
+        client_ = std::make_unique<MemberPairStopClient>(config, *random_, sleeper);
+        break;
+      case Variant::FailoverTimeoutNewToken:
+        client_ = std::make_unique<FailoverTimeoutNewTokenClient>(config, *random_, sleeper);
+        break;
+      case Variant::RecoverPointBeforeNormal:
+        client_ = std::make_unique<RecoverPointBeforeNormalClient>(config, *random_, sleeper);
+        break;
+      case Variant::DrillNewToken:
+        client_ = std::make_unique<DrillNewTokenClient>(config, *random_, sleeper);
         break;
     }
   }
