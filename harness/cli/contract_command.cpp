@@ -124,7 +124,7 @@ void add_contract_command(CLI::App& app, int& exit_code) {
   cmd->add_flag("--strict", opts->run.strict, "Advisories (A1-A3) fail the run too");
   cmd->add_flag("--groups", opts->run.groups,
                 "Histories also use replication groups and DR drills (create, add/remove pairs, start, "
-                "stop, fail over, reprotect, delete, drills); the built-in world gains two pairs ready to join");
+                "stop, fail over, reprotect, delete, drills); the built-in world gains three pairs ready to join");
   cmd->add_option("--replay", opts->run.replay_path, "Rerun the history saved by --save-counterexample")
       ->check(CLI::ExistingFile);
   cmd->add_option("--call-timeout", opts->call_timeout_ms,

@@ -110,6 +110,11 @@ std::string fault_key(const Step& s) {
 
 }  // namespace
 
+std::size_t history_size(const std::vector<StepRecord>& records) {
+  return static_cast<std::size_t>(
+      std::count_if(records.begin(), records.end(), [](const StepRecord& r) { return !r.final_describe; }));
+}
+
 std::string closing_label(const StepRecord& rec) {
   std::string out = rec.action;
   for (const char* key : {"PairId", "GroupId"}) {
@@ -177,6 +182,7 @@ void RunStats::merge(const RunStats& o) {
   for (const auto& [k, v] : o.steps_by_kind) steps_by_kind[k] += v;
   for (const auto& [k, v] : o.faults_by_kind) faults_by_kind[k] += v;
   for (const auto& [k, v] : o.faults_fired_by_kind) faults_fired_by_kind[k] += v;
+  for (const auto& [k, v] : o.ambiguous_fired_by_action) ambiguous_fired_by_action[k] += v;
   for (const auto& [k, v] : o.outcomes) outcomes[k] += v;
   for (const auto& [machine, by_edge] : o.coverage) {
     for (const auto& [edge, n] : by_edge) coverage[machine][edge] += n;
@@ -813,6 +819,7 @@ void CaseRunner::count(const StepRecord& rec) {
   if (s.fault.kind != FaultKind::None) {
     ++stats_.faults_by_kind[fk];
     if (rec.fault_fired) ++stats_.faults_fired_by_kind[fk];
+    if (rec.fault_fired && s.fault.commit_after) ++stats_.ambiguous_fired_by_action[rec.action];
   }
   bool effect = false;
   std::string model_outcome;

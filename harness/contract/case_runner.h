@@ -52,6 +52,9 @@ struct StepRecord {
   nlohmann::json to_json() const;
 };
 
+// How many steps of a history the records hold, not counting the closing reads.
+std::size_t history_size(const std::vector<StepRecord>& records);
+
 // What a closing read of groups or drills is called in reports, e.g.
 // "DescribeDiskReplicaGroups", "DescribePairDrills PairId=pair-cn-...".
 std::string closing_label(const StepRecord& rec);
@@ -76,6 +79,9 @@ struct RunStats {
   std::map<std::string, std::uint64_t> steps_by_kind;
   std::map<std::string, std::uint64_t> faults_by_kind;  // armed
   std::map<std::string, std::uint64_t> faults_fired_by_kind;
+  // Ambiguous faults (commit after: applied, then the client saw an error) that fired, by
+  // the action they hit.
+  std::map<std::string, std::uint64_t> ambiguous_fired_by_action;
   std::map<std::string, std::uint64_t> outcomes;  // "Stop: InvalidStatus", "Stop: ok", ...
   std::map<std::string, std::map<std::string, MatrixCell>> matrix;  // fault -> action -> cell
   // Transitions the server made, by machine ("pair", "group", "drill") and edge as

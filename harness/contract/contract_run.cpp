@@ -39,12 +39,13 @@ class ContractCommand final : public ContractCommandBase {
 
   void checkPreconditions(const GenModel& model) const override {
     // A step names a slot by number; once the shrinker removed the Create that made the
-    // slot, the step is regenerated instead of silently hitting another pair.
+    // slot, the step is regenerated instead of silently hitting another pair (group mode:
+    // see GenModel::resolved).
     RC_PRE(model.has_slots_of(step_));
   }
-  void apply(GenModel& model) const override { model.apply(step_); }
-  void run(const GenModel&, CaseRunner& runner) const override {
-    runner.run(step_);
+  void apply(GenModel& model) const override { model.apply(model.resolved(step_)); }
+  void run(const GenModel& model, CaseRunner& runner) const override {
+    runner.run(model.resolved(step_));
     if (runner.failed()) RC_FAIL(runner.failure_summary());
   }
   void show(std::ostream& os) const override { os << describe(step_); }
@@ -57,12 +58,6 @@ rc::Gen<std::shared_ptr<const ContractCommandBase>> gen_command(const GenModel& 
   return rc::gen::map(gen_step(model), [](Step s) {
     return std::shared_ptr<const ContractCommandBase>(std::make_shared<const ContractCommand>(std::move(s)));
   });
-}
-
-std::size_t history_size(const std::vector<StepRecord>& records) {
-  std::size_t n = 0;
-  for (const auto& r : records) n += r.final_describe ? 0 : 1;
-  return n;
 }
 
 // What the property and the listener share across cases.
@@ -275,6 +270,7 @@ void run_replay(CaseContext& ctx, const std::vector<ReplayAction>& plan, Contrac
   }
   if (!runner.failed()) runner.final_check();
   result.stats = runner.stats();
+  result.replay_records = runner.records();
   if (runner.failed()) {
     Counterexample cx;
     cx.records = runner.records();
@@ -335,7 +331,7 @@ std::string ContractResult::rerun_command() const {
 
 std::vector<contracts::Pair> group_world_pairs(contracts::Instant now) {
   std::vector<contracts::Pair> out;
-  for (int i = 1; i <= 2; ++i) {
+  for (int i = 1; i <= kGroupWorldPairCount; ++i) {
     contracts::Pair p;
     p.id = "pair-cn-contractgroup00" + std::to_string(i);
     p.status = contracts::Status::Created;

@@ -30,7 +30,7 @@ struct ContractOptions {
   // --groups: histories also create groups, add and remove pairs, start, stop, fail over,
   // reprotect and delete them, and start, clear and describe drills; the closing check
   // reads groups and drills too. Off, the pair-only histories are exactly as before. With
-  // the built-in world, two more `created` pairs join it (group_world_pairs), ready to be
+  // the built-in world, kGroupWorldPairCount more `created` pairs join it (group_world_pairs), ready to be
   // added to a group.
   bool groups = false;
   std::string replay_path;  // --replay: rerun the history saved in this file
@@ -71,6 +71,8 @@ struct ContractResult {
   int cases_passed = 0;
   RunStats stats;  // over the cases run before the first failure (shrink runs excluded)
   std::optional<Counterexample> counterexample;
+  // --replay: the history as it ran, step by step, whatever the verdict.
+  std::vector<StepRecord> replay_records;
   double seconds = 0;
   scenarios::Scenario world;  // the world the server ran (for saving counterexamples)
 
@@ -82,6 +84,7 @@ struct ContractResult {
 
 ContractResult run_contract(const ContractOptions& options);
 
+inline constexpr int kGroupWorldPairCount = 3;
 // The pairs --groups adds to the built-in world: `created`, in the direction created pairs
 // and groups use (kSourceZone -> kDestinationZone), in no group.
 std::vector<contracts::Pair> group_world_pairs(contracts::Instant now);

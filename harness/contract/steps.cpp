@@ -471,8 +471,30 @@ void GenModel::apply(const Step& s) {
 }
 
 bool GenModel::has_slots_of(const Step& s) const {
-  return s.slot < static_cast<int>(slots.size()) && s.group < static_cast<int>(group_slots.size()) &&
-         s.drill < static_cast<int>(drill_slots.size());
+  // In group mode a slot past the end resolves to the newest one (resolved()), so only an
+  // empty list fails.
+  auto fits = [&](int slot, std::size_t size) {
+    return slot < static_cast<int>(size) || (groups && size > 0);
+  };
+  return fits(s.slot, slots.size()) && fits(s.group, group_slots.size()) && fits(s.drill, drill_slots.size());
+}
+
+Step GenModel::resolved(const Step& s) const {
+  if (!groups) return s;
+  Step out = s;
+  auto clamp = [](int& slot, std::size_t size) {
+    if (size > 0 && slot >= static_cast<int>(size)) slot = static_cast<int>(size) - 1;
+  };
+  clamp(out.slot, slots.size());
+  clamp(out.group, group_slots.size());
+  const int before = out.drill;
+  clamp(out.drill, drill_slots.size());
+  if (out.drill != before && names_drill(out)) {
+    // A drill is cleared through its own pair or group.
+    const DrillSlot& d = drill_slots[static_cast<std::size_t>(out.drill)];
+    (d.kind == contracts::ResourceKind::Pair ? out.slot : out.group) = d.target;
+  }
+  return out;
 }
 
 std::vector<Step> step_shrinks(const Step& s) {
@@ -541,11 +563,13 @@ void draw_fault(Draw& d, Step& s) {
   }
 }
 
+constexpr std::chrono::milliseconds kLongestAdvance = std::chrono::seconds(30);
+
 // 1 s, 2 s, 3 s, 5 s or 30 s, with the given weights.
 std::chrono::milliseconds draw_advance(Draw& d, const std::vector<int>& weights = {15, 30, 25, 20, 10}) {
   const std::vector<std::chrono::milliseconds> amounts = {
       std::chrono::seconds(1), std::chrono::seconds(2), std::chrono::seconds(3),
-      std::chrono::seconds(5), std::chrono::seconds(30)};
+      std::chrono::seconds(5), kLongestAdvance};
   return amounts[d.weighted(weights)];
 }
 
@@ -565,6 +589,9 @@ struct GroupModeTargets {
   std::vector<int> groups;  // every group slot
   std::map<StepKind, std::vector<int>> legal;                   // pair or group slots
   std::map<StepKind, std::vector<std::pair<int, int>>> combos;  // (group, pair): Add, Remove
+  // (group, pair) an Add would join but for the group's status (GroupStatusCannotAddPair):
+  // the refusal a server that checks only the pair gets wrong.
+  std::vector<std::pair<int, int>> add_wrong_group_status;
   std::vector<int> start_one_shot;                              // StartGroup OneShot=true
   std::vector<int> clearable_pair_drills;                       // drill slots
   std::vector<int> clearable_group_drills;
@@ -636,9 +663,13 @@ GroupModeTargets group_mode_targets(const GenModel& model) {
       const bool same_direction = p->source_region == g->source_region &&
                                   p->destination_region == g->destination_region &&
                                   p->source_zone == g->source_zone && p->destination_zone == g->destination_zone;
-      if (p->replica_group_id.empty() && allowed(Operation::AddDiskReplicaPair, g->status) &&
-          p->status == g->status && same_direction && g->pair_ids.size() < contracts::kMaxPairsPerGroup) {
+      const bool joinable = p->replica_group_id.empty() && same_direction &&
+                            g->pair_ids.size() < contracts::kMaxPairsPerGroup;
+      if (joinable && allowed(Operation::AddDiskReplicaPair, g->status) && p->status == g->status) {
         t.combos[StepKind::AddPair].emplace_back(gslot, pslot);
+      } else if (joinable && !allowed(Operation::AddDiskReplicaPair, g->status) &&
+                 allowed(Operation::AddDiskReplicaPair, p->status)) {
+        t.add_wrong_group_status.emplace_back(gslot, pslot);
       }
       if (contracts::has_member(*g, p->id) && allowed(Operation::RemoveDiskReplicaPair, g->status) &&
           (p->status == g->status || g->status == Status::Invalid)) {
@@ -703,7 +734,7 @@ rc::Gen<Step> gen_group_mode_step(const GenModel& model) {
         1,                       // DescribeProgress
         t->pending ? 24 : 4,     // AdvanceClock
         t->live_groups == 0 ? 16 : t->live_groups < 2 ? 3 : 1,  // CreateGroup
-        when(!combos(StepKind::AddPair).empty(), 24, 1),         // AddPair
+        when(!combos(StepKind::AddPair).empty(), 24, when(!t->add_wrong_group_status.empty(), 10, 1)),  // AddPair
         when(!combos(StepKind::RemovePair).empty(), 4, 1),       // RemovePair
         when(!legal(StepKind::StartGroup).empty(), 24, 1),       // StartGroup
         when(!legal(StepKind::StopGroup).empty(), 6, 1),         // StopGroup
@@ -723,7 +754,14 @@ rc::Gen<Step> gen_group_mode_step(const GenModel& model) {
     if (s.kind == StepKind::AdvanceClock) {
       // Longer on average than in pair mode: a group's initial sync takes 5 s.
       s.advance = draw_advance(d, {5, 20, 20, 30, 25});
-      return rc::shrinkable::just(s);
+      // Shrinks to the longest amount: one long advance lets everything pending finish,
+      // so the shrinker can then drop a neighbouring advance (3 s + 2 s of an initial
+      // sync become one step).
+      return rc::shrinkable::shrinkRecur(s, [](const Step& x) {
+        Step longest = x;
+        longest.advance = kLongestAdvance;
+        return x.advance < kLongestAdvance ? rc::seq::just(longest) : rc::Seq<Step>();
+      });
     }
     // 75% a legal target, else mostly any known one, else one that never existed.
     auto pick = [&](const std::vector<int>& good, const std::vector<int>& any, int unknown) {
@@ -773,8 +811,11 @@ rc::Gen<Step> gen_group_mode_step(const GenModel& model) {
       case StepKind::AddPair:
       case StepKind::RemovePair: {
         const auto good = combos(s.kind);
+        const auto& near = t->add_wrong_group_status;
         if (!good.empty() && d.percent(75)) {
           std::tie(s.group, s.slot) = d.pick(good);
+        } else if (s.kind == StepKind::AddPair && !near.empty() && d.percent(60)) {
+          std::tie(s.group, s.slot) = d.pick(near);
         } else {
           s.group = pick({}, t->groups, kUnknownGroup);
           s.slot = pick({}, t->pairs, kUnknownPair);

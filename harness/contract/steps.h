@@ -231,6 +231,12 @@ struct GenModel {
   // Whether the step's slots exist in this model (RapidCheck preconditions: a shrunk
   // history may have lost the step that made a slot).
   bool has_slots_of(const Step& s) const;
+  // The step as it runs on this model. Pair mode: `s`. Group mode: a slot past the end of
+  // its list names the newest one instead (a Clear*Drill then goes to that drill's pair or
+  // group). Histories there build a group up over several steps, and the shrinker removes
+  // one step at a time: without this, dropping an earlier CreateGroup would leave every
+  // later step naming a group that no longer exists, and the shrink would be refused.
+  Step resolved(const Step& s) const;
 };
 
 rc::Gen<Step> gen_step(const GenModel& model);

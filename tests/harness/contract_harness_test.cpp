@@ -25,38 +25,18 @@
 #include "harness/contract/counterexample.h"
 #include "harness/contract/report.h"
 #include "scenarios/loader/scenario_loader.h"
+#include "tests/support/contract_support.h"
 #include "tests/support/served_process.h"
 
 namespace ebsmock::harness {
 namespace {
 
+using ebsmock::testing::history_size;
+using ebsmock::testing::temp_path;
+using ebsmock::testing::violates;
+
 ContractOptions options(const std::string& client, std::uint64_t seed, int tests = 40, int max_commands = 20) {
-  ContractOptions o;
-  o.client_spec = client;
-  o.seed = seed;
-  o.tests = tests;
-  o.max_commands = max_commands;
-  return o;
-}
-
-std::size_t history_size(const Counterexample& cx) {
-  std::size_t n = 0;
-  for (const auto& r : cx.records) n += r.final_describe ? 0 : 1;
-  return n;
-}
-
-bool violates(const ContractResult& r, CheckId id) {
-  if (!r.counterexample) return false;
-  for (const auto& f : r.counterexample->failures) {
-    if (f.check == id) return true;
-  }
-  return false;
-}
-
-std::string temp_path(const std::string& name) {
-  return (std::filesystem::temp_directory_path() /
-          ("ebsmock-contract-" + std::to_string(::getpid()) + "-" + name))
-      .string();
+  return ebsmock::testing::contract_options(client, seed, tests, max_commands);
 }
 
 std::string slurp(const std::string& path) {
