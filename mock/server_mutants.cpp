@@ -25,6 +25,10 @@ const std::vector<ServerMutantInfo>& server_mutants() {
        "transient statuses are skipped: calls move the pair straight to the final status"},
       {ServerMutant::StaleDescribe, "stale-describe",
        "DescribeDiskReplicaPairs repeats its earlier answer for the same parameters"},
+      {ServerMutant::PartialGroupFailover, "partial-group-failover",
+       "FailoverDiskReplicaGroup leaves the group's last member pair behind"},
+      {ServerMutant::AddPairWhileNormal, "add-pair-while-normal",
+       "AddDiskReplicaPair is accepted while the group is normal"},
   };
   return kMutants;
 }
@@ -132,6 +136,47 @@ class StaleDescribe final : public MutantModel {
   std::map<std::string, nlohmann::json> answers_;
 };
 
+class PartialGroupFailover final : public MutantModel {
+  void bend(contracts::Outcome& outcome, contracts::World& world, contracts::Operation op, const contracts::Params&,
+            contracts::Instant now, bool) override {
+    if (op != contracts::Operation::FailoverDiskReplicaGroup || !outcome.ok() || outcome.member_transitions.empty()) {
+      return;
+    }
+    // The last member goes back where it was; the journal shows only the members moved.
+    const contracts::Transition behind = outcome.member_transitions.back();
+    if (behind.from) world.force_status(behind.id, *behind.from, now);
+    outcome.member_transitions.pop_back();
+  }
+};
+
+class AddPairWhileNormal final : public MutantModel {
+  void bend(contracts::Outcome& outcome, contracts::World& world, contracts::Operation op,
+            const contracts::Params& params, contracts::Instant now, bool) override {
+    if (op != contracts::Operation::AddDiskReplicaPair || !outcome.error ||
+        outcome.error->code != codes::kGroupStatusCannotAddPair) {
+      return;
+    }
+    auto group_id = params.find("ReplicaGroupId");
+    auto pair_id = params.find("ReplicaPairId");
+    const contracts::Group* group = group_id == params.end() ? nullptr : world.find_group(group_id->second);
+    const contracts::Pair* pair = pair_id == params.end() ? nullptr : world.find(pair_id->second);
+    // Only a settled normal group (nothing pending, no invalid member), so that putting
+    // it back below restores exactly what it was; only a pair Add could take at all.
+    if (!group || !pair || group->status != contracts::Status::Normal || group->pending || group->next_cycle ||
+        group->healthy_status ||
+        (pair->status != contracts::Status::Created && pair->status != contracts::Status::Stopped)) {
+      return;
+    }
+    // The status check is skipped: with the group briefly in the pair's status, the
+    // documented Add runs its other checks (direction, limits) and joins the pair; then
+    // the group, the new member with it, is normal again.
+    const std::string gid = group->id;
+    world.force_group_status(gid, pair->status, now);
+    outcome = world.execute(op, params, now);
+    world.force_group_status(gid, contracts::Status::Normal, now);
+  }
+};
+
 // Every request executes: no replay, no mismatch, no in-flight refusal. The journal says
 // "executed", as a buggy server would believe, so catching it must come from behaviour
 // (a retry executing twice), not from the journal confessing.
@@ -154,6 +199,8 @@ std::unique_ptr<Model> make_model(ServerMutant mutant) {
     case ServerMutant::WrongErrorCode: return std::make_unique<WrongErrorCode>();
     case ServerMutant::SkipTransition: return std::make_unique<SkipTransition>();
     case ServerMutant::StaleDescribe: return std::make_unique<StaleDescribe>();
+    case ServerMutant::PartialGroupFailover: return std::make_unique<PartialGroupFailover>();
+    case ServerMutant::AddPairWhileNormal: return std::make_unique<AddPairWhileNormal>();
     case ServerMutant::None:
     case ServerMutant::IgnoreClientToken:  // acts on the ClientToken step
       break;

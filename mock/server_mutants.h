@@ -48,6 +48,14 @@ enum class ServerMutant {
   // DescribeDiskReplicaPairs answers, for the same parameters, what it answered the first
   // time it saw them (a cache that is never invalidated); RequestId stays fresh.
   StaleDescribe,
+  // FailoverDiskReplicaGroup moves the group and every member but the last (in id order)
+  // into failovering: the member left behind keeps its status until the group's failover
+  // completes (ebs-groups.md §5.2: a group and its members move as one).
+  PartialGroupFailover,
+  // AddDiskReplicaPair skips the group-status check while the group is `normal`: the
+  // pair joins (and takes the group's status) instead of
+  // OperationDenied.GroupStatusCannotAddPair (ebs-groups.md §4.9 rule 2).
+  AddPairWhileNormal,
 };
 
 struct ServerMutantInfo {

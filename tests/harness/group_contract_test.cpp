@@ -1,10 +1,10 @@
-// group_contract_test.cpp: `ebsmock contract --groups` end to end, against embedded
-// mocks: the reference client keeps the contract over 500 histories that reach the group
-// and drill statuses that matter, under every fault kind (ambiguous ones on group calls
-// too); every group mutant of the client is caught with a shrunk history of at most 6
-// steps; an ambiguous group failover retried with the same ClientToken fails over once;
-// Terraform's fresh-token drill retry leaves two drills and is reported (C9); a group
-// counterexample replays.
+// group_contract_test.cpp: `ebsmock contract --groups` end to end, against embedded and
+// served mocks: the reference client keeps the contract over 500 histories that reach the
+// group and drill statuses that matter, under every fault kind (ambiguous ones on group
+// calls too); every group mutant of the client and every group bug planted in the server
+// is caught with a shrunk history of at most 6 steps; an ambiguous group failover retried
+// with the same ClientToken fails over once; Terraform's fresh-token drill retry leaves two
+// drills and is reported (C9); a group counterexample replays.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -25,6 +25,7 @@
 #include "scenarios/writer/scenario_writer.h"
 #include "tests/support/command_line.h"
 #include "tests/support/contract_support.h"
+#include "tests/support/served_process.h"
 
 namespace ebsmock::harness {
 namespace {
@@ -125,6 +126,37 @@ TEST(GroupContract, GroupMutantsPassPairHistories) {
     auto r = run_contract(contract_options("builtin:" + name, 7, 60, 20));
     EXPECT_EQ(r.exit_code, 0) << name << "\n" << summary_text(r);
   }
+}
+
+using ebsmock::testing::ServedProcess;
+
+// Group bugs planted in the server (`serve --mutant`) are caught by the reference client
+// through --endpoint, with a short shrunk history; the correct server passes the same run.
+TEST(GroupContract, ServerDirectionCatchesPlantedGroupBugs) {
+  for (const char* mutant : {"partial-group-failover", "add-pair-while-normal"}) {
+    SCOPED_TRACE(mutant);
+    ServedProcess served({"serve", "--port", "0", "--mutant", mutant});
+    ASSERT_FALSE(served.endpoint().empty());
+    auto o = contract_options("builtin:reference", 5, 200, 30, /*groups=*/true);
+    o.endpoint = served.endpoint();
+    const auto start = std::chrono::steady_clock::now();
+    auto r = run_contract(o);
+    const double secs = seconds_since(start);
+    ASSERT_EQ(r.exit_code, 1) << summary_text(r);
+    ASSERT_TRUE(r.counterexample) << summary_text(r);
+    EXPECT_TRUE(violates(r, CheckId::S1)) << summary_text(r);
+    EXPECT_LE(history_size(*r.counterexample), 6u) << summary_text(r);
+    std::printf("[ measure  ] server %-24s caught by %s after %d passing cases; shrunk %zu -> %zu steps "
+                "(total %.2f s)\n",
+                mutant, std::string(to_string(r.counterexample->failures.front().check)).c_str(), r.cases_passed,
+                r.counterexample->first_size, history_size(*r.counterexample), secs);
+  }
+  ServedProcess served({"serve", "--port", "0"});
+  ASSERT_FALSE(served.endpoint().empty());
+  auto o = contract_options("builtin:reference", 5, 60, 30, /*groups=*/true);
+  o.endpoint = served.endpoint();
+  auto r = run_contract(o);
+  EXPECT_EQ(r.exit_code, 0) << summary_text(r);
 }
 
 // --- hand-written histories (--replay files) ---

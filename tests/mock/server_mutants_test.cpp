@@ -1,14 +1,16 @@
 // server_mutants_test.cpp: the planted server bugs of `ebsmock serve --mutant`
 // (mock/server_mutants.h). Over real HTTP, each mutant changes behaviour in exactly the
 // way its name says: one probe per mutant shows the bug on that mutant and not on the
-// correct server nor on any other mutant (so each mutant is specific). Then the details
-// of each bug, the name list, the default (no mutant), and the `serve --mutant` command
-// line (the PLANTED BUG warning, validation of the name).
+// correct server nor on any other mutant (so each mutant is specific; the group mutants'
+// probes build a normal group first). Then the details of each bug, the name list, the
+// default (no mutant), and the `serve --mutant` command line (the PLANTED BUG warning,
+// validation of the name).
 // Each test owns its servers; servers run in-process on 127.0.0.1:0.
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <cstdlib>
@@ -16,6 +18,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -94,6 +97,49 @@ class MutantServer {
     ASSERT_EQ(r.status, 200) << r.body;
   }
 
+  // A group of `members` new pairs, synced and `normal`, plus `spare` new pairs in
+  // `created` that could join it by direction. Empty ids when a step failed.
+  struct NormalGroup {
+    std::string id;
+    std::vector<std::string> members;
+    std::vector<std::string> spare;
+  };
+  NormalGroup normal_group(int members, int spare = 0) const {
+    NormalGroup g;
+    auto group = call("CreateDiskReplicaGroup", {{"RegionId", kRegion},
+                                                 {"SourceZoneId", "cn-hangzhou-h"},
+                                                 {"DestinationRegionId", "cn-shanghai"},
+                                                 {"DestinationZoneId", "cn-shanghai-l"}});
+    if (group.status != 200) return g;
+    std::vector<std::string> pairs;
+    for (int i = 0; i < members + spare; ++i) {
+      auto pair = create("mutant-group-pair-" + std::to_string(i), "d-mutantgroup00" + std::to_string(i));
+      if (pair.status != 200) return g;
+      pairs.push_back(pair.json["ReplicaPairId"]);
+    }
+    advance("1m");
+    for (int i = 0; i < members; ++i) {
+      auto added = call("AddDiskReplicaPair", {{"RegionId", kRegion},
+                                               {"ReplicaGroupId", group.json["ReplicaGroupId"]},
+                                               {"ReplicaPairId", pairs[static_cast<std::size_t>(i)]}});
+      if (added.status != 200) return g;
+    }
+    if (call("StartDiskReplicaGroup", {{"RegionId", kRegion}, {"ReplicaGroupId", group.json["ReplicaGroupId"]}})
+            .status != 200) {
+      return g;
+    }
+    advance("1m");
+    g.id = group.json["ReplicaGroupId"];
+    g.members.assign(pairs.begin(), pairs.begin() + members);
+    std::sort(g.members.begin(), g.members.end());  // as the group lists them
+    g.spare.assign(pairs.begin() + members, pairs.end());
+    return g;
+  }
+
+  Response add_pair(const std::string& group, const std::string& pair) const {
+    return call("AddDiskReplicaPair", {{"RegionId", kRegion}, {"ReplicaGroupId", group}, {"ReplicaPairId", pair}});
+  }
+
  private:
   MockServer server_;
 };
@@ -130,17 +176,32 @@ bool describe_is_stale(const MutantServer& s) {
   return s.status_of(kNormal) == "normal";
 }
 
+bool group_failover_leaves_a_member_behind(const MutantServer& s) {
+  auto g = s.normal_group(2);
+  if (g.id.empty()) return false;
+  if (s.call("FailoverDiskReplicaGroup", {{"RegionId", kRegion}, {"ReplicaGroupId", g.id}}).status != 200) return false;
+  // The correct server has both members failovering with their group.
+  return s.status_of(g.members[0]) != s.status_of(g.members[1]);
+}
+
+bool add_accepted_while_group_normal(const MutantServer& s) {
+  auto g = s.normal_group(1, 1);
+  return !g.id.empty() && s.add_pair(g.id, g.spare[0]).status == 200;
+}
+
 struct Probe {
   ServerMutant mutant;
   bool (*shows_bug)(const MutantServer&);
 };
 
-constexpr std::array<Probe, 5> kProbes = {{
+constexpr std::array<Probe, 7> kProbes = {{
     {ServerMutant::StopFromStopped, stop_accepted_in_stopped},
     {ServerMutant::IgnoreClientToken, client_token_ignored},
     {ServerMutant::WrongErrorCode, invalid_status_answered_as_operation_denied_400},
     {ServerMutant::SkipTransition, transient_status_skipped},
     {ServerMutant::StaleDescribe, describe_is_stale},
+    {ServerMutant::PartialGroupFailover, group_failover_leaves_a_member_behind},
+    {ServerMutant::AddPairWhileNormal, add_accepted_while_group_normal},
 }};
 
 TEST(ServerMutants, EachProbeSeesItsBugAndOnlyItsBug) {
@@ -169,7 +230,8 @@ TEST(ServerMutants, NoneByDefault) {
 
 TEST(ServerMutants, NamesParseAndAreListed) {
   std::vector<std::string> expected{"stop-from-stopped", "ignore-client-token", "wrong-error-code",
-                                    "skip-transition", "stale-describe"};
+                                    "skip-transition", "stale-describe", "partial-group-failover",
+                                    "add-pair-while-normal"};
   EXPECT_EQ(mock::server_mutant_names(), expected);
   for (const auto& m : mock::server_mutants()) {
     EXPECT_EQ(mock::parse_server_mutant(m.name), m.mutant);
@@ -262,6 +324,43 @@ TEST(ServerMutants, StaleDescribeRepeatsTheFirstAnswerForTheSameParameters) {
   ASSERT_EQ(s.server().raw_http("POST", "/__admin/reset", {}, "").status, 200);
   expect_success_envelope(s.stop(kNormal));
   EXPECT_EQ(s.status_of(kNormal), "stopping");
+}
+
+TEST(ServerMutants, PartialGroupFailoverLeavesTheLastMemberBehindUntilTheGroupArrives) {
+  MutantServer s(ServerMutant::PartialGroupFailover);
+  auto g = s.normal_group(3);
+  ASSERT_FALSE(g.id.empty());
+  expect_success_envelope(s.call("FailoverDiskReplicaGroup", {{"RegionId", kRegion}, {"ReplicaGroupId", g.id}}));
+  EXPECT_EQ(s.status_of(g.members[0]), "failovering");
+  EXPECT_EQ(s.status_of(g.members[1]), "failovering");
+  EXPECT_EQ(s.status_of(g.members[2]), "normal");  // the last in id order
+  // The journal shows only the members that moved, as the buggy server believes.
+  const auto entries = s.service().journal().since(0);
+  auto failover = std::find_if(entries.rbegin(), entries.rend(),
+                               [](const auto& e) { return e.action == "FailoverDiskReplicaGroup"; });
+  ASSERT_NE(failover, entries.rend());
+  EXPECT_EQ(failover->member_transitions.size(), 2u);
+  // When the group's failover completes, every member is failovered.
+  s.advance("1m");
+  for (const auto& id : g.members) EXPECT_EQ(s.status_of(id), "failovered") << id;
+  // Other group calls move every member.
+  expect_success_envelope(s.call("ReprotectDiskReplicaGroup", {{"RegionId", kRegion}, {"ReplicaGroupId", g.id}}));
+  for (const auto& id : g.members) EXPECT_EQ(s.status_of(id), "reprotecting") << id;
+}
+
+TEST(ServerMutants, AddPairWhileNormalJoinsThePairOnlyInANormalGroup) {
+  MutantServer s(ServerMutant::AddPairWhileNormal);
+  auto g = s.normal_group(1, 2);
+  ASSERT_FALSE(g.id.empty());
+  expect_success_envelope(s.add_pair(g.id, g.spare[0]));
+  auto groups = s.call("DescribeDiskReplicaGroups", {{"RegionId", kRegion}, {"GroupIds", g.id}});
+  ASSERT_EQ(groups.status, 200) << groups.body;
+  EXPECT_EQ(groups.json["ReplicaGroups"][0]["PairIds"].size(), 2u) << groups.body;
+  EXPECT_EQ(groups.json["ReplicaGroups"][0]["Status"], "normal") << groups.body;
+  EXPECT_EQ(s.status_of(g.spare[0]), "normal");  // it took the group's status
+  // Only `normal` is bypassed: a failovering group still refuses.
+  expect_success_envelope(s.call("FailoverDiskReplicaGroup", {{"RegionId", kRegion}, {"ReplicaGroupId", g.id}}));
+  expect_error_envelope(s.add_pair(g.id, g.spare[1]), 403, "OperationDenied.GroupStatusCannotAddPair");
 }
 
 // ---------------------------------------------------------------------------------------
