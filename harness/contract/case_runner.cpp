@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "contracts/error_catalogue.h"
+#include "contracts/transitions.h"
 
 namespace ebsmock::harness {
 namespace {
@@ -60,21 +61,13 @@ bool is_transient_answer(const ObservedAttempt& a) {
   return def && def->retry != contracts::RetryClass::Never;
 }
 
-// A call on a group as a whole: its effect is the group's and every member's.
-bool is_group_operation(contracts::Operation op) {
-  using O = contracts::Operation;
-  switch (op) {
-    case O::StartDiskReplicaGroup:
-    case O::StopDiskReplicaGroup:
-    case O::FailoverDiskReplicaGroup:
-    case O::ReprotectDiskReplicaGroup:
-    case O::DeleteDiskReplicaGroup:
-    case O::AddDiskReplicaPair:
-    case O::RemoveDiskReplicaPair:
-      return true;
-    default:
-      return false;
-  }
+// A call that moves a group, and with it every member (its transition rule is the group's
+// and enters a transient status).
+bool moves_a_group(contracts::Operation op) {
+  const auto& rules = contracts::transition_rules();
+  return std::any_of(rules.begin(), rules.end(), [op](const contracts::TransitionRule& r) {
+    return r.op == op && r.kind == contracts::ResourceKind::Group && r.transient.has_value();
+  });
 }
 
 // The success body's key naming what a create made, beyond CreateDiskReplicaPair's.
@@ -280,9 +273,7 @@ void CaseRunner::run_call(StepKind kind, const contracts::Params& params) {
     pair_id = it->second;
   }
   const auto& slots = oracle_.slots();
-  if (auto it = std::find(slots.begin(), slots.end(), pair_id); it != slots.end()) {
-    step.slot = static_cast<int>(it - slots.begin());
-  }
+  step.slot = slot_of(slots, pair_id, step.slot);
   auto flag = [&](const char* name, bool fallback) {
     auto it = params.find(name);
     return it == params.end() ? fallback : contracts::parse_bool(it->second).value_or(fallback);
@@ -303,10 +294,6 @@ void CaseRunner::run_call(StepKind kind, const contracts::Params& params) {
     pair_id = value({"ReplicaPairId", "PairId"});
     group_id = value({"ReplicaGroupId", "GroupIds", "GroupId"});
     drill_id = value({"DrillId"});
-    auto slot_of = [](const std::vector<std::string>& slots, const std::string& id, int unknown) {
-      auto it = std::find(slots.begin(), slots.end(), id);
-      return it == slots.end() ? unknown : static_cast<int>(it - slots.begin());
-    };
     step.slot = slot_of(slots, pair_id, kUnknownPair);
     if (kind == StepKind::DescribeGroups && group_id.empty()) {
       step.group = kAllGroups;
@@ -553,7 +540,7 @@ void CaseRunner::judge_call(StepRecord& rec, contracts::Operation op) {
                                        (attempts.back().replayed ? " (a replay of an earlier call's answer)" : "") +
                                        " and no attempt of this call took effect";
         if (!side_text.empty()) why += "; it sent " + side_text + " instead";
-        if (is_group_operation(op)) why += " (a group call succeeds only with the group's effect, every member with it)";
+        if (moves_a_group(op)) why += " (a group call succeeds only with the group's effect, every member with it)";
         add_violation(rec, CheckId::C1, "the client reported success but " + why +
                                         "; expected success only when the operation took effect");
       } else if (op == contracts::Operation::CreateDiskReplicaPair && !rec.created.empty()) {
@@ -787,10 +774,8 @@ void CaseRunner::final_check() {
       Step drills;
       const bool of_pair = kind == contracts::ResourceKind::Pair;
       drills.kind = of_pair ? StepKind::DescribePairDrills : StepKind::DescribeGroupDrills;
-      const auto& slots = of_pair ? oracle_.slots() : oracle_.group_slots();
-      const auto it = std::find(slots.begin(), slots.end(), id);
-      const int slot = it == slots.end() ? kUnknownPair : static_cast<int>(it - slots.begin());
-      (of_pair ? drills.slot : drills.group) = slot;
+      (of_pair ? drills.slot : drills.group) =
+          slot_of(of_pair ? oracle_.slots() : oracle_.group_slots(), id, kUnknownPair);
       closing_read(drills, of_pair ? StepIds{.pair = id, .group = {}, .drill = {}} : StepIds{.pair = {}, .group = id, .drill = {}});
     }
   }

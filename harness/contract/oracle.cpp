@@ -28,21 +28,14 @@ Oracle::Oracle(const scenarios::Scenario& scenario, contracts::Instant start)
   for (const auto& [id, p] : world_.pairs()) slots_.push_back(id);
 }
 
-namespace {
-std::string slot_or(const std::vector<std::string>& slots, int slot, std::string_view unknown) {
-  if (slot < 0 || static_cast<std::size_t>(slot) >= slots.size()) return std::string(unknown);
-  return slots[static_cast<std::size_t>(slot)];
-}
-}  // namespace
-
 void Oracle::note_drilled(contracts::ResourceKind kind, const std::string& id) {
   const std::pair<contracts::ResourceKind, std::string> target{kind, id};
   if (std::find(drilled_.begin(), drilled_.end(), target) == drilled_.end()) drilled_.push_back(target);
 }
 
-std::string Oracle::resolve(int slot) const { return slot_or(slots_, slot, kUnknownPairId); }
-std::string Oracle::resolve_group(int slot) const { return slot_or(group_slots_, slot, kUnknownGroupId); }
-std::string Oracle::resolve_drill(int slot) const { return slot_or(drill_slots_, slot, kUnknownDrillId); }
+std::string Oracle::resolve(int slot) const { return slot_id(slots_, slot, kUnknownPairId); }
+std::string Oracle::resolve_group(int slot) const { return slot_id(group_slots_, slot, kUnknownGroupId); }
+std::string Oracle::resolve_drill(int slot) const { return slot_id(drill_slots_, slot, kUnknownDrillId); }
 
 contracts::Outcome Oracle::expected_read(contracts::Operation op, const contracts::Params& params) {
   // Reads never change the world; run them on a copy all the same so that a model bug

@@ -278,6 +278,16 @@ std::optional<StepKind> step_kind_of(contracts::Operation op) {
   return std::nullopt;
 }
 
+std::string slot_id(const std::vector<std::string>& ids, int slot, std::string_view unknown) {
+  if (slot < 0 || static_cast<std::size_t>(slot) >= ids.size()) return std::string(unknown);
+  return ids[static_cast<std::size_t>(slot)];
+}
+
+int slot_of(const std::vector<std::string>& ids, const std::string& id, int unknown) {
+  auto it = std::find(ids.begin(), ids.end(), id);
+  return it == ids.end() ? unknown : static_cast<int>(it - ids.begin());
+}
+
 contracts::Params step_params(const Step& s, const std::string& pair_id) {
   return step_params(s, StepIds{.pair = pair_id, .group = {}, .drill = {}});
 }
@@ -433,17 +443,13 @@ void GenModel::apply(const Step& s) {
       k != FaultKind::None && !s.fault.commit_after &&
       (s.fault.persistent || k == FaultKind::Forbidden || k == FaultKind::MalformedJson);
   if (fault_blocks) return;
-  auto slot_id = [](int slot, const auto& list, std::string_view unknown) {
-    return slot >= 0 && static_cast<std::size_t>(slot) < list.size() ? list[static_cast<std::size_t>(slot)]
-                                                                      : std::string(unknown);
-  };
   StepIds step_ids;
-  step_ids.pair = slot_id(s.slot, slots, kUnknownPairId);
-  if (names_group(s)) step_ids.group = slot_id(s.group, group_slots, kUnknownGroupId);
+  step_ids.pair = slot_id(slots, s.slot, kUnknownPairId);
+  if (names_group(s)) step_ids.group = slot_id(group_slots, s.group, kUnknownGroupId);
   if (names_drill(s)) {
-    step_ids.drill = s.drill >= 0 && static_cast<std::size_t>(s.drill) < drill_slots.size()
-                         ? drill_slots[static_cast<std::size_t>(s.drill)].id
-                         : std::string(kUnknownDrillId);
+    std::vector<std::string> drill_ids;
+    for (const auto& d : drill_slots) drill_ids.push_back(d.id);
+    step_ids.drill = slot_id(drill_ids, s.drill, kUnknownDrillId);
   }
   const auto op = operation_of(s.kind);
   const auto params = step_params(s, step_ids);
@@ -576,6 +582,42 @@ std::chrono::milliseconds draw_advance(Draw& d, const std::vector<int>& weights 
 int draw_name_value(Draw& d, int special_percent) {
   const int special_count = static_cast<int>(name_values().size()) - 1;
   return d.percent(special_percent) ? 1 + static_cast<int>(d.below(static_cast<std::uint64_t>(special_count))) : 0;
+}
+
+// 75% a legal target, else mostly any known one, else `unknown` (one that never existed).
+int pick_slot(Draw& d, const std::vector<int>& legal, const std::vector<int>& any, int unknown) {
+  if (!legal.empty() && d.percent(75)) return d.pick(legal);
+  if (!any.empty() && d.percent(80)) return d.pick(any);
+  return unknown;
+}
+
+// A pair call's slot (from `legal`, `any` or an unknown pair; Describe: all pairs 30% of
+// the time; Create: none) and its variant values, drawn alike in both generators.
+void draw_pair_step(Draw& d, Step& s, const std::vector<int>& legal, const std::vector<int>& any) {
+  if (s.kind != StepKind::Create) {
+    s.slot = s.kind == StepKind::Describe && d.percent(30) ? kAllPairs : pick_slot(d, legal, any, kUnknownPair);
+  }
+  switch (s.kind) {
+    case StepKind::Create:
+      if (d.percent(70)) s.name = draw_name_value(d, 50);
+      if (d.percent(50)) s.description = draw_name_value(d, 50);
+      s.incomplete = d.percent(5);
+      break;
+    case StepKind::Start:
+      s.flag = d.percent(35);  // OneShot
+      break;
+    case StepKind::Reprotect:
+      s.flag = d.percent(50);  // ReverseReplicate
+      break;
+    case StepKind::Modify: {
+      const auto which = d.below(3);
+      if (which != 1) s.name = draw_name_value(d, 60);
+      if (which != 0) s.description = draw_name_value(d, 60);
+      break;
+    }
+    default:
+      break;
+  }
 }
 
 rc::Shrinkable<Step> shrinkable_step(const Step& s) {
@@ -763,47 +805,15 @@ rc::Gen<Step> gen_group_mode_step(const GenModel& model) {
         return x.advance < kLongestAdvance ? rc::seq::just(longest) : rc::Seq<Step>();
       });
     }
-    // 75% a legal target, else mostly any known one, else one that never existed.
     auto pick = [&](const std::vector<int>& good, const std::vector<int>& any, int unknown) {
-      if (!good.empty() && d.percent(75)) return d.pick(good);
-      if (!any.empty() && d.percent(80)) return d.pick(any);
-      return unknown;
+      return pick_slot(d, good, any, unknown);
     };
-    auto pick_drill = [&](const std::vector<int>& clearable, const std::vector<int>& any) {
-      if (!clearable.empty() && d.percent(75)) return d.pick(clearable);
-      if (!any.empty() && d.percent(80)) return d.pick(any);
-      return kUnknownDrill;
-    };
+    if (!is_group_kind(s.kind)) {
+      draw_pair_step(d, s, legal(s.kind), t->pairs);
+      draw_fault(d, s);
+      return shrinkable_step(s);
+    }
     switch (s.kind) {
-      case StepKind::Create:
-        if (d.percent(70)) s.name = draw_name_value(d, 50);
-        if (d.percent(50)) s.description = draw_name_value(d, 50);
-        s.incomplete = d.percent(5);
-        break;
-      case StepKind::Describe:
-        s.slot = d.percent(30) ? kAllPairs : pick(legal(s.kind), t->pairs, kUnknownPair);
-        break;
-      case StepKind::Start:
-        s.slot = pick(legal(s.kind), t->pairs, kUnknownPair);
-        s.flag = d.percent(35);
-        break;
-      case StepKind::Reprotect:
-        s.slot = pick(legal(s.kind), t->pairs, kUnknownPair);
-        s.flag = d.percent(50);
-        break;
-      case StepKind::Modify: {
-        s.slot = pick(legal(s.kind), t->pairs, kUnknownPair);
-        const auto which = d.below(3);
-        if (which != 1) s.name = draw_name_value(d, 60);
-        if (which != 0) s.description = draw_name_value(d, 60);
-        break;
-      }
-      case StepKind::Stop:
-      case StepKind::Failover:
-      case StepKind::Delete:
-      case StepKind::DescribeProgress:
-        s.slot = pick(legal(s.kind), t->pairs, kUnknownPair);
-        break;
       case StepKind::CreateGroup:
         s.flag = d.percent(10);
         if (d.percent(40)) s.description = draw_name_value(d, 50);
@@ -851,8 +861,8 @@ rc::Gen<Step> gen_group_mode_step(const GenModel& model) {
       case StepKind::ClearPairDrill:
       case StepKind::ClearGroupDrill: {
         const bool of_pair = s.kind == StepKind::ClearPairDrill;
-        s.drill = of_pair ? pick_drill(t->clearable_pair_drills, t->pair_drills)
-                          : pick_drill(t->clearable_group_drills, t->group_drills);
+        s.drill = of_pair ? pick(t->clearable_pair_drills, t->pair_drills, kUnknownDrill)
+                          : pick(t->clearable_group_drills, t->group_drills, kUnknownDrill);
         // A known drill is cleared through its own pair or group; an unknown one through
         // any (a step names both, so the shrinker keeps them together).
         int& target = of_pair ? s.slot : s.group;
@@ -861,7 +871,7 @@ rc::Gen<Step> gen_group_mode_step(const GenModel& model) {
                      : t->drill_targets[static_cast<std::size_t>(s.drill)];
         break;
       }
-      case StepKind::AdvanceClock:
+      default:  // pair calls and AdvanceClock: drawn above
         break;
     }
     draw_fault(d, s);
@@ -927,40 +937,7 @@ rc::Gen<Step> gen_step(const GenModel& model) {
       return rc::shrinkable::just(s);
     }
 
-    if (s.kind != StepKind::Create) {
-      if (s.kind == StepKind::Describe && d.percent(30)) {
-        s.slot = kAllPairs;
-      } else if (!t.legal.empty() && d.percent(75)) {
-        s.slot = d.pick(t.legal);
-      } else if (!t.any.empty() && d.percent(80)) {
-        s.slot = d.pick(t.any);
-      } else {
-        s.slot = kUnknownPair;
-      }
-    }
-    auto name_value = [&](int special_percent) { return draw_name_value(d, special_percent); };
-    switch (s.kind) {
-      case StepKind::Create:
-        if (d.percent(70)) s.name = name_value(50);
-        if (d.percent(50)) s.description = name_value(50);
-        s.incomplete = d.percent(5);
-        break;
-      case StepKind::Start:
-        s.flag = d.percent(35);  // OneShot
-        break;
-      case StepKind::Reprotect:
-        s.flag = d.percent(50);  // ReverseReplicate
-        break;
-      case StepKind::Modify: {
-        const auto which = d.below(3);
-        if (which != 1) s.name = name_value(60);
-        if (which != 0) s.description = name_value(60);
-        break;
-      }
-      default:
-        break;
-    }
-
+    draw_pair_step(d, s, t.legal, t.any);
     draw_fault(d, s);
     return shrinkable_step(s);
   });

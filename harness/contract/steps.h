@@ -186,6 +186,12 @@ struct StepIds {
   std::string drill;
 };
 
+// The id slot `slot` of `ids` stands for, or `unknown` for a slot the list does not have
+// (kUnknownPair and the like, or one the run never got).
+std::string slot_id(const std::vector<std::string>& ids, int slot, std::string_view unknown);
+// The inverse: the slot of `id` in `ids`, or `unknown` when it is not there.
+int slot_of(const std::vector<std::string>& ids, const std::string& id, int unknown);
+
 // The API parameters of a step; `pair_id` is what its slot resolves to.
 contracts::Params step_params(const Step& s, const std::string& pair_id);
 contracts::Params step_params(const Step& s, const StepIds& ids);
