@@ -9,6 +9,7 @@
 #include "mock/record.h"
 #include "mock/render.h"
 #include "mock/seed.h"
+#include "scenarios/loader/initial_world.h"
 
 namespace ebsmock::mock {
 namespace codes = contracts::codes;
@@ -49,12 +50,8 @@ void Service::reset_locked() {
   s.random = std::make_unique<contracts::SeededRandom>(seed_);
   s.auth = std::make_shared<Authenticator>(scenario_.credentials, scenario_.auth.verify_signatures,
                                            scenario_.policy.timestamp_window, *wall_clock_, *s.errors);
-  s.world = contracts::World(scenario_.policy);
   const auto now = s.world_clock->now();
-  // The loader checked the file by building this same world, in this order.
-  for (const auto& p : scenario_.pairs) s.world.add_pair(p, now);
-  for (const auto& g : scenario_.groups) s.world.add_group(g, now);
-  for (const auto& d : scenario_.drills) s.world.add_drill(d, now);
+  s.world = scenarios::initial_world(scenario_, now);
   s.start = now;
   s.faults = std::make_unique<FaultEngine>(scenario_.faults, seed_, *s.errors);
   s.replay = std::make_unique<ReplayEngine>(scenario_.replay, *s.errors, seed_);

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "harness/contract/steps.h"
+#include "scenarios/loader/initial_world.h"
 
 namespace ebsmock::harness {
 namespace {
@@ -23,9 +24,14 @@ std::string shown(const std::string& code) { return code.empty() ? "success" : c
 }  // namespace
 
 Oracle::Oracle(const scenarios::Scenario& scenario, contracts::Instant start)
-    : world_(scenario.policy), now_(start) {
-  for (const auto& p : scenario.pairs) world_.add_pair(p, start);
+    : world_(scenarios::initial_world(scenario, start)), now_(start) {
+  // Slots as GenModel numbers them: what the scenario has, by id.
   for (const auto& [id, p] : world_.pairs()) slots_.push_back(id);
+  for (const auto& [id, g] : world_.groups()) group_slots_.push_back(id);
+  for (const auto& [id, d] : world_.drills()) {
+    drill_slots_.push_back(id);
+    note_drilled(d.target_kind, d.target_id);
+  }
 }
 
 void Oracle::note_drilled(contracts::ResourceKind kind, const std::string& id) {

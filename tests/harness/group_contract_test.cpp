@@ -4,7 +4,8 @@
 // calls too); every group mutant of the client and every group bug planted in the server
 // is caught with a shrunk history of at most 6 steps; an ambiguous group failover retried
 // with the same ClientToken fails over once; Terraform's fresh-token drill retry leaves two
-// drills and is reported (C9); a group counterexample replays.
+// drills and is reported (C9); a group counterexample replays; a scenario's groups and
+// drills are in the models.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -84,6 +85,24 @@ TEST(GroupContract, PairHistoriesHaveNoGroupSteps) {
   ASSERT_EQ(r.exit_code, 0) << summary_text(r);
   for (StepKind k : kGroupStepKinds) EXPECT_EQ(r.stats.steps_by_kind.count(std::string(to_string(k))), 0u);
   EXPECT_EQ(r.stats.steps_by_kind.count("final DescribeGroups"), 0u);
+}
+
+// A scenario's groups and drills are in the harness's models from the start, as in the
+// mock's world (its scheduled events are left out, with a note): histories act on the
+// library's groups and drills and the reference client keeps the contract.
+TEST(GroupContract, ScenarioGroupsAndDrillsAreInTheModels) {
+  auto o = contract_options("builtin:reference", 3, 100, 20, /*groups=*/true);
+  o.scenario_path = std::string(EBSMOCK_SOURCE_DIR) + "/scenarios/group-member-invalid-mid-drill.toml";
+  auto r = run_contract(o);
+  ASSERT_EQ(r.exit_code, 0) << summary_text(r);
+  ASSERT_FALSE(r.world.groups.empty());
+  ASSERT_FALSE(r.world.drills.empty());
+  EXPECT_TRUE(r.world.events.empty());
+  bool noted = false;
+  for (const auto& n : r.notes) noted = noted || n.find("[[event]]") != std::string::npos;
+  EXPECT_TRUE(noted);
+  EXPECT_GT(r.stats.outcomes["FailoverGroup: ok"], 0u) << summary_text(r);
+  EXPECT_GT(r.stats.outcomes["ClearGroupDrill: ok"], 0u) << summary_text(r);
 }
 
 struct GroupMutantCase {

@@ -22,6 +22,7 @@
 
 #include "contracts/world.h"
 #include "mock/journal.h"
+#include "scenarios/loader/initial_world.h"
 #include "scenarios/loader/scenario.h"
 
 namespace ebsmock::testing {
@@ -36,11 +37,7 @@ inline contracts::Instant journal_time(const std::string& text) {
 
 // A fresh model of the scenario's world at its start.
 inline contracts::World model_of(const scenarios::Scenario& scenario) {
-  contracts::World w(scenario.policy);
-  for (const auto& p : scenario.pairs) w.add_pair(p, scenario.clock.start);
-  for (const auto& g : scenario.groups) w.add_group(g, scenario.clock.start);
-  for (const auto& d : scenario.drills) w.add_drill(d, scenario.clock.start);
-  return w;
+  return scenarios::initial_world(scenario, scenario.clock.start);
 }
 
 // Returns how many transitions were chained.
