@@ -116,6 +116,37 @@ describe('HTML contract report', { skip: MISSING ? 'prerequisites missing' : fal
     }
   });
 
+  test('B3 an ambiguous failure: the commit mark inside the attempt, tied to the change it made', async () => {
+    // Terraform's drill resources retry Start*Drill with a fresh ClientToken. The world of a
+    // --groups run, one StartPairDrill whose first attempt is applied and then answered 504.
+    const saved = join(dir, 'drill-world.toml');
+    ebsmock(['contract', '--client', 'builtin:drill-new-token', '--groups', '--seed', '7', '--tests', '100',
+      '--save-counterexample', saved]);
+    const world = readFileSync(saved, 'utf8').split('\n#@')[0].replace(/^replay_mode = .*$/m, '');
+    const history = join(dir, 'ambiguous-drill.toml');
+    writeFileSync(history, `${world}\n[[fault]]\naction = "StartPairDrill"\ntimes = 1\ncommit = "after"\n` +
+      'error = "RequestTimeout"\n\n#@ {"action":"StartPairDrill","call":1,"created":[],' +
+      '"params":{"PairId":"pair-cn-7xk2m9d1q8w3e5r0","RegionId":"cn-hangzhou"}}\n');
+    const html = join(dir, 'ambiguous.html');
+    const json = join(dir, 'ambiguous.json');
+    const r = ebsmock(['contract', '--client', 'builtin:drill-new-token', '--replay', history, '--html', html, '--report', json]);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    const report = JSON.parse(readFileSync(json, 'utf8'));
+    const first = report.counterexample.steps[0].attempts[0];
+    assert.equal(first.status, 504);
+    assert.equal(first.effect_applied, true);
+    const { context, page } = await openReport(browser, html);
+    const notches = await page.locator('#timeline-svg .commit-notch').evaluateAll((els) => els.map((e) => e.dataset.transition));
+    assert.equal(notches.length, 1, 'one ambiguous attempt, one commit mark');
+    const segment = page.locator(`#timeline-svg #${notches[0]}`);
+    assert.equal(await segment.count(), 1, 'the mark names a segment of a resource lane');
+    assert.equal(await segment.getAttribute('data-status'), 'executing');
+    assert.ok(first.transition.endsWith('-> executing'), first.transition);
+    // The fresh-token retry made a second drill: two drill lanes start.
+    assert.equal(await page.locator('#timeline-svg g.resource-lane').count(), 2);
+    await context.close();
+  });
+
   test('B4 the inspector: Model and Contract tabs show the JSON; arrow keys move between steps', async () => {
     const run = runs['new-token-on-retry'];
     const { context, page } = await openReport(browser, run.html);
