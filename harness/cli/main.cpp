@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   ebsmock::cli::add_call_command(app, exit_code);
   ebsmock::cli::add_report_command(app, exit_code);
   ebsmock::cli::add_scenarios_command(app, exit_code);
+  ebsmock::cli::add_record_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

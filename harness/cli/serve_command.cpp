@@ -2,15 +2,11 @@
 // onto a stop request; the lifecycle itself is mock::run_until_stopped (server_runner.h).
 // `--mutant NAME` plants a server bug (mock/server_mutants.h) so the harness's server
 // direction can be shown to catch it. Runs once, on the main thread.
-#include <pthread.h>
-
-#include <csignal>
 #include <iostream>
 #include <optional>
-#include <stop_token>
-#include <thread>
 
 #include "harness/cli/commands.h"
+#include "harness/cli/stop_signals.h"
 #include "harness/cli/world_loading.h"
 #include "mock/server_mutants.h"
 #include "mock/server_runner.h"
@@ -50,24 +46,9 @@ int serve(const ServeOptions& opts) {
   config.server.http.keep_alive_max_requests = opts.keep_alive_requests;
   config.server.http.keep_alive_seconds = opts.keep_alive_timeout;
 
-  // Block the stop signals in every thread; one thread waits for them with sigwait, so
-  // the stop is requested in a normal context instead of inside a signal handler.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGTERM);
-  sigaddset(&stop_signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-  std::stop_source stop;
-  std::thread waiter([&] {
-    int sig = 0;
-    sigwait(&stop_signals, &sig);
-    stop.request_stop();
+  return run_until_signalled([&](std::stop_token stop) {
+    return mock::run_until_stopped(std::move(config), stop, std::cout, std::cerr);
   });
-  int status = mock::run_until_stopped(std::move(config), stop.get_token(), std::cout, std::cerr);
-  // If the server ended for another reason, wake the waiter so it can be joined.
-  if (!stop.stop_requested()) pthread_kill(waiter.native_handle(), SIGTERM);
-  waiter.join();
-  return status;
 }
 
 }  // namespace

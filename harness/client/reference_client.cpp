@@ -15,6 +15,7 @@
 #include "contracts/operation.h"
 #include "contracts/signature_v1.h"
 #include "contracts/signature_v3.h"
+#include "harness/client/request_signing.h"
 
 namespace ebsmock::harness {
 namespace {
@@ -209,21 +210,17 @@ ReferenceClient::Outgoing ReferenceClient::build_request(std::string_view action
     out.headers.emplace("x-acs-content-sha256", payload_hash);
     out.headers.emplace("accept", "application/json");
 
-    contracts::HeaderList header_list(out.headers.begin(), out.headers.end());
-    std::vector<std::string> signed_headers = contracts::v3_headers_to_sign(header_list);
     contracts::V3Request request{.method = "POST",
                                  .path = "/",
                                  .query = query,
-                                 .headers = std::move(header_list),
+                                 .headers = contracts::HeaderList(out.headers.begin(), out.headers.end()),
                                  .payload_hash = payload_hash};
-    std::string canonical = contracts::v3_canonical_request(request, signed_headers);
-    if (config_.behaviour.naive_encoding) canonical = with_naive_query(canonical, query);
-    std::string string_to_sign = contracts::v3_string_to_sign(algorithm, canonical);
-    std::string signature =
-        contracts::v3_signature(algorithm, config_.access_key_secret, string_to_sign).value();
-    out.headers.emplace("Authorization",
-                        contracts::v3_authorization(algorithm, config_.access_key_id,
-                                                    signed_headers, signature));
+    std::function<std::string(std::string)> naive;
+    if (config_.behaviour.naive_encoding) {
+      naive = [&query](std::string canonical) { return with_naive_query(std::move(canonical), query); };
+    }
+    out.headers.emplace("Authorization", v3_sign(request, algorithm, config_.access_key_id,
+                                                 config_.access_key_secret, naive));
     out.target = query.empty() ? "/" : "/?" + contracts::encode_params(query);
   } else {
     // Common parameters (ebs-api.md §5.3) merged with the API parameters; a caller's

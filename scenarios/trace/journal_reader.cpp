@@ -1,8 +1,9 @@
 // journal_reader.cpp: ebsmock's own journal, as `serve --journal-file` writes it (one
 // JSON entry per line) or as GET /__admin/journal answers ({"entries": [...]}). It has
 // what a replay needs but the bodies: status 0 with the fault's transport when the client
-// got no answer, the fault's commit for an error that took effect, its delay. Progress
-// entries are the service's own status changes, not calls. Stateless.
+// got no answer, the fault's commit for an error that took effect, its delay; a trace of
+// `ebsmock record` adds each answer's body. Progress entries are the service's own status
+// changes, not calls. Stateless.
 #include <nlohmann/json.hpp>
 
 #include "contracts/redaction.h"
@@ -64,7 +65,14 @@ void read_entry(const json& e, int line, std::string_view source, const ReaderOp
       c.latency_ms = d->get<long long>();
     }
   }
-  if (!c.code.empty()) c.unknown.push_back("message: the journal keeps codes, not messages; the catalogue's");
+  // `ebsmock record` also keeps the answer's body (JSON text); the mock's journal does not.
+  if (auto b = e.find("body"); b != e.end() && b->is_string() && !b->get<std::string>().empty()) {
+    c.body = b->get<std::string>();
+    if (json answer = json::parse(*c.body, nullptr, false); answer.is_object()) c.message = str(answer, "Message");
+  }
+  if (!c.code.empty() && !c.body) {
+    c.unknown.push_back("message: the journal keeps codes, not messages; the catalogue's");
+  }
   out.calls.push_back(std::move(c));
 }
 

@@ -56,24 +56,32 @@ export async function stopChild(child, graceful = () => child.kill('SIGTERM')) {
 
 // `ebsmock serve --port 0`: the first stdout line is "listening on http://HOST:PORT".
 export async function startServer(scenario = SCENARIO, extraArgs = []) {
-  const proc = spawn(BINARY, ['serve', '--port', '0', '--scenario', scenario, ...extraArgs],
-    { stdio: ['ignore', 'pipe', 'pipe'] });
+  return startListening(['serve', '--port', '0', '--scenario', scenario, ...extraArgs]);
+}
+
+// Any ebsmock command that listens (`serve`, `record`) and announces itself with the
+// "listening on" line; `env` replaces the environment. Also returns everything it wrote
+// (stdout(), stderr() keep the last 4000 characters, output() keeps it all).
+export async function startListening(args, { env = process.env } = {}) {
+  const proc = spawn(BINARY, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
   let stderr = '';
-  proc.stderr.on('data', (d) => { stderr = (stderr + d).slice(-4000); });
+  let all = '';
+  proc.stderr.on('data', (d) => { stderr = (stderr + d).slice(-4000); all += d; });
+  proc.stdout.on('data', (d) => { all += d; });
   const lines = createInterface({ input: proc.stdout });
   const url = await withTimeout(new Promise((res, rej) => {
     lines.once('line', (l) => {
       const m = /listening on (https?:\/\/\S+)/.exec(l);
       m ? res(m[1].replace(/\/$/, '')) : rej(new Error(`unexpected first line: ${l}`));
     });
-    proc.once('exit', (code) => rej(new Error(`ebsmock serve exited (${code}) before listening`)));
+    proc.once('exit', (code) => rej(new Error(`ebsmock ${args[0]} exited (${code}) before listening`)));
     proc.once('error', rej);
-  }), 10000, 'ebsmock serve to print "listening on"').catch((e) => {
+  }), 10000, `ebsmock ${args[0]} to print "listening on"`).catch((e) => {
     proc.kill('SIGKILL');
     throw new Error(`${e.message}\nserver stderr:\n${stderr}`);
   });
   lines.on('line', () => {}); // keep draining stdout
-  return { proc, url, stderr: () => stderr };
+  return { proc, url, stderr: () => stderr, output: () => all };
 }
 
 // The JSON-lines driver (sdk 'minimal': minimal-driver.mjs); call() sends one request and
