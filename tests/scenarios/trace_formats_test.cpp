@@ -344,6 +344,31 @@ TEST(TraceFormats, JournalCommitAfterAndTransport) {
   EXPECT_EQ(steps_of(admin).size(), 2u);
 }
 
+// A trace of `ebsmock record` is a journal whose entries also hold the answer's body:
+// the step answers with it, success or error, and the message is no longer unknown.
+TEST(TraceFormats, RecordedJournalBodiesAreAnswered) {
+  json ok = {{"seq", 1}, {"kind", "request"}, {"time", "2026-12-02T15:32:25Z"}, {"method", "POST"},
+             {"action", "DescribeDiskReplicaPairs"}, {"params", {{"RegionId", "cn-hangzhou"}}}, {"status", 200},
+             {"code", ""}, {"request_id", "R-1"}, {"fault", nullptr},
+             {"body", R"({"RequestId":"R-1","ReplicaPairs":[],"TotalCount":0})"}};
+  json refused = {{"seq", 2}, {"kind", "request"}, {"time", "2026-12-02T15:32:26Z"}, {"method", "POST"},
+                  {"action", "StopDiskReplicaPair"}, {"params", {{"RegionId", "cn-hangzhou"}}},
+                  {"client_token", "t-1"}, {"status", 403}, {"code", "Ebsmock.RecordReadOnly"},
+                  {"request_id", "R-2"},
+                  {"fault", {{"rule", "record:read-only"}, {"commit", "before"}, {"transport", "none"}}},
+                  {"body", R"({"RequestId":"R-2","Code":"Ebsmock.RecordReadOnly","Message":"pass --allow-write"})"}};
+  auto r = import({{.name = "recording.jsonl", .bytes = ok.dump() + "\n" + refused.dump() + "\n"}});
+  auto steps = steps_of(r);  // checks the import and the lint
+  ASSERT_EQ(steps.size(), 2u);
+  ASSERT_TRUE(steps[0].body.has_value());
+  EXPECT_NE(steps[0].body->find("\"TotalCount\":0"), std::string::npos) << *steps[0].body;
+  EXPECT_EQ(steps[1].status, 403);
+  EXPECT_EQ(steps[1].code, "Ebsmock.RecordReadOnly");
+  ASSERT_TRUE(steps[1].body.has_value());
+  EXPECT_NE(steps[1].body->find("pass --allow-write"), std::string::npos) << *steps[1].body;
+  EXPECT_EQ(report_of(r).unknown.count("message: the journal keeps codes, not messages; the catalogue's"), 0u);
+}
+
 // Merging: a Terraform log (no status on success, Delete's token unsent) with an
 // ActionTrail export of the same calls, joined on RequestId.
 TEST(TraceFormats, SourcesMergeOnRequestIdThenClientToken) {
