@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "harness/cli/commands.h"
+#include "harness/cli/listen_address.h"
 #include "harness/cli/stop_signals.h"
 #include "harness/record/record_runner.h"
 
@@ -14,8 +15,7 @@ namespace {
 
 struct RecordFlags {
   std::string upstream;
-  std::string host = "127.0.0.1";
-  int port = 8080;
+  ListenAddress listen;
   std::string trace_file;
   bool allow_write = false;
   std::vector<std::string> region_endpoints;
@@ -45,8 +45,8 @@ int record(const RecordFlags& flags) {
     }
   }
   harness::record::RecordConfig config{
-      .host = flags.host,
-      .port = flags.port,
+      .host = flags.listen.host,
+      .port = flags.listen.port,
       .trace_file = flags.trace_file,
       .proxy = {.routes = harness::record::UpstreamRoutes(flags.upstream, std::move(per_region)),
                 .credentials = std::move(*credentials),
@@ -70,10 +70,7 @@ void add_record_command(CLI::App& app, int& exit_code) {
                   "Forward every call to this URL (default: https://ebs.<RegionId>.aliyuncs.com per call)");
   cmd->add_option("--region-endpoint", flags->region_endpoints,
                   "REGION=URL: forward calls of this region there (repeatable; --upstream wins)");
-  cmd->add_option("--host", flags->host, "Address to listen on")->capture_default_str();
-  cmd->add_option("--port", flags->port, "Port to listen on; 0 picks a free port")
-      ->check(CLI::Range(0, 65535))
-      ->capture_default_str();
+  add_listen_options(cmd, flags->listen);
   cmd->add_option("--trace-file", flags->trace_file,
                   "Append every exchange to this file as journal JSON lines, flushed per entry");
   cmd->add_flag("--allow-write", flags->allow_write,

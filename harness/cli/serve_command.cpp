@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "harness/cli/commands.h"
+#include "harness/cli/listen_address.h"
 #include "harness/cli/stop_signals.h"
 #include "harness/cli/world_loading.h"
 #include "mock/server_mutants.h"
@@ -16,8 +17,7 @@ namespace {
 
 struct ServeOptions {
   std::string scenario;
-  std::string host = "127.0.0.1";
-  int port = 8080;
+  ListenAddress listen;
   std::optional<std::uint64_t> seed;
   std::size_t max_body_bytes = mock::HttpServerOptions{}.max_body_bytes;
   std::string admin_token;
@@ -33,8 +33,8 @@ int serve(const ServeOptions& opts) {
   auto scenario = load_world_or_report(opts.scenario);
   if (!scenario) return 2;
   mock::ServeConfig config{std::move(*scenario), {}};
-  config.server.host = opts.host;
-  config.server.port = opts.port;
+  config.server.host = opts.listen.host;
+  config.server.port = opts.listen.port;
   config.server.admin_token = opts.admin_token;
   config.server.service.seed = opts.seed;
   config.server.service.journal_capacity = opts.journal_capacity;
@@ -57,10 +57,7 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   auto opts = std::make_shared<ServeOptions>();
   auto* cmd = app.add_subcommand("serve", "Run the mock server");
   add_scenario_option(cmd, opts->scenario);
-  cmd->add_option("--host", opts->host, "Address to listen on")->capture_default_str();
-  cmd->add_option("--port", opts->port, "Port to listen on; 0 picks a free port")
-      ->check(CLI::Range(0, 65535))
-      ->capture_default_str();
+  add_listen_options(cmd, opts->listen);
   cmd->add_option("--seed", opts->seed, "Seed for ids and random faults (overrides the scenario)");
   cmd->add_option("--max-body-bytes", opts->max_body_bytes, "Largest request body accepted")
       ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 30))

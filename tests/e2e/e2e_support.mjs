@@ -126,6 +126,19 @@ export function startDriver(sdk, endpoint, secret = 'testsecret', { env = {}, st
   return { proc, call, stderr: () => stderr };
 }
 
+// Runs `history` ([action, params] pairs) through one driver process, in order; resolves
+// with every result line. `options` as for startDriver.
+export async function runCalls(sdk, url, history, options = {}) {
+  const driver = startDriver(sdk, url, 'testsecret', options);
+  try {
+    const out = [];
+    for (const [action, params] of history) out.push(await driver.call(action, params));
+    return out;
+  } finally {
+    await stopChild(driver.proc, () => driver.proc.stdin.end());
+  }
+}
+
 // Admin API on the mock's port, with a bounded wait.
 export async function admin(url, method, path) {
   const res = await fetch(url + path, { method, signal: AbortSignal.timeout(5000) });

@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { BINARY, REGION, ROOT, admin, journalRequests, missingPrerequisite, show, startDriver, startListening,
+import { BINARY, REGION, ROOT, admin, journalRequests, missingPrerequisite, runCalls, show, startListening,
   startServer, stopChild, verdictOf } from './e2e_support.mjs';
 
 const CLOUD = join(ROOT, 'tests/e2e/record_cloud_world.toml');
@@ -70,17 +70,6 @@ function cloudEnv(spelling) {
       ALIBABA_CLOUD_SECURITY_TOKEN: TOKEN };
 }
 
-async function runHistory(sdk, url, history) {
-  const driver = startDriver(sdk, url, 'testsecret');
-  try {
-    const out = [];
-    for (const [action, params] of history) out.push(await driver.call(action, params));
-    return out;
-  } finally {
-    await stopChild(driver.proc, () => driver.proc.stdin.end());
-  }
-}
-
 // Records `history` from `sdk` through `ebsmock record` in front of the cloud.
 async function record(sdk, history, { allowWrite, spelling, name }) {
   const traceFile = join(dir, `${name}.jsonl`);
@@ -89,7 +78,7 @@ async function record(sdk, history, { allowWrite, spelling, name }) {
   try {
     recorder = await startListening(['record', '--port', '0', '--upstream', cloud.url, '--trace-file', traceFile,
       ...(allowWrite ? ['--allow-write'] : [])], { env: cloudEnv(spelling) });
-    const results = await runHistory(sdk, recorder.url, history);
+    const results = await runCalls(sdk, recorder.url, history);
     const upstream = journalRequests(await admin(cloud.url, 'GET', '/__admin/journal'));
     const pairs = await admin(cloud.url, 'GET', '/__admin/pairs');
     await stopChild(recorder.proc);
@@ -130,7 +119,7 @@ async function replay(traceFile, sdk, history, name) {
   assertNoSecret(readFileSync(caseFile, 'utf8'), 'the imported scenario', [CLOUD_SECRET, TOKEN]);
   const server = await startServer(caseFile);
   try {
-    const results = await runHistory(sdk, server.url, history);
+    const results = await runCalls(sdk, server.url, history);
     const replayState = await admin(server.url, 'GET', '/__admin/replay');
     const pairs = await admin(server.url, 'GET', '/__admin/pairs');
     return { results, replayState, status: pairs.pairs.find((p) => p.ReplicaPairId === PAIR)?.Status };
@@ -198,7 +187,7 @@ test('an unreachable upstream: 502 Ebsmock.UpstreamUnreachable to the client, tr
   const recorder = await startListening(['record', '--port', '0', '--upstream', `http://127.0.0.1:${port}`,
     '--trace-file', traceFile], { env: cloudEnv('alibaba') });
   try {
-    const [r] = await runHistory('openapi-core', recorder.url, [describe]);
+    const [r] = await runCalls('openapi-core', recorder.url, [describe]);
     assert.equal(r.ok, false, show(r));
     assert.equal(r.error.code, 'Ebsmock.UpstreamUnreachable', show(r));
     assert.equal(r.error.status, 502);

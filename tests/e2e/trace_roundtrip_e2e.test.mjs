@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { BINARY, REGION, ROOT, admin, missingPrerequisite, show, startDriver, startServer, stopChild }
+import { BINARY, REGION, ROOT, admin, missingPrerequisite, runCalls, show, startServer, stopChild }
   from './e2e_support.mjs';
 
 const WORLD = join(ROOT, 'tests/e2e/trace_roundtrip_world.toml');
@@ -46,16 +46,7 @@ function seen(result, { keepRequestId }) {
   return status === undefined || status === null ? { ok: false, code } : { ok: false, code, status, message };
 }
 
-async function runHistory(sdk, url, options = {}) {
-  const driver = startDriver(sdk, url, 'testsecret', options);
-  try {
-    const out = [];
-    for (const [action, params] of HISTORY) out.push(await driver.call(action, params));
-    return out;
-  } finally {
-    await stopChild(driver.proc, () => driver.proc.stdin.end());
-  }
-}
+const runHistory = (sdk, url, options = {}) => runCalls(sdk, url, HISTORY, options);
 
 const pairStatus = async (url) => (await admin(url, 'GET', '/__admin/pairs')).pairs.find((p) => p.ReplicaPairId === PAIR)?.Status;
 const ebsmock = (...args) => execFileSync(BINARY, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
