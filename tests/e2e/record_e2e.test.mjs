@@ -82,6 +82,9 @@ async function record(sdk, history, { allowWrite, spelling, name }) {
     const upstream = journalRequests(await admin(cloud.url, 'GET', '/__admin/journal'));
     const pairs = await admin(cloud.url, 'GET', '/__admin/pairs');
     await stopChild(recorder.proc);
+    // SIGTERM stops it cleanly, having answered and traced every attempt.
+    assert.equal(recorder.proc.exitCode, 0, recorder.output());
+    assert.match(recorder.output(), new RegExp(`ebsmock record: stopped after ${history.length} calls`));
     return { results, upstream, traceFile, output: recorder.output(),
       status: pairs.pairs.find((p) => p.ReplicaPairId === PAIR)?.Status };
   } finally {
