@@ -93,6 +93,7 @@ struct NewIds {
   // Start*Drill: one drill disk id ("d-...") per drilled pair (a group: per member, in id
   // order).
   std::vector<std::string> drill_disk_ids;
+  friend bool operator==(const NewIds&, const NewIds&) = default;
 };
 
 // Which NewIds fields execute(op, params) will use.
