@@ -25,10 +25,10 @@ std::string to_string(const Transition& t) {
 
 std::ostream& operator<<(std::ostream& os, const Transition& t) { return os << to_string(t); }
 
-World::World(Policy policy) : policy_(std::move(policy)) {}
+World::World(Policy policy) : policy_(std::make_shared<const Policy>(std::move(policy))) {}
 
 ApiError World::error(std::string_view code, std::string_view detail) const {
-  return policy_.errors.make(code, detail);
+  return policy_->errors.make(code, detail);
 }
 
 Outcome World::refuse(std::string_view code, std::string_view detail) const {
@@ -40,7 +40,7 @@ Outcome World::refuse(std::string_view code, std::string_view detail) const {
 ApiError World::missing_id(std::string_view what) const {
   // A caller bug (World::ids_needed names what to pass), answered rather than thrown so a
   // server that has not been taught a new operation's ids fails one request, not all.
-  return policy_.errors.make(codes::kInternalError, {},
+  return policy_->errors.make(codes::kInternalError, {},
                              "ebsmock: the caller supplied no new " + std::string(what) +
                                  " (see World::ids_needed)");
 }
@@ -82,7 +82,7 @@ void World::begin(Pair& pair, Status transient, TimingKey timing, Instant now) {
     pair.pending.reset();
     return;
   }
-  Duration d = duration_of(policy_.timing, timing == TimingKey::None ? successor->timing : timing);
+  Duration d = duration_of(policy_->timing, timing == TimingKey::None ? successor->timing : timing);
   pair.pending = PendingTransition{successor->to, now, now + d};
   note_due(pair);
 }
@@ -90,14 +90,14 @@ void World::begin(Pair& pair, Status transient, TimingKey timing, Instant now) {
 std::optional<Instant> World::due_of(const Pair& p) const {
   if (p.pending) return p.pending->due;
   if (p.next_cycle) return p.next_cycle;
-  if (p.deleted_at) return *p.deleted_at + policy_.timing.deleted_retention;
+  if (p.deleted_at) return *p.deleted_at + policy_->timing.deleted_retention;
   return std::nullopt;
 }
 
 std::optional<Instant> World::due_of(const Group& g) const {
   if (g.pending) return g.pending->due;
   if (g.next_cycle) return g.next_cycle;
-  if (g.deleted_at) return *g.deleted_at + policy_.timing.deleted_retention;
+  if (g.deleted_at) return *g.deleted_at + policy_->timing.deleted_retention;
   return std::nullopt;
 }
 
@@ -133,8 +133,8 @@ void World::add_pair(Pair pair, Instant now) {
   pair.pending.reset();
   if (is_transient(pair.status)) {
     begin(pair, pair.status, TimingKey::None, now);
-  } else if (pair.status == Status::Normal && policy_.timing.sync_cycle.count() > 0) {
-    pair.next_cycle = now + policy_.timing.sync_cycle;
+  } else if (pair.status == Status::Normal && policy_->timing.sync_cycle.count() > 0) {
+    pair.next_cycle = now + policy_->timing.sync_cycle;
   } else if (pair.status == Status::Deleted) {
     pair.deleted_at = now;
   }
@@ -202,8 +202,8 @@ std::vector<TimedTransition> World::advance(Instant now) {
         std::swap(p.source_disk_id, p.destination_disk_id);
       }
       if (from == Status::Reprotecting) p.reprotect_reverses = false;
-      if (to == Status::Normal && policy_.timing.sync_cycle.count() > 0) {
-        p.next_cycle = at + policy_.timing.sync_cycle;
+      if (to == Status::Normal && policy_->timing.sync_cycle.count() > 0) {
+        p.next_cycle = at + policy_->timing.sync_cycle;
       }
       if (to == Status::Deleted) p.deleted_at = at;
       events.push_back({{p.id, from, to}, at, false});
@@ -340,7 +340,7 @@ Outcome World::execute_pair(Operation op, const Params& params, Instant now) {
                                      !read_param(params, "Bandwidth").empty() ||
                                      !read_param(params, "EnableRtc").empty());
     if (op != Operation::ModifyDiskReplicaPair || group_owned_modify) {
-      out.error = error(policy_.member_pair_refusal);
+      out.error = error(policy_->member_pair_refusal);
       return out;
     }
   }
@@ -350,7 +350,7 @@ Outcome World::execute_pair(Operation op, const Params& params, Instant now) {
   flags.reverse_replicate = read_flag(params, "ReverseReplicate", true);
   const TransitionRule& rule = rule_for(op, flags);
 
-  if (policy_.enforce_site_region) {
+  if (policy_->enforce_site_region) {
     bool wants_secondary =
         op == Operation::FailoverDiskReplicaPair || op == Operation::ReprotectDiskReplicaPair;
     bool wants_primary = op == Operation::DeleteDiskReplicaPair;
@@ -364,14 +364,14 @@ Outcome World::execute_pair(Operation op, const Params& params, Instant now) {
     }
   }
 
-  if (!is_allowed(rule, pair.status, policy_)) {
+  if (!is_allowed(rule, pair.status, *policy_)) {
     out.error = error(codes::kInvalidStatus);
     return out;
   }
 
   if (op == Operation::ModifyDiskReplicaPair) return modify(pair, params);
 
-  if (policy_.drills_block_changes &&
+  if (policy_->drills_block_changes &&
       (op == Operation::DeleteDiskReplicaPair || op == Operation::FailoverDiskReplicaPair) &&
       has_active_drills(ResourceKind::Pair, pair.id)) {
     out.error = error(codes::kOperationDenied);
@@ -380,7 +380,7 @@ Outcome World::execute_pair(Operation op, const Params& params, Instant now) {
   if (op == Operation::StartDiskReplicaPair && flags.one_shot) {
     // Open question 8 (Policy::one_shot_gap_for_pairs): two one-shot syncs more than RPO/2
     // apart, start to start.
-    if (policy_.one_shot_gap_for_pairs && pair.last_one_shot &&
+    if (policy_->one_shot_gap_for_pairs && pair.last_one_shot &&
         now - *pair.last_one_shot <= std::chrono::seconds(pair.rpo / 2)) {
       out.error = error(codes::kManualSyncLimit);
       return out;

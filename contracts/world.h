@@ -24,6 +24,7 @@
 #include <cstddef>
 #include <functional>
 #include <map>
+#include <memory>
 #include <ostream>
 #include <optional>
 #include <queue>
@@ -110,7 +111,7 @@ class World {
  public:
   explicit World(Policy policy = {});
 
-  const Policy& policy() const { return policy_; }
+  const Policy& policy() const { return *policy_; }
 
   // --- Scenario set-up. Add pairs first, then the groups that list them, then drills.
   // Each throws std::invalid_argument with a message when the resource cannot exist as
@@ -241,7 +242,9 @@ class World {
   void note_due(const Group& group) { note_due(ResourceKind::Group, group.id, due_of(group)); }
   void note_due(const Drill& drill) { note_due(ResourceKind::Drill, drill.id, due_of(drill)); }
 
-  Policy policy_;
+  // Shared: a World is copied per step by the harness's checkers, and the policy (the
+  // region table, the error catalogue) never changes after construction.
+  std::shared_ptr<const Policy> policy_;
   std::map<std::string, Pair> pairs_;
   std::map<std::string, Group> groups_;
   std::map<std::string, Drill> drills_;

@@ -65,7 +65,7 @@ Outcome World::start_drill(Operation op, const Params& params, Instant now, cons
     out.error = error(codes::kOperationDenied);
     return out;
   }
-  if (policy_.enforce_site_region && read_param(params, "RegionId") != target->destination_region) {
+  if (policy_->enforce_site_region && read_param(params, "RegionId") != target->destination_region) {
     out.error = error(codes::kStartDrillShouldOnDestRegion);
     return out;
   }
@@ -75,15 +75,15 @@ Outcome World::start_drill(Operation op, const Params& params, Instant now, cons
     out.error = error(codes::kRecoverPointNotFound);
     return out;
   }
-  if (!is_allowed(rule_for(op, {}), target->status, policy_)) {
+  if (!is_allowed(rule_for(op, {}), target->status, *policy_)) {
     out.error = error(codes::kInvalidStatus);
     return out;
   }
-  if (policy_.max_active_drills > 0) {
+  if (policy_->max_active_drills > 0) {
     const auto active = std::count_if(drills_.begin(), drills_.end(), [&](const auto& e) {
       return e.second.target_kind == target->kind && e.second.target_id == target->id;
     });
-    if (active >= policy_.max_active_drills) {
+    if (active >= policy_->max_active_drills) {
       out.error = error(codes::kOperationDenied);
       return out;
     }
@@ -105,7 +105,7 @@ Outcome World::start_drill(Operation op, const Params& params, Instant now, cons
     d.disks.push_back({target->pair_ids[i], ids.drill_disk_ids[i]});
   }
   // §9.4: listed at once as executing (TF reads it right after Start).
-  d.due = now + duration_of(policy_.timing, rule.timing);
+  d.due = now + duration_of(policy_->timing, rule.timing);
   out.transition = Transition{d.id, std::nullopt, d.status, ResourceKind::Drill};
   out.body = {{"DrillId", d.id}};
   const std::string id = d.id;
@@ -153,7 +153,7 @@ Outcome World::clear_drill(Operation op, const Params& params, Instant now) {
   }
   out.transition = Transition{d.id, d.status, rule.transient, ResourceKind::Drill};
   d.status = rule.transient;
-  d.due = now + duration_of(policy_.timing, rule.timing);
+  d.due = now + duration_of(policy_->timing, rule.timing);
   note_due(d);
   return out;
 }
@@ -198,8 +198,8 @@ void World::add_drill(Drill d, Instant now) {
     d.status_message = std::string(execute_failed_message(d.target_kind));
   }
   d.due.reset();
-  if (d.status == Status::Executing) d.due = now + policy_.timing.drill_execute;
-  if (d.status == Status::Clearing) d.due = now + policy_.timing.drill_clear;
+  if (d.status == Status::Executing) d.due = now + policy_->timing.drill_execute;
+  if (d.status == Status::Clearing) d.due = now + policy_->timing.drill_clear;
   note_due(d);
   const std::string id = d.id;
   drills_[id] = std::move(d);
@@ -218,8 +218,8 @@ std::optional<Transition> World::force_drill_status(std::string_view id, Status 
   d.status_message = status == Status::ExecuteFailed ? std::string(execute_failed_message(d.target_kind))
                                                      : std::string();
   d.due.reset();
-  if (status == Status::Executing) d.due = now + policy_.timing.drill_execute;
-  if (status == Status::Clearing) d.due = now + policy_.timing.drill_clear;
+  if (status == Status::Executing) d.due = now + policy_->timing.drill_execute;
+  if (status == Status::Clearing) d.due = now + policy_->timing.drill_clear;
   note_due(d);
   return t;
 }

@@ -57,7 +57,7 @@ Transition World::begin_group(Group& g, Status transient, TimingKey timing, Inst
   g.next_cycle.reset();
   g.deleted_at.reset();
   if (auto successor = natural_successor(transient)) {
-    Duration d = duration_of(policy_.timing, timing == TimingKey::None ? successor->timing : timing);
+    Duration d = duration_of(policy_->timing, timing == TimingKey::None ? successor->timing : timing);
     g.pending = PendingTransition{successor->to, now, now + d};
   } else {
     g.pending.reset();
@@ -87,8 +87,8 @@ void World::advance_group(Group& g, Instant at, std::vector<TimedTransition>& ev
     // §9.7 #2: LastRecoverPoint appears at the same instant the group reaches its final
     // status, and it is every member's recovery point too.
     if (synced) g.last_recover_point = unix_seconds(at);
-    if (to == Status::Normal && !g.healthy_status && policy_.timing.sync_cycle.count() > 0) {
-      g.next_cycle = at + policy_.timing.sync_cycle;
+    if (to == Status::Normal && !g.healthy_status && policy_->timing.sync_cycle.count() > 0) {
+      g.next_cycle = at + policy_->timing.sync_cycle;
     }
     if (to == Status::Deleted) g.deleted_at = at;
     if (!g.healthy_status) events.push_back({{g.id, from, to, ResourceKind::Group}, at, false});
@@ -133,8 +133,8 @@ std::optional<Transition> World::reconcile_group(Group& g, Instant now) {
     Transition t{g.id, Status::Invalid, *g.healthy_status, ResourceKind::Group};
     g.status = *g.healthy_status;
     g.healthy_status.reset();
-    if (g.status == Status::Normal && !g.pending && policy_.timing.sync_cycle.count() > 0) {
-      g.next_cycle = now + policy_.timing.sync_cycle;
+    if (g.status == Status::Normal && !g.pending && policy_->timing.sync_cycle.count() > 0) {
+      g.next_cycle = now + policy_->timing.sync_cycle;
       note_due(g);
     }
     return t;
@@ -213,8 +213,8 @@ void World::add_group(Group g, Instant now) {
     std::vector<Transition> ignored;
     begin_group(stored, shown, TimingKey::None, now, ignored);
   } else if (shown == Status::Normal && !stored.healthy_status &&
-             policy_.timing.sync_cycle.count() > 0) {
-    stored.next_cycle = now + policy_.timing.sync_cycle;
+             policy_->timing.sync_cycle.count() > 0) {
+    stored.next_cycle = now + policy_->timing.sync_cycle;
   } else if (shown == Status::Deleted) {
     stored.deleted_at = now;
   }
@@ -246,7 +246,7 @@ std::vector<Transition> World::force_group_status(std::string_view id, Status st
   }
   if (is_transient(status)) {
     if (auto successor = natural_successor(status)) {
-      g.pending = PendingTransition{successor->to, now, now + duration_of(policy_.timing, successor->timing)};
+      g.pending = PendingTransition{successor->to, now, now + duration_of(policy_->timing, successor->timing)};
     }
   } else if (status == Status::Deleted) {
     g.deleted_at = now;
@@ -261,12 +261,12 @@ Outcome World::create_group(const Params& params, Instant now, const NewIds& ids
     out.error = missing_id("group id");
     return out;
   }
-  if (policy_.max_empty_groups > 0) {
+  if (policy_->max_empty_groups > 0) {
     const auto empty = std::count_if(groups_.begin(), groups_.end(), [](const auto& e) {
       return e.second.pair_ids.empty() && e.second.status != Status::Deleting &&
              e.second.status != Status::Deleted;
     });
-    if (empty >= policy_.max_empty_groups) {
+    if (empty >= policy_->max_empty_groups) {
       out.error = error(codes::kTooMuchEmptyGroup);
       return out;
     }
@@ -354,7 +354,7 @@ Outcome World::execute_group(Operation op, const Params& params, Instant now) {
   flags.reverse_replicate = read_flag(params, "ReverseReplicate", true);
   const TransitionRule& rule = rule_for(op, flags);
 
-  if (policy_.enforce_site_region) {
+  if (policy_->enforce_site_region) {
     // §2.1: Failover and Reprotect are sent to the secondary (DR) site's region, Delete to
     // the group's (production) region. Off by default (§9.7 #8: TF sends the provider
     // region).
@@ -369,7 +369,7 @@ Outcome World::execute_group(Operation op, const Params& params, Instant now) {
       return out;
     }
   }
-  if (!is_allowed(rule, g.status, policy_)) {
+  if (!is_allowed(rule, g.status, *policy_)) {
     out.error = error(codes::kInvalidStatus);
     return out;
   }
@@ -402,7 +402,7 @@ Outcome World::execute_group(Operation op, const Params& params, Instant now) {
     out.error = error(codes::kInvalidStatus);
     return out;
   }
-  if (policy_.drills_block_changes &&
+  if (policy_->drills_block_changes &&
       (op == Operation::FailoverDiskReplicaGroup || op == Operation::DeleteDiskReplicaGroup) &&
       has_active_drills(ResourceKind::Group, g.id)) {
     out.error = error(codes::kOperationDenied);
@@ -450,14 +450,14 @@ Outcome World::add_member(const Params& params) {
   // §4.9's table, in this order (the triggers are INF; the order is a choice).
   if (p.replica_group_id == g.id && has_member(g, p.id)) {
     // §11 #7: adding a pair already in this group.
-    if (!policy_.add_existing_member_succeeds) out.error = error(codes::kPairInAnotherGroup);
+    if (!policy_->add_existing_member_succeeds) out.error = error(codes::kPairInAnotherGroup);
     return out;
   }
   if (!p.replica_group_id.empty()) {
     out.error = error(codes::kPairInAnotherGroup);
     return out;
   }
-  if (!is_allowed(rule_for(Operation::AddDiskReplicaPair, {}), g.status, policy_)) {
+  if (!is_allowed(rule_for(Operation::AddDiskReplicaPair, {}), g.status, *policy_)) {
     out.error = error(codes::kGroupStatusCannotAddPair);
     return out;
   }
@@ -500,7 +500,7 @@ Outcome World::remove_member(const Params& params, Instant now) {
   Group& g = *group;
   Pair& p = *pair;
   // §4.10's table, in this order (triggers INF, order a choice: the group's status first).
-  if (!is_allowed(rule_for(Operation::RemoveDiskReplicaPair, {}), g.status, policy_)) {
+  if (!is_allowed(rule_for(Operation::RemoveDiskReplicaPair, {}), g.status, *policy_)) {
     out.error = error(codes::kGroupStatusCannotRemovePair);
     return out;
   }
@@ -525,7 +525,7 @@ Outcome World::remove_member(const Params& params, Instant now) {
     out.error = error(codes::kPairGroupStatusConflict);
     return out;
   }
-  if (policy_.drills_block_changes && (has_active_drills(ResourceKind::Group, g.id) ||
+  if (policy_->drills_block_changes && (has_active_drills(ResourceKind::Group, g.id) ||
                                        has_active_drills(ResourceKind::Pair, p.id))) {
     out.error = error(codes::kOperationDenied);
     return out;

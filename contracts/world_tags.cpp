@@ -72,7 +72,7 @@ std::optional<std::vector<std::vector<Tag>*>> tags_of_all(std::map<std::string, 
 
 Outcome World::tag_resources(const Params& params) {
   Outcome out;
-  const auto type = resource_type_of(params, policy_.errors);
+  const auto type = resource_type_of(params, policy_->errors);
   const auto new_tags = read_tags(params);
   if (type.error || new_tags.empty()) {
     out.error = type.error ? *type.error : error(codes::kMissingParameter, "Tag.N");
@@ -90,7 +90,7 @@ Outcome World::tag_resources(const Params& params) {
   for (const auto* tags : *targets) {
     std::size_t count = tags->size();
     for (const auto& [key, value] : new_tags) count += has_key(*tags, key) == tags->end() ? 1 : 0;
-    if (policy_.max_tags_per_resource > 0 && count > static_cast<std::size_t>(policy_.max_tags_per_resource)) {
+    if (policy_->max_tags_per_resource > 0 && count > static_cast<std::size_t>(policy_->max_tags_per_resource)) {
       out.error = error(codes::kNumberExceedTags);
       return out;
     }
@@ -109,7 +109,7 @@ Outcome World::tag_resources(const Params& params) {
 
 Outcome World::untag_resources(const Params& params) {
   Outcome out;
-  const auto type = resource_type_of(params, policy_.errors);
+  const auto type = resource_type_of(params, policy_->errors);
   auto targets = type.error ? std::nullopt : tags_of_all(pairs_, groups_, type, params);
   if (!targets) {
     out.error = type.error ? *type.error : error(codes::kInvalidResourceIdNotFound);
@@ -128,7 +128,7 @@ Outcome World::untag_resources(const Params& params) {
 
 Outcome World::list_tag_resources(const Params& params) const {
   Outcome out;
-  const auto type = resource_type_of(params, policy_.errors);
+  const auto type = resource_type_of(params, policy_->errors);
   if (type.error) {
     out.error = type.error;
     return out;
@@ -197,7 +197,7 @@ Outcome World::list_tag_resources(const Params& params) const {
 
 Outcome World::change_resource_group(const Params& params) {
   Outcome out;
-  const auto type = resource_type_of(params, policy_.errors);
+  const auto type = resource_type_of(params, policy_->errors);
   const std::string new_group = read_param(params, "NewResourceGroupId");
   if (type.error || new_group.empty()) {
     out.error = type.error ? *type.error : error(codes::kMissingParameterResourceGroup);
@@ -206,7 +206,7 @@ Outcome World::change_resource_group(const Params& params) {
   Tagged t = find_tagged(pairs_, groups_, type.kind, read_param(params, "ResourceId"),
                          read_param(params, "RegionId"));
   if (t.resource_group_id == nullptr) {
-    out.error = policy_.errors.make(codes::kInvalidResourceIdNotFound, {}, messages::kResourceIdNotFound);
+    out.error = policy_->errors.make(codes::kInvalidResourceIdNotFound, {}, messages::kResourceIdNotFound);
     return out;
   }
   // Choice: resource groups are not modelled, so any NewResourceGroupId exists
@@ -223,7 +223,7 @@ Outcome World::describe_regions(const Params& params) const {
   // the table has no Japanese names).
   const bool chinese = read_param(params, "AcceptLanguage", "zh-CN") == "zh-CN";
   nlohmann::json regions = nlohmann::json::array();
-  for (const RegionInfo& r : policy_.regions) {
+  for (const RegionInfo& r : policy_->regions) {
     nlohmann::json zones = nlohmann::json::array();
     for (const ZoneInfo& z : r.zones) {
       if (!type.empty() &&
@@ -250,18 +250,18 @@ Outcome World::list_replica_edges(const Params& params) const {
   Outcome out;
   const std::string region = read_param(params, "RegionId");
   const std::string azone = read_param(params, "Azone");
-  auto source = std::find_if(policy_.regions.begin(), policy_.regions.end(),
+  auto source = std::find_if(policy_->regions.begin(), policy_->regions.end(),
                              [&](const RegionInfo& r) { return r.id == region; });
-  if (source == policy_.regions.end() ||
+  if (source == policy_->regions.end() ||
       std::none_of(source->zones.begin(), source->zones.end(), [&](const ZoneInfo& z) { return z.id == azone; })) {
-    out.error = error(codes::kInvalidParameter, source == policy_.regions.end() ? "RegionId" : "Azone");
+    out.error = error(codes::kInvalidParameter, source == policy_->regions.end() ? "RegionId" : "Azone");
     return out;
   }
   // Choice (§8.2, undocumented): every zone with async replication ("ear") is a
   // destination, except the source zone itself (same-region cross-zone is supported,
   // §10 #2).
   std::vector<nlohmann::json> supported;
-  for (const RegionInfo& r : policy_.regions) {
+  for (const RegionInfo& r : policy_->regions) {
     nlohmann::json zones = nlohmann::json::array();
     for (const ZoneInfo& z : r.zones) {
       if (z.id == azone) continue;
