@@ -43,7 +43,7 @@ nlohmann::json to_json(const HistoryOp& op) {
   put_ids(j, op.ids);
   if (op.observed.kind != OutcomeKind::Ambiguous) j["response"] = op.response;
   if (!op.observed.code.empty()) j["code"] = op.observed.code;
-  if (op.observed.kind == OutcomeKind::Ok) j["body"] = op.observed.body;
+  if (op.observed.kind == OutcomeKind::Ok && !op.observed.body.empty()) j["body"] = op.observed.body;
   if (op.journal) {
     nlohmann::json jv = {{"attempts", nlohmann::json::array()}};
     if (op.journal->commit_seq) jv["commit_seq"] = *op.journal->commit_seq;

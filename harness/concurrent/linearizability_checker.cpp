@@ -3,8 +3,10 @@
 #include "harness/concurrent/linearizability_checker.h"
 
 #include <algorithm>
+#include <deque>
 #include <limits>
 #include <map>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "contracts/error_catalogue.h"
@@ -66,14 +68,27 @@ struct Bits {
   friend bool operator==(const Bits&, const Bits&) = default;
 };
 
+// States are interned (one object per distinct state), so a configuration compares its
+// state by address.
 struct Config {
   Bits placed;
-  StatePtr state;
+  const ModelState* state;
   std::size_t hash;
-  bool operator==(const Config& o) const { return hash == o.hash && placed == o.placed && *state == *o.state; }
+  bool operator==(const Config& o) const { return hash == o.hash && state == o.state && placed == o.placed; }
 };
 struct ConfigHash {
   std::size_t operator()(const Config& c) const { return c.hash; }
+};
+
+struct StepKey {
+  const ModelState* state;
+  std::size_t op;
+  bool operator==(const StepKey&) const = default;
+};
+struct StepKeyHash {
+  std::size_t operator()(const StepKey& k) const {
+    return std::hash<const void*>{}(k.state) * 31 + k.op;
+  }
 };
 
 class PartSearch {
@@ -188,19 +203,42 @@ class PartSearch {
     }
   }
 
-  StatePtr forget_finished_token(StatePtr s, std::size_t k, const Bits& placed) const {
+  // The one object standing for states equal to `s`.
+  // (A deque: references to its elements stay valid as it grows.)
+  const StatePtr& intern(const StatePtr& s) {
+    auto& bucket = interned_[s->hash()];
+    for (const StatePtr* x : bucket) {
+      if (*x == s || **x == *s) return *x;
+    }
+    bucket.push_back(&states_.emplace_back(s));
+    return *bucket.back();
+  }
+
+  // The interned state after op k in `state`, or nullptr when its answer does not fit.
+  // A history revisits the same (state, call) pair from many placed sets; the model step
+  // (a World copy, parameter checks, a JSON body) is the expensive part, so it runs once.
+  const StatePtr* step(const StatePtr& state, std::size_t k) {
+    auto [it, fresh] = steps_.try_emplace(StepKey{state.get(), k}, nullptr);
+    if (fresh) {
+      Prediction p = predict(state, op(k), h_.now);
+      if (matches(p, op(k).observed)) it->second = &intern(p.next);
+    }
+    return it->second;
+  }
+
+  const StatePtr& forget_finished_token(const StatePtr& s, std::size_t k, const Bits& placed) {
     if (!token_of_[k]) return s;
     const auto& [key, members] = token_groups_[*token_of_[k]];
     for (auto m : members) {
       if (!placed.test(m)) return s;
     }
-    return s->tokens().count(key) ? s->without_token(key) : s;
+    return s->tokens().count(key) ? intern(s->without_token(key)) : s;
   }
 
   void search() {
     build();
     const std::size_t n = calls_.size();
-    StatePtr state = initial_state(h_.initial, h_.now);
+    StatePtr state = intern(initial_state(h_.initial, h_.now));
     Bits placed(n);
     struct Frame {
       std::size_t entry;
@@ -238,17 +276,20 @@ class PartSearch {
         }
         const std::size_t k = e.op;
         if (!after_[k] || placed.test(*after_[k])) {
-          Prediction p = predict(state, op(k), h_.now);
-          if (matches(p, op(k).observed)) {
+          const StatePtr* after = step(state, k);
+          // An ambiguous call that may never happen and would change nothing here is
+          // better left unplaced: every way to finish with it placed now also finishes
+          // with it never placed (its return is at +infinity and blocks nothing).
+          if (after && *after == state && entries_[e.match].rank == 3) after = nullptr;
+          if (after) {
             Bits next_placed = placed;
             next_placed.set(k);
-            StatePtr next_state = forget_finished_token(p.next, k, next_placed);
-            Config c{std::move(next_placed), next_state, 0};
-            c.hash = c.placed.hash() ^ next_state->hash();
-            auto [it, fresh] = cache.insert(std::move(c));
+            const StatePtr& next_state = forget_finished_token(*after, k, next_placed);
+            const std::size_t hash = next_placed.hash() ^ next_state->hash();
+            auto [it, fresh] = cache.insert(Config{std::move(next_placed), next_state.get(), hash});
             if (fresh) {
               stack.push_back({cur, state});
-              state = std::move(next_state);
+              state = next_state;
               placed = it->placed;
               lift(cur);
               cur = next_[head_];
@@ -326,6 +367,9 @@ class PartSearch {
   std::vector<std::optional<std::size_t>> after_;
   std::vector<std::optional<std::size_t>> token_of_;
   std::vector<std::pair<TokenKey, std::vector<std::size_t>>> token_groups_;
+  std::deque<StatePtr> states_;
+  std::unordered_map<std::size_t, std::vector<const StatePtr*>> interned_;
+  std::unordered_map<StepKey, const StatePtr*, StepKeyHash> steps_;
 };
 
 }  // namespace
