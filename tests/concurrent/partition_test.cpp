@@ -14,8 +14,8 @@ using contracts::Operation;
 using contracts::Status;
 using Parts = std::vector<std::vector<std::size_t>>;
 
-const std::string kP3 = "pair-cn-lin1000000002";
-const std::string kGroup = "pg-lin0000000001";
+const std::string kP3 = "pair-lin2";
+const std::string kGroup = "pg-lin1";
 
 TEST(Partition, IndependentPairsArePartsOfTheirOwn) {
   History h = history_on({{kP1, Status::Normal}, {kP2, Status::Normal}});

@@ -17,6 +17,8 @@ class Enumeration {
  public:
   Enumeration(const History& h, std::uint64_t max_steps) : h_(h), max_steps_(max_steps) {}
 
+  std::uint64_t steps() const { return steps_; }
+
   bool run() {
     for (std::size_t i = 0; i < h_.ops.size(); ++i) {
       const HistoryOp& o = h_.ops[i];
@@ -77,11 +79,13 @@ class Enumeration {
 
 }  // namespace
 
-std::optional<bool> brute_force_linearizable(const History& history, std::uint64_t max_steps) {
+BruteForceResult brute_force_linearizable(const History& history, std::uint64_t max_steps) {
+  Enumeration e(history, max_steps);
   try {
-    return Enumeration(history, max_steps).run();
+    const bool linearizable = e.run();
+    return {linearizable, e.steps()};
   } catch (const TooBig&) {
-    return std::nullopt;
+    return {std::nullopt, e.steps()};
   }
 }
 

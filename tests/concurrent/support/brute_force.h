@@ -13,7 +13,11 @@
 
 namespace ebsmock::testing::concurrent {
 
-// true / false, or nullopt when deciding took more than `max_steps` model steps.
-std::optional<bool> brute_force_linearizable(const harness::concurrent::History& history, std::uint64_t max_steps);
+struct BruteForceResult {
+  std::optional<bool> linearizable;  // nullopt: not decided within max_steps model steps
+  std::uint64_t steps = 0;           // model steps taken
+};
+
+BruteForceResult brute_force_linearizable(const harness::concurrent::History& history, std::uint64_t max_steps);
 
 }  // namespace ebsmock::testing::concurrent

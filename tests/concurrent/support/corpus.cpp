@@ -22,6 +22,7 @@ nlohmann::json to_json(const CorpusEntry& e) {
                       {"world", to_json(e.world)},
                       {"ops", harness::concurrent::ops_to_json(e.ops)}};
   if (!e.corruption.empty()) j["corruption"] = e.corruption;
+  if (e.brute_force_steps) j["brute_force_steps"] = *e.brute_force_steps;
   return j;
 }
 
@@ -39,6 +40,7 @@ CorpusEntry corpus_entry_from_json(const nlohmann::json& j) {
   }
   e.expected_by = j.at("expected_by").get<std::string>();
   e.corruption = j.value("corruption", "");
+  if (j.contains("brute_force_steps")) e.brute_force_steps = j.at("brute_force_steps").get<std::uint64_t>();
   e.world = world_spec_from_json(j.at("world"));
   e.ops = harness::concurrent::ops_from_json(j.at("ops"));
   return e;

@@ -3,10 +3,14 @@
 //   {"name", "shape", "expected": "linearizable"|"not-linearizable",
 //    "expected_by": "construction" (a valid history: the simulation's order is a witness)
 //                 | "brute-force" | "checker" (too big for brute force: a pinned verdict),
-//    "corruption" (invalid candidates), "world" (world_spec.h), "ops" (history_json.h)}
+//    "corruption" (invalid candidates), "world" (world_spec.h), "ops" (history_json.h),
+//    "brute_force_steps": the model steps the brute force took to decide it, absent when
+//    it did not within the tool's cap (then the history is too big for brute force)}
 // Test code only; pure functions, thread-safe.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +28,7 @@ struct CorpusEntry {
   harness::concurrent::Verdict expected = harness::concurrent::Verdict::Linearizable;
   std::string expected_by;
   std::string corruption;
+  std::optional<std::uint64_t> brute_force_steps;
   WorldSpec world;
   std::vector<harness::concurrent::HistoryOp> ops;
 

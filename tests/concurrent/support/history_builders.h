@@ -17,8 +17,8 @@ using harness::concurrent::Observed;
 using harness::concurrent::OutcomeKind;
 using harness::concurrent::Time;
 
-inline const std::string kP1 = "pair-cn-lin1000000000";
-inline const std::string kP2 = "pair-cn-lin1000000001";
+inline const std::string kP1 = "pair-lin0";
+inline const std::string kP2 = "pair-lin1";
 
 inline History history_on(std::vector<PairSpec> pairs, std::vector<GroupSpec> groups = {}) {
   WorldSpec spec{std::move(pairs), std::move(groups), true};
@@ -30,7 +30,7 @@ inline Observed refused(std::string code) { return {OutcomeKind::Error, std::mov
 inline Observed ambiguous() { return {OutcomeKind::Ambiguous, "", nlohmann::json::object()}; }
 inline Observed failed() { return {OutcomeKind::Failed, "", nlohmann::json::object()}; }
 
-// What a Describe of one pair shows, reduced to its status.
+// What a Describe of one pair shows, reduced to its id and status.
 inline Observed shows(const std::string& pair, const std::string& status) {
   return ok({{"ReplicaPairs", {{{"ReplicaPairId", pair}, {"Status", status}}}}});
 }

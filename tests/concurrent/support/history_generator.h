@@ -25,7 +25,7 @@ struct GeneratorConfig {
   int clients = 3;
   int calls_per_client = 10;
   int pairs = 1;
-  // The last two pairs form group pg-lin0000000001, and group calls join the mix.
+  // The last two pairs form group pg-lin1, and group calls join the mix.
   bool group = false;
   double ambiguous = 0.2;  // share of calls left without an answer
   double retry = 0.6;      // after an ambiguous call with a token: retry it
