@@ -25,6 +25,26 @@ std::string to_string(const Transition& t) {
 
 std::ostream& operator<<(std::ostream& os, const Transition& t) { return os << to_string(t); }
 
+nlohmann::json to_json(const NewIds& ids) {
+  nlohmann::json j = nlohmann::json::object();
+  if (!ids.pair_id.empty()) j["pair_id"] = ids.pair_id;
+  if (!ids.order_id.empty()) j["order_id"] = ids.order_id;
+  if (!ids.group_id.empty()) j["group_id"] = ids.group_id;
+  if (!ids.drill_id.empty()) j["drill_id"] = ids.drill_id;
+  if (!ids.drill_disk_ids.empty()) j["drill_disk_ids"] = ids.drill_disk_ids;
+  return j;
+}
+
+NewIds new_ids_from_json(const nlohmann::json& j) {
+  NewIds ids;
+  ids.pair_id = j.value("pair_id", "");
+  ids.order_id = j.value("order_id", "");
+  ids.group_id = j.value("group_id", "");
+  ids.drill_id = j.value("drill_id", "");
+  if (j.contains("drill_disk_ids")) ids.drill_disk_ids = j.at("drill_disk_ids").get<std::vector<std::string>>();
+  return ids;
+}
+
 World::World(Policy policy) : policy_(std::make_shared<const Policy>(std::move(policy))) {}
 
 ApiError World::error(std::string_view code, std::string_view detail) const {

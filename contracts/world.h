@@ -97,6 +97,12 @@ struct NewIds {
   friend bool operator==(const NewIds&, const NewIds&) = default;
 };
 
+// NewIds as the journal writes them: {"pair_id", "order_id", "group_id", "drill_id",
+// "drill_disk_ids"}, empty members left out; and back (absent members stay empty; throws
+// nlohmann::json::exception on a member of the wrong type).
+nlohmann::json to_json(const NewIds& ids);
+NewIds new_ids_from_json(const nlohmann::json& j);
+
 // Which NewIds fields execute(op, params) will use.
 struct IdsNeeded {
   bool pair_id = false;

@@ -23,16 +23,6 @@ nlohmann::json fault_json(const std::optional<FaultSummary>& f) {
   return j;
 }
 
-nlohmann::json new_ids_json(const contracts::NewIds& ids) {
-  nlohmann::json j = nlohmann::json::object();
-  if (!ids.pair_id.empty()) j["pair_id"] = ids.pair_id;
-  if (!ids.order_id.empty()) j["order_id"] = ids.order_id;
-  if (!ids.group_id.empty()) j["group_id"] = ids.group_id;
-  if (!ids.drill_id.empty()) j["drill_id"] = ids.drill_id;
-  if (!ids.drill_disk_ids.empty()) j["drill_disk_ids"] = ids.drill_disk_ids;
-  return j;
-}
-
 std::string outcome_of(const JournalEntry& e) {
   if (!e.code.empty()) return e.code;
   if (e.status == 0) return "no-answer";
@@ -67,7 +57,7 @@ nlohmann::json to_json(const JournalEntry& e) {
   nlohmann::json members = nlohmann::json::array();
   for (const auto& t : e.member_transitions) members.push_back(transition_json(t));
   j["member_transitions"] = std::move(members);
-  if (auto ids = new_ids_json(e.new_ids); !ids.empty()) j["new_ids"] = std::move(ids);
+  if (auto ids = contracts::to_json(e.new_ids); !ids.empty()) j["new_ids"] = std::move(ids);
   j["fault"] = fault_json(e.fault);
   if (!e.replay_mismatch.empty()) j["replay_mismatch"] = e.replay_mismatch;
   return j;

@@ -5,31 +5,6 @@
 #include <stdexcept>
 
 namespace ebsmock::harness::concurrent {
-namespace {
-
-void put_ids(nlohmann::json& j, const contracts::NewIds& ids) {
-  nlohmann::json out = nlohmann::json::object();
-  if (!ids.pair_id.empty()) out["pair"] = ids.pair_id;
-  if (!ids.order_id.empty()) out["order"] = ids.order_id;
-  if (!ids.group_id.empty()) out["group"] = ids.group_id;
-  if (!ids.drill_id.empty()) out["drill"] = ids.drill_id;
-  if (!ids.drill_disk_ids.empty()) out["disks"] = ids.drill_disk_ids;
-  if (!out.empty()) j["ids"] = std::move(out);
-}
-
-contracts::NewIds get_ids(const nlohmann::json& j) {
-  contracts::NewIds ids;
-  if (!j.contains("ids")) return ids;
-  const auto& i = j.at("ids");
-  ids.pair_id = i.value("pair", "");
-  ids.order_id = i.value("order", "");
-  ids.group_id = i.value("group", "");
-  ids.drill_id = i.value("drill", "");
-  if (i.contains("disks")) ids.drill_disk_ids = i.at("disks").get<std::vector<std::string>>();
-  return ids;
-}
-
-}  // namespace
 
 nlohmann::json to_json(const HistoryOp& op) {
   nlohmann::json j = {{"client", op.client},
@@ -40,7 +15,7 @@ nlohmann::json to_json(const HistoryOp& op) {
                       {"outcome", to_string(op.observed.kind)}};
   for (const auto& [k, v] : op.params) j["params"][k] = v;
   if (!op.access_key_id.empty()) j["access_key_id"] = op.access_key_id;
-  put_ids(j, op.ids);
+  if (auto ids = contracts::to_json(op.ids); !ids.empty()) j["ids"] = std::move(ids);
   if (op.observed.kind != OutcomeKind::Ambiguous) j["response"] = op.response;
   if (!op.observed.code.empty()) j["code"] = op.observed.code;
   if (op.observed.kind == OutcomeKind::Ok && !op.observed.body.empty()) j["body"] = op.observed.body;
@@ -63,7 +38,7 @@ HistoryOp op_from_json(const nlohmann::json& j) {
     op.action = *action;
     for (const auto& [k, v] : j.at("params").items()) op.params[k] = v.get<std::string>();
     op.access_key_id = j.value("access_key_id", "");
-    op.ids = get_ids(j);
+    if (j.contains("ids")) op.ids = contracts::new_ids_from_json(j.at("ids"));
     op.invoke = j.at("invoke").get<Time>();
     const auto kind = parse_outcome_kind(j.at("outcome").get<std::string>());
     if (!kind) throw std::invalid_argument("unknown outcome " + j.at("outcome").dump());
