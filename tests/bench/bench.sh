@@ -19,6 +19,10 @@
 #   harness     `ebsmock contract`: cases/s of the reference client (200 cases of up to 30
 #               commands) and catch + shrink time of every builtin mutant, against one
 #               sequential connection's request rate as the baseline
+#   checker     the linearizability checker (bench_linearizability): per-history wall and
+#               CPU ms (p50/p99/max) of 1,000 generated 3x10 and 8x25 histories, valid and
+#               corrupted, against replaying each valid history's witness on the model;
+#               needs no servers, so BENCH_SECTIONS=checker installs nothing
 # Raw results: tests/bench/out/raw/*.jsonl; table: tests/bench/out/results.md.
 # Environment: BENCH_RUNS, BENCH_DURATION (s), BENCH_SECTIONS ("throughput delay start rss
 # profile harness"), BENCH_JOURNAL_ENTRIES, BENCH_SOAK_REQUESTS, BENCH_RSS_MAX_SECONDS,
@@ -47,7 +51,7 @@ BIG_PAIRS=10000
 JOURNAL_TARGET=${BENCH_JOURNAL_ENTRIES:-1000000}
 SOAK_REQUESTS=${BENCH_SOAK_REQUESTS:-1000000}
 RSS_MAX_SECONDS=${BENCH_RSS_MAX_SECONDS:-420}
-SECTIONS=${BENCH_SECTIONS:-"throughput delay start rss profile harness"}
+SECTIONS=${BENCH_SECTIONS:-"throughput delay start rss profile harness checker"}
 P_MOCK=28480 P_NGINX=28481 P_WM=28482 P_FLOOR=28483
 WIREMOCK_VERSION=3.13.2
 
@@ -87,13 +91,15 @@ build_tools() {
     build=$BENCH_BIN_DIR
   else
     cmake -S . -B "$build" -G Ninja >/dev/null
-    cmake --build "$build" --target ebsmock bench_make_requests bench_start_probe bench_httplib_floor
+    cmake --build "$build" --target ebsmock bench_make_requests bench_start_probe bench_httplib_floor \
+      bench_linearizability
   fi
   ebsmock=$build/harness/ebsmock
   ebsmock_before=${BENCH_BASELINE_BIN_DIR:+$BENCH_BASELINE_BIN_DIR/harness/ebsmock}
   make_requests=$build/tests/bench/bench_make_requests
   start_probe=$build/tests/bench/bench_start_probe
   httplib_floor=$build/tests/bench/bench_httplib_floor
+  linearizability=$build/tests/bench/bench_linearizability
 }
 
 # ---------------------------------------------------------------------------------------
@@ -448,11 +454,21 @@ PY
   done
 }
 
+checker_bench() {
+  # The linearizability checker on generated histories, one seed per run (the baseline,
+  # replaying the witness, is measured on the same histories in the same process).
+  local r
+  for ((r = 1; r <= RUNS; r++)); do
+    "$linearizability" --histories 1000 --seed "$r" | sed "s/^{/{\"run\":$r,/" >>"$raw/checker.jsonl"
+    log "checker: run $r done"
+  done
+}
+
 # ---------------------------------------------------------------------------------------
 
 mkdir -p "$out" "$raw"
 rm -f "$raw"/*.jsonl "$raw"/delay-mock-supported "$out/wrk.log"
-install_tools
+[[ $SECTIONS == checker ]] || install_tools
 build_tools
 ulimit -n 65536 2>/dev/null || ulimit -n 4096
 log "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%FT%TZ)"
@@ -466,5 +482,6 @@ if has_section rss; then
 fi
 has_section profile && profile
 has_section harness && harness_bench
+has_section checker && checker_bench
 BENCH_SECTIONS="$SECTIONS" python3 "$bench/summarize.py" "$raw" "$out/results.md" "$RUNS" "$DURATION"
 cat "$out/results.md"

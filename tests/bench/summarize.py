@@ -13,7 +13,7 @@ import time
 
 raw, out_md, runs, duration = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 # Sections that ran (bench.sh exports BENCH_SECTIONS); the others are left out of the table.
-sections = set(os.environ.get("BENCH_SECTIONS", "throughput delay start rss profile harness").split())
+sections = set(os.environ.get("BENCH_SECTIONS", "throughput delay start rss profile harness checker").split())
 
 
 def load(name):
@@ -210,6 +210,27 @@ if ref:
             "the admin calls that arm faults, move the clock and read the journal, and the checks).")
         add("")
 
+# --- linearizability checker ------------------------------------------------------------
+checker = load("checker")
+if checker:
+    add("### Linearizability checker (`bench_linearizability`, generated histories, 1 s budget each)")
+    add("")
+    add("Wall time is what a run waits; CPU time is the checking thread's own (on a shared machine a "
+        "history that loses the CPU for a time slice shows it in wall time only). Baseline, same "
+        "histories, same process: replaying the valid history's witness on the model, one step per call.")
+    add("")
+    add("| shape | histories | per run | p50 ms | p99 ms | max ms | CPU p50 ms | CPU p99 ms | CPU max ms "
+        "| Unknown | NotLinearizable | p50 / witness replay |")
+    add("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for key in dict.fromkeys((r["shape"], r["histories"]) for r in checker):
+        rs = [r for r in checker if (r["shape"], r["histories"]) == key]
+        col = lambda k, d=3: f"{fmt(med([r[k] for r in rs]), d)} ({spread([r[k] for r in rs], d)})"
+        add(f"| {key[0]} | {key[1]} | {rs[0]['count']} | {col('p50_ms')} | {col('p99_ms')} | {col('max_ms', 2)} | "
+            f"{col('cpu_p50_ms')} | {col('cpu_p99_ms')} | {col('cpu_max_ms', 2)} | "
+            f"{sum(r['unknown'] for r in rs)} | {sum(r['not_linearizable'] for r in rs)} | "
+            f"{med([r['p50_over_replay'] for r in rs]):.1f}x |")
+    add("")
+
 # --- targets --------------------------------------------------------------------------
 add("### Targets")
 add("")
@@ -252,6 +273,15 @@ if ref:
             f"{'MET' if caught and worst < 60 else 'NOT MET'}")
 else:
     add("- 4 harness: NOT MEASURED (BENCH_SECTIONS without harness)")
+small = [r for r in checker if r["shape"].startswith("3x10")]
+if small:
+    for clock, p_key, m_key in (("wall", "p99_ms", "max_ms"), ("CPU", "cpu_p99_ms", "cpu_max_ms")):
+        runs_seen = {r["run"] for r in small}
+        p99 = med([max(r[p_key] for r in small if r["run"] == run) for run in runs_seen])
+        worst = max(r[m_key] for r in small)
+        add(f"- 5 checker at 3x10, {clock} time (the worse of valid and corrupted, median over runs): "
+            f"p99 < 1 ms: {p99:.3f} ms — {'MET' if p99 < 1 else 'NOT MET'}; max < 50 ms: {worst:.2f} ms — "
+            f"{'MET' if worst < 50 else 'NOT MET'}; Unknown: {sum(r['unknown'] for r in small)}")
 add("")
 
 with open(out_md, "w") as f:
