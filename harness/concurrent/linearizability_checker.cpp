@@ -80,14 +80,15 @@ struct ConfigHash {
   std::size_t operator()(const Config& c) const { return c.hash; }
 };
 
+// A state and a call (or a request) in it.
 struct StepKey {
   const ModelState* state;
-  std::size_t op;
+  std::size_t index;
   bool operator==(const StepKey&) const = default;
 };
 struct StepKeyHash {
   std::size_t operator()(const StepKey& k) const {
-    return std::hash<const void*>{}(k.state) * 31 + k.op;
+    return std::hash<const void*>{}(k.state) * 31 + k.index;
   }
 };
 
@@ -178,6 +179,15 @@ class PartSearch {
     after_.assign(n, std::nullopt);
     for (std::size_t s = 1; s < seqs.size(); ++s) after_[seqs[s].second] = seqs[s - 1].second;
 
+    // Calls that are the same request get the same answer in the same state.
+    std::map<std::string, std::size_t> requests;
+    for (std::size_t k = 0; k < n; ++k) {
+      std::string key = std::string(contracts::to_string(op(k).action)) + '\n' + op(k).access_key_id + '\n' +
+                        contracts::to_json(op(k).ids).dump();
+      for (const auto& [name, value] : op(k).params) key += '\n' + name + '=' + value;
+      request_of_.push_back(requests.emplace(std::move(key), requests.size()).first->second);
+    }
+
     // Tokens: once every call carrying one is placed, no step reads its record again.
     std::map<TokenKey, std::vector<std::size_t>> by_token;
     for (std::size_t k = 0; k < n; ++k) {
@@ -215,13 +225,19 @@ class PartSearch {
   }
 
   // The interned state after op k in `state`, or nullptr when its answer does not fit.
-  // A history revisits the same (state, call) pair from many placed sets; the model step
-  // (a World copy, parameter checks, a JSON body) is the expensive part, so it runs once.
+  // A history revisits the same (state, call) pair from many placed sets, and many calls
+  // are the same request (every Describe of one pair); the model step (a World copy,
+  // parameter checks, a Describe's JSON body: most of the checker's time) runs once per
+  // state and request.
   const StatePtr* step(const StatePtr& state, std::size_t k) {
     auto [it, fresh] = steps_.try_emplace(StepKey{state.get(), k}, nullptr);
     if (fresh) {
-      Prediction p = predict(state, op(k), h_.now);
-      if (matches(p, op(k).observed)) it->second = &intern(p.next);
+      auto [known, added] = predictions_.try_emplace(StepKey{state.get(), request_of_[k]});
+      if (added) {
+        known->second = predict(state, op(k), h_.now);
+        known->second.next = intern(known->second.next);
+      }
+      if (matches(known->second, op(k).observed)) it->second = &intern(known->second.next);
     }
     return it->second;
   }
@@ -369,7 +385,9 @@ class PartSearch {
   std::vector<std::pair<TokenKey, std::vector<std::size_t>>> token_groups_;
   std::deque<StatePtr> states_;
   std::unordered_map<std::size_t, std::vector<const StatePtr*>> interned_;
-  std::unordered_map<StepKey, const StatePtr*, StepKeyHash> steps_;
+  std::vector<std::size_t> request_of_;  // local op -> its request's index
+  std::unordered_map<StepKey, Prediction, StepKeyHash> predictions_;  // (state, request)
+  std::unordered_map<StepKey, const StatePtr*, StepKeyHash> steps_;   // (state, call)
 };
 
 }  // namespace
