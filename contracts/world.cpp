@@ -243,6 +243,23 @@ std::vector<TimedTransition> World::advance(Instant now) {
   return events;
 }
 
+std::vector<Transition> World::force(ResourceKind kind, std::string_view id, Status status, Instant now) {
+  std::vector<Transition> out;
+  switch (kind) {
+    case ResourceKind::Pair: {
+      std::vector<Transition> group_changes;
+      if (auto t = force_status(id, status, now, &group_changes)) out.push_back(*t);
+      out.insert(out.end(), group_changes.begin(), group_changes.end());
+      break;
+    }
+    case ResourceKind::Group: out = force_group_status(id, status, now); break;
+    case ResourceKind::Drill:
+      if (auto t = force_drill_status(id, status, now)) out.push_back(*t);
+      break;
+  }
+  return out;
+}
+
 std::optional<Transition> World::force_status(std::string_view id, Status status, Instant now,
                                               std::vector<Transition>* group_changes) {
   if (is_drill_status(status)) {

@@ -189,6 +189,10 @@ class World {
   // timer; execute_failed sets the documented StatusMessage). nullopt for an unknown
   // drill; throws std::invalid_argument for a pair/group status.
   std::optional<Transition> force_drill_status(std::string_view id, Status status, Instant now);
+  // The one of the three above that `kind` names (a pair with its group changes): every
+  // transition in the order it happened; empty for an unknown id. What a scenario's
+  // [[event]] does, and what replaying one from the journal does.
+  std::vector<Transition> force(ResourceKind kind, std::string_view id, Status status, Instant now);
 
  private:
   // Pairs (world.cpp).

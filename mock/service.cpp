@@ -115,49 +115,30 @@ contracts::Instant Service::catch_up_locked() {
   return now;
 }
 
-void Service::journal_progress_locked(std::vector<contracts::TimedTransition> changes) {
+void Service::journal_progress_locked(std::vector<contracts::TimedTransition> changes, std::string_view event) {
   for (auto& change : changes) {
     JournalEntry e;
     e.kind = contracts::JournalKind::Progress;
     e.time = iso_millis(change.at);
     e.transition = std::move(change.transition);
     e.vanished = change.vanished;
+    e.event = std::string(event);
     journal_.append(std::move(e));
   }
 }
 
 void Service::apply_event_locked(const scenarios::ScheduledEvent& event, contracts::Instant at) {
   auto& world = state_.world;
-  std::vector<contracts::Transition> changes;
-  switch (event.kind) {
-    case contracts::ResourceKind::Pair: {
-      // A deleted pair kept for its retention is gone to the user: nothing to break.
-      const auto* pair = world.find(event.target_id);
-      if (!pair || pair->status == contracts::Status::Deleted) break;
-      std::vector<contracts::Transition> group_changes;
-      if (auto t = world.force_status(event.target_id, event.status, at, &group_changes)) changes.push_back(*t);
-      changes.insert(changes.end(), group_changes.begin(), group_changes.end());
-      break;
-    }
-    case contracts::ResourceKind::Group: {
-      const auto* group = world.find_group(event.target_id);
-      if (!group || group->status == contracts::Status::Deleted) break;
-      changes = world.force_group_status(event.target_id, event.status, at);
-      break;
-    }
-    case contracts::ResourceKind::Drill:
-      if (auto t = world.force_drill_status(event.target_id, event.status, at)) changes.push_back(*t);
-      break;
+  // A deleted pair or group kept for its retention is gone to the user: nothing to break.
+  const auto* pair = event.kind == contracts::ResourceKind::Pair ? world.find(event.target_id) : nullptr;
+  const auto* group = event.kind == contracts::ResourceKind::Group ? world.find_group(event.target_id) : nullptr;
+  if ((pair && pair->status == contracts::Status::Deleted) || (group && group->status == contracts::Status::Deleted)) {
+    return;
   }
-  const std::string label = event.description.empty() ? event.source : event.source + ": " + event.description;
-  for (auto& t : changes) {
-    JournalEntry e;
-    e.kind = contracts::JournalKind::Progress;
-    e.time = iso_millis(at);
-    e.transition = std::move(t);
-    e.event = label;
-    journal_.append(std::move(e));
-  }
+  std::vector<contracts::TimedTransition> changes;
+  for (auto& t : world.force(event.kind, event.target_id, event.status, at)) changes.push_back({std::move(t), at});
+  journal_progress_locked(std::move(changes),
+                          event.description.empty() ? event.source : event.source + ": " + event.description);
 }
 
 Exchange Service::begin(const RawRequest& raw, std::shared_ptr<const contracts::ErrorCatalogue>* errors,

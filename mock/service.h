@@ -127,7 +127,8 @@ class Service {
   // Applies every time-driven change and every scenario [[event]] due on the world clock,
   // in time order (an event after the changes due at its instant), journaling each.
   contracts::Instant catch_up_locked();
-  void journal_progress_locked(std::vector<contracts::TimedTransition> changes);
+  // Progress entries; `event` names the scenario [[event]] that forced them, if one did.
+  void journal_progress_locked(std::vector<contracts::TimedTransition> changes, std::string_view event = {});
   void apply_event_locked(const scenarios::ScheduledEvent& event, contracts::Instant at);
   void reset_locked();
 

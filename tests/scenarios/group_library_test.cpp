@@ -40,11 +40,7 @@ class ScenarioWorld {
     world_.advance(now_);
     while (next_event_ < s_.events.size() && s_.events[next_event_].at <= at) {
       const ScheduledEvent& e = s_.events[next_event_++];
-      switch (e.kind) {
-        case ResourceKind::Pair: world_.force_status(e.target_id, e.status, now_); break;
-        case ResourceKind::Group: world_.force_group_status(e.target_id, e.status, now_); break;
-        case ResourceKind::Drill: world_.force_drill_status(e.target_id, e.status, now_); break;
-      }
+      world_.force(e.kind, e.target_id, e.status, now_);
     }
   }
 

@@ -90,16 +90,7 @@ inline Replayed replay_journal(const std::vector<mock::JournalEntry>& entries, c
           return out;
         }
         const auto& t = *e.transition;
-        std::vector<contracts::Transition> forced;
-        if (t.kind == contracts::ResourceKind::Pair) {
-          std::vector<contracts::Transition> group_changes;
-          if (auto f = out.world.force_status(t.id, t.to, at, &group_changes)) forced.push_back(*f);
-          forced.insert(forced.end(), group_changes.begin(), group_changes.end());
-        } else if (t.kind == contracts::ResourceKind::Group) {
-          forced = out.world.force_group_status(t.id, t.to, at);
-        } else if (auto f = out.world.force_drill_status(t.id, t.to, at)) {
-          forced.push_back(*f);
-        }
+        auto forced = out.world.force(t.kind, t.id, t.to, at);
         for (auto& f : forced) due.push_back(contracts::TimedTransition{std::move(f), at});
       }
       if (due.empty()) {
