@@ -69,15 +69,15 @@ int run(ContractCliOptions& opts) {
   std::cout << harness::summary_text(result) << std::flush;
 
   bool written = true;
-  if (!opts.report.empty()) {
-    written = write_file(opts.report, harness::report_json(result).dump(2) + "\n", "JSON report") && written;
-  }
+  // The JSON, the Markdown summary and the page are all drawn from one report.
+  const nlohmann::json report = harness::report_json(result);
+  if (!opts.report.empty()) written = write_file(opts.report, report.dump(2) + "\n", "JSON report") && written;
   if (!opts.junit.empty()) written = write_file(opts.junit, harness::junit_xml(result), "JUnit report") && written;
   if (!opts.summary_md.empty()) {
-    written = write_file(opts.summary_md, harness::report::markdown_summary(harness::report_json(result)), "Markdown summary") && written;
+    written = write_file(opts.summary_md, harness::report::markdown_summary(report), "Markdown summary") && written;
   }
   if (!opts.html.empty()) {
-    written = write_file(opts.html, harness::report::render_html_report(harness::report_json(result)), "HTML report") && written;
+    written = write_file(opts.html, harness::report::render_html_report(report), "HTML report") && written;
   }
   if (!opts.save_counterexample.empty()) {
     if (result.counterexample) {

@@ -10,6 +10,8 @@
 
 #include "harness/cli/commands.h"
 #include "harness/report/html_report.h"
+#include "scenarios/trace/log_text.h"
+#include "scenarios/trace/trace_readers.h"
 
 namespace ebsmock::cli {
 namespace {
@@ -18,20 +20,6 @@ struct RenderOptions {
   std::string input;
   std::string output;
 };
-
-// "line:col" of byte `offset` of `text` (1-based).
-std::string position_of(const std::string& text, std::size_t offset) {
-  int line = 1, col = 1;
-  for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      col = 1;
-    } else {
-      ++col;
-    }
-  }
-  return std::to_string(line) + ":" + std::to_string(col);
-}
 
 int render(const RenderOptions& opts) {
   std::ifstream in(opts.input, std::ios::binary);
@@ -46,9 +34,8 @@ int render(const RenderOptions& opts) {
   try {
     report = nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
-    std::string what = e.what();
-    if (auto p = what.find("parse error at "); p != std::string::npos) what.erase(0, what.find(": ", p) + 2);
-    std::cerr << opts.input << ":" << position_of(text, e.byte > 0 ? e.byte - 1 : 0) << ": not JSON: " << what << "\n";
+    const auto [line, col] = scenarios::line_col(text, e.byte > 0 ? e.byte - 1 : 0);
+    std::cerr << opts.input << ":" << line << ":" << col << ": not JSON: " << scenarios::json_error_text(e) << "\n";
     return 2;
   }
   if (!report.is_object() || !report.contains("verdict") || !report.contains("checks") || !report["checks"].is_array()) {
