@@ -3,7 +3,8 @@
 #   scripts/install-deps.sh          C++ toolchain and libraries (Debian packages)
 #   scripts/install-deps.sh --package  also what scripts/package.sh and its test need
 #   scripts/install-deps.sh --node   also the real Alibaba Node SDKs used by the e2e tests, and
-#                                    Debian's chromium with playwright-core for the browser tests
+#                                    Debian's chromium with playwright-core for the browser tests,
+#                                    and Debian's mitmproxy for the HAR round trip
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -42,5 +43,11 @@ if [[ " $* " == *" --node "* ]]; then
     SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium
+  fi
+  # The HAR round trip (tests/e2e) captures through Debian's mitmproxy, as a customer would.
+  if ! command -v mitmdump >/dev/null; then
+    SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends mitmproxy
   fi
 fi

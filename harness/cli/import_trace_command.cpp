@@ -35,6 +35,7 @@ struct ImportTraceArgs {
   bool skip_unreadable = false;
   bool mask_account_ids = false;
   bool wildcard_created_ids = false;
+  bool infer_commits = false;
 };
 
 // Reads at most the trace limit plus one byte: the importer rejects anything larger,
@@ -126,6 +127,9 @@ void add_import_trace_command(CLI::App& app, int& exit_code) {
   cmd->add_flag("--wildcard-created-ids", args->wildcard_created_ids,
                 "Match the ids of pairs the trace creates with \"*\" (the mock gives them "
                 "its own ids)");
+  cmd->add_flag("--infer-commits", args->infer_commits,
+                "Apply a call that failed ambiguously (5xx, lost connection) when a later Describe "
+                "shows its effect (default: only say so in the step's comment)");
 
   cmd->callback([args, &exit_code] {
     scenarios::TracesImportOptions options;
@@ -171,6 +175,7 @@ void add_import_trace_command(CLI::App& app, int& exit_code) {
     options.scenario.name = args->name;
     options.scenario.mode = args->lenient ? scenarios::ReplayMode::Lenient : scenarios::ReplayMode::Strict;
     options.scenario.wildcard_created_ids = args->wildcard_created_ids;
+    options.scenario.infer_commits = args->infer_commits;
     if (base) options.scenario.base = &*base;
     options.mask_account_ids = args->mask_account_ids;
     options.skip_unreadable = args->skip_unreadable || args->lenient;

@@ -1,5 +1,6 @@
 // trace_import.cpp: JSON-lines trace -> a replay Scenario, written with comments through
 // scenarios/writer. Reentrant: no shared mutable state.
+#include "scenarios/trace/effect_evidence.h"
 #include "scenarios/trace/trace_import.h"
 
 #include <algorithm>
@@ -59,7 +60,8 @@ bool is_create(const TraceRequest& r) { return r.action == "CreateDiskReplicaPai
 bool ambiguous_failure(const TraceRequest& r) {
   auto op = contracts::parse_operation(r.action);
   if (op && r.transport != Transport::None) return contracts::is_mutating(*op);
-  if (!op || !contracts::is_mutating(*op) || contracts::is_2xx(r.status) || r.body) return false;
+  // A recorded error body does not settle it: a gateway's 504 carries one too.
+  if (!op || !contracts::is_mutating(*op) || contracts::is_2xx(r.status)) return false;
   static const contracts::ErrorCatalogue kCatalogue;
   if (const auto* def = kCatalogue.find(r.code)) {
     return def->retry == contracts::RetryClass::Transient;
@@ -329,25 +331,19 @@ std::string render_replay_scenario(const std::vector<TraceRequest>& requests,
                                   "--wildcard-created-ids (or --lenient)"));
       }
     }
+    const auto evidence = ambiguous_failure(r) && !r.commit_after ? effect_evidence(requests, i, o.base) : std::nullopt;
+    const bool inferred = evidence && evidence->kind == EffectEvidence::Kind::Observed && o.infer_commits;
     if (r.commit_after) {
       lines.push_back("This call took effect although the client got an error: the mock applies it, then");
       lines.push_back("answers as recorded.");
+    } else if (inferred) {
+      lines.push_back("The client could not tell whether this call took effect, but the trace shows it did:");
+      lines.push_back(evidence->text);
+      lines.push_back("So the mock applies it, then answers as recorded (--infer-commits).");
     } else if (ambiguous_failure(r)) {
       lines.push_back("The client could not tell whether this call took effect; the mock answers without");
       lines.push_back("applying it.");
-      // A retry of the same call refused for the pair's status says the first one got through.
-      const auto pair = r.params.find("ReplicaPairId");
-      for (std::size_t k = i + 1; pair != r.params.end() && k < n; ++k) {
-        const auto& later = requests[k];
-        const auto later_pair = later.params.find("ReplicaPairId");
-        if (later.action == r.action && later_pair != later.params.end() &&
-            later_pair->second == pair->second &&
-            later.code == contracts::codes::kInvalidStatus) {
-          lines.push_back("Step " + std::to_string(k + 1) + ", the same call for the same pair, got " +
-                          std::string(contracts::codes::kInvalidStatus) + ", so it probably did.");
-          break;
-        }
-      }
+      if (evidence) lines.push_back(evidence->text);
       lines.push_back("If it did, uncomment this to apply it before answering:");
       lines.push_back("# commit = \"after\"");
     }
@@ -370,7 +366,7 @@ std::string render_replay_scenario(const std::vector<TraceRequest>& requests,
     }
     notes.params_note.push_back(std::move(params_note));
     step.transport = r.transport;
-    if (r.commit_after) step.commit = Commit::After;
+    if (r.commit_after || inferred) step.commit = Commit::After;
     // A recorded success body is answered as written; a change must still happen, or
     // the steps after it meet a world that never moved.
     if (const auto op = contracts::parse_operation(r.action);

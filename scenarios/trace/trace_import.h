@@ -67,6 +67,9 @@ struct TraceImportOptions {
   // The mock gives pairs created during the replay its own ids, so the client asks about
   // those, not the customer's: match such ids with "*" instead of literally.
   bool wildcard_created_ids = false;
+  // Apply an ambiguous call (commit = "after") when a later Describe shows its effect
+  // (effect_evidence.h); off by default, because a trace records answers, not effects.
+  bool infer_commits = false;
   // The world the replay starts from (`import-trace --base`), e.g. the scenario the
   // journal's mock served; nullptr = an empty world on a virtual clock at the first time.
   const Scenario* base = nullptr;

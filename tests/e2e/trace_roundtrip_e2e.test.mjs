@@ -1,20 +1,23 @@
-// trace_roundtrip_e2e.test.mjs: issue 11's must-be-true #2 for two artefact kinds. A real
+// trace_roundtrip_e2e.test.mjs: issue 11's must-be-true #2 for three artefact kinds. A real
 // Node SDK runs a faulty history (throttling, an ambiguous 504 that was applied, a 403, a
 // connection reset) against `ebsmock serve`; the artefact is captured the way a customer
-// would (the journal via --journal-file; the SDK's own DEBUG=httpx:* log on stderr), then
+// would (the journal via --journal-file; the SDK's own DEBUG=httpx:* log on stderr; a HAR
+// written by Debian's mitmproxy in front of the service, through har_dump.py), then
 // `ebsmock import-trace --base WORLD` makes a scenario, `ebsmock lint` passes it, and the
 // same client calls against `ebsmock serve --scenario` of it get the same statuses, codes
 // and bodies (RequestIds aside where the artefact has no bodies) in the same order; the
 // pair ends in the same status. No sleeps: the virtual clock never moves here.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { BINARY, REGION, ROOT, admin, missingPrerequisite, runCalls, show, startServer, stopChild }
-  from './e2e_support.mjs';
+import { BINARY, REGION, ROOT, admin, missingPrerequisite, runCalls, show, startServer, stopChild,
+  withTimeout } from './e2e_support.mjs';
 
 const WORLD = join(ROOT, 'tests/e2e/trace_roundtrip_world.toml');
 const PAIR = 'pair-cn-7xk2m9d1q8w3e5r0';
@@ -118,3 +121,75 @@ test('Node DEBUG=httpx:* log: captured from stderr, imported, served: the same a
   assert.equal(again.results.at(-1).body.ReplicaPairs?.[0]?.Status ?? again.results.at(-1).body.ReplicaPairs?.ReplicaPair?.[0]?.Status,
     original.at(-1).body.ReplicaPairs?.[0]?.Status ?? original.at(-1).body.ReplicaPairs?.ReplicaPair?.[0]?.Status);
 });
+
+// ---- HAR through a proxy --------------------------------------------------------------------
+const MITMDUMP = 'mitmdump';
+const hasMitmdump = () => spawnSync(MITMDUMP, ['--version'], { stdio: 'ignore' }).status === 0;
+
+// mitmdump as a reverse proxy in front of `target`, keeping the client's Host header (so a
+// V3 signature, which covers it, still verifies upstream) and writing every flow to `har`.
+async function startMitmdump(target, har) {
+  const proc = spawn(MITMDUMP, ['--mode', `reverse:${target}`, '--listen-host', '127.0.0.1',
+    '--listen-port', '0', '--set', 'keep_host_header=true', '-s', join(ROOT, 'tests/e2e/har_dump.py'),
+    '--set', `hardump=${har}`, '--set', 'flow_detail=0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  proc.stderr.on('data', (d) => { stderr = (stderr + d).slice(-4000); });
+  const lines = createInterface({ input: proc.stdout });
+  const port = await withTimeout(new Promise((res, rej) => {
+    lines.on('line', (l) => {
+      const m = /listening at \S+:(\d+)/.exec(l);
+      if (m) res(m[1]);
+    });
+    proc.once('exit', (code) => rej(new Error(`mitmdump exited (${code}): ${stderr}`)));
+  }), 15000, 'mitmdump to listen').catch((e) => { proc.kill('SIGKILL'); throw e; });
+  return { proc, url: `http://127.0.0.1:${port}` };
+}
+
+// The history through mitmdump in front of the server of `scenario`; resolves with what the
+// client saw and the pair's status at the end.
+async function throughProxy(scenario, har, sdk) {
+  const server = await startServer(scenario);
+  let proxy;
+  try {
+    proxy = await startMitmdump(server.url, har);
+    const results = await runHistory(sdk, proxy.url);
+    return { results, status: await pairStatus(server.url), replayState: await admin(server.url, 'GET', '/__admin/replay') };
+  } finally {
+    await stopChild(proxy?.proc);
+    await stopChild(server.proc);
+  }
+}
+
+test('HAR from mitmproxy in front of the service: imported, served: the same answers (openapi-core, V3)',
+  { skip: skip || (!hasMitmdump() && 'mitmdump is not installed (Debian package mitmproxy)') }, async () => {
+    const har = join(dir, 'capture.har');
+    const original = await throughProxy(WORLD, har, 'openapi-core');
+    // Through a proxy the reset reaches the client as mitmproxy's 502 HTML page, which
+    // openapi-core fails to parse as JSON (SyntaxError), as it would for a customer's tool
+    // behind the proxy; the HAR records the call as status 0 (no response) with `_error`.
+    assert.deepEqual(outcomes(original.results), [...EXPECTED.slice(0, 4), 'SyntaxError', 'ok'],
+      show(original.results));
+    assert.equal(original.status, 'stopping');
+
+    const capture = JSON.parse(readFileSync(har, 'utf8'));
+    const entries = capture.log.entries;
+    assert.equal(entries.length, HISTORY.length, show(entries.map((e) => e.response.status)));
+    assert.deepEqual(entries.map((e) => e.response.status), [400, 200, 504, 403, 0, 200]);
+    assert.ok(entries.some((e) => e.request.headers.some((h) => /^authorization$/i.test(h.name))),
+      'the capture carries the Authorization header a real HAR would');
+
+    const caseFile = join(dir, 'har-case.toml');
+    ebsmock('import-trace', har, '--base', WORLD, '--infer-commits', '-o', caseFile);
+    const scenario = readFileSync(caseFile, 'utf8');
+    // (The [[credential]] in it is the --base world's test key, not the capture's.)
+    assert.ok(!/ACS3-HMAC-SHA256|Credential=|Signature=|signature-nonce/i.test(scenario),
+      'the capture\'s Authorization header reached the scenario');
+    ebsmock('lint', caseFile);
+    const again = await throughProxy(caseFile, join(dir, 'replay.har'), 'openapi-core');
+    // The HAR holds every answer's body, RequestIds included: the replay answers them byte
+    // for byte, and the reset is a reset again (the same proxy error to the client).
+    assert.deepEqual(again.results.map((r) => seen(r, { keepRequestId: true })),
+      original.results.map((r) => seen(r, { keepRequestId: true })));
+    assert.equal(again.status, original.status);
+    assert.equal(again.replayState.mismatches?.length ?? 0, 0, show(again.replayState));
+  });
