@@ -110,7 +110,7 @@ test('Node DEBUG=httpx:* log: captured from stderr, imported, served: the same a
   assert.match(text, /Signature=/);  // the artefact does carry the secret-bearing fields
 
   const caseFile = join(dir, 'httpx-case.toml');
-  ebsmock('import-trace', log, '--base', WORLD, '-o', caseFile);
+  ebsmock('import-trace', log, '--base', WORLD, '--infer-commits', '-o', caseFile);
   const scenario = readFileSync(caseFile, 'utf8');
   assert.ok(!/Signature=|SignatureNonce =|AccessKeyId =/.test(scenario), 'a signature field reached the scenario');
   const again = await replay(caseFile, 'pop-core');
@@ -120,6 +120,9 @@ test('Node DEBUG=httpx:* log: captured from stderr, imported, served: the same a
   // The last Describe, as the client saw it, says where the pair ended.
   assert.equal(again.results.at(-1).body.ReplicaPairs?.[0]?.Status ?? again.results.at(-1).body.ReplicaPairs?.ReplicaPair?.[0]?.Status,
     original.at(-1).body.ReplicaPairs?.[0]?.Status ?? original.at(-1).body.ReplicaPairs?.ReplicaPair?.[0]?.Status);
+  // And so does the replayed world: that Describe proves the 504'd Stop was applied
+  // (--infer-commits), so the mock applied it too.
+  assert.equal(again.status, 'stopping');
 });
 
 // ---- HAR through a proxy --------------------------------------------------------------------
