@@ -2,6 +2,7 @@
 // two directions cannot drift apart.
 #include "contracts/journal_terms.h"
 
+#include <algorithm>
 #include <array>
 #include <utility>
 
@@ -55,6 +56,11 @@ constexpr Names<TokenDecision, 4> kDecisions{{{TokenDecision::Execute, "executed
                                               {TokenDecision::Mismatch, "mismatch"},
                                               {TokenDecision::InFlight, "in-flight"}}};
 
+constexpr Names<HoldEnd, 4> kHoldEnds{{{HoldEnd::Released, "released"},
+                                       {HoldEnd::Budget, "budget"},
+                                       {HoldEnd::Reset, "reset"},
+                                       {HoldEnd::Shutdown, "shutdown"}}};
+
 }  // namespace
 
 std::string_view to_string(JournalKind k) { return name_of(kKinds, k); }
@@ -68,5 +74,12 @@ std::optional<SignatureScheme> parse_signature_scheme(std::string_view t) { retu
 std::optional<SignatureVerdict> parse_signature_verdict(std::string_view t) { return value_of(kVerdicts, t); }
 std::optional<AnswerSource> parse_answer_source(std::string_view t) { return value_of(kSources, t); }
 std::optional<TokenDecision> parse_token_decision(std::string_view t) { return value_of(kDecisions, t); }
+std::string_view to_string(HoldEnd e) { return name_of(kHoldEnds, e); }
+std::optional<HoldEnd> parse_hold_end(std::string_view t) { return value_of(kHoldEnds, t); }
+
+bool is_valid_call_id(std::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  return std::all_of(id.begin(), id.end(), [](char c) { return c > 0x20 && c < 0x7f; });
+}
 
 }  // namespace ebsmock::contracts

@@ -48,17 +48,38 @@ enum class AnswerSource {
            // large, unparsable request, a handler exception)
 };
 
+// How a hold_until fault ended (journal `released_by`: the releasing entry's seq for
+// Released, else this word).
+enum class HoldEnd {
+  Released,  // the named request was journaled
+  Budget,    // its budget passed first
+  Reset,     // the world was reset or replaced
+  Shutdown,  // the server is stopping
+};
+
 std::string_view to_string(JournalKind k);
 std::string_view to_string(SignatureScheme s);
 std::string_view to_string(SignatureVerdict v);
 std::string_view to_string(AnswerSource s);
 // "executed", "replayed", "mismatch", "in-flight": the idempotence verdict in the journal.
 std::string_view to_string(TokenDecision d);
+// "released", "budget", "reset", "shutdown".
+std::string_view to_string(HoldEnd e);
 
 std::optional<JournalKind> parse_journal_kind(std::string_view text);
 std::optional<SignatureScheme> parse_signature_scheme(std::string_view text);
 std::optional<SignatureVerdict> parse_signature_verdict(std::string_view text);
 std::optional<AnswerSource> parse_answer_source(std::string_view text);
 std::optional<TokenDecision> parse_token_decision(std::string_view text);
+std::optional<HoldEnd> parse_hold_end(std::string_view text);
+
+// The request header a client (or the concurrent harness) names one logical call with, so
+// the journal entry of each HTTP attempt can be matched to it (journal `call_id`), fault
+// rules can pick it (`call_id = "..."`) and a hold can wait for it (`hold_until`).
+// Not part of the API: never signed unless the client chose to sign it.
+inline constexpr std::string_view kCallIdHeader = "x-ebsmock-call-id";
+// 1-64 printable ASCII characters without spaces (0x21-0x7e). A header value outside
+// that is ignored (the call has no id), never refused: it is the test tool's, not the API's.
+bool is_valid_call_id(std::string_view id);
 
 }  // namespace ebsmock::contracts

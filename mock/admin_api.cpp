@@ -164,7 +164,10 @@ Answer AdminApi::handle(const RawRequest& raw) {
   if (route == "clock/advance" && method == "POST") {
     auto by = contracts::parse_duration(arg("by"));
     if (!by) return admin_error(400, "by must be a duration such as 30s, 250ms or 5m");
-    if (!service_.advance_clock(*by)) {
+    // A hold_until rule naming this call id may park the advance (Service::advance_clock).
+    std::string call_id = contracts::header_value(raw.headers, contracts::kCallIdHeader);
+    if (!contracts::is_valid_call_id(call_id)) call_id.clear();
+    if (!service_.advance_clock(*by, call_id)) {
       return admin_error(409, "the clock is real; set [clock] mode = \"virtual\" to advance it");
     }
     return json_response(200, {{"now", service_.inspect([](const WorldState& s) {

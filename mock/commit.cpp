@@ -25,7 +25,8 @@ contracts::NewIds draw_new_ids(const contracts::World& world, contracts::Operati
 }
 
 void commit(Exchange& x, Model& model, contracts::World& world, TokenPolicy& tokens,
-            contracts::Random& random, contracts::Instant now) {
+            contracts::Random& random, contracts::Instant now, RaceWindow* window) {
+  ClosedWindow closed;
   if (x.service_answer) return;  // refused or answered by the ClientToken step
   const bool dry_run = x.fault && x.fault->transport == scenarios::Transport::Truncate && !x.fault->applies_effect();
   if (!x.reaches_model() && !dry_run) return;
@@ -34,10 +35,10 @@ void commit(Exchange& x, Model& model, contracts::World& world, TokenPolicy& tok
   contracts::Outcome outcome;
   if (dry_run) {
     contracts::World copy = world;
-    outcome = model.execute(copy, *x.op, x.request->params, now, ids, /*dry_run=*/true);
+    outcome = model.execute(copy, *x.op, x.request->params, now, ids, /*dry_run=*/true, closed);
     x.effect = Effect::DryRun;
   } else {
-    outcome = model.execute(world, *x.op, x.request->params, now, ids, /*dry_run=*/false);
+    outcome = model.execute(world, *x.op, x.request->params, now, ids, /*dry_run=*/false, window ? *window : closed);
     x.effect = Effect::Applied;
     x.transition = outcome.transition;
     x.member_transitions = std::move(outcome.member_transitions);

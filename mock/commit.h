@@ -11,11 +11,13 @@
 #include "mock/exchange.h"
 #include "mock/idempotence_gate.h"
 #include "mock/model.h"
+#include "mock/race_window.h"
 
 namespace ebsmock::mock {
 
+// `window`: the call's race window (nullptr: one that never opens). A dry run never opens it.
 void commit(Exchange& x, Model& model, contracts::World& world, TokenPolicy& tokens,
-            contracts::Random& random, contracts::Instant now);
+            contracts::Random& random, contracts::Instant now, RaceWindow* window = nullptr);
 
 // The ids the call may need (World::ids_needed): drawn before it runs, whether or not it
 // succeeds, so the random stream depends only on the calls, not on their outcomes.

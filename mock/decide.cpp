@@ -46,6 +46,7 @@ CallContext call_context(const Exchange& x, const contracts::World& world, Token
   }
   call.access_key_id = x.auth.access_key_id;
   call.client_token = x.client_token;
+  call.call_id = x.call_id;
   if (!call.client_token.empty()) call.token_reused = tokens.note_seen({call.access_key_id, call.client_token});
   return call;
 }

@@ -16,6 +16,7 @@
 #include "mock/authenticator.h"
 #include "mock/connection_action.h"
 #include "mock/fault_decision.h"
+#include "mock/hold_board.h"
 #include "mock/rpc_request.h"
 #include "mock/token_store.h"
 
@@ -40,6 +41,8 @@ struct Exchange {
   std::string host;        // the Host header: HostId of error bodies
   std::string request_id;  // drawn from the world's Random
   std::string time;        // world time of the entry, ISO 8601 with milliseconds
+  // The x-ebsmock-call-id header when valid (contracts::is_valid_call_id), else "".
+  std::string call_id;
 
   // --- admit: parse, route, authenticate, validate ---
   std::optional<RpcRequest> request;       // nullopt when the request did not parse
@@ -52,6 +55,10 @@ struct Exchange {
   // --- decide: a replay step, then the fault rules ---
   std::optional<FaultDecision> fault;
   std::string replay_mismatch;  // why the call did not match the next replay step
+
+  // --- wait (or a planted race's window): how a hold_until fault ended; nullopt when
+  // none fired or it has not been waited yet ---
+  std::optional<HoldOutcome> hold;
 
   // --- idempotence ---
   // What the ClientToken step decided; nullopt when it did not apply (no token, a read,

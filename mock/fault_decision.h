@@ -27,6 +27,7 @@ struct CallContext {
   std::string access_key_id;
   std::string client_token;                   // "" when none
   bool token_reused = false;                  // this token was seen on an earlier request
+  std::string call_id;                        // the x-ebsmock-call-id header, "" when none
   // Status of the pair or group the call aims at first (the group of a group call or of
   // Add/Remove, the pair of a pair call or pair drill), if it exists.
   std::optional<contracts::Status> target_status;
@@ -38,6 +39,7 @@ struct CallContext {
 struct FaultDecision {
   std::string rule_id;  // "f1", or "replay:3" for replay step 3 (1-based)
   contracts::Duration delay{0};
+  std::optional<scenarios::HoldSpec> hold;  // hold_until (fault rules only)
   scenarios::Commit commit = scenarios::Commit::Before;
   // When set, the answer is this error (after the commit, if any).
   std::optional<contracts::ApiError> error;

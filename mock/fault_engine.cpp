@@ -24,6 +24,7 @@ nlohmann::json to_json(const FaultSpec& s) {
     j["when_status"] = statuses;
   }
   if (!s.client_token.empty()) j["client_token"] = s.client_token;
+  if (!s.call_id.empty()) j["call_id"] = s.call_id;
   if (!s.calls.empty()) j["calls"] = s.calls;
   if (s.after != 0) j["after"] = s.after;
   if (s.times) j["times"] = *s.times;
@@ -37,6 +38,12 @@ nlohmann::json to_json(const FaultSpec& s) {
     case DelaySpec::Kind::LogNormal:
       j["delay"] = {{"lognormal", {{"median", contracts::format_duration(s.delay.median)}, {"sigma", s.delay.sigma}}}};
       break;
+  }
+  if (s.hold) {
+    nlohmann::json hold = {{"budget_ms", s.hold->budget.count()}};
+    if (!s.hold->call_id.empty()) hold["call_id"] = s.hold->call_id;
+    if (!s.hold->client_token.empty()) hold["client_token"] = s.hold->client_token;
+    j["hold_until"] = std::move(hold);
   }
   j["commit"] = std::string(scenarios::to_string(s.commit));
   if (!s.error.empty()) j["error"] = s.error;
@@ -117,6 +124,7 @@ bool FaultEngine::conditions_hold(const Rule& rule, const CallContext& call) con
   } else if (!s.client_token.empty() && s.client_token != call.client_token) {
     return false;
   }
+  if (!s.call_id.empty() && s.call_id != call.call_id) return false;
   return true;
 }
 
@@ -139,6 +147,7 @@ FaultDecision FaultEngine::decision_for(Rule& rule) {
   FaultDecision d;
   d.rule_id = s.id;
   d.delay = scenarios::sample_delay(s.delay, *rule.random);
+  d.hold = s.hold;
   d.commit = s.commit;
   d.transport = s.transport;
   d.hang_cap = s.hang_cap;
@@ -150,6 +159,19 @@ FaultDecision FaultEngine::decision_for(Rule& rule) {
     d.error = std::move(err);
   }
   return d;
+}
+
+std::optional<scenarios::HoldSpec> FaultEngine::hold_for_clock_advance(std::string_view call_id) {
+  CallContext call;  // no action, no target: a rule that names either does not match
+  call.call_id = std::string(call_id);
+  for (auto& rule : rules_) {
+    if (rule.spec.call_id.empty() || !rule.spec.hold || !conditions_hold(rule, call)) continue;
+    ++rule.matched;
+    if (!selected(rule)) continue;
+    ++rule.fired;
+    return rule.spec.hold;
+  }
+  return std::nullopt;
 }
 
 std::optional<FaultDecision> FaultEngine::decide(const CallContext& call) {

@@ -30,6 +30,10 @@ class FaultEngine final : public Decider {
 
   std::optional<FaultDecision> decide(const CallContext& call);
   Decision decide_call(const CallContext& call) override { return {decide(call), {}}; }
+  // An admin clock advance that carries `call_id`: the first rule with that call_id, a
+  // hold_until and no condition an RPC call alone could meet (an action, a status, ...)
+  // that fires gives its hold; the rule's other effects do not apply to an advance.
+  std::optional<scenarios::HoldSpec> hold_for_clock_advance(std::string_view call_id);
 
   // Adds a rule at run time; gives it an id ("f<N>") when it has none. Returns the id,
   // or nullopt when the id is already taken.

@@ -8,7 +8,7 @@ namespace codes = contracts::codes;
 using contracts::TokenDecision;
 
 contracts::TokenDecision StoreTokenPolicy::begin(const TokenStore::Key& key, const std::string& fingerprint,
-                                                 contracts::Instant now, contracts::Duration ttl) {
+                                                 contracts::Instant now, contracts::Duration ttl, RaceWindow&) {
   return store_.begin(key, fingerprint, now, ttl);
 }
 
@@ -44,11 +44,12 @@ ServiceAnswer replayed_answer(const Exchange& x, const contracts::TokenRecord& r
 }  // namespace
 
 void open_token(Exchange& x, TokenPolicy& tokens, const contracts::Policy& contract,
-                contracts::Instant now, const contracts::ErrorCatalogue& errors) {
+                contracts::Instant now, const contracts::ErrorCatalogue& errors, RaceWindow* window) {
+  ClosedWindow closed;
   if (!x.reaches_model() || !contracts::uses_idempotence(*x.op) || x.client_token.empty()) return;
   TokenStore::Key key{x.auth.access_key_id, x.client_token};
   const std::string fingerprint = contracts::request_fingerprint(*x.op, x.request->params);
-  const TokenDecision decision = tokens.begin(key, fingerprint, now, contract.token_ttl);
+  const TokenDecision decision = tokens.begin(key, fingerprint, now, contract.token_ttl, window ? *window : closed);
   x.idempotence = decision;
   switch (decision) {
     case TokenDecision::Execute:

@@ -4,7 +4,8 @@
 // (replay), or refused (mismatch, in flight). close_token() runs at commit: a success is
 // remembered for retries, a failure forgotten.
 // The rules sit behind TokenPolicy so a planted server bug can replace them whole
-// (server_mutants.h) instead of branching inside the pipeline.
+// (server_mutants.h) instead of branching inside the pipeline; a planted race opens the
+// call's RaceWindow between its check and its act, the documented rules never do.
 // Not thread-safe: runs under the Service's mutex.
 #pragma once
 
@@ -14,6 +15,7 @@
 #include "contracts/idempotence.h"
 #include "contracts/policy.h"
 #include "mock/exchange.h"
+#include "mock/race_window.h"
 #include "mock/token_store.h"
 
 namespace ebsmock::mock {
@@ -22,7 +24,7 @@ class TokenPolicy {
  public:
   virtual ~TokenPolicy() = default;
   virtual contracts::TokenDecision begin(const TokenStore::Key& key, const std::string& fingerprint,
-                                         contracts::Instant now, contracts::Duration ttl) = 0;
+                                         contracts::Instant now, contracts::Duration ttl, RaceWindow& window) = 0;
   virtual void complete(const TokenStore::Key& key, int http_status, std::string body,
                         std::string request_id) = 0;
   virtual void abandon(const TokenStore::Key& key) = 0;
@@ -34,7 +36,7 @@ class StoreTokenPolicy final : public TokenPolicy {
  public:
   explicit StoreTokenPolicy(TokenStore& store) : store_(store) {}
   contracts::TokenDecision begin(const TokenStore::Key& key, const std::string& fingerprint,
-                                 contracts::Instant now, contracts::Duration ttl) override;
+                                 contracts::Instant now, contracts::Duration ttl, RaceWindow& window) override;
   void complete(const TokenStore::Key& key, int http_status, std::string body, std::string request_id) override;
   void abandon(const TokenStore::Key& key) override;
   const contracts::TokenRecord* find(const TokenStore::Key& key) const override;
@@ -43,8 +45,9 @@ class StoreTokenPolicy final : public TokenPolicy {
   TokenStore& store_;
 };
 
+// `window`: the call's race window (nullptr: one that never opens).
 void open_token(Exchange& x, TokenPolicy& tokens, const contracts::Policy& contract,
-                contracts::Instant now, const contracts::ErrorCatalogue& errors);
+                contracts::Instant now, const contracts::ErrorCatalogue& errors, RaceWindow* window = nullptr);
 void close_token(const Exchange& x, TokenPolicy& tokens);
 
 }  // namespace ebsmock::mock

@@ -44,6 +44,7 @@ nlohmann::json to_json(const JournalEntry& e) {
   j["action"] = e.action;
   j["params"] = e.params;
   j["client_token"] = e.client_token;
+  if (!e.call_id.empty()) j["call_id"] = e.call_id;
   j["access_key_id"] = e.access_key_id;
   j["signature"] = {{"scheme", std::string(contracts::to_string(e.signature_scheme))},
                     {"verdict", std::string(contracts::to_string(e.signature_verdict))}};
@@ -60,6 +61,11 @@ nlohmann::json to_json(const JournalEntry& e) {
   if (auto ids = contracts::to_json(e.new_ids); !ids.empty()) j["new_ids"] = std::move(ids);
   j["fault"] = fault_json(e.fault);
   if (!e.replay_mismatch.empty()) j["replay_mismatch"] = e.replay_mismatch;
+  if (e.held_ms) {
+    j["held_ms"] = *e.held_ms;
+    // A seq is a number, as everywhere else in the journal; the other endings are words.
+    j["released_by"] = e.released_by ? nlohmann::json(*e.released_by) : nlohmann::json(e.hold_end);
+  }
   return j;
 }
 

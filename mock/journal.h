@@ -49,6 +49,7 @@ struct JournalEntry {
   std::string action;
   contracts::Params params;  // redacted (contracts/redaction.h)
   std::string client_token;
+  std::string call_id;  // the x-ebsmock-call-id header; "" when none or invalid
   std::string access_key_id;
   contracts::SignatureScheme signature_scheme = contracts::SignatureScheme::None;
   contracts::SignatureVerdict signature_verdict = contracts::SignatureVerdict::NotChecked;
@@ -66,6 +67,11 @@ struct JournalEntry {
   contracts::NewIds new_ids;
   std::optional<FaultSummary> fault;
   std::string replay_mismatch;  // why the request did not match the next replay step
+  // A hold_until fault parked the request: how long (wait clock), and what ended it: the
+  // seq of the request that released it, or "budget", "reset", "shutdown".
+  std::optional<long long> held_ms;
+  std::optional<std::uint64_t> released_by;  // the releasing request's seq
+  std::string hold_end;                      // otherwise: "budget", "reset" or "shutdown"
   // kind == Progress: `transition` holds the change; `vanished` when a deleted pair left
   // the listing.
   bool vanished = false;
@@ -93,6 +99,15 @@ class Journal {
   // or SIGKILL loses nothing already answered. No-op without a file.
   void flush_file();
 
+  // The seq of the oldest request entry still in the ring for which `match` holds.
+  template <class Match>
+  std::optional<std::uint64_t> find_request(Match&& match) const {
+    std::lock_guard lock(mu_);
+    for (const auto& e : entries_) {
+      if (e.kind == contracts::JournalKind::Request && match(e)) return e.seq;
+    }
+    return std::nullopt;
+  }
   // Entries with seq > since, oldest first, at most `limit`.
   std::vector<JournalEntry> since(std::uint64_t since, std::size_t limit = SIZE_MAX) const;
   void clear();

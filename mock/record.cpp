@@ -26,6 +26,7 @@ JournalEntry journal_entry(const Exchange& x) {
     e.params = contracts::redact(x.request->params);
   }
   e.client_token = x.client_token;
+  e.call_id = x.call_id;
   e.access_key_id = x.auth.access_key_id;
   e.signature_scheme = x.auth.scheme;
   e.signature_verdict = x.auth.verdict;
@@ -48,6 +49,14 @@ JournalEntry journal_entry(const Exchange& x) {
   e.new_ids = x.new_ids;
   if (x.fault) e.fault = summarize(*x.fault);
   e.replay_mismatch = x.replay_mismatch;
+  if (x.hold) {
+    e.held_ms = x.hold->held_ms;
+    if (x.hold->end == HoldOutcome::End::Released) {
+      e.released_by = x.hold->released_by;
+    } else {
+      e.hold_end = std::string(contracts::to_string(x.hold->end));
+    }
+  }
   return e;
 }
 

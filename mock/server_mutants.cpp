@@ -29,6 +29,20 @@ const std::vector<ServerMutantInfo>& server_mutants() {
        "FailoverDiskReplicaGroup leaves the group's last member pair behind"},
       {ServerMutant::AddPairWhileNormal, "add-pair-while-normal",
        "AddDiskReplicaPair is accepted while the group is normal"},
+      {ServerMutant::TokenCheckRace, "token-check-race",
+       "M1: ClientToken lookup and insert not atomic: a concurrent same-token duplicate executes twice", true},
+      {ServerMutant::StatusCheckRace, "status-check-race",
+       "M2: pair status check and write not atomic: concurrent status calls both act on the old status", true},
+      {ServerMutant::ModifyLostUpdate, "modify-lost-update",
+       "M3: ModifyDiskReplicaPair writes back the whole record it read: a concurrent Modify is lost", true},
+      {ServerMutant::TornDescribe, "torn-describe",
+       "M4: DescribeDiskReplicaPairs reads PairName after the other fields: a concurrent Modify is torn", true},
+      {ServerMutant::StaleBackgroundWrite, "stale-background-write",
+       "M5: a clock advance writes back stale pair statuses over concurrent requests' changes", true},
+      {ServerMutant::MismatchCheckRace, "mismatch-check-race",
+       "M6: IdempotentParameterMismatch check not atomic with insert: same token, other params both Ok", true},
+      {ServerMutant::NoLastTokenProcessing, "no-last-token-processing",
+       "M7: a duplicate of an in-flight token waits, then executes again (no LastTokenProcessing)", true},
   };
   return kMutants;
 }
@@ -61,8 +75,9 @@ namespace {
 class MutantModel : public Model {
  public:
   contracts::Outcome execute(contracts::World& world, contracts::Operation op, const contracts::Params& params,
-                             contracts::Instant now, const contracts::NewIds& ids, bool dry_run) final {
-    contracts::Outcome outcome = inner_.execute(world, op, params, now, ids, dry_run);
+                             contracts::Instant now, const contracts::NewIds& ids, bool dry_run,
+                             RaceWindow& window) final {
+    contracts::Outcome outcome = inner_.execute(world, op, params, now, ids, dry_run, window);
     bend(outcome, world, op, params, now, dry_run);
     return outcome;
   }
@@ -183,12 +198,198 @@ class AddPairWhileNormal final : public MutantModel {
 class IgnoreClientToken final : public TokenPolicy {
  public:
   contracts::TokenDecision begin(const TokenStore::Key&, const std::string&, contracts::Instant,
-                                 contracts::Duration) override {
+                                 contracts::Duration, RaceWindow&) override {
     return contracts::TokenDecision::Execute;
   }
   void complete(const TokenStore::Key&, int, std::string, std::string) override {}
   void abandon(const TokenStore::Key&) override {}
   const contracts::TokenRecord* find(const TokenStore::Key&) const override { return nullptr; }
+};
+
+// ---------------------------------------------------------------------------------------
+// Concurrency mutants (M1-M7): check, window, act. Each act first asks whether anything
+// it checked changed inside the window; if not, it does what the correct server does.
+
+std::string pair_id_of(const contracts::Params& params) { return contracts::read_param(params, "ReplicaPairId"); }
+
+bool is_pair_status_call(contracts::Operation op) {
+  using O = contracts::Operation;
+  return op == O::StartDiskReplicaPair || op == O::StopDiskReplicaPair || op == O::FailoverDiskReplicaPair ||
+         op == O::ReprotectDiskReplicaPair || op == O::DeleteDiskReplicaPair;
+}
+
+// M2.
+class StatusCheckRace final : public Model {
+ public:
+  bool opens_race_window(contracts::Operation op) const override { return is_pair_status_call(op); }
+  contracts::Outcome execute(contracts::World& world, contracts::Operation op, const contracts::Params& params,
+                             contracts::Instant now, const contracts::NewIds& ids, bool dry_run,
+                             RaceWindow& window) override {
+    if (dry_run || !opens_race_window(op)) return world.execute(op, params, now, ids);
+    const std::string id = pair_id_of(params);
+    const contracts::World checked = world;  // what the status check read
+    window.open();
+    const contracts::Pair* before = checked.find(id);
+    const contracts::Pair* live = world.find(id);
+    if (!before || !live || before->status == live->status) return world.execute(op, params, now, ids);
+    // The check passed on the old status, so the call acts: the answer and the status the
+    // old status led to, written over the status another call set meanwhile.
+    contracts::World stale = checked;
+    contracts::Outcome outcome = stale.execute(op, params, now, ids);
+    if (outcome.ok() && outcome.transition && outcome.transition->id == id) {
+      const contracts::Status from = live->status;
+      world.force_status(id, outcome.transition->to, now);
+      outcome.transition->from = from;
+    }
+    return outcome;
+  }
+};
+
+// M3.
+class ModifyLostUpdate final : public Model {
+ public:
+  bool opens_race_window(contracts::Operation op) const override {
+    return op == contracts::Operation::ModifyDiskReplicaPair;
+  }
+  contracts::Outcome execute(contracts::World& world, contracts::Operation op, const contracts::Params& params,
+                             contracts::Instant now, const contracts::NewIds& ids, bool dry_run,
+                             RaceWindow& window) override {
+    if (dry_run || !opens_race_window(op)) return world.execute(op, params, now, ids);
+    const std::string id = pair_id_of(params);
+    const contracts::Pair* found = world.find(id);
+    if (!found) return world.execute(op, params, now, ids);
+    const contracts::Pair read = *found;
+    window.open();
+    const contracts::Pair* live = world.find(id);
+    if (!live || *live == read) return world.execute(op, params, now, ids);
+    // Writes the whole record back: every attribute the call did not give, as it was read
+    // (through the documented Modify, which cannot write an attribute back to empty).
+    contracts::Params whole = params;
+    whole.try_emplace("PairName", read.pair_name);
+    whole.try_emplace("Description", read.description);
+    whole.try_emplace("RPO", std::to_string(read.rpo));
+    whole.try_emplace("Bandwidth", std::to_string(read.bandwidth));
+    whole.try_emplace("EnableRtc", read.enable_rtc ? "true" : "false");
+    return world.execute(op, whole, now, ids);
+  }
+};
+
+// M4.
+class TornDescribe final : public Model {
+ public:
+  bool opens_race_window(contracts::Operation op) const override {
+    return op == contracts::Operation::DescribeDiskReplicaPairs;
+  }
+  contracts::Outcome execute(contracts::World& world, contracts::Operation op, const contracts::Params& params,
+                             contracts::Instant now, const contracts::NewIds& ids, bool dry_run,
+                             RaceWindow& window) override {
+    if (dry_run || !opens_race_window(op)) return world.execute(op, params, now, ids);
+    contracts::Outcome first = world.execute(op, params, now, ids);
+    window.open();
+    if (!first.ok()) return first;
+    const contracts::Outcome second = world.execute(op, params, now, ids);
+    if (!first.body.contains("ReplicaPairs") || !second.body.contains("ReplicaPairs")) return first;
+    for (auto& pair : first.body["ReplicaPairs"]) {
+      for (const auto& later : second.body["ReplicaPairs"]) {
+        if (later.value("ReplicaPairId", "") == pair.value("ReplicaPairId", "") && later.contains("PairName")) {
+          pair["PairName"] = later["PairName"];
+        }
+      }
+    }
+    return first;
+  }
+};
+
+// M5.
+class StaleBackgroundWrite final : public Model {
+ public:
+  contracts::Outcome execute(contracts::World& world, contracts::Operation op, const contracts::Params& params,
+                             contracts::Instant now, const contracts::NewIds& ids, bool, RaceWindow&) override {
+    return world.execute(op, params, now, ids);
+  }
+  bool opens_race_window_on_advance() const override { return true; }
+  std::vector<contracts::Transition> before_advance(contracts::World& world, contracts::Instant to,
+                                                    RaceWindow& window) override {
+    // The background writer computes the pairs' time-driven changes on its own copy...
+    contracts::World copy = world;
+    std::map<std::string, contracts::Pair> read;
+    for (const auto& change : copy.advance(to)) {
+      const auto& t = change.transition;
+      if (t.kind != contracts::ResourceKind::Pair) continue;
+      if (const contracts::Pair* p = world.find(t.id)) read.emplace(t.id, *p);
+    }
+    window.open();
+    // ...and stores the copy's statuses, over whatever requests changed meanwhile. A pair
+    // nobody touched is left to World::advance, exactly as the correct server does.
+    std::vector<contracts::Transition> written;
+    for (const auto& [id, before] : read) {
+      const contracts::Pair* live = world.find(id);
+      const contracts::Pair* stale = copy.find(id);
+      if (!live || !stale || *live == before || live->status == stale->status) continue;
+      if (auto t = world.force_status(id, stale->status, to)) written.push_back(*t);
+    }
+    return written;
+  }
+};
+
+// M1, M6, M7: the documented rules over the store, with the lookup and the insert apart.
+class RacyTokenPolicy : public TokenPolicy {
+ public:
+  explicit RacyTokenPolicy(TokenStore& store) : store_(store) {}
+  void complete(const TokenStore::Key& key, int http_status, std::string body, std::string request_id) override {
+    store_.complete(key, http_status, std::move(body), std::move(request_id));
+  }
+  void abandon(const TokenStore::Key& key) override { store_.abandon(key); }
+  const contracts::TokenRecord* find(const TokenStore::Key& key) const override { return store_.find(key); }
+
+ protected:
+  contracts::TokenDecision lookup(const TokenStore::Key& key, const std::string& fingerprint, contracts::Instant now,
+                                  contracts::Duration ttl) const {
+    return contracts::decide_token(store_.find(key), fingerprint, now, ttl);
+  }
+  // Executes whatever the store holds for the token now: the record is overwritten.
+  contracts::TokenDecision execute_anyway(const TokenStore::Key& key, const std::string& fingerprint,
+                                          contracts::Instant now, contracts::Duration ttl) {
+    store_.abandon(key);
+    return store_.begin(key, fingerprint, now, ttl);
+  }
+  TokenStore& store_;
+};
+
+// M1 and M6: the lookup found the token new; after the window the call executes even if
+// a call with the same token (M1: same parameters; M6: other parameters) got in first.
+class TokenCheckRace final : public RacyTokenPolicy {
+ public:
+  TokenCheckRace(TokenStore& store, bool other_params) : RacyTokenPolicy(store), other_params_(other_params) {}
+  contracts::TokenDecision begin(const TokenStore::Key& key, const std::string& fingerprint, contracts::Instant now,
+                                 contracts::Duration ttl, RaceWindow& window) override {
+    if (lookup(key, fingerprint, now, ttl) != contracts::TokenDecision::Execute) {
+      return store_.begin(key, fingerprint, now, ttl);
+    }
+    window.open();
+    const contracts::TokenDecision meanwhile = lookup(key, fingerprint, now, ttl);
+    const bool missed = other_params_ ? meanwhile == contracts::TokenDecision::Mismatch
+                                      : (meanwhile == contracts::TokenDecision::InFlight ||
+                                         meanwhile == contracts::TokenDecision::Replay);
+    return missed ? execute_anyway(key, fingerprint, now, ttl) : store_.begin(key, fingerprint, now, ttl);
+  }
+
+ private:
+  bool other_params_;
+};
+
+// M7.
+class NoLastTokenProcessing final : public RacyTokenPolicy {
+ public:
+  using RacyTokenPolicy::RacyTokenPolicy;
+  contracts::TokenDecision begin(const TokenStore::Key& key, const std::string& fingerprint, contracts::Instant now,
+                                 contracts::Duration ttl, RaceWindow& window) override {
+    if (lookup(key, fingerprint, now, ttl) != contracts::TokenDecision::InFlight) {
+      return store_.begin(key, fingerprint, now, ttl);
+    }
+    window.open();  // waits for the first instead of answering LastTokenProcessing...
+    return execute_anyway(key, fingerprint, now, ttl);  // ...then runs again
+  }
 };
 
 }  // namespace
@@ -201,15 +402,28 @@ std::unique_ptr<Model> make_model(ServerMutant mutant) {
     case ServerMutant::StaleDescribe: return std::make_unique<StaleDescribe>();
     case ServerMutant::PartialGroupFailover: return std::make_unique<PartialGroupFailover>();
     case ServerMutant::AddPairWhileNormal: return std::make_unique<AddPairWhileNormal>();
+    case ServerMutant::StatusCheckRace: return std::make_unique<StatusCheckRace>();
+    case ServerMutant::ModifyLostUpdate: return std::make_unique<ModifyLostUpdate>();
+    case ServerMutant::TornDescribe: return std::make_unique<TornDescribe>();
+    case ServerMutant::StaleBackgroundWrite: return std::make_unique<StaleBackgroundWrite>();
     case ServerMutant::None:
-    case ServerMutant::IgnoreClientToken:  // acts on the ClientToken step
+    case ServerMutant::IgnoreClientToken:  // these act on the ClientToken step
+    case ServerMutant::TokenCheckRace:
+    case ServerMutant::MismatchCheckRace:
+    case ServerMutant::NoLastTokenProcessing:
       break;
   }
   return std::make_unique<WorldModel>();
 }
 
 std::unique_ptr<TokenPolicy> make_token_policy(ServerMutant mutant, TokenStore& store) {
-  if (mutant == ServerMutant::IgnoreClientToken) return std::make_unique<IgnoreClientToken>();
+  switch (mutant) {
+    case ServerMutant::IgnoreClientToken: return std::make_unique<IgnoreClientToken>();
+    case ServerMutant::TokenCheckRace: return std::make_unique<TokenCheckRace>(store, /*other_params=*/false);
+    case ServerMutant::MismatchCheckRace: return std::make_unique<TokenCheckRace>(store, /*other_params=*/true);
+    case ServerMutant::NoLastTokenProcessing: return std::make_unique<NoLastTokenProcessing>(store);
+    default: break;
+  }
   return std::make_unique<StoreTokenPolicy>(store);
 }
 

@@ -4,9 +4,14 @@
 // that claim can be demonstrated (and regression-tested) instead of trusted.
 //
 // A mutant is a decorator (LevelDB's EnvWrapper pattern) around one of the two seams the
-// pipeline calls through: the Model (commit stage) or the TokenPolicy (ClientToken
-// stage). The production pipeline has no mutant branch; the Service only builds its seams
-// with the factories below.
+// pipeline calls through: the Model (commit stage, and the clock advance's background
+// write) or the TokenPolicy (ClientToken stage). The production pipeline has no mutant
+// branch; the Service only builds its seams with the factories below.
+// The concurrency mutants (concurrency.md §8.6, M1-M7) split a step the correct server
+// does atomically into a check and an act with the call's RaceWindow (race_window.h)
+// between them. With no other call inside the window, the act sees what the check saw
+// and does exactly what the correct server does: a single sequential client cannot tell
+// them apart (tests/harness/concurrency_negative_control_test.cpp shows it).
 //
 // Thread-safety: the enum and names are pure; the decorators are not thread-safe and are
 // called under the Service's mutex, like the World they wrap.
@@ -56,12 +61,37 @@ enum class ServerMutant {
   // pair joins (and takes the group's status) instead of
   // OperationDenied.GroupStatusCannotAddPair (ebs-groups.md §4.9 rule 2).
   AddPairWhileNormal,
+  // --- concurrency mutants: wrong only when another call lands in the race window ---
+  // M1: the ClientToken lookup and its insert are not atomic: a same-token, same-params
+  // duplicate that completes inside the window is executed again instead of replayed.
+  TokenCheckRace,
+  // M2: the pair status check and the status write are not atomic: a status call acts on
+  // the status it checked, even when another call changed it inside the window.
+  StatusCheckRace,
+  // M3: ModifyDiskReplicaPair reads the whole record, then writes it back whole with its
+  // change: attributes another Modify changed inside the window are lost.
+  ModifyLostUpdate,
+  // M4: DescribeDiskReplicaPairs reads each pair's PairName after the window and every
+  // other field before it: a Modify inside the window is seen half applied.
+  TornDescribe,
+  // M5: a clock advance computes the pairs' time-driven changes on a copy, and after the
+  // window writes the copy's statuses back over whatever requests changed meanwhile.
+  StaleBackgroundWrite,
+  // M6: the IdempotentParameterMismatch check is not atomic with the insert: a same-token
+  // call with other parameters that completes inside the window is executed, not refused.
+  MismatchCheckRace,
+  // M7: a same-token call that finds the first still in flight waits (the window), then
+  // executes again instead of answering LastTokenProcessing.
+  NoLastTokenProcessing,
 };
 
 struct ServerMutantInfo {
   ServerMutant mutant;
   std::string_view name;         // the --mutant spelling, e.g. "stop-from-stopped"
   std::string_view description;  // one line, for --help and the PLANTED BUG warning
+  // A concurrency mutant (M1-M7): wrong only when calls overlap, so only the concurrent
+  // harness can catch it.
+  bool concurrency = false;
 };
 
 // Every planted bug (not None), in a stable order.

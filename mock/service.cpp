@@ -14,6 +14,55 @@
 namespace ebsmock::mock {
 namespace codes = contracts::codes;
 
+// One call's waits (or one admin clock advance's): the wait stage's delay and hold, and
+// the race window a planted bug may open (race_window.h). A hold_until fault is waited
+// once: in the window when the call opens one there, else at the wait stage. Lives on the
+// call's thread; `lock` is the call's hold on the Service's mutex.
+class CallWindow final : public RaceWindow {
+ public:
+  CallWindow(Service& service, std::unique_lock<std::mutex>& lock, std::optional<scenarios::HoldSpec> hold,
+             std::optional<HoldOutcome>& outcome, std::stop_token stop)
+      : service_(service), lock_(lock), hold_(std::move(hold)), outcome_(outcome), stop_(std::move(stop)),
+        generation_(service.state_.generation) {}
+
+  bool hold_pending() const { return hold_ && !outcome_; }
+
+  void open() override {
+    lock_.unlock();
+    if (hold_pending()) {
+      hold_now();
+    } else {
+      service_.wait_clock_->sleep_for(service_.options_.race_window, stop_);
+    }
+    relock();
+  }
+
+  // The wait stage: the injected delay, then the hold unless `hold` is false (a race
+  // window will take it). Nothing to wait: returns without letting the lock go.
+  void wait(contracts::Duration delay, bool hold) {
+    hold = hold && hold_pending();
+    if (delay.count() <= 0 && !hold) return;
+    lock_.unlock();
+    if (delay.count() > 0) service_.wait_clock_->sleep_for(delay, stop_);  // cut short when the server stops
+    if (hold) hold_now();
+    relock();
+  }
+
+ private:
+  void hold_now() { outcome_ = service_.holds_.hold(*hold_, service_.journal_, *service_.wait_clock_, stop_); }
+  void relock() {
+    lock_.lock();
+    if (generation_ != service_.state_.generation) throw WorldReplaced();
+  }
+
+  Service& service_;
+  std::unique_lock<std::mutex>& lock_;
+  std::optional<scenarios::HoldSpec> hold_;
+  std::optional<HoldOutcome>& outcome_;
+  std::stop_token stop_;
+  std::uint64_t generation_;
+};
+
 std::string iso_millis(contracts::Instant t) {
   std::string s = contracts::format_iso8601(t);
   auto ms = t.time_since_epoch().count() % 1000;
@@ -57,6 +106,7 @@ void Service::reset_locked() {
   s.replay = std::make_unique<ReplayEngine>(scenario_.replay, *s.errors, seed_);
   s.model = make_model(options_.mutant);
   tokens_.clear();
+  holds_.reset();  // a held call must not act on the new world: it wakes and sees the generation
   s.token_policy = make_token_policy(options_.mutant, tokens_);
   s.generation = state_.generation + 1;
   state_ = std::move(s);
@@ -95,9 +145,22 @@ bool Service::remove_fault(std::string_view id) {
   return state_.faults->remove(id);
 }
 
-bool Service::advance_clock(contracts::Duration by) {
-  std::lock_guard lock(mu_);
-  if (!state_.virtual_clock || !state_.virtual_clock->advance(by)) return false;
+bool Service::advance_clock(contracts::Duration by, std::string_view call_id, std::stop_token stop) {
+  std::unique_lock lock(mu_);
+  if (!state_.virtual_clock || by.count() < 0) return false;
+  std::optional<HoldOutcome> held;
+  CallWindow window(*this, lock, call_id.empty() ? std::nullopt : state_.faults->hold_for_clock_advance(call_id),
+                    held, stop);
+  try {
+    window.wait(contracts::Duration{0}, !state_.model->opens_race_window_on_advance());
+    const contracts::Instant to = state_.virtual_clock->now() + by;
+    std::vector<contracts::TimedTransition> own;
+    for (auto& t : state_.model->before_advance(state_.world, to, window)) own.push_back({std::move(t), to});
+    journal_progress_locked(std::move(own));
+  } catch (const WorldReplaced&) {
+    return true;  // overtaken by a reset: the new world starts at its own time
+  }
+  state_.virtual_clock->advance(by);
   catch_up_locked();
   return true;
 }
@@ -146,6 +209,9 @@ Exchange Service::begin(const RawRequest& raw, std::shared_ptr<const contracts::
   Exchange x;
   x.raw = &raw;
   x.host = contracts::header_value(raw.headers, "host");
+  if (auto id = contracts::header_value(raw.headers, contracts::kCallIdHeader); contracts::is_valid_call_id(id)) {
+    x.call_id = std::move(id);
+  }
   std::lock_guard lock(mu_);
   x.request_id = state_.random->request_id();
   x.time = iso_millis(state_.world_clock->now());
@@ -156,7 +222,8 @@ Exchange Service::begin(const RawRequest& raw, std::shared_ptr<const contracts::
 
 ConnectionAction Service::finish(Exchange& x, std::unique_lock<std::mutex>* held) {
   render(x);
-  journal_.append(journal_entry(x));  // under the commit's lock: seq is the commit order
+  const std::uint64_t seq = journal_.append(journal_entry(x));  // under the commit's lock: seq is the commit order
+  holds_.journaled(seq, x.call_id, x.client_token);
   if (held) held->unlock();
   journal_.flush_file();
   return std::move(x.action);
@@ -169,28 +236,36 @@ ConnectionAction Service::handle_rpc(const RawRequest& raw, std::stop_token stop
   if (!admit(x, *errors, *auth)) return finish(x, nullptr);
 
   std::unique_lock lock(mu_);
-  const std::uint64_t generation = state_.generation;
   auto now = catch_up_locked();
   decide(x, call_context(x, state_.world, tokens_), {state_.replay.get(), state_.faults.get()});
-  open_token(x, *state_.token_policy, state_.world.policy(), now, *errors);
-
-  if (x.delay().count() > 0) {
-    lock.unlock();
-    wait_clock_->sleep_for(x.delay(), stop);  // cut short when the server stops
-    lock.lock();
-    if (generation != state_.generation) {
-      // The world was reset or replaced meanwhile: the call must not act on the new one.
-      // Answer as a gateway whose backend went away.
-      x.refusal = errors->make(codes::kServiceUnavailable);
-      x.service_answer = ServiceAnswer{error_answer(*x.refusal, x.request_id, x.host), x.refusal->code};
-      x.idempotence.reset();
-      return finish(x, &lock);
+  CallWindow window(*this, lock, x.fault ? x.fault->hold : std::nullopt, x.hold, stop);
+  try {
+    open_token(x, *state_.token_policy, state_.world.policy(), now, *errors, &window);
+    // A hold is waited here unless the model will open its race window for this call.
+    const bool model_runs = !x.service_answer && x.reaches_model();
+    const bool hold_here = !(model_runs && state_.model->opens_race_window(*x.op));
+    if (x.delay().count() > 0 || (hold_here && window.hold_pending())) {
+      window.wait(x.delay(), hold_here);
+      now = catch_up_locked();
     }
-    now = catch_up_locked();
+    x.time = iso_millis(now);
+    commit(x, *state_.model, state_.world, *state_.token_policy, *state_.random, now, &window);
+  } catch (const WorldReplaced&) {
+    refuse_replaced(x, *errors);
   }
-  x.time = iso_millis(now);
-  commit(x, *state_.model, state_.world, *state_.token_policy, *state_.random, now);
   return finish(x, &lock);
+}
+
+void Service::refuse_replaced(Exchange& x, const contracts::ErrorCatalogue& errors) {
+  // Answer as a gateway whose backend went away.
+  x.refusal = errors.make(codes::kServiceUnavailable);
+  x.service_answer = ServiceAnswer{error_answer(*x.refusal, x.request_id, x.host), x.refusal->code};
+  x.idempotence.reset();
+  x.token_key.reset();
+  x.effect = Effect::NotRun;
+  x.transition.reset();
+  x.member_transitions.clear();
+  x.new_ids = {};
 }
 
 Answer Service::answer_http_failure(HttpFailure failure, int status, std::string_view detail,
@@ -213,7 +288,7 @@ Answer Service::answer_http_failure(HttpFailure failure, int status, std::string
   x.service_answer = ServiceAnswer{error_answer(*x.refusal, x.request_id, x.host), x.refusal->code};
   render(x);
   x.answer_source = contracts::AnswerSource::Http;
-  journal_.append(journal_entry(x));
+  holds_.journaled(journal_.append(journal_entry(x)), x.call_id, x.client_token);
   journal_.flush_file();
   return std::move(std::get<Respond>(x.action).answer);
 }

@@ -7,7 +7,9 @@
 // fault rules, replay script) and replaces it whole on reset()/load(), so a run is
 // reproducible from scenario + seed.
 // Thread-safe: one mutex guards the world state; a call holds it from decide to record,
-// except while it waits out an injected delay (a retry meanwhile sees LastTokenProcessing).
+// except while it waits out an injected delay or a hold_until fault at the wait stage (a
+// retry meanwhile sees LastTokenProcessing), or while a planted race's window is open
+// (race_window.h; never in the correct server).
 #pragma once
 
 #include <cstdint>
@@ -25,6 +27,7 @@
 #include "mock/connection_action.h"
 #include "mock/exchange.h"
 #include "mock/fault_engine.h"
+#include "mock/hold_board.h"
 #include "mock/idempotence_gate.h"
 #include "mock/journal.h"
 #include "mock/model.h"
@@ -55,6 +58,11 @@ struct ServiceOptions {
   std::size_t token_capacity = TokenStore::kDefaultCapacity;
   // A planted bug (`ebsmock serve --mutant`, mock/server_mutants.h); None = correct.
   ServerMutant mutant = ServerMutant::None;
+  // How long a planted race keeps its window open between check and act, on the wait
+  // clock (`serve --race-window-ms`). A few ms: long enough that real concurrent clients
+  // land in it often, short enough that a sequential run barely slows down. Unused by
+  // the correct server.
+  contracts::Duration race_window{std::chrono::milliseconds(3)};
 };
 
 // Everything a scenario sets up; reset()/load() build a new one. Read through
@@ -102,7 +110,10 @@ class Service {
   bool remove_fault(std::string_view id);
 
   // Moves a virtual world clock and journals what became due; false on a real clock.
-  bool advance_clock(contracts::Duration by);
+  // `call_id` (the admin request's x-ebsmock-call-id) lets a fault rule with that
+  // call_id and a hold_until park the advance (only the hold applies), so a harness can
+  // schedule time passing against a request; `stop` cuts such a hold short.
+  bool advance_clock(contracts::Duration by, std::string_view call_id = {}, std::stop_token stop = {});
 
   // Runs `view(state)` under the lock, with the world brought up to the clock first.
   template <class View>
@@ -131,6 +142,10 @@ class Service {
   void journal_progress_locked(std::vector<contracts::TimedTransition> changes, std::string_view event = {});
   void apply_event_locked(const scenarios::ScheduledEvent& event, contracts::Instant at);
   void reset_locked();
+  // Answers a call that waited across a reset or load: it must not act on the new world.
+  void refuse_replaced(Exchange& x, const contracts::ErrorCatalogue& errors);
+
+  friend class CallWindow;  // service.cpp: one call's wait stage and race window
 
   std::mutex mu_;
   scenarios::Scenario scenario_;
@@ -141,6 +156,7 @@ class Service {
   WorldState state_;
   TokenStore tokens_;  // outlives resets for its eviction count; cleared by them
   Journal journal_;
+  HoldBoard holds_;  // requests parked by hold_until faults (thread-safe on its own)
 };
 
 // World time as the journal and the admin API show it: ISO 8601 with milliseconds.

@@ -22,6 +22,7 @@ struct ServeOptions {
   std::size_t max_body_bytes = mock::HttpServerOptions{}.max_body_bytes;
   std::string admin_token;
   std::string mutant = "none";
+  long long race_window_ms = mock::ServiceOptions{}.race_window.count();
   std::size_t journal_capacity = mock::ServiceOptions{}.journal_capacity;
   std::string journal_file;
   std::size_t token_capacity = mock::ServiceOptions{}.token_capacity;
@@ -42,6 +43,7 @@ int serve(const ServeOptions& opts) {
   config.server.service.token_capacity = opts.token_capacity;
   // Validated by CLI11 against the same list, so the lookup cannot fail here.
   config.server.service.mutant = mock::parse_server_mutant(opts.mutant).value_or(mock::ServerMutant::None);
+  config.server.service.race_window = contracts::Duration{opts.race_window_ms};
   config.server.http.max_body_bytes = opts.max_body_bytes;
   config.server.http.keep_alive_max_requests = opts.keep_alive_requests;
   config.server.http.keep_alive_seconds = opts.keep_alive_timeout;
@@ -91,6 +93,11 @@ void add_serve_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   cmd->add_option("--mutant", opts->mutant, mutant_help)
       ->check(CLI::IsMember(mutant_names))
+      ->capture_default_str();
+  cmd->add_option("--race-window-ms", opts->race_window_ms,
+                  "How long a concurrency mutant (token-check-race, ...) waits between its check and "
+                  "its act; a hold_until fault on the call waits there instead")
+      ->check(CLI::Range(0LL, 60'000LL))
       ->capture_default_str();
   cmd->callback([opts, &exit_code] { exit_code = serve(*opts); });
 }

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "contracts/api_schema.h"
+#include "contracts/journal_terms.h"
 #include "contracts/operation.h"
 #include "contracts/status.h"
 #include "contracts/text.h"
@@ -381,6 +382,42 @@ std::optional<int> read_fault_status(TableReader& r, const toml::table& t) {
   return static_cast<int>(*v);
 }
 
+// hold_until = { call_id = "X" } or { client_token = "T" }, with an optional budget_ms.
+constexpr std::array<std::string_view, 3> kHoldKeys = {"call_id", "client_token", "budget_ms"};
+
+std::optional<HoldSpec> read_hold(TableReader& r) {
+  const toml::node* n = r.node("hold_until");
+  if (!n) return std::nullopt;
+  const auto* t = n->as_table();
+  if (!t) {
+    r.error_at("hold_until", "'hold_until' must be a table such as { call_id = \"b1-c2\" } or "
+                             "{ client_token = \"token-1\" }, got " + std::string(type_name(*n)));
+    return std::nullopt;
+  }
+  DiagnosticSink& sink = r.sink();
+  const std::size_t before = sink.size();
+  TableReader h(sink, *t, "hold_until", kHoldKeys);
+  HoldSpec hold;
+  if (auto v = h.non_empty_string("call_id")) {
+    if (contracts::is_valid_call_id(*v)) {
+      hold.call_id = *v;
+    } else {
+      h.error_at("call_id", "'call_id' must be 1-64 printable ASCII characters without spaces (what the "
+                            "x-ebsmock-call-id header carries), got \"" + *v + "\"");
+    }
+  }
+  if (auto v = h.non_empty_string("client_token")) hold.client_token = *v;
+  if (auto v = h.integer("budget_ms", 1, kMaxDelay.count())) hold.budget = Duration{*v};
+  if (t->contains("call_id") && t->contains("client_token")) {
+    h.error_at("client_token", "'hold_until' waits for one request: give call_id or client_token, not both");
+  } else if (!t->contains("call_id") && !t->contains("client_token")) {
+    sink.error(n->source(), "'hold_until' must name the request it waits for: call_id = \"...\" or "
+                            "client_token = \"...\"");
+  }
+  if (sink.size() != before) return std::nullopt;
+  return hold;
+}
+
 }  // namespace
 
 std::optional<std::vector<std::string>> read_names(TableReader& r, std::string_view key,
@@ -474,6 +511,14 @@ void read_fault(const toml::table& t, FaultReadState& st, std::vector<FaultSpec>
     for (const auto& name : *v) f.when_status.push_back(*contracts::parse_status(name));
   }
   if (auto v = r.non_empty_string("client_token")) f.client_token = *v;
+  if (auto v = r.non_empty_string("call_id")) {
+    if (contracts::is_valid_call_id(*v)) {
+      f.call_id = *v;
+    } else {
+      r.error_at("call_id", "'call_id' must be 1-64 printable ASCII characters without spaces (what the "
+                            "x-ebsmock-call-id header carries), got \"" + *v + "\"");
+    }
+  }
 
   // --- which matching calls fire ---
   if (auto v = read_calls(r)) f.calls = *v;
@@ -489,6 +534,7 @@ void read_fault(const toml::table& t, FaultReadState& st, std::vector<FaultSpec>
   // --- what it does ---
   auto delay = read_delay(r);
   if (delay) f.delay = *delay;
+  f.hold = read_hold(r);
   if (auto v = read_commit(r)) f.commit = *v;
   f.status = read_fault_status(r, t);
   if (auto code = r.non_empty_string("error")) {
@@ -532,14 +578,15 @@ void read_fault(const toml::table& t, FaultReadState& st, std::vector<FaultSpec>
   if (t.contains("hang_cap") && (transport ? *transport != Transport::Hang : !has_transport)) {
     r.error_at("hang_cap", "'hang_cap' only applies to transport = \"hang\"");
   }
+  const bool has_hold = t.contains("hold_until");
   if (f.commit == Commit::After && !has_error && !has_transport) {
     r.error_at("commit", "commit = \"after\" only matters when the rule answers with an error "
                          "or a transport fault; a delay-only rule always lets the request "
                          "take effect");
   }
-  if (!has_error && !has_transport) {
+  if (!has_error && !has_transport && !has_hold) {
     if (!t.contains("delay")) {
-      r.error_at_table("this rule has no effect: give delay, error or transport");
+      r.error_at_table("this rule has no effect: give delay, hold_until, error or transport");
     } else if (delay && always_zero(*delay)) {
       r.error_at("delay", "this rule has no effect: its delay is always 0; give a longer "
                           "delay, error or transport");

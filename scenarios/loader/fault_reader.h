@@ -20,15 +20,16 @@
 
 namespace ebsmock::scenarios::internal {
 
-inline constexpr std::array<std::string_view, 21> kFaultKeys = {
+inline constexpr std::array<std::string_view, 23> kFaultKeys = {
     // identity
     "id", "description",
     // which requests match
     "action", "pair", "group", "region", "access_key_id", "when_status", "client_token",
+    "call_id",
     // which matching calls fire
     "calls", "after", "times", "probability",
     // what it does
-    "delay", "commit", "error", "status", "message", "retry_after_ms", "transport", "hang_cap",
+    "delay", "hold_until", "commit", "error", "status", "message", "retry_after_ms", "transport", "hang_cap",
 };
 
 inline constexpr std::array<std::string_view, 10> kReplayKeys = {

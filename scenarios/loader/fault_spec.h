@@ -104,6 +104,18 @@ std::optional<Transport> parse_transport(std::string_view name);
 // "before" / "after"; nullopt for anything else.
 std::optional<Commit> parse_commit(std::string_view name);
 
+// `hold_until`: park the request at the pipeline's wait point (or inside a planted race's
+// window, mock/race_window.h) until a request that names `call_id` (x-ebsmock-call-id) or
+// carries `client_token` has been journaled, or until `budget` passes on the wait clock.
+// Exactly one of call_id and client_token is set.
+inline constexpr contracts::Duration kDefaultHoldBudget = std::chrono::milliseconds(2000);
+struct HoldSpec {
+  std::string call_id;
+  std::string client_token;
+  contracts::Duration budget = kDefaultHoldBudget;  // at most kMaxDelay
+  friend bool operator==(const HoldSpec&, const HoldSpec&) = default;
+};
+
 struct FaultSpec {
   // Stable id used by the admin API and the journal ("f1", "f2", ... when not given).
   std::string id;
@@ -123,6 +135,7 @@ struct FaultSpec {
   // DrillId names. A request with no such resource does not match.
   std::vector<contracts::Status> when_status;
   std::string client_token;          // "" = any, "reused" = retries of a seen token, else literal
+  std::string call_id;               // the request's x-ebsmock-call-id, exactly; "" = any
 
   // --- which of the matching calls fire (counted per rule, 1-based) ---
   std::vector<int> calls;        // only these call numbers; empty = all
@@ -130,8 +143,9 @@ struct FaultSpec {
   std::optional<int> times;      // fire at most this many times
   double probability = 1.0;      // seeded coin flip per eligible call
 
-  // --- what it does, in this order: delay, commit, answer ---
+  // --- what it does, in this order: delay, hold, commit, answer ---
   DelaySpec delay;
+  std::optional<HoldSpec> hold;  // hold_until
   Commit commit = Commit::Before;
   std::string error;                  // catalogue code (or any code when status is given)
   std::optional<int> status;          // overrides the code's documented HTTP status

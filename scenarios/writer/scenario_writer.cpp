@@ -334,6 +334,7 @@ void write_fault(Writer& w, const FaultSpec& f, std::size_t index) {
   if (!f.access_key_id.empty()) w.key("access_key_id", toml_string(f.access_key_id));
   if (!f.when_status.empty()) w.key("when_status", status_names_value(f.when_status));
   if (!f.client_token.empty()) w.key("client_token", toml_string(f.client_token));
+  if (!f.call_id.empty()) w.key("call_id", toml_string(f.call_id));
   if (!f.calls.empty()) {
     std::string calls = "[";
     for (std::size_t i = 0; i < f.calls.size(); ++i) calls += (i ? ", " : "") + std::to_string(f.calls[i]);
@@ -343,6 +344,12 @@ void write_fault(Writer& w, const FaultSpec& f, std::size_t index) {
   if (f.times) w.key("times", std::to_string(*f.times));
   if (f.probability != defaults.probability) w.key("probability", toml_float(f.probability));
   if (f.delay.kind != DelaySpec::Kind::None) w.key("delay", delay_value(f.delay));
+  if (f.hold) {
+    std::string hold = f.hold->call_id.empty() ? "{ client_token = " + toml_string(f.hold->client_token)
+                                               : "{ call_id = " + toml_string(f.hold->call_id);
+    if (f.hold->budget != kDefaultHoldBudget) hold += ", budget_ms = " + std::to_string(f.hold->budget.count());
+    w.key("hold_until", hold + " }");
+  }
   if (f.commit != defaults.commit) w.key("commit", toml_string(to_string(f.commit)));
   if (!f.error.empty()) w.key("error", toml_string(f.error));
   if (f.status) w.key("status", std::to_string(*f.status));

@@ -43,6 +43,9 @@ const BadCase kCases[] = {
     {"empty_region", FAULT "region = \"\"\n" WITH_ERROR, 2, 10, "'region' must not be empty"},
     {"client_token_wrong_type", FAULT "client_token = true\n" WITH_ERROR, 2, 16,
      "'client_token' must be a string, got boolean"},
+    {"call_id_empty", FAULT "call_id = \"\"\n" WITH_ERROR, 2, 11, "'call_id' must not be empty"},
+    {"call_id_with_space", FAULT "call_id = \"a b\"\n" WITH_ERROR, 2, 11,
+     "'call_id' must be 1-64 printable ASCII characters without spaces"},
     // --- [[fault]]: selection ---
     {"calls_zero", FAULT WITH_ERROR "calls = [0]\n", 3, 10,
      "call numbers start at 1 (the first matching call), got 0"},
@@ -84,7 +87,7 @@ const BadCase kCases[] = {
     {"error_and_transport", FAULT WITH_ERROR "transport = \"reset\"\n", 3, 13,
      "'error' and 'transport' cannot be combined"},
     {"no_effect", FAULT "action = \"StopDiskReplicaPair\"\ncalls = [1]\n", 1, 1,
-     "this rule has no effect: give delay, error or transport"},
+     "this rule has no effect: give delay, hold_until, error or transport"},
     {"zero_delay_is_no_effect", FAULT "delay = \"0\"\n", 2, 9,
      "this rule has no effect: its delay is always 0"},
     {"commit_after_on_delay_only", FAULT "delay = \"1s\"\ncommit = \"after\"\n", 3, 10,

@@ -33,11 +33,13 @@ region = "cn-hangzhou"
 access_key_id = "testid"
 when_status = ["normal", "stopped"]
 client_token = "reused"
+call_id = "b1-c2"
 calls = [3, 1, 2]
 after = 1
 times = 2
 probability = 0.25
 delay = "200ms"
+hold_until = { call_id = "b2-c1", budget_ms = 750 }
 commit = "after"
 error = "Throttling.User"
 status = 429
@@ -62,6 +64,14 @@ status = 418
 probability = 0
 )toml";
 
+TEST(FaultLoaderTest, HoldUntilAloneIsAnEffectWithTheDefaultBudget) {
+  const Scenario s = load("[[fault]]\nhold_until = { client_token = \"tok-1\" }\n");
+  ASSERT_EQ(s.faults.size(), 1u);
+  ASSERT_TRUE(s.faults[0].hold);
+  EXPECT_EQ(s.faults[0].hold->client_token, "tok-1");
+  EXPECT_EQ(s.faults[0].hold->budget, scenarios::kDefaultHoldBudget);
+}
+
 TEST(FaultLoaderTest, EveryFaultKeyRoundTrips) {
   const Scenario s = load(kEveryFaultKey);
   ASSERT_EQ(s.faults.size(), 4u);
@@ -76,6 +86,13 @@ TEST(FaultLoaderTest, EveryFaultKeyRoundTrips) {
   EXPECT_EQ(f.access_key_id, "testid");
   EXPECT_EQ(f.when_status, (std::vector<Status>{Status::Normal, Status::Stopped}));
   EXPECT_EQ(f.client_token, "reused");
+  EXPECT_EQ(f.call_id, "b1-c2");
+  ASSERT_TRUE(f.hold);
+  EXPECT_EQ(f.hold->call_id, "b2-c1");
+  EXPECT_EQ(f.hold->client_token, "");
+  EXPECT_EQ(f.hold->budget, std::chrono::milliseconds(750));
+  EXPECT_FALSE(s.faults[1].hold);
+  EXPECT_EQ(s.faults[1].call_id, "");
   EXPECT_EQ(f.calls, (std::vector<int>{3, 1, 2}));  // as written
   EXPECT_EQ(f.after, 1);
   EXPECT_EQ(f.times, 2);
@@ -103,7 +120,7 @@ TEST(FaultLoaderTest, EveryFaultKeyRoundTrips) {
   EXPECT_EQ(hang.commit, Commit::Before);
   EXPECT_FALSE(hang.times.has_value());
   EXPECT_DOUBLE_EQ(hang.probability, 1.0);
-  EXPECT_EQ(hang.source, "faults.toml:24:1");
+  EXPECT_EQ(hang.source, "faults.toml:26:1");
 
   const FaultSpec& slow = s.faults[2];
   EXPECT_EQ(slow.id, "f3");

@@ -161,12 +161,21 @@ tags = { "zeta key" = "1", alpha = "中文" }
 [[fault]]
 action = ["StopDiskReplicaPair", "StartDiskReplicaPair"]
 when_status = "normal"
+call_id = "branch-1/call-2\"q\""
 calls = [2, 3]
 after = 1
 probability = 0.25
 delay = { lognormal = { median = "80ms", sigma = 0.5 } }
 commit = "after"
 error = "RequestTimeout"
+
+[[fault]]
+id = "held"
+hold_until = { call_id = "b2-c1", budget_ms = 250 }
+
+[[fault]]
+hold_until = { client_token = "tok 1" }
+error = "InternalError"
 
 [[fault]]
 id = "hang.1"
@@ -564,6 +573,13 @@ FaultSpec gen_fault(std::size_t index, const std::vector<std::string>& ops) {
   statuses.insert(statuses.end(), contracts::kDrillStatuses.begin(), contracts::kDrillStatuses.end());
   f.when_status = distinct_subset(statuses, 4);
   f.client_token = *rc::gen::oneOf(maybe_text(), rc::gen::just(std::string("reused")));
+  if (*rc::gen::arbitrary<bool>()) {
+    // What an x-ebsmock-call-id header may carry: 1-64 printable ASCII, no space.
+    std::string id;
+    const int n = *rc::gen::inRange(1, 65);
+    for (int i = 0; i < n; ++i) id += static_cast<char>(*rc::gen::inRange(0x21, 0x7f));
+    f.call_id = id;
+  }
   f.calls = distinct_subset(*rc::gen::container<std::vector<int>>(rc::gen::inRange(1, INT_MAX)), 5);
   f.after = *rc::gen::oneOf(rc::gen::just(0), rc::gen::inRange(0, INT_MAX));
   // A rule whose calls all come before `after` never fires: the loader refuses it.
@@ -598,6 +614,16 @@ FaultSpec gen_fault(std::size_t index, const std::vector<std::string>& ops) {
     }
     default:  // a delay alone, which must be able to be more than 0
       f.delay = gen_delay(true);
+  }
+  if (*rc::gen::arbitrary<bool>()) {
+    scenarios::HoldSpec hold;
+    if (*rc::gen::arbitrary<bool>()) {
+      hold.call_id = "call-" + std::to_string(*rc::gen::inRange(0, 1000));
+    } else {
+      hold.client_token = *non_empty_text();
+    }
+    if (*rc::gen::arbitrary<bool>()) hold.budget = Duration{*rc::gen::inRange<std::int64_t>(1, 3'600'000)};
+    f.hold = hold;
   }
   return f;
 }

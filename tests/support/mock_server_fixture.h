@@ -215,6 +215,7 @@ struct ServerOptions {
   std::string journal_file;  // "" = none
   std::size_t token_capacity = mock::ServiceOptions{}.token_capacity;
   mock::ServerMutant mutant = mock::ServerMutant::None;  // a planted server bug
+  contracts::Duration race_window = mock::ServiceOptions{}.race_window;  // a concurrency mutant's window
   std::string admin_token;
   mock::HttpServerOptions http = [] {
     mock::HttpServerOptions o;
@@ -240,6 +241,7 @@ class MockServer {
     o.service.journal_file = options_.journal_file;
     o.service.token_capacity = options_.token_capacity;
     o.service.mutant = options_.mutant;
+    o.service.race_window = options_.race_window;
     o.admin_token = options_.admin_token;
     o.http = options_.http;
     server_ = std::make_unique<mock::EmbeddedServer>(std::move(scenario), std::move(o));

@@ -41,6 +41,10 @@ struct SignOptions {
   std::optional<std::string> nonce;              // default: a fresh unique nonce
   std::optional<contracts::Instant> timestamp;   // default: the system clock
   std::optional<std::string> timestamp_text;     // overrides the formatted timestamp
+  // Headers sent beside the signing ones (e.g. x-ebsmock-call-id); V3 signs them only
+  // when sign_extra_headers is set.
+  std::vector<std::pair<std::string, std::string>> extra_headers;
+  bool sign_extra_headers = false;
 };
 
 // One request, ready to send.
@@ -79,6 +83,7 @@ inline WireRequest build_request(const contracts::ParamList& params, const std::
   WireRequest w;
   w.method = opt.method;
   w.headers.emplace_back("host", host);
+  for (const auto& h : opt.extra_headers) w.headers.push_back(h);
   const std::string stamp =
       opt.timestamp_text ? *opt.timestamp_text
                          : contracts::format_iso8601(opt.timestamp.value_or(system_now()));
@@ -155,6 +160,9 @@ inline WireRequest build_request(const contracts::ParamList& params, const std::
   v3.headers = w.headers;
   v3.payload_hash = *contracts::v3_payload_hash(algorithm, w.body);
   auto signed_headers = contracts::v3_headers_to_sign(w.headers);
+  if (opt.sign_extra_headers) {
+    for (const auto& h : opt.extra_headers) signed_headers.push_back(h.first);
+  }
   w.string_to_sign =
       contracts::v3_string_to_sign(algorithm, contracts::v3_canonical_request(v3, signed_headers));
   w.signature = *contracts::v3_signature(algorithm, opt.access_key_secret, w.string_to_sign);
