@@ -5,8 +5,11 @@
 // window, which one client making one call at a time never does. So whatever catches
 // them in the concurrent mode catches a concurrency bug, not a sequential one. A planted
 // sequential bug served the same way is caught by the same run (the run can fail).
-// Each mutant gets its own served process; the default race window is kept, as a user
-// would run it.
+// Each mutant gets its own served process, with a race window of 0: the window's length
+// means nothing to calls that do not overlap, and a longer one lets a loaded machine make
+// them overlap after all (seen under `ctest -j2`: an attempt stalled past the reference
+// client's 1 s timeout, its same-token retry landed in M1's window, and M1 executed it).
+// The mutants' code paths (check, let the lock go, retake it, act) still run.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -23,7 +26,7 @@ using ebsmock::testing::contract_options;
 using ebsmock::testing::ServedProcess;
 
 ContractResult run_against(const std::string& mutant, int cases) {
-  ServedProcess served({"serve", "--port", "0", "--mutant", mutant});
+  ServedProcess served({"serve", "--port", "0", "--mutant", mutant, "--race-window-ms", "0"});
   EXPECT_FALSE(served.endpoint().empty());
   auto o = contract_options("builtin:reference", 12, cases, 20);
   o.endpoint = served.endpoint();
