@@ -41,7 +41,9 @@ std::string verdict_panel(const Json& report) {
   const std::string verdict = report.value("verdict", "error");
   std::ostringstream out;
   out << "<header id=\"verdict\" class=\"verdict " << html_escape(verdict) << "\">\n";
-  out << "<h1><span class=\"verdict-word\" id=\"verdict-word\">" << html_escape(verdict == "pass" ? "PASS" : verdict == "fail" ? "FAIL" : "ERROR")
+  // A drill (mock/drill_verdict.h) may also be INCONCLUSIVE: too few samples to judge.
+  const char* word = verdict == "pass" ? "PASS" : verdict == "fail" ? "FAIL" : verdict == "inconclusive" ? "INCONCLUSIVE" : "ERROR";
+  out << "<h1><span class=\"verdict-word\" id=\"verdict-word\">" << word
       << "</span> <span class=\"client\">" << html_escape(report.value("client", "")) << "</span></h1>\n";
   out << "<p class=\"facts\">seed <b id=\"seed\">" << html_escape(text_of(report, "seed")) << "</b> · "
       << html_escape(text_of(report, "cases_passed")) << " case(s) passed of " << html_escape(text_of(report, "tests"))

@@ -65,6 +65,29 @@ struct ScheduledEvent {
   friend bool operator==(const ScheduledEvent&, const ScheduledEvent&) = default;
 };
 
+// [expect]: what a drill on this scenario must show, judged PASS / FAIL / INCONCLUSIVE
+// over its journal (mock/drill_verdict.h) by the dashboard and `serve --until-verdict`.
+// A field left unset expects nothing.
+struct DrillExpectations {
+  // S1 as far as the journal shows it: per resource, every transition starts where the
+  // one before ended.
+  bool consistent_transitions = false;
+  // At most this share (percent) of the requests the model answered (no fault fired)
+  // may be 5xx or get no answer.
+  std::optional<std::int64_t> max_error_percent;
+  // Every rule with commit = "after" (an ambiguous outcome) fires at least once.
+  bool ambiguous_rules_fire = false;
+  // These rules fire at least once.
+  std::vector<std::string> rules_fire;
+  // Fewer answered requests than this: INCONCLUSIVE.
+  std::int64_t min_requests = 1;
+  // `serve --until-verdict` ends the drill after this many answered requests, or this
+  // much wall time, whichever comes first (neither: when the server is stopped).
+  std::optional<std::int64_t> requests;
+  std::optional<contracts::Duration> duration;
+  friend bool operator==(const DrillExpectations&, const DrillExpectations&) = default;
+};
+
 struct Scenario {
   // [scenario]
   std::string name = "default";
@@ -91,6 +114,7 @@ struct Scenario {
   AuthSpec auth;                        // [auth]
   std::vector<FaultSpec> faults;        // [[fault]]
   ReplaySpec replay;                    // [[replay]] steps; mode from [scenario] replay_mode
+  std::optional<DrillExpectations> expect;  // [expect]
 
   std::string source_path;  // file it came from, "<default>" for the built-in world
 

@@ -128,6 +128,39 @@ void read_auth(const toml::table& t, LoadState& st) {
 }
 
 // ---------------------------------------------------------------------------------------
+// [expect]
+
+constexpr std::array<std::string_view, 7> kExpectKeys = {
+    "consistent_transitions", "max_error_percent", "ambiguous_rules_fire", "rules_fire",
+    "min_requests",           "requests",          "duration"};
+
+void read_expect(const toml::table& t, LoadState& st) {
+  TableReader r(st.sink, t, "[expect]", kExpectKeys);
+  DrillExpectations e;
+  if (auto v = r.boolean("consistent_transitions")) e.consistent_transitions = *v;
+  e.max_error_percent = r.integer("max_error_percent", 0, 100);
+  if (auto v = r.boolean("ambiguous_rules_fire")) e.ambiguous_rules_fire = *v;
+  if (const toml::node* n = r.node("rules_fire")) {
+    const toml::array* list = n->as_array();
+    bool ok = list != nullptr;
+    if (list) {
+      for (const auto& item : *list) {
+        if (auto id = item.value<std::string>(); id && !id->empty()) {
+          e.rules_fire.push_back(*id);
+        } else {
+          ok = false;
+        }
+      }
+    }
+    if (!ok) r.error_at("rules_fire", "'rules_fire' must be a list of fault rule ids, e.g. [\"stop-504\"]");
+  }
+  if (auto v = r.integer("min_requests", 0, 1'000'000'000)) e.min_requests = *v;
+  e.requests = r.integer("requests", 1, 1'000'000'000);
+  e.duration = r.duration("duration");
+  st.out.expect = std::move(e);
+}
+
+// ---------------------------------------------------------------------------------------
 // [timing]
 
 void read_timing(const toml::table& t, LoadState& st) {
@@ -501,7 +534,7 @@ struct Section {
 // status is its code's (possibly overridden) status; every policy section before
 // [[group]], which builds the world the file sets up; [[pair]], [[group]], [[drill]] and
 // [[event]] in that order because each refers to the ones before.
-const std::array<Section, 14> kSections = {{
+const std::array<Section, 15> kSections = {{
     {"scenario", Shape::Table, kScenarioKeys, read_scenario},
     {"credential", Shape::ArrayOfTables, kCredentialKeys, read_credential},
     {"clock", Shape::Table, kClockKeys, read_clock},
@@ -516,6 +549,7 @@ const std::array<Section, 14> kSections = {{
     {"event", Shape::ArrayOfTables, internal::kEventKeys, read_event},
     {"fault", Shape::ArrayOfTables, internal::kFaultKeys, read_fault},
     {"replay", Shape::ArrayOfTables, internal::kReplayKeys, read_replay},
+    {"expect", Shape::Table, kExpectKeys, read_expect},
 }};
 
 std::string header_of(const Section& s) {
