@@ -3,6 +3,7 @@
 #include "mock/admin_api.h"
 
 #include "contracts/time.h"
+#include "mock/drill_verdict.h"
 #include "mock/envelope.h"
 #include "mock/version.h"
 #include "scenarios/loader/fault_rules_text.h"
@@ -29,17 +30,113 @@ bool is_loopback(std::string_view addr) {
   return addr.starts_with("127.") || addr == "::1" || addr.starts_with("::ffff:127.");
 }
 
+namespace {
+
+// Constant-time comparison: the token guards a control plane reachable from the network.
+bool same_secret(std::string_view given, std::string_view token) {
+  if (given.size() != token.size()) return false;
+  unsigned char diff = 0;
+  for (size_t i = 0; i < given.size(); ++i) diff |= static_cast<unsigned char>(given[i] ^ token[i]);
+  return diff == 0;
+}
+
+// The value of cookie `name` in a Cookie header ("a=1; b=2"), or "".
+std::string cookie_value(std::string_view header, std::string_view name) {
+  while (!header.empty()) {
+    auto end = header.find(';');
+    std::string_view item = header.substr(0, end);
+    while (item.starts_with(' ')) item.remove_prefix(1);
+    if (item.size() > name.size() && item.starts_with(name) && item[name.size()] == '=') {
+      return std::string(item.substr(name.size() + 1));
+    }
+    if (end == std::string_view::npos) break;
+    header.remove_prefix(end + 1);
+  }
+  return {};
+}
+
+}  // namespace
+
+AdminApi::AdminApi(Service& service, AdminOptions options)
+    : service_(service),
+      token_(std::move(options.token)),
+      ui_page_(std::move(options.ui_page)),
+      events_(options.events),
+      render_report_(std::move(options.render_report)),
+      slots_(options.events.max_streams) {}
+
 bool AdminApi::authorized(const RawRequest& raw) const {
   std::string given = contracts::header_value(raw.headers, "x-ebsmock-admin-token");
   if (given.empty()) {
     std::string auth = contracts::header_value(raw.headers, "authorization");
     if (auth.starts_with("Bearer ")) given = auth.substr(7);
   }
-  // Constant-time comparison: the token guards a control plane reachable from the network.
-  if (given.size() != token_.size()) return false;
-  unsigned char diff = 0;
-  for (size_t i = 0; i < given.size(); ++i) diff |= static_cast<unsigned char>(given[i] ^ token_[i]);
-  return diff == 0;
+  if (given.empty()) given = cookie_value(contracts::header_value(raw.headers, "cookie"), kAdminCookie);
+  return same_secret(given, token_);
+}
+
+std::optional<Answer> AdminApi::refusal(const RawRequest& raw) const {
+  if (token_.empty() && !is_loopback(raw.remote_addr)) {
+    return admin_error(403, "the admin API answers loopback peers only (start serve with --admin-token to allow others)");
+  }
+  if (!token_.empty() && !authorized(raw)) {
+    return admin_error(401, "missing or wrong admin token (x-ebsmock-admin-token header)");
+  }
+  return std::nullopt;
+}
+
+nlohmann::json AdminApi::state_json() {
+  nlohmann::json state = {{"health", health_json()},
+                          {"faults", service_.inspect([](const WorldState& s) { return s.faults->to_json(); })},
+                          {"pairs", pairs_json()},
+                          {"groups", groups_json()},
+                          {"drills", drills_json()}};
+  if (auto drill = drill_json(service_, false); !drill.is_null()) {
+    state["drill_verdict"] = {{"verdict", drill["verdict"]}, {"checks", drill["checks"]}, {"notes", drill["notes"]}};
+  }
+  return state;
+}
+
+nlohmann::json drill_json(Service& service, bool over) {
+  auto [expect, facts] = service.inspect([&](const WorldState& s) {
+    DrillFacts f{.scenario = s.scenario->name, .seed = service.seed()};
+    f.fault_rules = s.faults->to_json()["rules"];
+    return std::make_pair(s.scenario->expect, std::move(f));
+  });
+  if (!expect) return nullptr;
+  for (const auto& e : service.journal().since(0)) facts.journal.push_back(to_json(e));
+  facts.dropped = service.journal().dropped();
+  return judge_drill(*expect, facts, over);
+}
+
+ConnectionAction AdminApi::serve(const RawRequest& raw) {
+  std::string_view target = raw.target;
+  std::string_view path = target.substr(0, target.find('?'));
+  if (path.substr(kAdminPrefix.size()) != "events" || raw.method != "GET") return Respond{handle(raw)};
+  if (auto refused = refusal(raw)) return Respond{std::move(*refused)};
+  std::string since;
+  if (auto q = target.find('?'); q != std::string_view::npos) {
+    if (auto parsed = contracts::parse_urlencoded(target.substr(q + 1))) {
+      for (const auto& [k, v] : *parsed) {
+        if (k == "since") since = v;
+      }
+    }
+  }
+  auto after = resume_point(raw, since);
+  if (!after) return Respond{admin_error(400, "Last-Event-ID and since must be a non-negative integer (a journal seq)")};
+  auto slot = slots_.try_acquire();
+  if (!slot) {
+    Answer busy = admin_error(503, "at most " + std::to_string(slots_.max()) +
+                                       " event streams may be open at once (close a dashboard)");
+    busy.headers.emplace_back("Retry-After", "5");
+    return Respond{std::move(busy)};
+  }
+  Answer head;
+  head.content_type = "text/event-stream";
+  head.headers.emplace_back("Cache-Control", "no-store");
+  auto source = std::make_shared<EventStream>(service_.journal(), [this] { return state_json(); }, *after, events_,
+                                              service_.wait_clock(), std::move(slot));
+  return StreamChunks{std::move(head), std::move(source)};
 }
 
 nlohmann::json AdminApi::health_json() {
@@ -111,13 +208,28 @@ nlohmann::json AdminApi::pairs_json() {
 }
 
 Answer AdminApi::handle(const RawRequest& raw) {
-  if (token_.empty() && !is_loopback(raw.remote_addr)) {
-    return admin_error(403, "the admin API answers loopback peers only (start serve with --admin-token to allow others)");
-  }
-  if (!token_.empty() && !authorized(raw)) {
-    return admin_error(401, "missing or wrong admin token (x-ebsmock-admin-token header)");
-  }
   std::string_view target = raw.target;
+  std::string_view path_only = target.substr(0, target.find('?'));
+  // The dashboard's way in with a token: a link carrying ?token= trades it for an
+  // HttpOnly cookie and drops it from the address bar, so EventSource and the page's
+  // own calls are authorised from then on.
+  if (path_only.substr(kAdminPrefix.size()) == "ui" && raw.method == "GET" && !token_.empty() &&
+      target.find('?') != std::string_view::npos) {
+    if (auto parsed = contracts::parse_urlencoded(target.substr(target.find('?') + 1))) {
+      for (const auto& [k, v] : *parsed) {
+        if (k != "token") continue;
+        if (!same_secret(v, token_)) return admin_error(401, "wrong admin token");
+        Answer to_page;
+        to_page.status = 303;
+        to_page.content_type = "text/plain";
+        to_page.headers.emplace_back("Location", std::string(kAdminPrefix) + "ui");
+        to_page.headers.emplace_back("Set-Cookie", std::string(kAdminCookie) + "=" + token_ +
+                                                       "; Path=/__admin/; HttpOnly; SameSite=Strict");
+        return to_page;
+      }
+    }
+  }
+  if (auto refused = refusal(raw)) return std::move(*refused);
   std::string_view path = target.substr(0, target.find('?'));
   contracts::ParamList query;
   if (auto q = target.find('?'); q != std::string_view::npos) {
@@ -135,6 +247,22 @@ Answer AdminApi::handle(const RawRequest& raw) {
   std::string_view route = path.substr(kAdminPrefix.size());
 
   if (route == "health" && method == "GET") return json_response(200, health_json());
+  if (route == "ui" && method == "GET") {
+    if (!ui_page_) return admin_error(404, "this server was built without the dashboard");
+    return *ui_page_;
+  }
+  if (route == "state" && method == "GET") return json_response(200, state_json());
+  if ((route == "drill" || route == "drill/report") && method == "GET") {
+    auto drill = drill_json(service_, arg("over") == "1");
+    if (drill.is_null()) return admin_error(404, "the scenario has no [expect] section, so there is no drill to judge");
+    if (route == "drill") return json_response(200, drill);
+    if (!render_report_) return admin_error(404, "this server was built without the report renderer");
+    Answer page;
+    page.content_type = "text/html;charset=utf-8";
+    page.body = render_report_(drill);
+    page.headers.emplace_back("Content-Disposition", "attachment; filename=\"ebsmock-drill-report.html\"");
+    return page;
+  }
   if (route == "reset" && method == "POST") {
     service_.reset();
     return json_response(200, {{"status", "reset"}});

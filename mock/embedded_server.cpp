@@ -10,7 +10,9 @@ EmbeddedServer::EmbeddedServer(scenarios::Scenario scenario, EmbeddedServerOptio
   // One wait clock for the Service's delays and the server's holds.
   if (!options_.service.wait_clock) options_.service.wait_clock = make_real_clock();
   service_ = std::make_unique<Service>(std::move(scenario), options_.service);
-  router_ = std::make_unique<Router>(*service_, options_.admin_token);
+  router_ = std::make_unique<Router>(
+      *service_, AdminOptions{.token = options_.admin_token, .ui_page = options_.admin_ui, .events = options_.events,
+                                .render_report = options_.render_report});
   http_ = std::make_unique<HttpServer>(*router_, options_.http, options_.service.wait_clock);
   port_ = http_->bind(options_.host, options_.port);
   if (port_ < 0) {

@@ -5,7 +5,9 @@
 // Thread-safe: stop() from any thread; construction and destruction are single-threaded.
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -24,6 +26,12 @@ struct EmbeddedServerOptions {
   HttpServerOptions http;
   // Required on admin calls when set; then the admin API answers any peer (admin_api.h).
   std::string admin_token;
+  // The dashboard page for GET /__admin/ui (built by the harness), and the event stream's
+  // bound and throttle.
+  std::optional<Answer> admin_ui;
+  EventStreamOptions events;
+  // Renders a drill verdict as HTML for GET /__admin/drill/report (admin_api.h).
+  std::function<std::string(const nlohmann::json&)> render_report;
 };
 
 class EmbeddedServer {

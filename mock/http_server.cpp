@@ -151,6 +151,22 @@ void HttpServer::apply(ConnectionAction action, const httplib::Request& req, htt
                                      return false;
                                    });
           answered_by_handler = a.answer.status >= 400;
+        } else if constexpr (std::is_same_v<A, StreamChunks>) {
+          res.status = a.head.status;
+          for (const auto& [k, v] : a.head.headers) res.set_header(k, v);
+          // The source waits on the stop token, so a stop ends the stream within one tick;
+          // a write that fails (the peer left) ends it too, and frees the worker.
+          res.set_chunked_content_provider(
+              a.head.content_type,
+              [source = a.source, stop = stopping_.get_token()](size_t, httplib::DataSink& sink) {
+                auto chunk = source->next(stop);
+                if (!chunk) {
+                  sink.done();
+                  return true;
+                }
+                return sink.write(chunk->data(), chunk->size());
+              });
+          answered_by_handler = a.head.status >= 400;
         } else {
           const int fd = find_connection_fd(req.remote_addr, req.remote_port, port_.load());
           bool reset = false;

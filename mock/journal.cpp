@@ -119,13 +119,52 @@ void Journal::clear() {
   fault_answers_.clear();
 }
 
+namespace {
+
+// The seq of the file's last entry (0 for a new, empty or unreadable one). Reads
+// backwards from the end, so a long history costs one entry's read.
+std::uint64_t last_seq_in_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  if (!in) return 0;
+  std::streamoff end = in.tellg();
+  while (end > 0) {  // skip trailing newlines
+    in.seekg(end - 1);
+    if (in.get() != '\n') break;
+    --end;
+  }
+  std::string line;
+  std::streamoff pos = end;
+  constexpr std::streamoff kChunk = 4096;
+  while (pos > 0) {
+    std::streamoff from = std::max<std::streamoff>(0, pos - kChunk);
+    std::string chunk(static_cast<std::size_t>(pos - from), '\0');
+    in.seekg(from);
+    in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+    line.insert(0, chunk);
+    pos = from;
+    if (auto nl = line.rfind('\n'); nl != std::string::npos) {
+      line.erase(0, nl + 1);
+      break;
+    }
+  }
+  auto j = nlohmann::json::parse(line, nullptr, false);
+  if (!j.is_object() || !j.contains("seq") || !j["seq"].is_number_unsigned()) return 0;
+  return j["seq"].get<std::uint64_t>();
+}
+
+}  // namespace
+
 void Journal::open_file(const std::string& path) {
+  const std::uint64_t earlier = last_seq_in_file(path);
   auto file = std::make_unique<std::ofstream>(path, std::ios::app | std::ios::binary);
   if (!*file) throw std::runtime_error("cannot open journal file " + path);
   std::lock_guard file_lock(file_mu_);
   std::lock_guard lock(mu_);
   file_ = std::move(file);
   has_file_ = true;
+  // A server restarted on the same file goes on numbering after it, so seq stays unique
+  // in the file and a reader (the dashboard's stream) resumes without repeating.
+  if (entries_.empty() && earlier >= next_seq_) next_seq_ = earlier + 1;
 }
 
 nlohmann::json Journal::answers_json() const {

@@ -87,8 +87,8 @@ class Journal {
   explicit Journal(std::size_t capacity = 10'000) : capacity_(capacity) {}
 
   // Also write every entry to this file as one JSON line (appended). Survives clear():
-  // the file is the whole history, across resets. Throws std::runtime_error if the file
-  // cannot be opened.
+  // the file is the whole history, across resets and restarts: numbering goes on after
+  // the file's last seq. Throws std::runtime_error if the file cannot be opened.
   void open_file(const std::string& path);
 
   // Assigns the next seq and stores the entry; returns the seq. Cheap (no I/O), so the

@@ -5,7 +5,7 @@ namespace ebsmock::mock {
 
 ConnectionAction Router::handle(const RawRequest& raw, std::stop_token stop) {
   std::string_view path = std::string_view(raw.target).substr(0, raw.target.find('?'));
-  if (path.starts_with(kAdminPrefix)) return Respond{admin_.handle(raw)};
+  if (path.starts_with(kAdminPrefix)) return admin_.serve(raw);
   return service_.handle_rpc(raw, std::move(stop));
 }
 

@@ -13,9 +13,8 @@ namespace ebsmock::mock {
 
 class Router final : public RequestHandler {
  public:
-  // `admin_token`: see AdminApi (empty = loopback peers only).
-  explicit Router(Service& service, std::string admin_token = {})
-      : service_(service), admin_(service, std::move(admin_token)) {}
+  // `admin`: see AdminApi (no token = loopback peers only).
+  explicit Router(Service& service, AdminOptions admin = {}) : service_(service), admin_(service, std::move(admin)) {}
 
   ConnectionAction handle(const RawRequest& raw, std::stop_token stop) override;
   Answer on_http_failure(HttpFailure failure, int status, std::string_view detail, const RawRequest& raw) override;

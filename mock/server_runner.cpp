@@ -2,6 +2,7 @@
 #include "mock/server_runner.h"
 
 #include <optional>
+#include <thread>
 
 #include "mock/server_mutants.h"
 #include "mock/version.h"
@@ -32,10 +33,14 @@ int run_until_stopped(ServeConfig config, std::stop_token stop, std::ostream& ou
   bool clean;
   {
     std::stop_callback on_stop(stop, [&] { server->stop(); });
+    // Declared after the callback so it is joined (its token fired) before the callback goes.
+    std::jthread watcher;
+    if (config.watch) watcher = std::jthread([&](std::stop_token t) { config.watch(*server, t); });
     clean = server->wait();
   }
   err << "ebsmock: stopped\n";
-  return clean ? 0 : 2;
+  if (!clean) return 2;
+  return config.conclude ? config.conclude(*server, out, err) : 0;
 }
 
 }  // namespace ebsmock::mock

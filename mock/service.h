@@ -127,6 +127,8 @@ class Service {
   const TokenStore& tokens() const { return tokens_; }
   std::uint64_t seed() const { return seed_; }
   const ServiceOptions& options() const { return options_; }
+  // What delays and other waits run on (options().wait_clock, or the real clock).
+  const std::shared_ptr<Clock>& wait_clock() const { return wait_clock_; }
 
  private:
   // Starts an exchange: its RequestId and world time, and the catalogue and authenticator

@@ -1,7 +1,9 @@
 // serve_command.cpp: `ebsmock serve`: flags onto mock::ServeConfig, and SIGTERM/SIGINT
 // onto a stop request; the lifecycle itself is mock::run_until_stopped (server_runner.h).
 // `--mutant NAME` plants a server bug (mock/server_mutants.h) so the harness's server
-// direction can be shown to catch it. Runs once, on the main thread.
+// direction can be shown to catch it. The dashboard page (harness/dashboard/) and the
+// drill report's renderer are handed to the mock here; `--until-verdict` runs a drill
+// (drill_run.h). Runs once, on the main thread.
 #include <iostream>
 #include <optional>
 
@@ -9,6 +11,9 @@
 #include "harness/cli/listen_address.h"
 #include "harness/cli/stop_signals.h"
 #include "harness/cli/world_loading.h"
+#include "harness/dashboard/dashboard_page.h"
+#include "harness/dashboard/drill_run.h"
+#include "harness/report/html_report.h"
 #include "mock/server_mutants.h"
 #include "mock/server_runner.h"
 
@@ -28,6 +33,9 @@ struct ServeOptions {
   std::size_t token_capacity = mock::ServiceOptions{}.token_capacity;
   std::size_t keep_alive_requests = mock::HttpServerOptions{}.keep_alive_max_requests;
   int keep_alive_timeout = mock::HttpServerOptions{}.keep_alive_seconds;
+  bool until_verdict = false;
+  std::string drill_report = "drill-report.html";
+  std::size_t max_event_streams = mock::EventStreamOptions{}.max_streams;
 };
 
 int serve(const ServeOptions& opts) {
@@ -37,6 +45,9 @@ int serve(const ServeOptions& opts) {
   config.server.host = opts.listen.host;
   config.server.port = opts.listen.port;
   config.server.admin_token = opts.admin_token;
+  config.server.admin_ui = harness::dashboard::dashboard_answer({.scenario_file = opts.scenario});
+  config.server.render_report = [](const nlohmann::json& drill) { return harness::report::render_html_report(drill); };
+  config.server.events.max_streams = opts.max_event_streams;
   config.server.service.seed = opts.seed;
   config.server.service.journal_capacity = opts.journal_capacity;
   config.server.service.journal_file = opts.journal_file;
@@ -47,6 +58,7 @@ int serve(const ServeOptions& opts) {
   config.server.http.max_body_bytes = opts.max_body_bytes;
   config.server.http.keep_alive_max_requests = opts.keep_alive_requests;
   config.server.http.keep_alive_seconds = opts.keep_alive_timeout;
+  if (opts.until_verdict && !harness::dashboard::run_until_verdict(config, opts.drill_report, std::cerr)) return 2;
 
   return run_until_signalled([&](std::stop_token stop) {
     return mock::run_until_stopped(std::move(config), stop, std::cout, std::cerr);
@@ -90,6 +102,16 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--keep-alive-timeout", opts->keep_alive_timeout,
                   "Seconds an idle keep-alive connection is kept open")
       ->check(CLI::Range(1, 86'400))
+      ->capture_default_str();
+  cmd->add_flag("--until-verdict", opts->until_verdict,
+               "Run the scenario's drill unattended: serve until its [expect] requests or duration, "
+               "write the report, exit 0 on PASS, 1 on FAIL or INCONCLUSIVE");
+  cmd->add_option("--drill-report", opts->drill_report,
+                  "Where --until-verdict writes the drill's HTML report (its JSON goes beside it)")
+      ->capture_default_str();
+  cmd->add_option("--max-event-streams", opts->max_event_streams,
+                  "Dashboards (GET /__admin/events streams) open at once; each holds a worker thread")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{64}))
       ->capture_default_str();
   cmd->add_option("--mutant", opts->mutant, mutant_help)
       ->check(CLI::IsMember(mutant_names))

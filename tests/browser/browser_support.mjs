@@ -2,8 +2,9 @@
 // (EBSMOCK_BINARY), launch Debian's chromium headless through playwright-core (never a
 // downloaded browser), and open a report page while recording everything that would make
 // it non-hermetic (page errors, console errors, requests other than file:/data:, CSP
-// violations). Each test file launches its own browser; nothing here keeps state.
-import { spawnSync } from 'node:child_process';
+// violations); start `ebsmock serve` and open its dashboard the same way. Each test file
+// launches its own browser; nothing here keeps state.
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,4 +61,50 @@ export async function openReport(browser, file, contextOptions = {}) {
 
 export async function cspViolations(page) {
   return page.evaluate(() => window.__cspViolations || []);
+}
+
+// Starts `ebsmock serve ARGS` (port 0 unless ARGS name one) and resolves once its first
+// stdout line says where it listens: { url, port, proc, stop() }. stop() sends SIGTERM and
+// waits for the exit.
+export function serve(args) {
+  const withPort = args.includes('--port') ? args : [...args, '--port', '0'];
+  const proc = spawn(process.env.EBSMOCK_BINARY, ['serve', ...withPort], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  proc.stderr.on('data', (d) => { stderr += d; });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let announced = false;
+    proc.on('exit', (code) => { if (!announced) reject(new Error(`ebsmock serve exited ${code}: ${stderr}`)); });
+    const exited = new Promise((done) => proc.on('exit', (code) => done(code)));
+    proc.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/listening on (http:\/\/[^:]+:(\d+))/);
+      if (!m || announced) return;
+      announced = true;
+      resolve({
+        url: m[1], port: Number(m[2]), proc, exited, stderr: () => stderr, stdout: () => out,
+        stop: async () => { if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM'); return exited; },
+      });
+    });
+  });
+}
+
+// Opens a served page (http:), recording the same problems as openReport; requests to
+// `origin` are the page's own and allowed.
+export async function openServed(browser, url, origin, contextOptions = {}) {
+  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 800 }, ...contextOptions });
+  const page = await context.newPage();
+  const problems = { pageErrors: [], consoleErrors: [], requests: [] };
+  page.on('pageerror', (e) => problems.pageErrors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') problems.consoleErrors.push(m.text()); });
+  page.on('request', (r) => {
+    const u = r.url();
+    if (!u.startsWith(`${origin}/`) && !u.startsWith('data:') && !u.startsWith('blob:')) problems.requests.push(u);
+  });
+  await page.addInitScript(() => {
+    window.__cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  await page.goto(url);
+  return { context, page, problems };
 }
