@@ -63,6 +63,7 @@ AdminApi::AdminApi(Service& service, AdminOptions options)
       ui_page_(std::move(options.ui_page)),
       events_(options.events),
       render_report_(std::move(options.render_report)),
+      journal_texts_(service.journal()),
       slots_(options.events.max_streams) {}
 
 bool AdminApi::authorized(const RawRequest& raw) const {
@@ -134,7 +135,7 @@ ConnectionAction AdminApi::serve(const RawRequest& raw) {
   Answer head;
   head.content_type = "text/event-stream";
   head.headers.emplace_back("Cache-Control", "no-store");
-  auto source = std::make_shared<EventStream>(service_.journal(), [this] { return state_json(); }, *after, events_,
+  auto source = std::make_shared<EventStream>(journal_texts_, [this] { return state_json(); }, *after, events_,
                                               service_.wait_clock(), std::move(slot));
   return StreamChunks{std::move(head), std::move(source)};
 }

@@ -71,6 +71,7 @@ class AdminApi {
   std::optional<Answer> ui_page_;
   EventStreamOptions events_;
   std::function<std::string(const nlohmann::json&)> render_report_;
+  JournalTexts journal_texts_;
   StreamSlots slots_;
 };
 

@@ -29,7 +29,39 @@ std::optional<StreamSlots::Slot> StreamSlots::try_acquire() {
   return std::nullopt;
 }
 
-EventStream::EventStream(const Journal& journal, StateView state, std::uint64_t after, EventStreamOptions options,
+std::vector<std::pair<std::uint64_t, std::string>> JournalTexts::after(std::uint64_t after, std::size_t max) {
+  std::vector<std::pair<std::uint64_t, std::string>> out;
+  std::lock_guard lock(mu_);
+  std::uint64_t end = base_ + texts_.size();  // the first seq not cached
+  if (after + 1 < base_ || texts_.empty() || after + 1 > end) {
+    // Outside what is cached: start the cache over at the reader (readers move together).
+    texts_.clear();
+    base_ = after + 1;
+    end = base_;
+  }
+  if (after + max >= end) {
+    for (const auto& e : journal_.since(end - 1, after + max + 1 - end)) {
+      if (e.seq != base_ + texts_.size()) {  // the ring moved past the cache: restart there
+        texts_.clear();
+        base_ = e.seq;
+      }
+      texts_.push_back(json_text(to_json(e)));
+    }
+  }
+  const std::uint64_t first = std::max(after + 1, base_);
+  for (std::uint64_t seq = first; seq < base_ + texts_.size() && out.size() < max; ++seq) {
+    out.emplace_back(seq, texts_[seq - base_]);
+  }
+  // Trimmed after this reader took its share, so a reader asking for more than the
+  // capacity still gets everything after its seq.
+  while (texts_.size() > capacity_) {
+    texts_.pop_front();
+    ++base_;
+  }
+  return out;
+}
+
+EventStream::EventStream(JournalTexts& journal, StateView state, std::uint64_t after, EventStreamOptions options,
                          std::shared_ptr<Clock> wait_clock, std::optional<StreamSlots::Slot> slot)
     : journal_(journal),
       state_(std::move(state)),
@@ -59,16 +91,28 @@ std::string EventStream::poll(contracts::Instant now) {
   // that cannot keep up with the journal lags (and catches up when the load drops)
   // rather than taking CPU from the request path.
   const bool backlog = !started_before;
-  for (;;) {
-    auto entries = journal_.since(after_, options_.max_batch);
-    if (entries.empty()) break;
-    if (entries.front().seq != after_ + 1) {
-      append_event(out, "gap", nlohmann::json{{"after", after_}, {"next", entries.front().seq}}.dump(), std::nullopt);
+  if (!backlog) {
+    const std::uint64_t last = journal_.last_seq();
+    if (last > after_ + options_.max_lag) {
+      const std::uint64_t next = last - options_.max_batch + 1;
+      append_event(out, "gap", nlohmann::json{{"after", after_}, {"next", next}}.dump(), std::nullopt);
+      after_ = next - 1;
     }
-    nlohmann::json batch = nlohmann::json::array();
-    for (const auto& e : entries) batch.push_back(to_json(e));
-    after_ = entries.back().seq;
-    append_event(out, "journal", json_text(batch), after_);
+  }
+  for (;;) {
+    auto entries = journal_.after(after_, options_.max_batch);
+    if (entries.empty()) break;
+    if (entries.front().first != after_ + 1) {
+      append_event(out, "gap", nlohmann::json{{"after", after_}, {"next", entries.front().first}}.dump(), std::nullopt);
+    }
+    std::string batch = "[";
+    for (const auto& [seq, text] : entries) {
+      if (batch.size() > 1) batch += ',';
+      batch += text;
+    }
+    batch += ']';
+    after_ = entries.back().first;
+    append_event(out, "journal", batch, after_);
     if (!backlog || entries.size() < options_.max_batch) break;
   }
   if (out.empty() && last_sent_ && now - *last_sent_ >= options_.heartbeat) out = ": keep-alive\n\n";

@@ -18,8 +18,10 @@
 
 #include <atomic>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <stop_token>
 #include <string>
@@ -39,7 +41,29 @@ struct EventStreamOptions {
   contracts::Duration heartbeat = std::chrono::seconds(5);
   // Journal entries per `journal` event, and per update after the first (which sends the
   // whole backlog, in events of this size): a bound on what a stream costs per second.
-  std::size_t max_batch = 1000;
+  std::size_t max_batch = 500;
+  // A stream this many entries behind the journal (the mock answers faster than a page
+  // could show) skips to the newest `max_batch` entries and says `gap`: a live view, not
+  // an archive (that is GET /__admin/journal and --journal-file).
+  std::size_t max_lag = 5000;
+};
+
+// The journal's entries as JSON text, each serialized once however many streams send it:
+// the streams of all dashboards read the same recent entries. Keeps the newest
+// `capacity` texts, contiguous by seq. Thread-safe.
+class JournalTexts {
+ public:
+  explicit JournalTexts(const Journal& journal, std::size_t capacity = 8192) : journal_(journal), capacity_(capacity) {}
+  // Up to `max` entries with seq > after, oldest first: {seq, JSON text}.
+  std::vector<std::pair<std::uint64_t, std::string>> after(std::uint64_t after, std::size_t max);
+  std::uint64_t last_seq() const { return journal_.last_seq(); }
+
+ private:
+  const Journal& journal_;
+  std::size_t capacity_;
+  std::mutex mu_;
+  std::uint64_t base_ = 0;  // seq of texts_.front()
+  std::deque<std::string> texts_;
 };
 
 // Open streams against the bound. A slot is released when its holder is destroyed.
@@ -71,7 +95,7 @@ class EventStream final : public ChunkSource {
  public:
   using StateView = std::function<nlohmann::json()>;
   // Sends the journal after seq `after` (0: everything still in memory).
-  EventStream(const Journal& journal, StateView state, std::uint64_t after, EventStreamOptions options,
+  EventStream(JournalTexts& journal, StateView state, std::uint64_t after, EventStreamOptions options,
               std::shared_ptr<Clock> wait_clock, std::optional<StreamSlots::Slot> slot = std::nullopt);
 
   // What is due at `now`: the SSE text of the new journal entries and of a changed
@@ -83,7 +107,7 @@ class EventStream final : public ChunkSource {
   std::uint64_t last_sent_seq() const { return after_; }
 
  private:
-  const Journal& journal_;
+  JournalTexts& journal_;
   StateView state_;
   std::uint64_t after_;
   EventStreamOptions options_;

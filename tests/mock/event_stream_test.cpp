@@ -79,7 +79,8 @@ const contracts::Instant t0 = contracts::Instant{} + 1000h;
 TEST(EventStream, FirstPollSendsStateAndBacklogInBatchesWithTheLastSeqAsId) {
   mock::Journal journal;
   for (int i = 0; i < 5; ++i) journal.append(request());
-  mock::EventStream stream(journal, [] { return Json{{"x", 1}}; }, 0, {.max_batch = 2}, mock::make_real_clock());
+  mock::JournalTexts stream_texts(journal);
+  mock::EventStream stream(stream_texts, [] { return Json{{"x", 1}}; }, 0, {.max_batch = 2}, mock::make_real_clock());
   std::string text = stream.poll(t0);
   EXPECT_TRUE(text.starts_with("retry: ")) << text;
   auto evs = events(text);
@@ -95,7 +96,8 @@ TEST(EventStream, FirstPollSendsStateAndBacklogInBatchesWithTheLastSeqAsId) {
 TEST(EventStream, ThrottledToOneUpdatePerIntervalOfTheInjectedClock) {
   mock::Journal journal;
   int state = 0;
-  mock::EventStream stream(journal, [&] { return Json{{"v", state}}; }, 0, {}, mock::make_real_clock());
+  mock::JournalTexts stream_texts(journal);
+  mock::EventStream stream(stream_texts, [&] { return Json{{"v", state}}; }, 0, {}, mock::make_real_clock());
   ASSERT_FALSE(stream.poll(t0).empty());
   journal.append(request());
   journal.append(request());
@@ -118,7 +120,8 @@ TEST(EventStream, ThrottledToOneUpdatePerIntervalOfTheInjectedClock) {
 
 TEST(EventStream, AfterTheBacklogEachUpdateCarriesAtMostOneBatch) {
   mock::Journal journal;
-  mock::EventStream stream(journal, [] { return Json{}; }, 0, {.max_batch = 2}, mock::make_real_clock());
+  mock::JournalTexts stream_texts(journal);
+  mock::EventStream stream(stream_texts, [] { return Json{}; }, 0, {.max_batch = 2}, mock::make_real_clock());
   ASSERT_FALSE(stream.poll(t0).empty());
   for (int i = 0; i < 5; ++i) journal.append(request());
   EXPECT_EQ(seqs(events(stream.poll(t0 + 250ms))), (std::vector<std::uint64_t>{1, 2}));
@@ -126,13 +129,47 @@ TEST(EventStream, AfterTheBacklogEachUpdateCarriesAtMostOneBatch) {
   EXPECT_EQ(seqs(events(stream.poll(t0 + 750ms))), (std::vector<std::uint64_t>{5}));
 }
 
+TEST(EventStream, AStreamTooFarBehindSkipsToTheNewestEntriesAndSaysSo) {
+  mock::Journal journal;
+  mock::JournalTexts texts(journal);
+  mock::EventStream stream(texts, [] { return Json{}; }, 0, {.max_batch = 2, .max_lag = 5}, mock::make_real_clock());
+  ASSERT_FALSE(stream.poll(t0).empty());
+  for (int i = 0; i < 20; ++i) journal.append(request());
+  auto evs = events(stream.poll(t0 + 250ms));
+  ASSERT_EQ(evs.size(), 2u);
+  EXPECT_EQ(evs[0].name, "gap");
+  EXPECT_EQ(evs[0].data, (Json{{"after", 0}, {"next", 19}}));
+  EXPECT_EQ(seqs(evs), (std::vector<std::uint64_t>{19, 20}));
+}
+
+TEST(EventStream, StreamsShareEachEntrysTextAndTheTextIsTheJournals) {
+  mock::Journal journal(4);
+  mock::JournalTexts texts(journal, 3);
+  for (int i = 0; i < 3; ++i) journal.append(request("Action" + std::to_string(i)));
+  auto first = texts.after(0, 10);
+  ASSERT_EQ(first.size(), 3u);
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(first[i].first, i + 1);
+    EXPECT_EQ(Json::parse(first[i].second), mock::to_json(journal.since(i, 1)[0]));
+  }
+  EXPECT_EQ(texts.after(1, 1), (std::vector<std::pair<std::uint64_t, std::string>>{first[1]}));
+  for (int i = 0; i < 5; ++i) journal.append(request());  // the ring now holds 5-8
+  auto later = texts.after(3, 10);
+  ASSERT_FALSE(later.empty());
+  EXPECT_EQ(later.front().first, 5u) << "what left the ring is skipped (the stream says gap)";
+  EXPECT_EQ(later.back().first, 8u);
+  EXPECT_TRUE(texts.after(8, 10).empty());
+}
+
 TEST(EventStream, ResumesAfterTheGivenSeqAndReportsEntriesNoLongerInMemory) {
   mock::Journal journal(3);
   for (int i = 0; i < 4; ++i) journal.append(request());
-  mock::EventStream resumed(journal, [] { return Json{}; }, 3, {}, mock::make_real_clock());
+  mock::JournalTexts resumed_texts(journal);
+  mock::EventStream resumed(resumed_texts, [] { return Json{}; }, 3, {}, mock::make_real_clock());
   EXPECT_EQ(seqs(events(resumed.poll(t0))), (std::vector<std::uint64_t>{4})) << "no repeat of 1-3";
   for (int i = 0; i < 3; ++i) journal.append(request());  // the ring now holds 5-7
-  mock::EventStream late(journal, [] { return Json{}; }, 2, {}, mock::make_real_clock());
+  mock::JournalTexts late_texts(journal);
+  mock::EventStream late(late_texts, [] { return Json{}; }, 2, {}, mock::make_real_clock());
   auto evs = events(late.poll(t0));
   ASSERT_GE(evs.size(), 3u);
   EXPECT_EQ(evs[1].name, "gap");
@@ -150,7 +187,8 @@ TEST(EventStream, ARestartOnTheSameJournalFileGoesOnNumberingSoAResumeNeitherRep
     first.open_file(path);
     for (int i = 0; i < 3; ++i) first.append(request());
     first.flush_file();
-    mock::EventStream s(first, [] { return Json{}; }, 0, {}, mock::make_real_clock());
+    mock::JournalTexts s_texts(first);
+    mock::EventStream s(s_texts, [] { return Json{}; }, 0, {}, mock::make_real_clock());
     for (auto q : seqs(events(s.poll(t0)))) seen.push_back(q);
     last = s.last_sent_seq();
   }
@@ -159,7 +197,8 @@ TEST(EventStream, ARestartOnTheSameJournalFileGoesOnNumberingSoAResumeNeitherRep
   EXPECT_EQ(second.last_seq(), 3u);
   for (int i = 0; i < 2; ++i) second.append(request());
   second.flush_file();
-  mock::EventStream s(second, [] { return Json{}; }, last, {}, mock::make_real_clock());
+  mock::JournalTexts s_texts(second);
+  mock::EventStream s(s_texts, [] { return Json{}; }, last, {}, mock::make_real_clock());
   auto evs = events(s.poll(t0));
   for (const auto& e : evs) EXPECT_NE(e.name, "gap");
   for (auto q : seqs(evs)) seen.push_back(q);
@@ -174,7 +213,8 @@ TEST(EventStream, ARestartOnTheSameJournalFileGoesOnNumberingSoAResumeNeitherRep
 TEST(EventStream, NextWaitsOnTheInjectedClockAndEndsOnStop) {
   mock::Journal journal;
   auto clock = std::make_shared<mock::ManualClock>(t0);
-  mock::EventStream stream(journal, [] { return Json{}; }, 0, {}, clock);
+  mock::JournalTexts stream_texts(journal);
+  mock::EventStream stream(stream_texts, [] { return Json{}; }, 0, {}, clock);
   std::stop_source stop;
   ASSERT_TRUE(stream.next(stop.get_token()).has_value()) << "the first chunk goes at once";
   std::optional<std::string> chunk;

@@ -75,6 +75,7 @@
 
   // ---- live journal -------------------------------------------------------------------------
   const ROW = 24;
+  const KEEP = 10000;
   let rows = [];
   // Retries share a ClientToken: one row per token, holding every attempt.
   const groupRows = () => {
@@ -482,6 +483,8 @@
         fresh.push(e);
       }
       model.entries.push(...fresh);
+      // The page keeps what the mock's ring keeps by default; edge counts keep everything.
+      if (model.entries.length > KEEP) model.entries.splice(0, model.entries.length - KEEP);
       countEdges(fresh);
       render();
     });
