@@ -23,6 +23,9 @@
 #               CPU ms (p50/p99/max) of 1,000 generated 3x10 and 8x25 histories, valid and
 #               corrupted, against replaying each valid history's witness on the model;
 #               needs no servers, so BENCH_SECTIONS=checker installs nothing
+#   dashboard   wrk -t2 -c64 unsigned Describe, with four dashboards open (four
+#               GET /__admin/events streams read by curl, as EventSource would) against
+#               none, interleaved round by round; wrk and curl only
 # Raw results: tests/bench/out/raw/*.jsonl; table: tests/bench/out/results.md.
 # Environment: BENCH_RUNS, BENCH_DURATION (s), BENCH_SECTIONS ("throughput delay start rss
 # profile harness"), BENCH_JOURNAL_ENTRIES, BENCH_SOAK_REQUESTS, BENCH_RSS_MAX_SECONDS,
@@ -51,7 +54,7 @@ BIG_PAIRS=10000
 JOURNAL_TARGET=${BENCH_JOURNAL_ENTRIES:-1000000}
 SOAK_REQUESTS=${BENCH_SOAK_REQUESTS:-1000000}
 RSS_MAX_SECONDS=${BENCH_RSS_MAX_SECONDS:-420}
-SECTIONS=${BENCH_SECTIONS:-"throughput delay start rss profile harness checker"}
+SECTIONS=${BENCH_SECTIONS:-"throughput delay start rss profile harness checker dashboard"}
 P_MOCK=28480 P_NGINX=28481 P_WM=28482 P_FLOOR=28483
 WIREMOCK_VERSION=3.13.2
 
@@ -466,11 +469,48 @@ checker_bench() {
   done
 }
 
+dashboard_bench() {
+  # The live dashboard's cost to the request path: the same Describe load with no
+  # dashboard and with four (the default stream bound), each run on a fresh server.
+  local file=$out/requests-describe.txt r i
+  "$make_requests" requests --host "127.0.0.1:$P_MOCK" --pairs "$PAIRS" --count 100000 \
+    --mix describe --sign none --out "$file"
+  "$make_requests" world --pairs "$PAIRS" --verify false >"$out/world-dashboard.toml"
+  for ((r = 1; r <= RUNS; r++)); do
+    start_mock "$out/world-dashboard.toml"
+    run_wrk dashboard-none "$P_MOCK" "$mock_pid" "$CONNS" "$file"
+    stop_pid "$mock_pid"
+
+    start_mock "$out/world-dashboard.toml"
+    local streams=()
+    for ((i = 0; i < 4; i++)); do
+      curl -sN "http://127.0.0.1:$P_MOCK/__admin/events" >"$out/dashboard-stream-$i.txt" 2>/dev/null &
+      streams+=("$!")
+      started_pids+=("$!")
+    done
+    sleep 1
+    run_wrk dashboard-4 "$P_MOCK" "$mock_pid" "$CONNS" "$file"
+    # The streams must have been live all along: each saw journal batches during the run.
+    local batches
+    for ((i = 0; i < 4; i++)); do
+      batches=$(grep -c '^event: journal' "$out/dashboard-stream-$i.txt" || true)
+      echo "{\"run\":$r,\"stream\":$i,\"journal_events\":$batches,\"bytes\":$(stat -c %s "$out/dashboard-stream-$i.txt")}" \
+        >>"$raw/dashboard-streams.jsonl"
+    done
+    for i in "${streams[@]}"; do stop_pid "$i"; done
+    stop_pid "$mock_pid"
+    log "dashboard: round $r done"
+  done
+}
+
 # ---------------------------------------------------------------------------------------
 
 mkdir -p "$out" "$raw"
 rm -f "$raw"/*.jsonl "$raw"/delay-mock-supported "$out/wrk.log"
-[[ $SECTIONS == checker ]] || install_tools
+# The checker needs no servers, the dashboard section only wrk and curl.
+if [[ $SECTIONS != checker ]] && ! { [[ $SECTIONS == dashboard ]] && command -v wrk >/dev/null && command -v curl >/dev/null; }; then
+  install_tools
+fi
 build_tools
 ulimit -n 65536 2>/dev/null || ulimit -n 4096
 log "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%FT%TZ)"
@@ -485,5 +525,6 @@ fi
 has_section profile && profile
 has_section harness && harness_bench
 has_section checker && checker_bench
+has_section dashboard && dashboard_bench
 BENCH_SECTIONS="$SECTIONS" python3 "$bench/summarize.py" "$raw" "$out/results.md" "$RUNS" "$DURATION"
 cat "$out/results.md"

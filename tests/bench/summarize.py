@@ -13,7 +13,7 @@ import time
 
 raw, out_md, runs, duration = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 # Sections that ran (bench.sh exports BENCH_SECTIONS); the others are left out of the table.
-sections = set(os.environ.get("BENCH_SECTIONS", "throughput delay start rss profile harness checker").split())
+sections = set(os.environ.get("BENCH_SECTIONS", "throughput delay start rss profile harness checker dashboard").split())
 
 
 def load(name):
@@ -231,6 +231,25 @@ if checker:
             f"{med([r['p50_over_replay'] for r in rs]):.1f}x |")
     add("")
 
+# --- dashboard --------------------------------------------------------------------------
+dash_none, dash_four, dash_streams = load("dashboard-none"), load("dashboard-4"), load("dashboard-streams")
+if dash_none and dash_four:
+    add("### Live dashboard (`GET /__admin/events`), unsigned Describe, wrk -t2 -c64")
+    add("")
+    add("Each run on a fresh server; four streams read by curl (as EventSource would) for the whole run.")
+    add("")
+    add("| run | req/s | p99 ms | against none |")
+    add("|---|---|---|---|")
+    add(f"| no dashboard | {fmt(med([r['rps'] for r in dash_none]), 0)} ({spread([r['rps'] for r in dash_none], 0)}) | "
+        f"{fmt(med([r['p99_ms'] for r in dash_none]), 2)} | — |")
+    add(f"| four dashboards | {fmt(med([r['rps'] for r in dash_four]), 0)} ({spread([r['rps'] for r in dash_four], 0)}) | "
+        f"{fmt(med([r['p99_ms'] for r in dash_four]), 2)} | {rps_ratio(dash_four, dash_none)} |")
+    if dash_streams:
+        add("")
+        add(f"Journal events per stream per run: {spread([r['journal_events'] for r in dash_streams], 0)}; "
+            f"bytes per stream: {spread([r['bytes'] for r in dash_streams], 0)}.")
+    add("")
+
 # --- targets --------------------------------------------------------------------------
 add("### Targets")
 add("")
@@ -273,6 +292,10 @@ if ref:
             f"{'MET' if caught and worst < 60 else 'NOT MET'}")
 else:
     add("- 4 harness: NOT MEASURED (BENCH_SECTIONS without harness)")
+if dash_none and dash_four:
+    r_d = med([r["rps"] for r in dash_four]) / med([r["rps"] for r in dash_none])
+    add(f"- 6 Describe throughput with four dashboards open >= 0.95x that with none: {r_d:.2f}x — "
+        f"{'MET' if r_d >= 0.95 else 'NOT MET'}")
 small = [r for r in checker if r["shape"].startswith("3x10")]
 if small:
     for clock, p_key, m_key in (("wall", "p99_ms", "max_ms"), ("CPU", "cpu_p99_ms", "cpu_max_ms")):
