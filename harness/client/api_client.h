@@ -20,6 +20,10 @@ namespace ebsmock::harness {
 // The one default of --call-timeout.
 inline constexpr std::chrono::milliseconds kDefaultCallTimeout{30'000};
 
+// The header naming the logical call an HTTP attempt belongs to; the mock journals it as
+// call_id. One home for the spelling: the harness, the drivers and the mock agree on it.
+inline constexpr std::string_view kCallIdHeader = "x-ebsmock-call-id";
+
 // The outcome of one logical call, as the caller of an SDK would see it.
 struct CallResult {
   bool ok = false;
@@ -57,6 +61,11 @@ class ApiClient {
 
   // A short stable label for reports, e.g. "builtin:reference".
   virtual std::string name() const = 0;
+
+  // The id the next calls' HTTP attempts carry in kCallIdHeader ("" = none), so the mock's
+  // journal names the logical call each attempt belongs to (the concurrent mode's
+  // correlation). A client that cannot send it ignores it (the default).
+  virtual void set_call_id(std::string id) { (void)id; }
 };
 
 }  // namespace ebsmock::harness

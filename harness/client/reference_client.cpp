@@ -250,6 +250,7 @@ ReferenceClient::Outgoing ReferenceClient::build_request(std::string_view action
     }
   }
   out.headers.emplace("user-agent", std::string(kUserAgent));
+  if (!call_id_.empty()) out.headers.emplace(std::string(kCallIdHeader), call_id_);
   return out;
 }
 

@@ -115,6 +115,10 @@ class ReferenceClient : public ApiClient {
 
   const ReferenceClientConfig& config() const { return config_; }
 
+  // Every attempt of the next calls carries the id in kCallIdHeader (not signed: it is
+  // the harness's label, not part of the API request).
+  void set_call_id(std::string id) override { call_id_ = std::move(id); }
+
   // Whether `action` changes state: contracts::is_mutating for known operations; unknown
   // actions are mutating unless they start with "Describe".
   static bool is_mutating_action(std::string_view action);
@@ -168,6 +172,7 @@ class ReferenceClient : public ApiClient {
   Clock now_;
   std::string host_;  // authority of the endpoint, sent as Host
   std::unique_ptr<httplib::Client> http_;
+  std::string call_id_;
 };
 
 }  // namespace ebsmock::harness

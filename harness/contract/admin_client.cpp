@@ -60,6 +60,7 @@ nlohmann::json ObservedAttempt::to_json() const {
                   {"transport", std::string(scenarios::to_string(fault->transport))},
                   {"error", fault->error}, {"delay_ms", fault->delay_ms}};
   }
+  if (!call_id.empty()) j["call_id"] = call_id;
   return j;
 }
 
@@ -152,6 +153,7 @@ JournalBatch AdminClient::journal_since(std::uint64_t seq) {
     a.status = e.value("status", 0);
     a.code = str(e, "code");
     a.request_id = str(e, "request_id");
+    a.call_id = str(e, "call_id");
     a.idempotence = contracts::parse_token_decision(str(e, "idempotence"));
     a.effect_applied = e.value("effect_applied", false);
     a.answer_source = contracts::parse_answer_source(str(e, "answer_source")).value_or(contracts::AnswerSource::Model);

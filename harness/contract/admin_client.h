@@ -57,6 +57,9 @@ struct ObservedAttempt {
   int status = 0;  // 0: no HTTP answer (reset, close, hang)
   std::string code;
   std::string request_id;
+  // The x-ebsmock-call-id the request carried (the logical call it belongs to), "" when
+  // none or when the server does not journal it.
+  std::string call_id;
   // What the server's ClientToken step decided; nullopt when it did not apply.
   std::optional<contracts::TokenDecision> idempotence;
   // The server's own conclusions (mock/journal.h): whether the call ran on its world, and

@@ -1,6 +1,10 @@
 // client_spec.cpp: builtin clients, their mutants, and exec clients. Not thread-safe.
 #include "harness/contract/client_spec.h"
 
+#include <map>
+#include <mutex>
+#include <thread>
+
 #include "harness/client/reference_client.h"
 #include "harness/contract/admin_client.h"
 #include "harness/contract/exec_client.h"
@@ -145,6 +149,116 @@ class DrillNewTokenClient final : public ReferenceClient {
   }
 };
 
+// --- Concurrency mutants (for --concurrent): the bug is state shared between the client
+// instances of several threads, so one thread alone never shows it. ---
+
+// What the instances made by one make_clients call share (locked: several threads use it).
+struct SharedClientState {
+  std::mutex mutex;
+  // shared-describe-cache: request key -> the answer and the instance that cached it.
+  struct Cached {
+    const void* owner = nullptr;
+    CallResult result;
+  };
+  std::map<std::string, Cached> describe_cache;
+  // shared-request-object: the one request object every thread fills in, then sends.
+  std::string action;
+  contracts::Params params;
+
+  void reset() {
+    std::lock_guard lock(mutex);
+    describe_cache.clear();
+    action.clear();
+    params.clear();
+  }
+};
+
+// C1: the ClientToken is the action and the current unix second (Terraform's format
+// without its UUID): two calls of one action in the same second share a token, so the
+// second is replayed or refused with IdempotentParameterMismatch.
+class TokenPerSecondClient final : public ReferenceClient {
+ public:
+  using ReferenceClient::ReferenceClient;
+
+  CallResult call(std::string_view action, contracts::Params params) override {
+    if (sends_client_token(action)) {
+      const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(
+          ReferenceClient::system_now().time_since_epoch());
+      params["ClientToken"] = std::string(action) + "-" + std::to_string(seconds.count());
+    }
+    return ReferenceClient::call(action, std::move(params));
+  }
+};
+
+// C3: Describe answers are cached in a cache every thread shares; an instance drops only
+// the entries it cached itself when it changes something, so its own reads stay
+// consistent with its own writes while another thread's stale answer is served.
+class SharedDescribeCacheClient final : public ReferenceClient {
+ public:
+  SharedDescribeCacheClient(ReferenceClientConfig config, contracts::Random& random, Sleeper sleeper,
+                            std::shared_ptr<SharedClientState> shared)
+      : ReferenceClient(std::move(config), random, std::move(sleeper)), shared_(std::move(shared)) {}
+
+  CallResult call(std::string_view action, contracts::Params params) override {
+    if (is_mutating_action(action)) {
+      CallResult r = ReferenceClient::call(action, std::move(params));
+      std::lock_guard lock(shared_->mutex);
+      std::erase_if(shared_->describe_cache, [this](const auto& e) { return e.second.owner == this; });
+      return r;
+    }
+    std::string key(action);
+    for (const auto& [k, v] : params) key += "\n" + k + "=" + v;
+    {
+      std::lock_guard lock(shared_->mutex);
+      if (auto it = shared_->describe_cache.find(key); it != shared_->describe_cache.end()) {
+        CallResult hit = it->second.result;
+        hit.attempts = 0;
+        return hit;
+      }
+    }
+    CallResult r = ReferenceClient::call(action, std::move(params));
+    if (r.ok) {
+      std::lock_guard lock(shared_->mutex);
+      shared_->describe_cache[key] = {this, r};
+    }
+    return r;
+  }
+
+ private:
+  std::shared_ptr<SharedClientState> shared_;
+};
+
+// C4: one request object shared by every thread: a call fills it in, spends a moment
+// (the time real code takes to set the remaining fields), then sends what it holds, which
+// another thread may have overwritten in between.
+class SharedRequestObjectClient final : public ReferenceClient {
+ public:
+  SharedRequestObjectClient(ReferenceClientConfig config, contracts::Random& random, Sleeper sleeper,
+                            std::shared_ptr<SharedClientState> shared)
+      : ReferenceClient(std::move(config), random, std::move(sleeper)), shared_(std::move(shared)) {}
+
+  CallResult call(std::string_view action, contracts::Params params) override {
+    {
+      std::lock_guard lock(shared_->mutex);
+      shared_->action = std::string(action);
+      shared_->params = std::move(params);
+    }
+    // The race window of the bug, on the real clock: it is in the client, not the mock.
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    std::string sent_action;
+    contracts::Params sent;
+    {
+      std::lock_guard lock(shared_->mutex);
+      sent_action = shared_->action;
+      sent = shared_->params;
+    }
+    return ReferenceClient::call(sent_action, std::move(sent));
+  }
+
+ private:
+  std::shared_ptr<SharedClientState> shared_;
+};
+
 enum class Variant {
   Plain,
   ReusedToken,
@@ -154,6 +268,9 @@ enum class Variant {
   FailoverTimeoutNewToken,
   RecoverPointBeforeNormal,
   DrillNewToken,
+  TokenPerSecond,
+  SharedDescribeCache,
+  SharedRequestObject,
 };
 
 struct BuiltinRecipe {
@@ -227,6 +344,21 @@ const std::vector<BuiltinRecipe>& recipes() {
                              "failure, C9)", "C4"}};
     m.variant = Variant::DrillNewToken;
     r.push_back(m);
+    // Concurrency mutants: their bugs show only under --concurrent.
+    m = {{"token-per-second", "(--concurrent) the ClientToken is the action and the unix second, "
+                              "so two threads' calls in one second share it", "linearizability, shared-token", true}};
+    m.variant = Variant::TokenPerSecond;
+    r.push_back(m);
+    m = {{"shared-describe-cache", "(--concurrent) Describe answers are cached across threads; a "
+                                   "thread drops only its own entries when it changes something",
+          "linearizability", true}};
+    m.variant = Variant::SharedDescribeCache;
+    r.push_back(m);
+    m = {{"shared-request-object", "(--concurrent) one request object shared by every thread: a "
+                                   "call may send another thread's action and parameters",
+          "linearizability", true}};
+    m.variant = Variant::SharedRequestObject;
+    r.push_back(m);
     return r;
   }();
   return kRecipes;
@@ -234,8 +366,9 @@ const std::vector<BuiltinRecipe>& recipes() {
 
 class BuiltinClient final : public ClientUnderTest {
  public:
-  BuiltinClient(std::string spec, BuiltinRecipe recipe, ClientEnvironment env)
-      : spec_(std::move(spec)), recipe_(std::move(recipe)), env_(std::move(env)) {
+  BuiltinClient(std::string spec, BuiltinRecipe recipe, ClientEnvironment env,
+                std::shared_ptr<SharedClientState> shared = std::make_shared<SharedClientState>())
+      : spec_(std::move(spec)), recipe_(std::move(recipe)), env_(std::move(env)), shared_(std::move(shared)) {
     begin_case(0);
   }
 
@@ -243,6 +376,7 @@ class BuiltinClient final : public ClientUnderTest {
 
   void begin_case(std::uint64_t seed) override {
     client_.reset();
+    shared_->reset();
     random_ = std::make_unique<contracts::SeededRandom>(seed);
     ReferenceClientConfig config;
     config.endpoint = env_.endpoint;
@@ -280,7 +414,22 @@ class BuiltinClient final : public ClientUnderTest {
       case Variant::DrillNewToken:
         client_ = std::make_unique<DrillNewTokenClient>(config, *random_, sleeper);
         break;
+      case Variant::TokenPerSecond:
+        client_ = std::make_unique<TokenPerSecondClient>(config, *random_, sleeper);
+        break;
+      case Variant::SharedDescribeCache:
+        client_ = std::make_unique<SharedDescribeCacheClient>(config, *random_, sleeper, shared_);
+        break;
+      case Variant::SharedRequestObject:
+        client_ = std::make_unique<SharedRequestObjectClient>(config, *random_, sleeper, shared_);
+        break;
     }
+    client_->set_call_id(call_id_);
+  }
+
+  void set_call_id(const std::string& id) override {
+    call_id_ = id;
+    client_->set_call_id(id);
   }
 
   CallResult call(std::string_view action, const contracts::Params& params) override {
@@ -296,8 +445,10 @@ class BuiltinClient final : public ClientUnderTest {
   BuiltinRecipe recipe_;
   ClientEnvironment env_;
   std::unique_ptr<contracts::SeededRandom> random_;
+  std::shared_ptr<SharedClientState> shared_;
   std::unique_ptr<ReferenceClient> client_;
   std::vector<milliseconds> waits_;
+  std::string call_id_;
 };
 
 class ExecClient final : public ClientUnderTest {
@@ -318,6 +469,7 @@ class ExecClient final : public ClientUnderTest {
     }
   }
 
+  void set_call_id(const std::string& id) override { client_->set_call_id(id); }
   bool observes_waits() const override { return false; }
   std::vector<milliseconds> last_waits() const override { return {}; }
 
@@ -347,6 +499,23 @@ const std::vector<BuiltinClientInfo>& builtin_clients() {
 }
 
 bool is_builtin_spec(std::string_view spec) { return spec.starts_with("builtin:"); }
+
+std::vector<std::unique_ptr<ClientUnderTest>> make_clients(const std::string& spec,
+                                                           const ClientEnvironment& env, int count) {
+  std::vector<std::unique_ptr<ClientUnderTest>> out;
+  if (spec.starts_with("builtin:")) {
+    auto first = make_client(spec, env);  // validates the name
+    const std::string name = spec.substr(8);
+    auto shared = std::make_shared<SharedClientState>();
+    for (const auto& r : recipes()) {
+      if (r.info.name != name) continue;
+      for (int i = 0; i < count; ++i) out.push_back(std::make_unique<BuiltinClient>(spec, r, env, shared));
+    }
+    return out;
+  }
+  for (int i = 0; i < count; ++i) out.push_back(make_client(spec, env));
+  return out;
+}
 
 std::unique_ptr<ClientUnderTest> make_client(const std::string& spec, const ClientEnvironment& env) {
   if (spec.starts_with("builtin:")) {

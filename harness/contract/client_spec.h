@@ -7,7 +7,8 @@
 // Built-in clients never really sleep between retries (the waits are recorded, which is
 // how the backoff advisories see them), time out after 1 s, and draw tokens, nonces and
 // jitter from a Random seeded per case, so a case replays identically while shrinking.
-// Not thread-safe: one ClientUnderTest per run.
+// Not thread-safe: one ClientUnderTest per thread (make_clients for several; the state
+// concurrency mutants share between instances is locked).
 #pragma once
 
 #include <chrono>
@@ -29,6 +30,8 @@ struct BuiltinClientInfo {
   // The check that catches it ("" for the correct clients); advisory checks catch only
   // under --strict.
   std::string_view caught_by;
+  // A concurrency mutant: its bug shows only with several clients at once (--concurrent).
+  bool concurrent = false;
 };
 
 // Every builtin client: the correct ones first, then the mutants.
@@ -55,6 +58,9 @@ class ClientUnderTest {
   // One logical call, retries included. Throws SetupError when the client itself is
   // broken (an external driver that crashed or hung).
   virtual CallResult call(std::string_view action, const contracts::Params& params) = 0;
+  // The call id the next calls carry (ReferenceClient::set_call_id; for exec: drivers,
+  // the request line's call_id). "" = none.
+  virtual void set_call_id(const std::string& id) = 0;
   // Whether last_waits() is known: only for builtin clients, whose sleeper is ours.
   virtual bool observes_waits() const = 0;
   // The waits the client asked for before each retry of the last call, in order.
@@ -65,6 +71,13 @@ class ClientUnderTest {
 // dropped). Throws SetupError for an unknown or malformed spec, or a driver that cannot
 // start.
 std::unique_ptr<ClientUnderTest> make_client(const std::string& spec, const ClientEnvironment& env);
+
+// `count` clients of one spec for the concurrent mode, one per branch (thread). Each is
+// its own instance (its own driver process for exec:); the concurrency mutants
+// (token-per-second, shared-describe-cache, shared-request-object) share their buggy
+// state between the instances of one call, which is their bug. Throws as make_client.
+std::vector<std::unique_ptr<ClientUnderTest>> make_clients(const std::string& spec,
+                                                           const ClientEnvironment& env, int count);
 
 // Whether `spec` names a builtin client (without making it).
 bool is_builtin_spec(std::string_view spec);

@@ -45,7 +45,7 @@ DriverProtocolError protocol_error(std::string message) { return {std::move(mess
 }  // namespace
 
 std::string format_driver_request(int id, std::string_view action,
-                                  const contracts::Params& params) {
+                                  const contracts::Params& params, std::string_view call_id) {
   // ordered_json keeps id, action, params in the documented order (easier to read in logs).
   nlohmann::ordered_json request;
   request["id"] = id;
@@ -53,6 +53,7 @@ std::string format_driver_request(int id, std::string_view action,
   nlohmann::ordered_json object = nlohmann::ordered_json::object();
   for (const auto& [name, value] : params) object[name] = value;
   request["params"] = std::move(object);
+  if (!call_id.empty()) request["call_id"] = std::string(call_id);
   try {
     return request.dump() + "\n";
   } catch (const nlohmann::ordered_json::type_error&) {

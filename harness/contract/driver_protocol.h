@@ -36,11 +36,13 @@ struct DriverProtocolError {
 };
 
 // The request line, '\n'-terminated: {"id":N,"action":"...","params":{"Name":"value",...}}
-// (members in that order; parameter values are JSON strings). Control characters are
+// (members in that order; parameter values are JSON strings), then "call_id":"..." when
+// `call_id` is not empty (concurrent mode: the driver sends it as the x-ebsmock-call-id
+// header on every attempt of the call, if its SDK lets it add a header). Control characters are
 // escaped, so the result is exactly one line. Throws std::invalid_argument when `action`
 // or a parameter is not valid UTF-8, which JSON cannot carry.
 std::string format_driver_request(int id, std::string_view action,
-                                  const contracts::Params& params);
+                                  const contracts::Params& params, std::string_view call_id = {});
 
 // Reads one answer line (without its '\n'; a trailing '\r' is tolerated). On success the
 // CallResult has ok/body/code/http_status/message/request_id/transport_error/attempts set

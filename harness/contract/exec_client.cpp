@@ -157,7 +157,7 @@ class ExecClient final : public ApiClient {
     const int id = ++next_id_;
     // Before any I/O: a parameter JSON cannot carry is the caller's problem, not the
     // driver's, so it is std::invalid_argument and leaves the client usable.
-    const std::string request = format_driver_request(id, action, params);
+    const std::string request = format_driver_request(id, action, params, call_id_);
     const std::string what = "request #" + std::to_string(id) + " (" + std::string(action) + ")";
     const auto deadline = SteadyClock::now() + call_timeout_;
 
@@ -178,6 +178,7 @@ class ExecClient final : public ApiClient {
   }
 
   std::string name() const override { return "exec:" + command_line_; }
+  void set_call_id(std::string id) override { call_id_ = std::move(id); }
 
  private:
   std::string prefix() const { return "driver \"" + command_line_ + "\" "; }
@@ -441,6 +442,7 @@ class ExecClient final : public ApiClient {
 
   std::string command_line_;
   std::chrono::milliseconds call_timeout_;
+  std::string call_id_;  // sent with every request line while set (concurrent mode)
   pid_t pid_ = -1;
   int stdin_fd_ = -1;
   int stdout_fd_ = -1;
