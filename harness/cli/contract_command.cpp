@@ -7,6 +7,7 @@
 
 #include "harness/cli/commands.h"
 #include "harness/contract/client_spec.h"
+#include "harness/contract/concurrent_run.h"
 #include "harness/contract/contract_run.h"
 #include "harness/contract/counterexample.h"
 #include "harness/contract/report.h"
@@ -41,6 +42,40 @@ bool write_file(const std::string& path, const std::string& text, const char* wh
   return true;
 }
 
+// --concurrent: parallel programs, linearizability (harness/contract/concurrent_run.h).
+int run_concurrent(ContractCliOptions& opts) {
+  harness::ContractOptions& o = opts.run;
+  std::cerr << "ebsmock contract --concurrent: client " << o.client_spec << " against "
+            << (o.endpoint.empty() ? std::string("an embedded mock") : o.endpoint);
+  if (o.replay_path.empty()) {
+    std::cerr << ", " << o.tests << " programs, each run " << o.runs << " times, seed " << *o.seed
+              << (o.holds ? ", hold_until on" : "") << "\n";
+  } else {
+    std::cerr << ", replaying " << o.replay_path << "\n";
+  }
+  const harness::ConcurrentResult result = harness::run_concurrent_contract(o);
+  std::cout << harness::concurrent_summary_text(result) << std::flush;
+  bool written = true;
+  const nlohmann::json report = harness::concurrent_report_json(result);
+  if (!opts.report.empty()) written = write_file(opts.report, report.dump(2) + "\n", "JSON report") && written;
+  if (!opts.html.empty()) {
+    written = write_file(opts.html, harness::report::render_concurrent_html(report), "HTML report") && written;
+  }
+  if (!opts.junit.empty() || !opts.summary_md.empty()) {
+    std::cerr << "ebsmock contract: --junit and --summary-md are not written in --concurrent mode\n";
+  }
+  if (!opts.save_counterexample.empty()) {
+    if (result.counterexample) {
+      written = write_file(opts.save_counterexample, harness::concurrent_counterexample_toml(result), "counterexample") &&
+                written;
+    } else {
+      std::cerr << "ebsmock contract: no counterexample to save; " << opts.save_counterexample << " not written\n";
+    }
+  }
+  if (!written && result.exit_code == 0) return 2;
+  return result.exit_code;
+}
+
 int run(ContractCliOptions& opts) {
   if (opts.list_clients) {
     for (const auto& c : harness::builtin_clients()) {
@@ -56,6 +91,7 @@ int run(ContractCliOptions& opts) {
   if (o.replay_path.empty()) o.seed = opts.seed ? *opts.seed : mock::fresh_seed();
   else o.seed = opts.seed;
   o.progress = &std::cerr;
+  if (o.concurrent) return run_concurrent(opts);
   std::cerr << "ebsmock contract: client " << o.client_spec << " against "
             << (o.endpoint.empty() ? std::string("an embedded mock") : o.endpoint);
   if (o.replay_path.empty()) {
@@ -131,6 +167,16 @@ void add_contract_command(CLI::App& app, int& exit_code) {
                   "Milliseconds an exec: driver may take for one call before it counts as hung (exit 2)")
       ->check(CLI::Range(1, 3600000))
       ->capture_default_str();
+  cmd->add_flag("--concurrent", opts->run.concurrent,
+                "Concurrent mode: each case is a sequential prefix plus 2-4 branches of calls run at once, one "
+                "client per branch, checked for linearizability (and, against the embedded mock, the journal's "
+                "token invariants)");
+  cmd->add_option("--runs", opts->run.runs, "--concurrent: times each program runs (races fire by chance)")
+      ->check(CLI::Range(1, 100))
+      ->capture_default_str();
+  cmd->add_flag("--hold", opts->run.holds,
+                "--concurrent: arm hold_until schedules between branches (the server parks a call until "
+                "another named call has been journaled)");
   cmd->add_flag("--list-clients", opts->list_clients, "List the builtin clients and exit");
   cmd->callback([opts, &exit_code] { exit_code = run(*opts); });
 }

@@ -155,12 +155,12 @@ std::string read_file(const std::string& path) {
 }
 
 // An embedded mock on 127.0.0.1, port 0, serving from a background thread.
-std::unique_ptr<mock::EmbeddedServer> start_embedded(scenarios::Scenario world, std::uint64_t seed) {
+std::shared_ptr<mock::EmbeddedServer> start_embedded(scenarios::Scenario world, std::uint64_t seed) {
   mock::EmbeddedServerOptions options;
   options.service.seed = seed;
   options.http.min_threads = 4;  // one client at a time; the pool still grows if needed
   try {
-    return std::make_unique<mock::EmbeddedServer>(std::move(world), options);
+    return std::make_shared<mock::EmbeddedServer>(std::move(world), options);
   } catch (const std::exception& e) {
     throw SetupError(std::string("the embedded mock did not start: ") + e.what());
   }
@@ -359,6 +359,64 @@ std::vector<contracts::Pair> group_world_pairs(contracts::Instant now) {
   return out;
 }
 
+scenarios::Scenario contract_world(const ContractOptions& options, ContractResult& result) {
+  const bool replay = !options.replay_path.empty();
+  scenarios::Scenario world = load_or_throw(replay ? options.replay_path : options.scenario_path);
+  if (replay) {
+    result.seed = options.seed.value_or(world.seed.value_or(1));
+  } else {
+    result.seed = options.seed.value_or(mock::fresh_seed());
+    if (!world.faults.empty()) {
+      result.notes.push_back("the scenario's " + std::to_string(world.faults.size()) +
+                             " [[fault]] rule(s) are left out: the harness injects its own faults");
+      world.faults.clear();
+    }
+    if (!world.replay.steps.empty()) {
+      result.notes.push_back("the scenario's [[replay]] steps are left out (use --replay to run a saved history)");
+      world.replay = {};
+    }
+    if (!world.events.empty()) {
+      // The models the harness judges by follow calls and the clock, not a schedule of
+      // forced changes: with them, every event would be a deviation.
+      result.notes.push_back("the scenario's " + std::to_string(world.events.size()) +
+                             " [[event]] table(s) are left out: the harness judges calls against the model");
+      world.events.clear();
+    }
+    if (options.groups && options.scenario_path.empty()) {
+      for (auto& p : group_world_pairs(world.clock.start)) world.pairs.push_back(std::move(p));
+    }
+  }
+  // The contract needs a reproducible world: virtual time, signatures checked.
+  world.clock.mode = scenarios::ClockMode::Virtual;
+  world.auth.verify_signatures = true;
+  world.seed = result.seed;
+  if (world.credentials.empty()) throw SetupError("the world has no [[credential]] for the client to sign with");
+  return world;
+}
+
+ContractServer connect_server(const ContractOptions& options, ContractResult& result, bool load_world) {
+  ContractServer server;
+  server.endpoint = options.endpoint;
+  if (result.embedded) {
+    server.embedded = start_embedded(result.world, result.seed);
+    server.endpoint = server.embedded->endpoint();
+    result.endpoint = server.endpoint;
+  }
+  server.admin = std::make_unique<AdminClient>(server.endpoint);
+  if (!result.embedded && load_world) {
+    // The server must hold exactly the world the model starts from.
+    server.admin->load_scenario(scenarios::write_scenario(result.world, {.explicit_defaults = true}));
+  } else if (!result.embedded) {
+    server.admin->reset();
+  }
+  const auto health = server.admin->health();
+  server.verifies_signatures = health.value("verify_signatures", true);
+  if (!server.verifies_signatures) result.notes.push_back("the server does not verify signatures: C7 cannot be judged");
+  return server;
+}
+
+GenModel initial_gen_model(const scenarios::Scenario& world, bool groups) { return initial_model(world, groups); }
+
 ContractResult run_contract(const ContractOptions& options) {
   const auto start = Clock::now();
   load_rapidcheck_configuration_quietly();
@@ -375,57 +433,14 @@ ContractResult run_contract(const ContractOptions& options) {
   result.call_timeout = options.call_timeout;
   try {
     const bool replay = !options.replay_path.empty();
-    scenarios::Scenario world = load_or_throw(replay ? options.replay_path : options.scenario_path);
     std::vector<ReplayAction> plan;
-    if (replay) {
-      plan = parse_replay_plan(read_file(options.replay_path));
-      result.seed = options.seed.value_or(world.seed.value_or(1));
-    } else {
-      result.seed = options.seed.value_or(mock::fresh_seed());
-      if (!world.faults.empty()) {
-        result.notes.push_back("the scenario's " + std::to_string(world.faults.size()) +
-                               " [[fault]] rule(s) are left out: the harness injects its own faults");
-        world.faults.clear();
-      }
-      if (!world.replay.steps.empty()) {
-        result.notes.push_back("the scenario's [[replay]] steps are left out (use --replay to run a saved history)");
-        world.replay = {};
-      }
-      if (!world.events.empty()) {
-        // The models the harness judges by follow calls and the clock, not a schedule of
-        // forced changes: with them, every event would be a deviation.
-        result.notes.push_back("the scenario's " + std::to_string(world.events.size()) +
-                               " [[event]] table(s) are left out: the harness judges calls against the model");
-        world.events.clear();
-      }
-      if (options.groups && options.scenario_path.empty()) {
-        for (auto& p : group_world_pairs(world.clock.start)) world.pairs.push_back(std::move(p));
-      }
-    }
-    // The contract needs a reproducible world: virtual time, signatures checked.
-    world.clock.mode = scenarios::ClockMode::Virtual;
-    world.auth.verify_signatures = true;
-    world.seed = result.seed;
-    if (world.credentials.empty()) throw SetupError("the world has no [[credential]] for the client to sign with");
-    result.world = world;
-
-    std::unique_ptr<mock::EmbeddedServer> embedded;
-    std::string endpoint = options.endpoint;
-    if (result.embedded) {
-      embedded = start_embedded(world, result.seed);
-      endpoint = embedded->endpoint();
-      result.endpoint = endpoint;
-    }
-    AdminClient admin(endpoint);
-    if (!result.embedded && !replay) {
-      // The server must hold exactly the world the model starts from.
-      admin.load_scenario(scenarios::write_scenario(world, {.explicit_defaults = true}));
-    } else if (!result.embedded) {
-      admin.reset();
-    }
-    const auto health = admin.health();
-    const bool verifies = health.value("verify_signatures", true);
-    if (!verifies) result.notes.push_back("the server does not verify signatures: C7 cannot be judged");
+    if (replay) plan = parse_replay_plan(read_file(options.replay_path));
+    result.world = contract_world(options, result);
+    ContractServer server = connect_server(options, result, !replay);
+    const std::string& endpoint = server.endpoint;
+    AdminClient& admin = *server.admin;
+    const bool verifies = server.verifies_signatures;
+    const scenarios::Scenario& world = result.world;
 
     ClientEnvironment env{endpoint, world.credentials.front().access_key_id,
                           world.credentials.front().access_key_secret, std::string(kRegion),

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <iosfwd>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,6 +17,10 @@
 #include "harness/contract/case_runner.h"
 #include "harness/contract/checks.h"
 #include "scenarios/loader/scenario.h"
+
+namespace ebsmock::mock {
+class EmbeddedServer;
+}
 
 namespace ebsmock::harness {
 
@@ -36,6 +41,11 @@ struct ContractOptions {
   std::string replay_path;  // --replay: rerun the history saved in this file
   // --call-timeout: an exec: driver that takes longer for one call is hung (exit 2).
   std::chrono::milliseconds call_timeout{kDefaultCallTimeout};
+  // --concurrent: parallel programs checked for linearizability (concurrent_run.h).
+  bool concurrent = false;
+  int runs = 3;        // --runs: times each program runs (races fire by chance)
+  bool holds = false;  // --hold: arm hold_until schedules between branches
+  bool shrink = true;  // --concurrent: shrink the first failing program
   // Progress lines go here while running; nullptr = quiet.
   std::ostream* progress = nullptr;
 };
@@ -83,6 +93,27 @@ struct ContractResult {
 };
 
 ContractResult run_contract(const ContractOptions& options);
+
+// --- set-up shared with the concurrent mode (concurrent_run.h) ---
+
+// The world a run starts from: the scenario (or the built-in world), for a generated run
+// without its faults, replay steps and events (noted in result.notes); virtual clock,
+// signatures checked, the run's seed (chosen here into result.seed). Throws SetupError.
+scenarios::Scenario contract_world(const ContractOptions& options, ContractResult& result);
+
+// The server a run talks to: the embedded mock (started on result.world) or the
+// --endpoint server (loaded with result.world when `load_world`, else reset), and the
+// admin client on it. Throws SetupError.
+struct ContractServer {
+  std::shared_ptr<mock::EmbeddedServer> embedded;  // nullptr with --endpoint
+  std::string endpoint;
+  std::unique_ptr<AdminClient> admin;
+  bool verifies_signatures = true;
+};
+ContractServer connect_server(const ContractOptions& options, ContractResult& result, bool load_world);
+
+// The generation model a case starts from: `world`'s pairs (and groups, drills) as slots.
+GenModel initial_gen_model(const scenarios::Scenario& world, bool groups);
 
 inline constexpr int kGroupWorldPairCount = 3;
 // The pairs --groups adds to the built-in world: `created`, in the direction created pairs

@@ -19,6 +19,7 @@
 // Value types and pure functions; thread-safe.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdint>
@@ -243,6 +244,34 @@ struct GenModel {
   // one step at a time: without this, dropping an earlier CreateGroup would leave every
   // later step naming a group that no longer exists, and the shrink would be refused.
   Step resolved(const Step& s) const;
+};
+
+// Draws from a RapidCheck Random directly: a step (or a parallel program) is generated as
+// one value with its own shrinks (step_shrinks, program_shrinks), so nested generators,
+// which shrink on their own terms, are not wanted here.
+class Draw {
+ public:
+  explicit Draw(const rc::Random& random) : random_(random) {}
+  std::uint64_t below(std::uint64_t n) { return n == 0 ? 0 : random_.next() % n; }
+  bool percent(int p) { return static_cast<int>(below(100)) < p; }
+  // Index chosen with the given weights.
+  std::size_t weighted(const std::vector<int>& weights) {
+    int total = 0;
+    for (int w : weights) total += std::max(w, 0);
+    auto pick = static_cast<int>(below(static_cast<std::uint64_t>(std::max(total, 1))));
+    for (std::size_t i = 0; i < weights.size(); ++i) {
+      pick -= std::max(weights[i], 0);
+      if (pick < 0) return i;
+    }
+    return weights.size() - 1;
+  }
+  template <typename T>
+  T pick(const std::vector<T>& values) {
+    return values[static_cast<std::size_t>(below(values.size()))];
+  }
+
+ private:
+  rc::Random random_;
 };
 
 rc::Gen<Step> gen_step(const GenModel& model);

@@ -14,4 +14,9 @@ namespace ebsmock::harness::report {
 
 std::string render_html_report(const nlohmann::json& report);
 
+// The page for a `contract --concurrent` report (concurrent_report_json): the verdict, and
+// for a counterexample its timeline (concurrent_timeline_panel) and program; same page
+// rules (data island, compiled-in CSS/JS, CSP by hash).
+std::string render_concurrent_html(const nlohmann::json& report);
+
 }  // namespace ebsmock::harness::report

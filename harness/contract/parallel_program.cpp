@@ -1,0 +1,244 @@
+// parallel_program.cpp: generating and shrinking parallel programs. Pure; thread-safe.
+#include "harness/contract/parallel_program.h"
+
+#include <map>
+#include <sstream>
+
+namespace ebsmock::harness {
+namespace {
+
+// The calls a branch makes, by weight. Delete is rare and only a branch's last call, so
+// that pairs live through the program.
+struct Weighted {
+  StepKind kind;
+  int weight;
+};
+constexpr Weighted kBranchKinds[] = {
+    {StepKind::Start, 14},     {StepKind::Stop, 14},   {StepKind::Failover, 10},
+    {StepKind::Reprotect, 8},  {StepKind::Modify, 14}, {StepKind::Describe, 18},
+};
+
+// Faults a branch call may meet: ambiguous ones (the effect happened, the client saw a
+// failure; or every attempt fails) and definite ones (refused before the service).
+InjectedFault draw_fault(Draw& d, bool ambiguous_allowed) {
+  InjectedFault f;
+  const std::size_t k = d.weighted({3, 3, 2, 2, 2});
+  const FaultKind kinds[] = {FaultKind::InternalError, FaultKind::ServiceUnavailable, FaultKind::Reset,
+                             FaultKind::InternalError, FaultKind::ServiceUnavailable};
+  f.kind = kinds[k];
+  if (!ambiguous_allowed) return f;  // commit before, once: the retry answers
+  f.commit_after = k < 3;
+  f.persistent = k >= 3 || d.percent(25);
+  return f;
+}
+
+Step as_prefix_step(const ParallelCall& c) {
+  Step s;
+  s.kind = c.kind;
+  s.slot = c.slot;
+  s.flag = c.flag;
+  if (c.kind == StepKind::Modify) (c.modify_description ? s.description : s.name) = 0;
+  return s;
+}
+
+}  // namespace
+
+std::string call_id_of(const ParallelCall& c) { return "c" + std::to_string(c.id); }
+std::string unique_value(const ParallelCall& c) { return "m" + std::to_string(c.id); }
+
+bool is_ambiguous_fault(const InjectedFault& f) {
+  return f.kind != FaultKind::None && (f.commit_after || f.persistent);
+}
+
+contracts::Params call_params(const ParallelCall& c, const std::string& pair_id) {
+  Step s;
+  s.kind = c.kind;
+  s.slot = c.slot;
+  s.flag = c.flag;
+  contracts::Params p = step_params(s, pair_id);
+  if (c.kind == StepKind::Modify) p[c.modify_description ? "Description" : "PairName"] = unique_value(c);
+  return p;
+}
+
+rc::Gen<ParallelProgram> gen_parallel_program(const GenModel& initial, const ParallelGenOptions& options) {
+  return rc::Gen<ParallelProgram>([initial, options](const rc::Random& random, int size) {
+    rc::Random r = random;
+    Draw d(r.split());
+    ParallelProgram p;
+    GenModel model = initial;
+
+    // Prefix: a few fault-free steps of the sequential generator, then (usually) time for
+    // their transient statuses to complete; the clock is frozen afterwards.
+    const int prefix_steps = static_cast<int>(d.below(4));
+    for (int i = 0; i < prefix_steps; ++i) {
+      Step s = gen_step(model)(r.split(), size).value();
+      s.fault = {};
+      if (s.kind == StepKind::Delete) continue;
+      p.prefix.push_back(s);
+      model.apply(s);
+    }
+    if (d.percent(70)) {
+      Step tick;
+      tick.kind = StepKind::AdvanceClock;
+      tick.advance = std::chrono::seconds(10);
+      p.prefix.push_back(tick);
+      model.apply(tick);
+    }
+
+    // Hot pairs: 1 or 2 of the live ones.
+    std::vector<int> live;
+    for (std::size_t i = 0; i < model.slots.size(); ++i) {
+      if (model.world.find(model.slots[i])) live.push_back(static_cast<int>(i));
+    }
+    if (live.empty()) live.push_back(0);
+    std::vector<int> hot = {d.pick(live)};
+    if (live.size() > 1 && d.percent(40)) {
+      const int other = d.pick(live);
+      if (other != hot[0]) hot.push_back(other);
+    }
+
+    const int branches = 2 + static_cast<int>(d.weighted({35, 45, 20}));
+    std::map<int, int> ambiguous;  // slot -> ambiguous faults
+    std::vector<int> weights;
+    for (const auto& k : kBranchKinds) weights.push_back(k.weight);
+    int next_id = 1;
+    for (int b = 0; b < branches; ++b) {
+      std::vector<ParallelCall> calls;
+      const int n = 1 + static_cast<int>(d.weighted({20, 40, 30, 10}));
+      for (int i = 0; i < n; ++i) {
+        ParallelCall c;
+        c.id = next_id++;
+        c.slot = d.pick(hot);
+        c.kind = (i == n - 1 && d.percent(4)) ? StepKind::Delete : kBranchKinds[d.weighted(weights)].kind;
+        c.flag = (c.kind == StepKind::Start && d.percent(15)) || (c.kind == StepKind::Reprotect && d.percent(50));
+        c.modify_description = c.kind == StepKind::Modify && d.percent(50);
+        if (options.faults && c.kind != StepKind::Describe && d.percent(20)) {
+          c.fault = draw_fault(d, ambiguous[c.slot] < kMaxAmbiguousPerPair);
+          if (is_ambiguous_fault(c.fault)) ++ambiguous[c.slot];
+        }
+        calls.push_back(c);
+      }
+      p.branches.push_back(std::move(calls));
+    }
+
+    // hold_until: a call of a later branch waits for a call of an earlier one on the same
+    // pair (never the other way round, so holds cannot wait on each other in a cycle).
+    if (options.holds) {
+      for (std::size_t b = 1; b < p.branches.size(); ++b) {
+        if (!d.percent(70)) continue;
+        auto& held = p.branches[b][d.below(p.branches[b].size())];
+        std::vector<int> targets;
+        for (std::size_t e = 0; e < b; ++e) {
+          for (const auto& c : p.branches[e]) {
+            if (c.slot == held.slot) targets.push_back(c.id);
+          }
+        }
+        if (!targets.empty()) held.hold_for = d.pick(targets);
+      }
+    }
+    return rc::shrinkable::just(std::move(p));
+  });
+}
+
+std::vector<ParallelProgram> program_shrinks(const ParallelProgram& p) {
+  std::vector<ParallelProgram> out;
+  auto drop_holds_on = [](ParallelProgram& q, int id) {
+    for (auto& br : q.branches) {
+      for (auto& c : br) {
+        if (c.hold_for == id) c.hold_for = -1;
+      }
+    }
+  };
+  // Drop a branch.
+  if (p.branches.size() > 1) {
+    for (std::size_t b = 0; b < p.branches.size(); ++b) {
+      ParallelProgram q = p;
+      for (const auto& c : q.branches[b]) drop_holds_on(q, c.id);
+      q.branches.erase(q.branches.begin() + static_cast<std::ptrdiff_t>(b));
+      out.push_back(std::move(q));
+    }
+  }
+  // Drop a call (a branch keeps at least one).
+  for (std::size_t b = 0; b < p.branches.size(); ++b) {
+    if (p.branches[b].size() < 2) continue;
+    for (std::size_t i = 0; i < p.branches[b].size(); ++i) {
+      ParallelProgram q = p;
+      drop_holds_on(q, q.branches[b][i].id);
+      q.branches[b].erase(q.branches[b].begin() + static_cast<std::ptrdiff_t>(i));
+      out.push_back(std::move(q));
+    }
+  }
+  // Drop a prefix step that creates nothing (slots stay where they are).
+  for (std::size_t i = 0; i < p.prefix.size(); ++i) {
+    if (p.prefix[i].kind == StepKind::Create) continue;
+    ParallelProgram q = p;
+    q.prefix.erase(q.prefix.begin() + static_cast<std::ptrdiff_t>(i));
+    out.push_back(std::move(q));
+  }
+  // Unparallelize: a branch's first call moves to the end of the prefix.
+  for (std::size_t b = 0; b < p.branches.size(); ++b) {
+    if (p.branches[b].size() < 2) continue;
+    ParallelProgram q = p;
+    drop_holds_on(q, q.branches[b][0].id);
+    q.prefix.push_back(as_prefix_step(q.branches[b][0]));
+    q.branches[b].erase(q.branches[b].begin());
+    out.push_back(std::move(q));
+  }
+  // Faults off, then ambiguous -> definite, then holds off.
+  for (std::size_t b = 0; b < p.branches.size(); ++b) {
+    for (std::size_t i = 0; i < p.branches[b].size(); ++i) {
+      const ParallelCall& c = p.branches[b][i];
+      if (c.fault.kind != FaultKind::None) {
+        ParallelProgram q = p;
+        q.branches[b][i].fault = {};
+        out.push_back(q);
+        if (is_ambiguous_fault(c.fault)) {
+          q = p;
+          q.branches[b][i].fault.commit_after = false;
+          q.branches[b][i].fault.persistent = false;
+          out.push_back(std::move(q));
+        }
+      }
+      if (c.hold_for >= 0) {
+        ParallelProgram q = p;
+        q.branches[b][i].hold_for = -1;
+        out.push_back(std::move(q));
+      }
+    }
+  }
+  return out;
+}
+
+int call_count(const ParallelProgram& p) {
+  int n = 0;
+  for (const auto& b : p.branches) n += static_cast<int>(b.size());
+  return n;
+}
+
+std::string describe(const ParallelCall& c) {
+  Step s;
+  s.kind = c.kind;
+  s.slot = c.slot;
+  s.flag = c.flag;
+  s.fault = c.fault;
+  std::string out = call_id_of(c) + " " + describe(s);
+  if (c.kind == StepKind::Modify) out += std::string(c.modify_description ? " Description=" : " PairName=") + unique_value(c);
+  if (c.hold_for >= 0) out += " (held until c" + std::to_string(c.hold_for) + " is journaled)";
+  return out;
+}
+
+std::string describe(const ParallelProgram& p) {
+  std::ostringstream os;
+  os << "Sequential prefix:\n";
+  if (p.prefix.empty()) os << "  (none)\n";
+  for (const auto& s : p.prefix) os << "  " << describe(s) << "\n";
+  for (std::size_t b = 0; b < p.branches.size(); ++b) {
+    os << "Branch " << b + 1 << ":\n";
+    for (const auto& c : p.branches[b]) os << "  " << describe(c) << "\n";
+  }
+  return os.str();
+}
+
+std::ostream& operator<<(std::ostream& os, const ParallelProgram& p) { return os << describe(p); }
+
+}  // namespace ebsmock::harness

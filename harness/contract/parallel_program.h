@@ -1,0 +1,71 @@
+// parallel_program.h: what the concurrent mode (`contract --concurrent`) runs: a
+// sequential prefix of contract steps, then 2-4 branches of calls that run at once, one
+// thread and one client per branch (concurrency.md §8.1). Branches are drawn from the
+// same post-prefix model, on 1-2 "hot" pairs so that they contend, with faults (ambiguous
+// commit-after ones included, at most kMaxAmbiguousPerPair per pair), a unique value for
+// every Modify, and optionally hold_until schedules (the mock parks a call until another
+// named call has been journaled) that force one branch's call to overlap another's.
+// Also the shrinks of a program (drop a branch or a call, move a branch's first call into
+// the prefix, faults off, ambiguous -> definite, holds off), simplest first.
+// Value types and pure functions; thread-safe.
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include <rapidcheck.h>
+
+#include "harness/contract/steps.h"
+
+namespace ebsmock::harness {
+
+inline constexpr int kMaxAmbiguousPerPair = 2;
+// How long a held call waits for the call it is held for before it goes on anyway.
+inline constexpr int kHoldBudgetMs = 300;
+
+struct ParallelCall {
+  int id = 0;  // unique in the program, stable under shrinking (call ids, unique values)
+  StepKind kind = StepKind::Describe;
+  int slot = 0;       // pair slot (as Step::slot)
+  bool flag = false;  // Start: OneShot; Reprotect: ReverseReplicate
+  bool modify_description = false;  // Modify: Description instead of PairName
+  InjectedFault fault;
+  // hold_until: the id of the call (in another branch) this one waits for, -1 = none.
+  int hold_for = -1;
+  friend bool operator==(const ParallelCall&, const ParallelCall&) = default;
+};
+
+struct ParallelProgram {
+  std::vector<Step> prefix;
+  std::vector<std::vector<ParallelCall>> branches;
+  friend bool operator==(const ParallelProgram&, const ParallelProgram&) = default;
+};
+
+struct ParallelGenOptions {
+  bool holds = false;  // emit hold_until schedules between branches
+  bool faults = true;
+};
+
+// The call id a call's attempts carry (x-ebsmock-call-id) and fault rules match on.
+std::string call_id_of(const ParallelCall& c);
+// The unique value a Modify sets ("m<id>").
+std::string unique_value(const ParallelCall& c);
+// Whether the fault leaves the client's answer ambiguous even after its retries
+// (commit after, or every attempt fails).
+bool is_ambiguous_fault(const InjectedFault& f);
+// The API parameters of a branch call on pair `pair_id`.
+contracts::Params call_params(const ParallelCall& c, const std::string& pair_id);
+
+// `initial` is the model before the prefix (the scenario's world).
+rc::Gen<ParallelProgram> gen_parallel_program(const GenModel& initial, const ParallelGenOptions& options);
+
+std::vector<ParallelProgram> program_shrinks(const ParallelProgram& p);
+
+int call_count(const ParallelProgram& p);  // branch calls
+std::string describe(const ParallelCall& c);
+// "Sequential prefix:\n  ...\nBranch 1:\n  ...": RapidCheck PR #62's layout.
+std::string describe(const ParallelProgram& p);
+std::ostream& operator<<(std::ostream& os, const ParallelProgram& p);
+
+}  // namespace ebsmock::harness
