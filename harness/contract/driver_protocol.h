@@ -12,8 +12,8 @@
 // error (object) with a non-empty string code and a string message when not ok.
 // Optional: error.status (integer 100..599; absent or null = a transport failure, nothing
 // was received), error.request_id (string or null), and two extensions a driver MAY send
-// (the Node driver does not): "attempts" (integer >= 1, requests actually sent; default
-// 1) and "client_token" (string: the ClientToken the SDK sent last). On success "status"
+// (the Node driver sends client_token): "attempts" (integer >= 1, requests actually sent;
+// default 1) and "client_token" (string: the ClientToken the SDK sent last). On success "status"
 // (default 200) may also be given. Unknown members are ignored, so drivers can add
 // diagnostics. Anything else is a protocol error: the driver is broken, not the service.
 //

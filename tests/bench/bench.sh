@@ -26,6 +26,10 @@
 #   dashboard   wrk -t2 -c64 unsigned Describe, with four dashboards open (four
 #               GET /__admin/events streams read by curl, as EventSource would) against
 #               none, interleaved round by round; wrk and curl only
+#   concurrent  `ebsmock contract --concurrent`: programs/s of the reference client (200
+#               programs, each run 3 times; the generator draws no delay faults), beside
+#               the sequential harness (200 reference cases of up to 30 commands) in the
+#               same run; needs no tools beyond ebsmock, like checker
 # Raw results: tests/bench/out/raw/*.jsonl; table: tests/bench/out/results.md.
 # Environment: BENCH_RUNS, BENCH_DURATION (s), BENCH_SECTIONS ("throughput delay start rss
 # profile harness"), BENCH_JOURNAL_ENTRIES, BENCH_SOAK_REQUESTS, BENCH_RSS_MAX_SECONDS,
@@ -54,7 +58,7 @@ BIG_PAIRS=10000
 JOURNAL_TARGET=${BENCH_JOURNAL_ENTRIES:-1000000}
 SOAK_REQUESTS=${BENCH_SOAK_REQUESTS:-1000000}
 RSS_MAX_SECONDS=${BENCH_RSS_MAX_SECONDS:-420}
-SECTIONS=${BENCH_SECTIONS:-"throughput delay start rss profile harness checker dashboard"}
+SECTIONS=${BENCH_SECTIONS:-"throughput delay start rss profile harness checker dashboard concurrent"}
 P_MOCK=28480 P_NGINX=28481 P_WM=28482 P_FLOOR=28483
 WIREMOCK_VERSION=3.13.2
 
@@ -503,14 +507,49 @@ dashboard_bench() {
   done
 }
 
+concurrent_bench() {
+  # The concurrent mode's throughput (issue 12 target: >= 10 programs/s, each run 3 times),
+  # and the sequential harness on the same machine in the same run as its neighbour.
+  local r report=$out/concurrent-report.json
+  for ((r = 1; r <= RUNS; r++)); do
+    "$ebsmock" contract --concurrent --client builtin:reference --tests 200 --runs 3 --seed "$r" \
+      --report "$report" >/dev/null 2>"$out/concurrent-progress.txt" || true
+    python3 - "$report" "$out/concurrent-progress.txt" concurrent >>"$raw/concurrent.jsonl" <<'PY'
+import json, re, sys
+j = json.load(open(sys.argv[1]))
+t = re.search(r"timing: ([0-9.]+) s in all", open(sys.argv[2]).read())
+print(json.dumps({"kind": sys.argv[3], "exit_code": j["exit_code"], "seconds": float(t.group(1)),
+                  "cases": j["cases_passed"], "unknown": j["cases_unknown"], "executions": j["executions"],
+                  "calls": j["calls"], "ambiguous": j["ambiguous"]}))
+PY
+    "$ebsmock" contract --client builtin:reference --tests 200 --max-commands 30 --seed "$r" \
+      --report "$report" >/dev/null 2>"$out/concurrent-progress.txt" || true
+    python3 - "$report" "$out/concurrent-progress.txt" >>"$raw/concurrent.jsonl" <<'PY'
+import json, re, sys
+j = json.load(open(sys.argv[1]))
+t = re.search(r"timing: ([0-9.]+) s in all", open(sys.argv[2]).read())
+print(json.dumps({"kind": "sequential", "exit_code": j["exit_code"], "seconds": float(t.group(1)),
+                  "cases": j["cases_passed"], "requests": j["requests"]}))
+PY
+    log "concurrent: run $r done"
+  done
+}
+
 # ---------------------------------------------------------------------------------------
 
 mkdir -p "$out" "$raw"
 rm -f "$raw"/*.jsonl "$raw"/delay-mock-supported "$out/wrk.log"
-# The checker needs no servers, the dashboard section only wrk and curl.
-if [[ $SECTIONS != checker ]] && ! { [[ $SECTIONS == dashboard ]] && command -v wrk >/dev/null && command -v curl >/dev/null; }; then
-  install_tools
-fi
+# The checker and the concurrent harness need no servers, the dashboard section only wrk
+# and curl.
+needs_tools=0
+for s in $SECTIONS; do
+  case $s in
+    checker|concurrent) ;;
+    dashboard) command -v wrk >/dev/null && command -v curl >/dev/null || needs_tools=1 ;;
+    *) needs_tools=1 ;;
+  esac
+done
+if (( needs_tools )); then install_tools; fi
 build_tools
 ulimit -n 65536 2>/dev/null || ulimit -n 4096
 log "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%FT%TZ)"
@@ -526,5 +565,6 @@ has_section profile && profile
 has_section harness && harness_bench
 has_section checker && checker_bench
 has_section dashboard && dashboard_bench
+has_section concurrent && concurrent_bench
 BENCH_SECTIONS="$SECTIONS" python3 "$bench/summarize.py" "$raw" "$out/results.md" "$RUNS" "$DURATION"
 cat "$out/results.md"

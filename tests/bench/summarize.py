@@ -13,7 +13,7 @@ import time
 
 raw, out_md, runs, duration = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 # Sections that ran (bench.sh exports BENCH_SECTIONS); the others are left out of the table.
-sections = set(os.environ.get("BENCH_SECTIONS", "throughput delay start rss profile harness checker dashboard").split())
+sections = set(os.environ.get("BENCH_SECTIONS", "throughput delay start rss profile harness checker dashboard concurrent").split())
 
 
 def load(name):
@@ -250,6 +250,29 @@ if dash_none and dash_four:
             f"bytes per stream: {spread([r['bytes'] for r in dash_streams], 0)}.")
     add("")
 
+# --- concurrent mode ------------------------------------------------------------------------
+conc_all = load("concurrent")
+conc = [r for r in conc_all if r.get("kind") == "concurrent"]
+conc_seq = [r for r in conc_all if r.get("kind") == "sequential"]
+if conc:
+    add("### Concurrent mode (`contract --concurrent`, reference client, embedded mock, 200 programs, each run 3 times)")
+    add("")
+    add("Beside it, same run: the sequential harness, 200 reference cases of up to 30 commands.")
+    add("")
+    add("| mode | exit | seconds | cases | program runs | calls | ambiguous | Unknown | cases/s |")
+    add("|---|---|---|---|---|---|---|---|---|")
+    for name, rs in (("concurrent", conc), ("sequential", conc_seq)):
+        if not rs:
+            continue
+        secs = [r["seconds"] for r in rs]
+        cps = [r["cases"] / r["seconds"] for r in rs if r["seconds"]]
+        add(f"| {name} | {'/'.join(str(r['exit_code']) for r in rs)} | {fmt(med(secs), 2)} ({spread(secs, 2)}) | "
+            f"{med([r['cases'] for r in rs]):.0f} | {fmt(med([r.get('executions', r['cases']) for r in rs]), 0)} | "
+            f"{fmt(med([r['calls'] for r in rs]), 0) if 'calls' in rs[0] else '—'} | "
+            f"{fmt(med([r['ambiguous'] for r in rs]), 0) if 'ambiguous' in rs[0] else '—'} | "
+            f"{sum(r.get('unknown', 0) for r in rs) if name == 'concurrent' else '—'} | {fmt(med(cps), 1)} ({spread(cps, 1)}) |")
+    add("")
+
 # --- targets --------------------------------------------------------------------------
 add("### Targets")
 add("")
@@ -305,6 +328,11 @@ if small:
         add(f"- 5 checker at 3x10, {clock} time (the worse of valid and corrupted, median over runs): "
             f"p99 < 1 ms: {p99:.3f} ms — {'MET' if p99 < 1 else 'NOT MET'}; max < 50 ms: {worst:.2f} ms — "
             f"{'MET' if worst < 50 else 'NOT MET'}; Unknown: {sum(r['unknown'] for r in small)}")
+if conc:
+    cps = med([r["cases"] / r["seconds"] for r in conc if r["seconds"]])
+    unknown = sum(r["unknown"] for r in conc)
+    add(f"- 12.5 concurrent mode >= 10 cases/s, each run 3 times, no delay faults: {cps:.1f} cases/s (median), "
+        f"Unknown {unknown} — {'MET' if cps >= 10 and unknown == 0 else 'NOT MET'}")
 add("")
 
 with open(out_md, "w") as f:

@@ -16,6 +16,7 @@
 #include <string>
 
 #include "harness/contract/checks.h"
+#include "harness/contract/concurrent_run.h"
 #include "harness/contract/contract_run.h"
 #include "harness/contract/report.h"
 
@@ -113,6 +114,36 @@ TEST(NodeSdkContractStrict, AutoretryThatNeverRetriesFailsStrictWithAOneStepHist
 }
 
 // The 20-line driver shown in README.md is that file, and it keeps the contract.
+// Concurrent mode (README "Concurrent mode"): one driver process per branch, each SDK's
+// calls at once on the same pairs, with ambiguous faults. Every variant is linearizable
+// and keeps its tokens apart; the drivers send x-ebsmock-call-id and report their
+// ClientToken, so the history is correlated with the journal.
+class NodeSdkConcurrent : public ::testing::TestWithParam<SdkCase> {};
+
+TEST_P(NodeSdkConcurrent, LinearizableWithNoUnknown) {
+  REQUIRE_NODE();
+  const SdkCase& c = GetParam();
+  ContractOptions o = node_options(c.sdk, c.tests, 0);
+  o.concurrent = true;
+  auto r = run_concurrent_contract(o);
+  ASSERT_EQ(r.exit_code, 0) << concurrent_summary_text(r);
+  EXPECT_EQ(r.cases_passed, c.tests);
+  EXPECT_EQ(r.cases_unknown, 0);
+  EXPECT_GT(r.ambiguous, 0u);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Variants, NodeSdkConcurrent,
+    ::testing::Values(SdkCase{"pop-core", false, 15}, SdkCase{"openapi-client-v2", false, 15},
+                      SdkCase{"openapi-core", false, 15}, SdkCase{"openapi-core-retry", true, 6}),
+    [](const auto& info) {
+      std::string n = info.param.sdk;
+      for (char& ch : n) {
+        if (ch == '-') ch = '_';
+      }
+      return n;
+    });
+
 TEST(NodeSdkContractMinimal, TheReadmeDriverIsTheTestedFileAndKeepsTheContract) {
   const std::string driver = read_text(kDriverDir + "/minimal-driver.mjs");
   ASSERT_FALSE(driver.empty());

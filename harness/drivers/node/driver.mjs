@@ -16,8 +16,14 @@
 //          send `params` as OpenApiRequest.query and `body` as OpenApiRequest.body (a form
 //          body; V3 signs its hash, v2 signs query and body together as tea-rpc does).
 //          pop-core cannot split: it merges both (POST: all in the body, GET: all in the query).
-//   out:   {"id":7,"ok":true,"body":{...}}
-//          {"id":7,"ok":false,"error":{"code":"...","status":403,"message":"...","request_id":"..."}}
+//          optional "call_id":"c7" (contract --concurrent): sent as the x-ebsmock-call-id header
+//          on every attempt of the call, so the mock's journal names the call (every variant
+//          lets a caller add a header: pop-core's request options, OpenApiRequest.headers;
+//          it is not signed).
+//   out:   {"id":7,"ok":true,"body":{...},"client_token":"..."}
+//          {"id":7,"ok":false,"error":{"code":"...","status":403,"message":"...","request_id":"..."},
+//           "client_token":"..."}
+//          client_token: the ClientToken the call sent (absent when it sent none).
 // ClientToken: when the request has none, the driver adds a fresh one (randomUUID) to the
 // operations that take one (TOKEN_ACTIONS, contracts/operation.cpp accepts_client_token),
 // in `body` if the request has a body, else in `params`; never to the others (Describe*,
@@ -104,8 +110,8 @@ function makePopCore(method) {
   const client = new RPCClient({ accessKeyId, accessKeySecret, endpoint: endpointUrl.origin,
     apiVersion: API_VERSION });
   // No query/body split in pop-core: `body` parameters join the others.
-  return (action, params, body) => client.request(action, body ? { ...params, ...body } : params,
-    { method });
+  return (action, params, body, headers) => client.request(action,
+    body ? { ...params, ...body } : params, headers ? { method, headers } : { method });
 }
 
 // The Params/OpenApiRequest a generated product SDK builds for an RPC action.
@@ -124,8 +130,9 @@ function makeOpenApiClient(v2, autoretry) {
     endpoint: endpointUrl.host, protocol: scheme });
   if (v2) config.signatureAlgorithm = 'v2';
   const client = new OpenApi.default(config);
-  return async (action, params, body) => {
+  return async (action, params, body, headers) => {
     const req = new OpenApi.OpenApiRequest({ query: OpenApiUtil.query(params) });
+    if (headers) req.headers = headers;
     if (body) req.body = body;  // flattened (OpenApiUtil.query) and form-encoded by the SDK
     const runtime = autoretry
       ? new Util.RuntimeOptions({ autoretry: true, maxAttempts: 3, backoffPolicy: 'fixed',
@@ -161,8 +168,9 @@ function makeOpenApiCore(v2, retry) {
     });
   }
   const client = new core.default(config);
-  return async (action, params, body) => {
+  return async (action, params, body, headers) => {
     const req = new $OpenApiUtil.OpenApiRequest({ query: OpenApiUtil.query(params) });
+    if (headers) req.headers = headers;
     if (body) req.body = body;  // flattened (OpenApiUtil.query) and form-encoded by the SDK
     const res = await client.callApi(new $OpenApiUtil.Params(paramsFor(action)), req,
       new $dara.RuntimeOptions({}));
@@ -207,15 +215,19 @@ async function handle(line) {
   if (TOKEN_ACTIONS.has(req.action) && params.ClientToken == null && form?.ClientToken == null) {
     (form ?? params).ClientToken = randomUUID();
   }
+  const token = form?.ClientToken ?? params.ClientToken;
+  const extra = token != null ? { client_token: String(token) } : {};
+  const headers = typeof req.call_id === 'string' && req.call_id !== ''
+    ? { 'x-ebsmock-call-id': req.call_id } : null;
   const started = Date.now();
   try {
-    const body = await call(req.action, params, form);
+    const body = await call(req.action, params, form, headers);
     trace(`#${req.id} ${req.action} ok ${Date.now() - started}ms`);
-    return { id: req.id ?? null, ok: true, body };
+    return { id: req.id ?? null, ok: true, body, ...extra };
   } catch (err) {
     trace(`#${req.id} ${req.action} failed ${Date.now() - started}ms: name=${err?.name}`,
       `code=${err?.code} message=${err?.message}`);
-    return { id: req.id ?? null, ok: false, error: toError(err) };
+    return { id: req.id ?? null, ok: false, error: toError(err), ...extra };
   }
 }
 
