@@ -152,7 +152,8 @@ nlohmann::json to_json(const ParallelProgram& p) {
       calls.push_back({{"id", c.id}, {"kind", std::string(to_string(c.kind))}, {"slot", c.slot}, {"flag", c.flag},
                        {"modify_description", c.modify_description},
                        {"fault", std::string(to_string(c.fault.kind))}, {"commit_after", c.fault.commit_after},
-                       {"persistent", c.fault.persistent}, {"hold_for", c.hold_for}});
+                       {"persistent", c.fault.persistent}, {"hold_for", c.hold_for},
+                       {"shared_token", c.shared_token}, {"duplicate", c.duplicate}});
     }
     branches.push_back(std::move(calls));
   }
@@ -196,6 +197,8 @@ ParallelProgram program_from_json(const nlohmann::json& j) {
         call.fault.commit_after = c.at("commit_after").get<bool>();
         call.fault.persistent = c.at("persistent").get<bool>();
         call.hold_for = c.at("hold_for").get<int>();
+        call.shared_token = c.value("shared_token", -1);
+        call.duplicate = c.value("duplicate", false);
         calls.push_back(call);
       }
       p.branches.push_back(std::move(calls));
@@ -301,7 +304,8 @@ ConcurrentResult run_concurrent_contract(const ContractOptions& options) {
       }
     } else {
       const GenModel initial = initial_gen_model(result.world, false);
-      const auto gen = gen_parallel_program(initial, {.holds = result.holds, .faults = true});
+      const auto gen = gen_parallel_program(
+          initial, {.holds = result.holds, .faults = true, .shared_tokens = !result.embedded});
       const int every = std::max(1, options.tests / 10);
       for (int i = 0; i < options.tests; ++i) {
         ParallelProgram program = gen(rc::Random(case_seed(result.seed, i)), kGenSize).value();

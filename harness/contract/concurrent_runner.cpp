@@ -7,6 +7,7 @@
 #include <exception>
 #include <latch>
 #include <map>
+#include <set>
 #include <thread>
 
 #include "contracts/error_catalogue.h"
@@ -17,6 +18,9 @@ namespace ebsmock::harness {
 namespace {
 
 using SteadyClock = std::chrono::steady_clock;
+
+// Closing reads get ids past any branch call's (kClosingReadId + slot).
+constexpr int kClosingReadId = 100000;
 
 // The fields of a pair listing the model and a client agree on and a check cares about:
 // each pair's status and its name and description (what Modify sets).
@@ -160,6 +164,32 @@ RunRecord run_once(ConcurrentSetup& setup, const ParallelProgram& program, int r
     if (e) std::rethrow_exception(e);
   }
 
+  // Closing reads: once every branch returned, the harness's own client describes each
+  // pair the branches touched (a row of its own in the history), so an effect that no
+  // branch read back is still observed.
+  std::vector<ParallelCall> closing;
+  std::vector<Timed> closing_timed;
+  {
+    std::set<int> slots;
+    for (const auto& br : program.branches) {
+      for (const auto& c : br) slots.insert(c.slot);
+    }
+    for (int slot : slots) {
+      ParallelCall c;
+      c.id = kClosingReadId + slot;
+      c.kind = StepKind::Describe;
+      c.slot = slot;
+      setup.prefix_client.set_call_id(call_id_of(c));
+      Timed t;
+      t.invoke = ns();
+      t.result = setup.prefix_client.call(action_of(c.kind), call_params(c, rec.pair_ids[static_cast<std::size_t>(slot)]));
+      t.response = ns();
+      closing.push_back(c);
+      closing_timed.push_back(std::move(t));
+    }
+    setup.prefix_client.set_call_id("");
+  }
+
   JournalBatch batch = setup.admin.journal_since(before);
   rec.server = batch.attempts;
   const bool call_ids = std::any_of(batch.attempts.begin(), batch.attempts.end(),
@@ -182,8 +212,11 @@ RunRecord run_once(ConcurrentSetup& setup, const ParallelProgram& program, int r
     }
   }
 
-  for (int b = 0; b < n; ++b) {
-    const auto& br = program.branches[static_cast<std::size_t>(b)];
+  std::vector<std::vector<ParallelCall>> rows = program.branches;
+  rows.push_back(closing);
+  timed.push_back(closing_timed);
+  for (int b = 0; b <= n; ++b) {
+    const auto& br = rows[static_cast<std::size_t>(b)];
     for (std::size_t i = 0; i < br.size(); ++i) {
       const ParallelCall& c = br[i];
       const Timed& t = timed[static_cast<std::size_t>(b)][i];

@@ -3,7 +3,8 @@
 // sequentially through the harness's own reference client (judged like any contract case),
 // the branch calls' faults (and hold_until schedules) are armed, then one thread per branch,
 // each with its own client, starts on one std::latch; each call is timed on steady_clock
-// around the client's call. The history is what the clients saw; in the client direction
+// around the client's call. After the branches, the harness's client describes every pair
+// they touched (closing reads, the history's last row). The history is what the clients saw; in the client direction
 // (the trusted embedded mock) each call also gets the journal's view of it (its attempts,
 // and the seq of the one that reached the model), correlated by the x-ebsmock-call-id the
 // mock journals as call_id, or, when the server journals none, by ClientToken, action and
@@ -50,7 +51,7 @@ struct ConcurrentSetup {
 
 // What the timeline shows of a call besides its history entry.
 struct CallTrace {
-  int branch = 0;
+  int branch = 0;  // the closing reads: one past the last branch
   ParallelCall call;
   std::string pair_id;
   CallResult result;

@@ -2,6 +2,7 @@
 #include "harness/contract/parallel_program.h"
 
 #include <map>
+#include <set>
 #include <sstream>
 
 namespace ebsmock::harness {
@@ -44,7 +45,9 @@ Step as_prefix_step(const ParallelCall& c) {
 }  // namespace
 
 std::string call_id_of(const ParallelCall& c) { return "c" + std::to_string(c.id); }
-std::string unique_value(const ParallelCall& c) { return "m" + std::to_string(c.id); }
+std::string unique_value(const ParallelCall& c) {
+  return "m" + std::to_string(c.duplicate && c.shared_token >= 0 ? c.shared_token : c.id);
+}
 
 bool is_ambiguous_fault(const InjectedFault& f) {
   return f.kind != FaultKind::None && (f.commit_after || f.persistent);
@@ -57,6 +60,7 @@ contracts::Params call_params(const ParallelCall& c, const std::string& pair_id)
   s.flag = c.flag;
   contracts::Params p = step_params(s, pair_id);
   if (c.kind == StepKind::Modify) p[c.modify_description ? "Description" : "PairName"] = unique_value(c);
+  if (c.shared_token >= 0) p["ClientToken"] = "ebsmock-tok-" + std::to_string(c.shared_token);
   return p;
 }
 
@@ -121,19 +125,67 @@ rc::Gen<ParallelProgram> gen_parallel_program(const GenModel& initial, const Par
       p.branches.push_back(std::move(calls));
     }
 
-    // hold_until: a call of a later branch waits for a call of an earlier one on the same
-    // pair (never the other way round, so holds cannot wait on each other in a cycle).
+    // Shared ClientTokens: a mutating call is sent again from another branch, as the same
+    // request (a job re-run by a second worker) or with other parameters.
+    if (options.shared_tokens && d.percent(40)) {
+      std::vector<std::pair<std::size_t, std::size_t>> mutating;
+      for (std::size_t b = 0; b < p.branches.size(); ++b) {
+        for (std::size_t i = 0; i < p.branches[b].size(); ++i) {
+          if (p.branches[b][i].kind != StepKind::Describe) mutating.emplace_back(b, i);
+        }
+      }
+      if (!mutating.empty()) {
+        const auto [b, i] = d.pick(mutating);
+        ParallelCall& original = p.branches[b][i];
+        original.shared_token = original.id;
+        ParallelCall copy = original;
+        copy.id = next_id++;
+        copy.fault = {};
+        copy.duplicate = d.percent(70);
+        if (!copy.duplicate) {
+          copy.kind = copy.kind == StepKind::Stop ? StepKind::Start : StepKind::Stop;
+          copy.flag = false;
+        }
+        std::size_t other = d.below(p.branches.size() - 1);
+        if (other >= b) ++other;
+        auto& into = p.branches[other];
+        into.insert(into.begin() + static_cast<std::ptrdiff_t>(d.below(into.size() + 1)), copy);
+      }
+    }
+
+    // hold_until: a call waits for a call of another branch on the same pair (a call with
+    // a shared token for its twin first: that is the race a token check must win). A call
+    // waited for never waits itself.
     if (options.holds) {
-      for (std::size_t b = 1; b < p.branches.size(); ++b) {
-        if (!d.percent(70)) continue;
-        auto& held = p.branches[b][d.below(p.branches[b].size())];
-        std::vector<int> targets;
-        for (std::size_t e = 0; e < b; ++e) {
-          for (const auto& c : p.branches[e]) {
-            if (c.slot == held.slot) targets.push_back(c.id);
+      std::map<int, ParallelCall*> by_id;
+      std::map<int, std::size_t> branch_of;
+      for (std::size_t b = 0; b < p.branches.size(); ++b) {
+        for (auto& c : p.branches[b]) {
+          by_id[c.id] = &c;
+          branch_of[c.id] = b;
+        }
+      }
+      std::set<int> waited_for;
+      auto hold = [&](ParallelCall& held, int target) {
+        if (held.hold_for >= 0 || waited_for.count(held.id) || by_id[target]->hold_for >= 0) return;
+        held.hold_for = target;
+        waited_for.insert(target);
+      };
+      for (auto& [id, c] : by_id) {
+        if (c->shared_token >= 0 && c->shared_token == c->id) {
+          for (auto& [tid, twin] : by_id) {
+            if (tid != id && twin->shared_token == id) hold(*c, tid);
           }
         }
-        if (!targets.empty()) held.hold_for = d.pick(targets);
+      }
+      for (std::size_t b = 0; b < p.branches.size(); ++b) {
+        if (!d.percent(60)) continue;
+        auto& held = p.branches[b][d.below(p.branches[b].size())];
+        std::vector<int> targets;
+        for (const auto& [id, c] : by_id) {
+          if (branch_of[id] != b && c->slot == held.slot && c->hold_for < 0) targets.push_back(id);
+        }
+        if (!targets.empty()) hold(held, d.pick(targets));
       }
     }
     return rc::shrinkable::just(std::move(p));
@@ -204,6 +256,12 @@ std::vector<ParallelProgram> program_shrinks(const ParallelProgram& p) {
         q.branches[b][i].hold_for = -1;
         out.push_back(std::move(q));
       }
+      if (c.shared_token >= 0 && c.shared_token != c.id) {
+        ParallelProgram q = p;
+        q.branches[b][i].shared_token = -1;
+        q.branches[b][i].duplicate = false;
+        out.push_back(std::move(q));
+      }
     }
   }
   return out;
@@ -223,6 +281,11 @@ std::string describe(const ParallelCall& c) {
   s.fault = c.fault;
   std::string out = call_id_of(c) + " " + describe(s);
   if (c.kind == StepKind::Modify) out += std::string(c.modify_description ? " Description=" : " PairName=") + unique_value(c);
+  if (c.shared_token >= 0) {
+    out += " ClientToken=ebsmock-tok-" + std::to_string(c.shared_token);
+    if (c.shared_token != c.id) out += c.duplicate ? " (the same request as c" : " (the token of c";
+    if (c.shared_token != c.id) out += std::to_string(c.shared_token) + ")";
+  }
   if (c.hold_for >= 0) out += " (held until c" + std::to_string(c.hold_for) + " is journaled)";
   return out;
 }

@@ -32,7 +32,14 @@ struct ParallelCall {
   bool modify_description = false;  // Modify: Description instead of PairName
   InjectedFault fault;
   // hold_until: the id of the call (in another branch) this one waits for, -1 = none.
+  // A call that is waited for never waits itself, so holds cannot wait in a cycle.
   int hold_for = -1;
+  // Server direction: the id of the call whose ClientToken this one sends too (both send
+  // "ebsmock-tok-<id>"), -1 = the client's own token. `duplicate`: the same request
+  // again (a second worker re-running the same job); otherwise other parameters with the
+  // same token (IdempotentParameterMismatch territory).
+  int shared_token = -1;
+  bool duplicate = false;
   friend bool operator==(const ParallelCall&, const ParallelCall&) = default;
 };
 
@@ -45,16 +52,19 @@ struct ParallelProgram {
 struct ParallelGenOptions {
   bool holds = false;  // emit hold_until schedules between branches
   bool faults = true;
+  // Calls of two branches that share a ClientToken (server direction only: in the client
+  // direction the client chooses tokens, and a shared one is its bug).
+  bool shared_tokens = false;
 };
 
 // The call id a call's attempts carry (x-ebsmock-call-id) and fault rules match on.
 std::string call_id_of(const ParallelCall& c);
-// The unique value a Modify sets ("m<id>").
+// The unique value a Modify sets ("m<id>"; a duplicate sets its original's).
 std::string unique_value(const ParallelCall& c);
 // Whether the fault leaves the client's answer ambiguous even after its retries
 // (commit after, or every attempt fails).
 bool is_ambiguous_fault(const InjectedFault& f);
-// The API parameters of a branch call on pair `pair_id`.
+// The API parameters of a branch call on pair `pair_id` (with its shared ClientToken).
 contracts::Params call_params(const ParallelCall& c, const std::string& pair_id);
 
 // `initial` is the model before the prefix (the scenario's world).
