@@ -150,7 +150,7 @@ nlohmann::json to_json(const ParallelProgram& p) {
     nlohmann::json calls = nlohmann::json::array();
     for (const auto& c : br) {
       calls.push_back({{"id", c.id}, {"kind", std::string(to_string(c.kind))}, {"slot", c.slot}, {"flag", c.flag},
-                       {"modify_description", c.modify_description},
+                       {"fields", static_cast<int>(c.fields)},
                        {"fault", std::string(to_string(c.fault.kind))}, {"commit_after", c.fault.commit_after},
                        {"persistent", c.fault.persistent}, {"hold_for", c.hold_for},
                        {"shared_token", c.shared_token}, {"duplicate", c.duplicate}});
@@ -187,7 +187,9 @@ ParallelProgram program_from_json(const nlohmann::json& j) {
         call.kind = kind_of(c.at("kind").get<std::string>());
         call.slot = c.at("slot").get<int>();
         call.flag = c.at("flag").get<bool>();
-        call.modify_description = c.at("modify_description").get<bool>();
+        const int fields = c.value("fields", 0);
+        if (fields < 0 || fields > 2) throw SetupError("bad 'fields' in a saved concurrent program");
+        call.fields = static_cast<ParallelCall::Fields>(fields);
         const std::string fault = c.at("fault").get<std::string>();
         if (fault != "None") {
           auto k = parse_fault_kind(fault);
@@ -401,6 +403,7 @@ nlohmann::json run_record_json(const RunRecord& rec) {
     for (const auto& a : t.attempts) attempts.push_back(attempt_json(a));
     calls.push_back({{"index", i},
                      {"branch", t.branch},
+                     {"closing_read", is_closing_read(t.call)},
                      {"call", op.call},
                      {"call_id", call_id_of(t.call)},
                      {"label", describe(t.call)},

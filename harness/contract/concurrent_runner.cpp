@@ -269,6 +269,8 @@ RunRecord run_once(ConcurrentSetup& setup, const ParallelProgram& program, int r
 
 }  // namespace
 
+bool is_closing_read(const ParallelCall& c) { return c.id >= kClosingReadId; }
+
 bool RunRecord::failed() const {
   return !prefix_failures.empty() || check.verdict == concurrent::Verdict::NotLinearizable || !invariants.empty();
 }

@@ -83,6 +83,9 @@ struct ProgramOutcome {
   std::size_t decisive = 0;
 };
 
+// Whether a trace is one of the harness's closing reads (not a branch's call).
+bool is_closing_read(const ParallelCall& c);
+
 // Runs `program` up to `runs` times, stopping at the first failing run.
 ProgramOutcome run_program(ConcurrentSetup& setup, const ParallelProgram& program, int runs);
 

@@ -38,7 +38,10 @@ Step as_prefix_step(const ParallelCall& c) {
   s.kind = c.kind;
   s.slot = c.slot;
   s.flag = c.flag;
-  if (c.kind == StepKind::Modify) (c.modify_description ? s.description : s.name) = 0;
+  if (c.kind == StepKind::Modify) {
+    if (c.fields != ParallelCall::Fields::Description) s.name = 0;
+    if (c.fields != ParallelCall::Fields::Name) s.description = 0;
+  }
   return s;
 }
 
@@ -59,7 +62,10 @@ contracts::Params call_params(const ParallelCall& c, const std::string& pair_id)
   s.slot = c.slot;
   s.flag = c.flag;
   contracts::Params p = step_params(s, pair_id);
-  if (c.kind == StepKind::Modify) p[c.modify_description ? "Description" : "PairName"] = unique_value(c);
+  if (c.kind == StepKind::Modify) {
+    if (c.fields != ParallelCall::Fields::Description) p["PairName"] = unique_value(c);
+    if (c.fields != ParallelCall::Fields::Name) p["Description"] = unique_value(c);
+  }
   if (c.shared_token >= 0) p["ClientToken"] = "ebsmock-tok-" + std::to_string(c.shared_token);
   return p;
 }
@@ -115,7 +121,7 @@ rc::Gen<ParallelProgram> gen_parallel_program(const GenModel& initial, const Par
         c.slot = d.pick(hot);
         c.kind = (i == n - 1 && d.percent(4)) ? StepKind::Delete : kBranchKinds[d.weighted(weights)].kind;
         c.flag = (c.kind == StepKind::Start && d.percent(15)) || (c.kind == StepKind::Reprotect && d.percent(50));
-        c.modify_description = c.kind == StepKind::Modify && d.percent(50);
+        if (c.kind == StepKind::Modify) c.fields = static_cast<ParallelCall::Fields>(d.weighted({35, 35, 30}));
         if (options.faults && c.kind != StepKind::Describe && d.percent(20)) {
           c.fault = draw_fault(d, ambiguous[c.slot] < kMaxAmbiguousPerPair);
           if (is_ambiguous_fault(c.fault)) ++ambiguous[c.slot];
@@ -154,38 +160,52 @@ rc::Gen<ParallelProgram> gen_parallel_program(const GenModel& initial, const Par
     }
 
     // hold_until: a call waits for a call of another branch on the same pair (a call with
-    // a shared token for its twin first: that is the race a token check must win). A call
-    // waited for never waits itself.
+    // a shared token for its twin first: that is the race a token check must win). No
+    // wait can depend on another: a call waited for never waits, and nothing before it in
+    // its branch waits either, so each held call is released as soon as its target's
+    // branch gets there, not by the budget.
     if (options.holds) {
-      std::map<int, ParallelCall*> by_id;
-      std::map<int, std::size_t> branch_of;
-      for (std::size_t b = 0; b < p.branches.size(); ++b) {
-        for (auto& c : p.branches[b]) {
-          by_id[c.id] = &c;
-          branch_of[c.id] = b;
-        }
-      }
-      std::set<int> waited_for;
-      auto hold = [&](ParallelCall& held, int target) {
-        if (held.hold_for >= 0 || waited_for.count(held.id) || by_id[target]->hold_for >= 0) return;
-        held.hold_for = target;
-        waited_for.insert(target);
+      struct Where {
+        std::size_t branch;
+        std::size_t index;
       };
-      for (auto& [id, c] : by_id) {
-        if (c->shared_token >= 0 && c->shared_token == c->id) {
-          for (auto& [tid, twin] : by_id) {
-            if (tid != id && twin->shared_token == id) hold(*c, tid);
-          }
+      std::map<int, Where> where;
+      for (std::size_t b = 0; b < p.branches.size(); ++b) {
+        for (std::size_t i = 0; i < p.branches[b].size(); ++i) where[p.branches[b][i].id] = {b, i};
+      }
+      auto call = [&](int id) -> ParallelCall& { return p.branches[where[id].branch][where[id].index]; };
+      std::set<int> targets;
+      auto can_hold = [&](int held, int target) {
+        const Where h = where[held], t = where[target];
+        if (h.branch == t.branch || call(held).hold_for >= 0 || call(target).hold_for >= 0) return false;
+        for (int other : targets) {  // nothing at or before an existing target waits
+          if (where[other].branch == h.branch && where[other].index >= h.index) return false;
+        }
+        for (std::size_t i = 0; i < t.index; ++i) {  // nothing before the target waits
+          if (p.branches[t.branch][i].hold_for >= 0) return false;
+        }
+        return true;
+      };
+      auto hold = [&](int held, int target) {
+        if (!can_hold(held, target)) return;
+        call(held).hold_for = target;
+        targets.insert(target);
+      };
+      for (const auto& [id, w] : where) {
+        const ParallelCall& c = call(id);
+        if (c.shared_token != c.id) continue;
+        for (const auto& [tid, tw] : where) {
+          if (tid != id && call(tid).shared_token == id) hold(id, tid);
         }
       }
       for (std::size_t b = 0; b < p.branches.size(); ++b) {
         if (!d.percent(60)) continue;
-        auto& held = p.branches[b][d.below(p.branches[b].size())];
-        std::vector<int> targets;
-        for (const auto& [id, c] : by_id) {
-          if (branch_of[id] != b && c->slot == held.slot && c->hold_for < 0) targets.push_back(id);
+        const int held = p.branches[b][d.below(p.branches[b].size())].id;
+        std::vector<int> candidates;
+        for (const auto& [id, w] : where) {
+          if (w.branch != b && call(id).slot == call(held).slot) candidates.push_back(id);
         }
-        if (!targets.empty()) hold(held, d.pick(targets));
+        if (!candidates.empty()) hold(held, d.pick(candidates));
       }
     }
     return rc::shrinkable::just(std::move(p));
@@ -280,7 +300,10 @@ std::string describe(const ParallelCall& c) {
   s.flag = c.flag;
   s.fault = c.fault;
   std::string out = call_id_of(c) + " " + describe(s);
-  if (c.kind == StepKind::Modify) out += std::string(c.modify_description ? " Description=" : " PairName=") + unique_value(c);
+  if (c.kind == StepKind::Modify) {
+    if (c.fields != ParallelCall::Fields::Description) out += " PairName=" + unique_value(c);
+    if (c.fields != ParallelCall::Fields::Name) out += " Description=" + unique_value(c);
+  }
   if (c.shared_token >= 0) {
     out += " ClientToken=ebsmock-tok-" + std::to_string(c.shared_token);
     if (c.shared_token != c.id) out += c.duplicate ? " (the same request as c" : " (the token of c";

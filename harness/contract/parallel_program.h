@@ -29,7 +29,10 @@ struct ParallelCall {
   StepKind kind = StepKind::Describe;
   int slot = 0;       // pair slot (as Step::slot)
   bool flag = false;  // Start: OneShot; Reprotect: ReverseReplicate
-  bool modify_description = false;  // Modify: Description instead of PairName
+  // Modify: which fields it sets to its unique value (both at once is what a torn read
+  // can split).
+  enum class Fields { Name, Description, Both };
+  Fields fields = Fields::Name;
   InjectedFault fault;
   // hold_until: the id of the call (in another branch) this one waits for, -1 = none.
   // A call that is waited for never waits itself, so holds cannot wait in a cycle.

@@ -75,7 +75,11 @@ std::string panel(const Json& run, const std::string& pair, bool failing) {
   auto x_of = [&](std::int64_t t) { return kLeft + (static_cast<double>(t - t0) / static_cast<double>(t1 - t0)) * kWidth; };
 
   std::set<int> branches;
-  for (const auto* c : mine) branches.insert((*c)["branch"].get<int>());
+  std::set<int> closing_rows;
+  for (const auto* c : mine) {
+    branches.insert((*c)["branch"].get<int>());
+    if (c->value("closing_read", false)) closing_rows.insert((*c)["branch"].get<int>());
+  }
   std::map<int, int> row_of;
   for (int b : branches) row_of[b] = static_cast<int>(row_of.size());
   const int server_row = static_cast<int>(row_of.size());
@@ -112,7 +116,8 @@ std::string panel(const Json& run, const std::string& pair, bool failing) {
          "patternTransform=\"rotate(45)\"><rect width=\"8\" height=\"8\" fill=\"#fde7c8\"/><line x1=\"0\" y1=\"0\" "
          "x2=\"0\" y2=\"8\" stroke=\"#d08a00\" stroke-width=\"3\"/></pattern></defs>\n";
   for (const auto& [b, row] : row_of) {
-    svg << "<text class=\"lane-label\" x=\"4\" y=\"" << row * kRowH + 24 << "\">client " << b + 1 << "</text>\n";
+    svg << "<text class=\"lane-label\" x=\"4\" y=\"" << row * kRowH + 24 << "\">"
+        << (closing_rows.count(b) ? std::string("closing reads") : "client " + std::to_string(b + 1)) << "</text>\n";
   }
   svg << "<text class=\"lane-label\" x=\"4\" y=\"" << server_row * kRowH + 24 << "\">server (seq)</text>\n";
 
@@ -176,7 +181,10 @@ std::string panel(const Json& run, const std::string& pair, bool failing) {
         << (at.contains("released_by") ? "h" : "") << "</text></g>\n";
   }
   svg << "</svg>\n";
-  if (failing && stuck >= 0) {
+  const bool stuck_here = stuck >= 0 && std::any_of(mine.begin(), mine.end(), [&](const Json* c) {
+    return (*c)["index"].get<int>() == stuck;
+  });
+  if (failing && stuck_here) {
     svg << "<p class=\"conc-stuck\">Cannot place " << html_escape(calls[static_cast<std::size_t>(stuck)].value("call_id", ""))
         << " after point " << placed.size() << ": " << html_escape(stuck_reason) << "</p>\n";
     if (!candidates.empty()) {

@@ -103,6 +103,11 @@ TEST(ConcurrentContract, CounterexampleShrinksAndIsSavedWithItsProgram) {
   const std::string html = report::render_concurrent_html(concurrent_report_json(r));
   EXPECT_NE(html.find("class=\"conc-timeline\""), std::string::npos);
   EXPECT_NE(html.find("server (seq)"), std::string::npos);
+  EXPECT_NE(html.find("<h3>Pair pair-"), std::string::npos);
+  EXPECT_NE(html.find("closing reads"), std::string::npos);
+  if (const auto* part = cx.record.check.failing(); part && part->stuck) {
+    EXPECT_NE(html.find("Cannot place c"), std::string::npos) << "the call that cannot be placed, in red";
+  }
 }
 
 TEST(ConcurrentContract, SavedCounterexampleProgramIsValidatedOnReading) {

@@ -58,7 +58,9 @@ TEST_P(ConcurrencyServerMutant, CaughtInNineOfTenSeeds) {
   for (std::uint64_t seed = 1; seed <= 10; ++seed) {
     auto r = run_concurrent_contract(endpoint_options(server->endpoint(), seed, d.within, d.holds));
     ASSERT_NE(r.exit_code, 2) << r.setup_error;
-    if (d.holds) ASSERT_TRUE(r.holds) << "the mock takes no hold_until rules";
+    if (d.holds) {
+      ASSERT_TRUE(r.holds) << "the mock takes no hold_until rules";
+    }
     const bool hit = r.counterexample.has_value();
     caught += hit ? 1 : 0;
     needed += " " + std::to_string(hit ? r.cases_passed + r.cases_unknown + 1 : 0);
