@@ -38,14 +38,17 @@ int render(const RenderOptions& opts) {
     std::cerr << opts.input << ":" << line << ":" << col << ": not JSON: " << scenarios::json_error_text(e) << "\n";
     return 2;
   }
-  if (!report.is_object() || !report.contains("verdict") || !report.contains("checks") || !report["checks"].is_array()) {
+  // A `contract --concurrent` report has its own page (mode "concurrent", no checks table).
+  const bool concurrent = report.is_object() && report.value("mode", "") == "concurrent" && report.contains("verdict");
+  if (!concurrent &&
+      (!report.is_object() || !report.contains("verdict") || !report.contains("checks") || !report["checks"].is_array())) {
     std::cerr << opts.input << ":1:1: not an ebsmock contract report (no \"verdict\" and \"checks\"); write one with "
               << "`ebsmock contract ... --report FILE`\n";
     return 2;
   }
   std::string html;
   try {
-    html = harness::report::render_html_report(report);
+    html = concurrent ? harness::report::render_concurrent_html(report) : harness::report::render_html_report(report);
   } catch (const nlohmann::json::exception& e) {
     std::cerr << opts.input << ": a member of the report has the wrong type: " << e.what() << "\n";
     return 2;

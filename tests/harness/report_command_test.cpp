@@ -32,6 +32,18 @@ TEST(ReportCommand, RendersTheSamePageAsContractHtml) {
   fs::remove_all(dir);
 }
 
+TEST(ReportCommand, RendersAConcurrentReportAsContractHtmlDoes) {
+  const fs::path dir = fresh_dir("concurrent");
+  const auto run = run_ebsmock("contract --concurrent --client builtin:token-per-second --seed 3 --tests 40 --report '" +
+                               (dir / "r.json").string() + "' --html '" + (dir / "a.html").string() + "'");
+  ASSERT_EQ(run.exit_code, 1) << run.output;
+  const auto rendered = run_ebsmock("report render '" + (dir / "r.json").string() + "' -o '" + (dir / "b.html").string() + "'");
+  ASSERT_EQ(rendered.exit_code, 0) << rendered.output;
+  EXPECT_EQ(read_text(dir / "a.html"), read_text(dir / "b.html"));
+  EXPECT_NE(read_text(dir / "b.html").find("conc-timeline"), std::string::npos);
+  fs::remove_all(dir);
+}
+
 TEST(ReportCommand, BadInputExitsTwoWithItsPosition) {
   const fs::path dir = fresh_dir("bad");
   std::ofstream(dir / "broken.json") << "{\n  \"verdict\": \"fail\",\n  \"checks\": [1, 2,]\n}\n";
