@@ -133,20 +133,21 @@ rc::Gen<ParallelProgram> gen_parallel_program(const GenModel& initial, const Par
 
     // Shared ClientTokens: a mutating call is sent again from another branch, as the same
     // request (a job re-run by a second worker) or with other parameters.
-    if (options.shared_tokens && d.percent(40)) {
-      std::vector<std::pair<std::size_t, std::size_t>> mutating;
+    // Both are a branch's first call, so they start together on the latch (a token check
+    // must win that race); not Modify, whose replay and second execution answer alike.
+    if (options.shared_tokens && d.percent(70)) {
+      std::vector<std::size_t> firsts;
       for (std::size_t b = 0; b < p.branches.size(); ++b) {
-        for (std::size_t i = 0; i < p.branches[b].size(); ++i) {
-          if (p.branches[b][i].kind != StepKind::Describe) mutating.emplace_back(b, i);
-        }
+        const StepKind k = p.branches[b][0].kind;
+        if (k != StepKind::Describe && k != StepKind::Modify) firsts.push_back(b);
       }
-      if (!mutating.empty()) {
-        const auto [b, i] = d.pick(mutating);
-        ParallelCall& original = p.branches[b][i];
+      if (!firsts.empty()) {
+        const std::size_t b = d.pick(firsts);
+        ParallelCall& original = p.branches[b][0];
         original.shared_token = original.id;
+        original.fault = {};
         ParallelCall copy = original;
         copy.id = next_id++;
-        copy.fault = {};
         copy.duplicate = d.percent(70);
         if (!copy.duplicate) {
           copy.kind = copy.kind == StepKind::Stop ? StepKind::Start : StepKind::Stop;
@@ -154,8 +155,7 @@ rc::Gen<ParallelProgram> gen_parallel_program(const GenModel& initial, const Par
         }
         std::size_t other = d.below(p.branches.size() - 1);
         if (other >= b) ++other;
-        auto& into = p.branches[other];
-        into.insert(into.begin() + static_cast<std::ptrdiff_t>(d.below(into.size() + 1)), copy);
+        p.branches[other].insert(p.branches[other].begin(), copy);
       }
     }
 
