@@ -199,6 +199,23 @@ rss_mb() {
   echo "$((cur / 1024)) $((peak / 1024))"
 }
 
+# CPU time (user + system, ms) a server has used so far: the process and its children
+# (nginx's workers), each from its own accounting in /proc/PID/stat (fields 14 and 15,
+# counted after the parenthesised command name, which may hold spaces). Includes the
+# process's exited threads; a child that has exited is not counted, so run_wrk reads it
+# around a run in which no server process comes or goes.
+cpu_ms() {
+  local pid=$1 ticks=0 p rest
+  for p in $pid $(pgrep -P "$pid" 2>/dev/null || true); do
+    [[ -r /proc/$p/stat ]] || continue
+    rest=$(<"/proc/$p/stat") || continue
+    rest=${rest##*) }
+    read -r -a f <<<"$rest"
+    ticks=$((ticks + f[11] + f[12]))
+  done
+  echo $((ticks * 1000 / $(getconf CLK_TCK)))
+}
+
 # ---------------------------------------------------------------------------------------
 # Load.
 
@@ -206,12 +223,15 @@ rss_mb() {
 # appended to raw/LABEL.jsonl with the server's RSS afterwards.
 run_wrk() {
   local label=$1 port=$2 pid=$3 conns=$4 file=$5 prefix=${6:-} duration=${7:-$DURATION} line rss
+  local cpu0 cpu1
+  cpu0=$(cpu_ms "$pid")
   line=$(wrk -t"$THREADS" -c"$conns" -d"${duration}s" --timeout 5s -s "$bench/requests.lua" \
     "http://127.0.0.1:$port/" -- "$file" "$THREADS" "$prefix" 2>&1 | tee -a "$out/wrk.log" |
     sed -n 's/^BENCH //p')
   [[ -n $line ]] || { log "$label: wrk printed no result (see out/wrk.log)"; return 1; }
+  cpu1=$(cpu_ms "$pid")
   read -r cur peak < <(rss_mb "$pid")
-  line="${line%\}},\"rss_mb\":$cur,\"rss_peak_mb\":$peak,\"load\":\"$(cut -d' ' -f1-3 /proc/loadavg)\"}"
+  line="${line%\}},\"server_cpu_ms\":$((cpu1 - cpu0)),\"rss_mb\":$cur,\"rss_peak_mb\":$peak,\"load\":\"$(cut -d' ' -f1-3 /proc/loadavg)\"}"
   echo "$line" >>"$raw/$label.jsonl"
   log "$label: $line"
 }
