@@ -1,13 +1,19 @@
 // crypto.cpp: SHA-256, SM3, MD5, HMAC and Base64 over OpenSSL 3's one-shot APIs.
 // Pure functions; thread-safe (the one-shot calls keep no shared mutable state).
+// SHA-256 uses OpenSSL's SHA256_* functions rather than EVP: the same block code without
+// a provider look-up and a context allocation per call (the verifier hashes twice per
+// request), and a SHA256_CTX can be copied, which HmacSha256Key relies on.
+#define OPENSSL_SUPPRESS_DEPRECATED  // SHA256_Init & co.: deprecated in 3.0, not removed
 #include "contracts/crypto.h"
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/sha.h>
 
 #include <climits>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 namespace ebsmock::contracts::crypto {
 namespace {
@@ -69,7 +75,11 @@ std::string hex_of(std::string_view raw) {
 
 }  // namespace
 
-std::string sha256_hex(std::string_view data) { return digest_hex(EVP_sha256(), data, "SHA-256"); }
+std::string sha256_hex(std::string_view data) {
+  unsigned char out[SHA256_DIGEST_LENGTH];
+  SHA256(bytes_of(data), data.size(), out);
+  return to_hex(out, sizeof out);
+}
 
 std::string sha256_base64(std::string_view data) { return base64_encode(digest_raw(EVP_sha256(), data, "SHA-256")); }
 
@@ -87,6 +97,40 @@ std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
 
 std::string hmac_sm3_hex(std::string_view key, std::string_view data) {
   return hex_of(hmac_raw(EVP_sm3(), key, data, "HMAC-SM3"));
+}
+
+static_assert(sizeof(SHA256_CTX) <= 128, "HmacSha256Key keeps a SHA256_CTX in 128 bytes");
+
+HmacSha256Key::HmacSha256Key(std::string_view key) {
+  // RFC 2104: a key longer than the block is hashed first; then padded to the block.
+  unsigned char block[SHA256_CBLOCK] = {};
+  if (key.size() > SHA256_CBLOCK) {
+    SHA256(bytes_of(key), key.size(), block);
+  } else {
+    std::memcpy(block, key.data(), key.size());
+  }
+  unsigned char pad[SHA256_CBLOCK];
+  SHA256_CTX ctx;
+  for (int i = 0; i < SHA256_CBLOCK; ++i) pad[i] = block[i] ^ 0x36;
+  SHA256_Init(&ctx);
+  SHA256_Update(&ctx, pad, sizeof pad);
+  std::memcpy(inner_.data(), &ctx, sizeof ctx);
+  for (int i = 0; i < SHA256_CBLOCK; ++i) pad[i] = block[i] ^ 0x5c;
+  SHA256_Init(&ctx);
+  SHA256_Update(&ctx, pad, sizeof pad);
+  std::memcpy(outer_.data(), &ctx, sizeof ctx);
+}
+
+std::string HmacSha256Key::hex(std::string_view data) const {
+  SHA256_CTX ctx;
+  unsigned char inner_hash[SHA256_DIGEST_LENGTH], out[SHA256_DIGEST_LENGTH];
+  std::memcpy(&ctx, inner_.data(), sizeof ctx);
+  SHA256_Update(&ctx, bytes_of(data), data.size());
+  SHA256_Final(inner_hash, &ctx);
+  std::memcpy(&ctx, outer_.data(), sizeof ctx);
+  SHA256_Update(&ctx, inner_hash, sizeof inner_hash);
+  SHA256_Final(out, &ctx);
+  return to_hex(out, sizeof out);
 }
 
 std::string base64_encode(std::string_view data) {

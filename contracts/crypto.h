@@ -2,6 +2,7 @@
 // libcrypto. Pure functions; thread-safe (OpenSSL 3 EVP/HMAC one-shot APIs).
 #pragma once
 
+#include <array>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,5 +20,19 @@ std::string base64_encode(std::string_view data);
 // lines); nullopt on any other byte or a bad length.
 std::optional<std::string> base64_decode(std::string_view text);
 std::string md5_hex(std::string_view data);
+
+// HMAC-SHA256 under one key, with the key's inner and outer pads hashed once: a verifier
+// that checks many requests signed with the same secret then hashes only each message
+// (two compression blocks fewer per call, and no key set-up). Same results as
+// hmac_sha256_hex(key, data). Immutable after construction; thread-safe.
+class HmacSha256Key {
+ public:
+  explicit HmacSha256Key(std::string_view key);
+  std::string hex(std::string_view data) const;
+
+ private:
+  // Two SHA256_CTX states (OpenSSL's, 112 bytes each), after the ipad and opad blocks.
+  std::array<unsigned char, 128> inner_{}, outer_{};
+};
 
 }  // namespace ebsmock::contracts::crypto

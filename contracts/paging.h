@@ -5,6 +5,7 @@
 // PageNumber 1, PageSize 10, MaxResults 10. Pure functions; thread-safe.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -15,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "contracts/api_schema.h"
+#include "contracts/json_writer.h"
 
 namespace ebsmock::contracts {
 
@@ -32,6 +34,8 @@ struct Page {
   // The paging fields of an answer: NextToken, PageNumber, PageSize, TotalCount, plus
   // `items` under `key` (e.g. "ReplicaPairs").
   nlohmann::json body(std::size_t total, std::string_view key, nlohmann::json items) const;
+  // The same members as text (`items`: the JSON text of the item array), in name order.
+  JsonMembers text_members(std::size_t total, std::string_view key, std::string items) const;
 };
 
 // The page a request asks for. nullopt when NextToken is not a token ebsmock issued (the
@@ -55,6 +59,20 @@ std::optional<nlohmann::json> paged_body(const Params& params, const std::vector
     items.push_back(to_json(matched[i]));
   }
   return page->body(matched.size(), key, std::move(items));
+}
+
+// paged_body as JSON text members, each item written by `write(JsonWriter&, item)`.
+template <class Item, class Write>
+std::optional<JsonMembers> paged_text(const Params& params, const std::vector<Item>& matched,
+                                      std::string_view key, Write&& write) {
+  auto page = read_page(params);
+  if (!page) return std::nullopt;
+  JsonWriter items;
+  items.reserve(1024 * std::min(page->size, matched.size()) + 2);  // ~800 bytes per pair
+  items.begin_array();
+  for (std::size_t i = page->offset; i < matched.size() && page->holds(i); ++i) write(items, matched[i]);
+  items.end_array();
+  return page->text_members(matched.size(), key, items.take());
 }
 
 std::string encode_next_token(std::size_t offset);

@@ -5,41 +5,84 @@
 
 namespace ebsmock::contracts {
 
-nlohmann::json to_describe_json(const Pair& p) {
-  nlohmann::json tags = nlohmann::json::array();
-  for (const auto& t : p.tags) tags.push_back({{"TagKey", t.key}, {"TagValue", t.value}});
-  nlohmann::json j = {
-      {"Bandwidth", p.bandwidth},
-      {"ChargeType", p.charge_type},
-      {"CreateTime", p.create_time},
-      {"Description", p.description},
-      {"DestinationDiskId", p.destination_disk_id},
-      {"DestinationRegion", p.destination_region},
-      {"DestinationZoneId", p.destination_zone},
-      {"EnableRtc", p.enable_rtc},
-      {"ExpiredTime", p.expired_time},
-      {"PairName", p.pair_name},
-      {"PrimaryRegion", p.primary_region},
-      {"PrimaryZone", p.primary_zone},
-      {"RPO", p.rpo},
-      {"ReplicaGroupId", p.replica_group_id},
-      {"ReplicaGroupName", p.replica_group_name},
-      {"ReplicaPairId", p.id},
-      {"ResourceGroupId", p.resource_group_id},
-      {"Site", p.site},
-      {"SourceDiskId", p.source_disk_id},
-      {"SourceRegion", p.source_region},
-      {"SourceZoneId", p.source_zone},
-      {"StandbyRegion", p.standby_region},
-      {"StandbyZone", p.standby_zone},
-      {"Status", std::string(to_string(p.status))},
-      {"StatusMessage", p.status_message},
-      {"Tags", tags},
-  };
+namespace {
+
+// The one list of a Describe item's fields: f(name, value) in name (byte) order, the
+// order a DOM's std::map dumps them in, so the DOM and the text form agree byte for byte.
+// value: std::string_view, std::int64_t, bool, or the tags.
+template <class F>
+void for_each_describe_field(const Pair& p, F&& f) {
+  f("Bandwidth", p.bandwidth);
+  f("ChargeType", std::string_view(p.charge_type));
+  f("CreateTime", p.create_time);
+  f("Description", std::string_view(p.description));
+  f("DestinationDiskId", std::string_view(p.destination_disk_id));
+  f("DestinationRegion", std::string_view(p.destination_region));
+  f("DestinationZoneId", std::string_view(p.destination_zone));
+  f("EnableRtc", p.enable_rtc);
+  f("ExpiredTime", p.expired_time);
   // Terraform waits for LastRecoverPoint to be present (non-null) after Start, so the
   // field is absent until the first sync completes rather than 0.
-  if (p.last_recover_point) j["LastRecoverPoint"] = *p.last_recover_point;
+  if (p.last_recover_point) f("LastRecoverPoint", *p.last_recover_point);
+  f("PairName", std::string_view(p.pair_name));
+  f("PrimaryRegion", std::string_view(p.primary_region));
+  f("PrimaryZone", std::string_view(p.primary_zone));
+  f("RPO", p.rpo);
+  f("ReplicaGroupId", std::string_view(p.replica_group_id));
+  f("ReplicaGroupName", std::string_view(p.replica_group_name));
+  f("ReplicaPairId", std::string_view(p.id));
+  f("ResourceGroupId", std::string_view(p.resource_group_id));
+  f("Site", std::string_view(p.site));
+  f("SourceDiskId", std::string_view(p.source_disk_id));
+  f("SourceRegion", std::string_view(p.source_region));
+  f("SourceZoneId", std::string_view(p.source_zone));
+  f("StandbyRegion", std::string_view(p.standby_region));
+  f("StandbyZone", std::string_view(p.standby_zone));
+  f("Status", to_string(p.status));
+  f("StatusMessage", std::string_view(p.status_message));
+  f("Tags", p.tags);
+}
+
+}  // namespace
+
+nlohmann::json to_describe_json(const Pair& p) {
+  nlohmann::json j = nlohmann::json::object();
+  for_each_describe_field(p, [&](const char* name, const auto& value) {
+    using V = std::decay_t<decltype(value)>;
+    if constexpr (std::is_same_v<V, std::vector<Tag>>) {
+      nlohmann::json tags = nlohmann::json::array();
+      for (const auto& t : value) tags.push_back({{"TagKey", t.key}, {"TagValue", t.value}});
+      j[name] = std::move(tags);
+    } else if constexpr (std::is_same_v<V, std::string_view>) {
+      j[name] = std::string(value);
+    } else {
+      j[name] = value;
+    }
+  });
   return j;
+}
+
+void write_describe_json(JsonWriter& w, const Pair& p) {
+  w.begin_object();
+  for_each_describe_field(p, [&](const char* name, const auto& value) {
+    w.key(name);
+    using V = std::decay_t<decltype(value)>;
+    if constexpr (std::is_same_v<V, std::vector<Tag>>) {
+      w.begin_array();
+      for (const auto& t : value) {
+        w.begin_object();
+        w.key("TagKey");
+        w.value(std::string_view(t.key));
+        w.key("TagValue");
+        w.value(std::string_view(t.value));
+        w.end_object();
+      }
+      w.end_array();
+    } else {
+      w.value(value);
+    }
+  });
+  w.end_object();
 }
 
 bool visible_in_region(const Pair& p, std::string_view region_id) {

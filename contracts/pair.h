@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "contracts/json_writer.h"
 #include "contracts/status.h"
 #include "contracts/time.h"
 
@@ -74,6 +75,9 @@ struct Pair {
 
 // The DescribeDiskReplicaPairs item, fields named exactly as on the wire.
 nlohmann::json to_describe_json(const Pair& p);
+// The same item written as JSON text (what dumping to_describe_json(p) gives, byte for
+// byte): the form the mock sends on, without a DOM.
+void write_describe_json(JsonWriter& w, const Pair& p);
 
 // True when the pair is listed for `region_id` (its primary or secondary is there).
 bool visible_in_region(const Pair& p, std::string_view region_id);

@@ -27,6 +27,11 @@ int hex_value(char c) {
 std::string percent_encode(std::string_view raw) {
   std::string out;
   out.reserve(raw.size() * 3);
+  append_percent_encoded(out, raw);
+  return out;
+}
+
+void append_percent_encoded(std::string& out, std::string_view raw) {
   for (char ch : raw) {
     // Work on the byte value so UTF-8 continuation bytes (>= 0x80) are escaped one by one.
     const auto c = static_cast<unsigned char>(ch);
@@ -38,7 +43,6 @@ std::string percent_encode(std::string_view raw) {
       out.push_back(kHexUpper[c & 0x0F]);
     }
   }
-  return out;
 }
 
 std::optional<std::string> percent_decode(std::string_view encoded, bool plus_is_space) {
@@ -85,6 +89,12 @@ std::optional<ParamList> parse_urlencoded(std::string_view text) {
 }
 
 std::string sorted_encoded_query(const ParamList& params, std::string_view skip) {
+  std::string out;
+  append_sorted_encoded_query(out, params, skip);
+  return out;
+}
+
+void append_sorted_encoded_query(std::string& out, const ParamList& params, std::string_view skip) {
   std::vector<const std::pair<std::string, std::string>*> sorted;
   sorted.reserve(params.size());
   for (const auto& p : params) {
@@ -93,14 +103,14 @@ std::string sorted_encoded_query(const ParamList& params, std::string_view skip)
   // std::string's operator< compares as unsigned char, i.e. byte order.
   std::stable_sort(sorted.begin(), sorted.end(),
                    [](const auto* a, const auto* b) { return a->first < b->first; });
-  std::string out;
+  bool first = true;
   for (const auto* p : sorted) {
-    if (!out.empty()) out.push_back('&');
-    out += percent_encode(p->first);
+    if (!first) out.push_back('&');
+    first = false;
+    append_percent_encoded(out, p->first);
     out.push_back('=');
-    out += percent_encode(p->second);
+    append_percent_encoded(out, p->second);
   }
-  return out;
 }
 
 std::string encode_params(const ParamList& params) {

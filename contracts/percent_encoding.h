@@ -17,6 +17,8 @@ namespace ebsmock::contracts {
 // Only A-Z a-z 0-9 - _ . ~ stay literal; every other byte becomes %XY (upper-case hex).
 // Space is %20, never '+'.
 std::string percent_encode(std::string_view raw);
+// The same, appended to `out` (no temporary string).
+void append_percent_encoded(std::string& out, std::string_view raw);
 
 // Decodes %XY escapes (either case). With `plus_is_space`, '+' decodes to ' '.
 // nullopt when an escape is malformed (a '%' not followed by two hex digits).
@@ -35,5 +37,7 @@ std::string encode_params(const ParamList& params);
 // carries), stable so a repeated name keeps its wire order; parameters named `skip` left
 // out. The canonical query of both signature versions.
 std::string sorted_encoded_query(const ParamList& params, std::string_view skip = {});
+// The same, appended to `out`.
+void append_sorted_encoded_query(std::string& out, const ParamList& params, std::string_view skip = {});
 
 }  // namespace ebsmock::contracts

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "contracts/crypto.h"
+#include "contracts/wire.h"
 
 namespace ebsmock::contracts {
 namespace {
@@ -106,22 +107,44 @@ std::string v3_canonical_query(const ParamList& query) {
 
 std::string v3_canonical_request(const V3Request& req,
                                  const std::vector<std::string>& signed_headers) {
-  const std::vector<std::string> names = sorted_unique_lower(signed_headers);
-  std::string out = req.method;
+  return v3_canonical_request(req.method, req.path, req.query, req.headers, req.payload_hash, signed_headers);
+}
+
+std::string v3_canonical_request(std::string_view method, std::string_view path, const ParamList& query,
+                                 const HeaderList& headers, std::string_view payload_hash,
+                                 const std::vector<std::string>& signed_headers) {
+  // Lower-cased, sorted, unique; views into `lowered`, which owns what had to be changed.
+  std::vector<std::string> lowered;
+  std::vector<std::string_view> names;
+  names.reserve(signed_headers.size());
+  for (const auto& n : signed_headers) {
+    if (std::any_of(n.begin(), n.end(), [](char c) { return c >= 'A' && c <= 'Z'; })) {
+      lowered.reserve(signed_headers.size());  // views into it must not move
+      names.push_back(lowered.emplace_back(to_lower(n)));
+    } else {
+      names.push_back(n);
+    }
+  }
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+
+  std::string out;
+  out.reserve(512);
+  out += method;
   out += '\n';
-  out += req.path.empty() ? std::string("/") : req.path;
+  out += path.empty() ? std::string_view("/") : path;
   out += '\n';
-  out += v3_canonical_query(req.query);
+  append_sorted_encoded_query(out, query);
   out += '\n';
-  for (const auto& name : names) {
+  for (const auto name : names) {
     out += name;
     out += ':';
     // Repeated headers (x-acs-test and x-acs-TEST in the OPENAPI client_test vector) are
     // joined in the order received. A signed header that is absent yields "name:" so the
     // signature simply fails to match instead of being silently skipped.
     bool first = true;
-    for (const auto& [header_name, header_value] : req.headers) {
-      if (to_lower(header_name) != name) continue;
+    for (const auto& [header_name, header_value] : headers) {
+      if (!iequals(header_name, name)) continue;
       if (!first) out += ',';
       out += trim(header_value);
       first = false;
@@ -134,7 +157,7 @@ std::string v3_canonical_request(const V3Request& req,
     out += names[i];
   }
   out += '\n';
-  out += req.payload_hash;
+  out += payload_hash;
   return out;
 }
 

@@ -42,6 +42,10 @@ std::string v3_canonical_query(const ParamList& query);
 // (lower-cased, sorted; repeated headers joined with ',').
 std::string v3_canonical_request(const V3Request& req,
                                  const std::vector<std::string>& signed_headers);
+// The same over borrowed parts: what a verifier has, without copying the request.
+std::string v3_canonical_request(std::string_view method, std::string_view path, const ParamList& query,
+                                 const HeaderList& headers, std::string_view payload_hash,
+                                 const std::vector<std::string>& signed_headers);
 
 // algorithm + "\n" + hex(hash(canonical_request)); hash is SHA-256 or SM3 per algorithm.
 std::string v3_string_to_sign(std::string_view algorithm, std::string_view canonical_request);

@@ -88,8 +88,25 @@ std::string format_iso8601(Instant t) {
   auto days = floor<std::chrono::days>(t);
   year_month_day ymd{days};
   hh_mm_ss hms{floor<seconds>(t - days)};
+  const int year = static_cast<int>(ymd.year());
+  if (year >= 0 && year <= 9999) {
+    // Digits written directly: this runs for every request (its journal time).
+    std::string out = "0000-00-00T00:00:00Z";
+    auto put2 = [&](std::size_t at, unsigned v) {
+      out[at] = static_cast<char>('0' + v / 10);
+      out[at + 1] = static_cast<char>('0' + v % 10);
+    };
+    put2(0, static_cast<unsigned>(year / 100));
+    put2(2, static_cast<unsigned>(year % 100));
+    put2(5, static_cast<unsigned>(ymd.month()));
+    put2(8, static_cast<unsigned>(ymd.day()));
+    put2(11, static_cast<unsigned>(hms.hours().count()));
+    put2(14, static_cast<unsigned>(hms.minutes().count()));
+    put2(17, static_cast<unsigned>(hms.seconds().count()));
+    return out;
+  }
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02ldZ", static_cast<int>(ymd.year()),
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02ldZ", year,
                 static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
                 static_cast<long>(hms.hours().count()), static_cast<long>(hms.minutes().count()),
                 static_cast<long>(hms.seconds().count()));

@@ -313,10 +313,10 @@ IdsNeeded World::ids_needed(Operation op, const Params& params) const {
   return needed;
 }
 
-Outcome World::execute(Operation op, const Params& params, Instant now, const NewIds& ids) {
+Outcome World::execute(Operation op, const Params& params, Instant now, const NewIds& ids, BodyForm form) {
   switch (op) {
     case Operation::CreateDiskReplicaPair: return create(params, now, ids);
-    case Operation::DescribeDiskReplicaPairs: return describe_pairs(params, now);
+    case Operation::DescribeDiskReplicaPairs: return describe_pairs(params, now, form);
     case Operation::StartDiskReplicaPair:
     case Operation::StopDiskReplicaPair:
     case Operation::FailoverDiskReplicaPair:
@@ -510,7 +510,7 @@ Outcome World::describe_progress(const Pair& pair, Instant now) const {
   return out;
 }
 
-Outcome World::describe_pairs(const Params& params, Instant) const {
+Outcome World::describe_pairs(const Params& params, Instant, BodyForm form) const {
   Outcome out;
   const std::string region = read_param(params, "RegionId");
   const std::string site = read_param(params, "Site");
@@ -560,6 +560,9 @@ Outcome World::describe_pairs(const Params& params, Instant) const {
     return a->create_time != b->create_time ? a->create_time < b->create_time : a->id < b->id;
   });
 
+  if (form == BodyForm::Text) {
+    return paged_text(params, matched, "ReplicaPairs", [](JsonWriter& w, const Pair* p) { write_describe_json(w, *p); });
+  }
   return paged(params, matched, "ReplicaPairs", [](const Pair* p) { return to_describe_json(*p); });
 }
 

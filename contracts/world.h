@@ -39,6 +39,7 @@
 #include "contracts/drill.h"
 #include "contracts/error_catalogue.h"
 #include "contracts/group.h"
+#include "contracts/json_writer.h"
 #include "contracts/operation.h"
 #include "contracts/pair.h"
 #include "contracts/policy.h"
@@ -70,11 +71,20 @@ struct TimedTransition {
   bool vanished = false;
 };
 
+// How a success body comes back. Dom: in Outcome::body. Text: the operations that answer
+// a large fixed shape (DescribeDiskReplicaPairs) write it as JSON text into
+// Outcome::text_body instead, and leave `body` empty; the others fill `body` as ever. The
+// mock asks for Text (it only sends the body on); readers of `body` ask for Dom.
+enum class BodyForm { Dom, Text };
+
 // The result of one operation: an error, or a success body (without RequestId, which
 // belongs to the HTTP exchange) and the transitions it caused.
 struct Outcome {
   std::optional<ApiError> error;
   nlohmann::json body = nlohmann::json::object();
+  // BodyForm::Text, when the operation writes text: the body's members, exactly what
+  // dumping the Dom form's `body` gives, member by member. Empty otherwise.
+  JsonMembers text_body;
   // The status change of the resource the call addressed or created (the pair, the group,
   // or the new/cleared drill), if any.
   std::optional<Transition> transition;
@@ -164,7 +174,8 @@ class World {
   // Runs one validated request (api_schema's validate_params). Call advance(now) first:
   // execute assumes the world is current. `ids` is used only by the calls ids_needed()
   // names.
-  Outcome execute(Operation op, const Params& params, Instant now, const NewIds& ids = {});
+  Outcome execute(Operation op, const Params& params, Instant now, const NewIds& ids = {},
+                  BodyForm form = BodyForm::Dom);
 
   // Which new ids execute(op, params) would use (for StartReplicaGroupDrill: one drill
   // disk per current member of GroupId).
@@ -198,7 +209,7 @@ class World {
   // Pairs (world.cpp).
   Outcome execute_pair(Operation op, const Params& params, Instant now);
   Outcome create(const Params& params, Instant now, const NewIds& ids);
-  Outcome describe_pairs(const Params& params, Instant now) const;
+  Outcome describe_pairs(const Params& params, Instant now, BodyForm form = BodyForm::Dom) const;
   Outcome describe_progress(const Pair& pair, Instant now) const;
   Outcome modify(Pair& pair, const Params& params);
   void begin(Pair& pair, Status transient, TimingKey timing, Instant now);
@@ -241,6 +252,10 @@ class World {
   template <class Item, class ToJson>
   Outcome paged(const Params& params, const std::vector<Item>& matched, std::string_view key,
                 ToJson&& to_json) const;
+  // The same page as text members, each item written by `write(JsonWriter&, item)`.
+  template <class Item, class Write>
+  Outcome paged_text(const Params& params, const std::vector<Item>& matched, std::string_view key,
+                     Write&& write) const;
   ApiError missing_id(std::string_view what) const;
   // When a resource's next time-driven change is due (pending transition, next sync
   // cycle, end of a deleted pair's or group's retention, a drill's executing/clearing end).

@@ -33,16 +33,18 @@ Authenticator::Authenticator(std::vector<scenarios::Credential> credentials, boo
                              contracts::Duration window, const Clock& wall_clock,
                              const contracts::ErrorCatalogue& errors)
     : verify_(verify), window_(window), wall_clock_(wall_clock), errors_(errors) {
-  for (auto& c : credentials) secrets_[c.access_key_id] = c.access_key_secret;
+  for (auto& c : credentials) {
+    keys_.insert_or_assign(c.access_key_id, Key{c.access_key_secret, contracts::crypto::HmacSha256Key(c.access_key_secret)});
+  }
 }
 
 contracts::ApiError Authenticator::fail(std::string_view code, std::string_view detail) const {
   return errors_.make(code, detail);
 }
 
-const std::string* Authenticator::secret_for(const std::string& access_key_id) const {
-  auto it = secrets_.find(access_key_id);
-  return it == secrets_.end() ? nullptr : &it->second;
+const Authenticator::Key* Authenticator::key_for(const std::string& access_key_id) const {
+  auto it = keys_.find(access_key_id);
+  return it == keys_.end() ? nullptr : &it->second;
 }
 
 AuthResult Authenticator::authenticate(const RpcRequest& req) {
@@ -115,8 +117,8 @@ AuthResult Authenticator::verify_v1(const RpcRequest& req) {
   if (auto v = get("SignatureVersion"); !v.empty() && v != "1.0") {
     return refuse(r, Verdict::BadMethod, fail(codes::kInvalidParameter, "SignatureVersion"));
   }
-  const std::string* secret = secret_for(r.access_key_id);
-  if (secret == nullptr) {
+  const Key* key = key_for(r.access_key_id);
+  if (key == nullptr) {
     return refuse(r, Verdict::UnknownKey, fail(codes::kInvalidAccessKeyIdNotFound));
   }
   if (auto err = check_time(get("Timestamp"))) {
@@ -127,7 +129,7 @@ AuthResult Authenticator::verify_v1(const RpcRequest& req) {
   all.insert(all.end(), req.query.begin(), req.query.end());
   all.insert(all.end(), req.form.begin(), req.form.end());
   std::string sts = contracts::v1_string_to_sign(req.method, all);
-  if (contracts::v1_signature(*secret, sts) != get("Signature")) {
+  if (contracts::v1_signature(key->secret, sts) != get("Signature")) {
     return refuse(r, Verdict::BadSignature, fail(codes::kSignatureDoesNotMatch, sts));
   }
   return check_nonce(std::move(r), get("SignatureNonce"));
@@ -142,8 +144,8 @@ AuthResult Authenticator::verify_v3(const RpcRequest& req) {
   if (auth->algorithm != contracts::kAcs3HmacSha256 && auth->algorithm != contracts::kAcs3HmacSm3) {
     return refuse(r, Verdict::BadMethod, fail(codes::kInvalidSignatureMethod));
   }
-  const std::string* secret = secret_for(r.access_key_id);
-  if (secret == nullptr) {
+  const Key* key = key_for(r.access_key_id);
+  if (key == nullptr) {
     return refuse(r, Verdict::UnknownKey, fail(codes::kInvalidAccessKeyIdNotFound));
   }
   std::string date = contracts::header_value(headers, "x-acs-date");
@@ -156,15 +158,16 @@ AuthResult Authenticator::verify_v3(const RpcRequest& req) {
   }
   // The payload hash is recomputed from the bytes received, so a body altered in transit
   // (or a wrong x-acs-content-sha256) fails as a signature mismatch.
-  contracts::V3Request v3;
-  v3.method = req.method;
-  v3.path = req.path;
-  v3.query = req.query;
-  v3.headers = headers;
-  v3.payload_hash = contracts::v3_payload_hash(auth->algorithm, req.raw->body).value_or("");
-  std::string canonical = contracts::v3_canonical_request(v3, auth->signed_headers);
+  const bool sha256 = auth->algorithm == contracts::kAcs3HmacSha256;
+  static const std::string kEmptySha256 = *contracts::v3_payload_hash(contracts::kAcs3HmacSha256, "");
+  const std::string payload_hash = sha256 && req.raw->body.empty()
+                                       ? kEmptySha256
+                                       : contracts::v3_payload_hash(auth->algorithm, req.raw->body).value_or("");
+  std::string canonical =
+      contracts::v3_canonical_request(req.method, req.path, req.query, headers, payload_hash, auth->signed_headers);
   std::string sts = contracts::v3_string_to_sign(auth->algorithm, canonical);
-  auto expected = contracts::v3_signature(auth->algorithm, *secret, sts);
+  auto expected = sha256 ? std::optional(key->hmac_sha256.hex(sts))
+                         : contracts::v3_signature(auth->algorithm, key->secret, sts);
   if (!expected || *expected != auth->signature) {
     return refuse(r, Verdict::BadSignature, fail(codes::kSignatureDoesNotMatch, sts));
   }

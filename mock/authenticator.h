@@ -9,10 +9,11 @@
 #include <map>
 #include <mutex>
 #include <optional>
-#include <set>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
+#include "contracts/crypto.h"
 #include "contracts/error_catalogue.h"
 #include "contracts/journal_terms.h"
 #include "mock/clock.h"
@@ -47,17 +48,23 @@ class Authenticator {
   AuthResult check_nonce(AuthResult r, const std::string& nonce);
   // Records the nonce; false when it was already used within the window.
   bool remember_nonce(const std::string& access_key_id, const std::string& nonce);
-  const std::string* secret_for(const std::string& access_key_id) const;
+  // What is kept per credential: the secret, and its HMAC-SHA256 pads hashed once (the
+  // V3 verification of every request signed with it starts from them).
+  struct Key {
+    std::string secret;
+    contracts::crypto::HmacSha256Key hmac_sha256;
+  };
+  const Key* key_for(const std::string& access_key_id) const;
   contracts::ApiError fail(std::string_view code, std::string_view detail = {}) const;
 
-  std::map<std::string, std::string, std::less<>> secrets_;
+  std::map<std::string, Key, std::less<>> keys_;
   bool verify_;
   contracts::Duration window_;
   const Clock& wall_clock_;
   const contracts::ErrorCatalogue errors_;  // a copy: outlives any reset of the Service
 
   std::mutex nonce_mu_;
-  std::set<std::string> nonces_;
+  std::unordered_set<std::string> nonces_;  // hashed: up to 1,000,000 within a window
   std::deque<std::pair<contracts::Instant, std::string>> nonce_order_;
 };
 

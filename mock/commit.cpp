@@ -45,7 +45,9 @@ void commit(Exchange& x, Model& model, contracts::World& world, TokenPolicy& tok
     if (outcome.ok()) x.new_ids = ids;
   }
   if (outcome.ok()) {
-    x.service_answer = ServiceAnswer{success_answer(std::move(outcome.body), x.request_id), ""};
+    x.service_answer = ServiceAnswer{outcome.text_body.empty() ? success_answer(std::move(outcome.body), x.request_id)
+                                                               : success_answer(std::move(outcome.text_body), x.request_id),
+                                     ""};
   } else {
     x.service_answer = ServiceAnswer{error_answer(*outcome.error, x.request_id, x.host), outcome.error->code};
   }

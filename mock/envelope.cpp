@@ -1,6 +1,8 @@
 // envelope.cpp: see envelope.h.
 #include "mock/envelope.h"
 
+#include <algorithm>
+
 namespace ebsmock::mock {
 
 std::string json_text(const nlohmann::json& j) {
@@ -16,17 +18,42 @@ Answer success_answer(nlohmann::json body, const std::string& request_id) {
   return a;
 }
 
+Answer success_answer(contracts::JsonMembers body, const std::string& request_id) {
+  std::string id;
+  contracts::append_json_string(id, request_id);
+  auto at = std::lower_bound(body.begin(), body.end(), std::string_view("RequestId"),
+                             [](const auto& m, std::string_view name) { return m.first < name; });
+  if (at != body.end() && at->first == "RequestId") {
+    at->second = std::move(id);
+  } else {
+    body.emplace(at, "RequestId", std::move(id));
+  }
+  Answer a;
+  a.status = 200;
+  a.body = contracts::json_object_text(body);
+  a.headers.emplace_back("x-acs-request-id", request_id);
+  return a;
+}
+
 Answer error_answer(const contracts::ApiError& err, const std::string& request_id,
                     std::string_view host) {
-  nlohmann::json body = {{"RequestId", request_id},
-                         {"HostId", host.empty() ? std::string("ebs.aliyuncs.com") : std::string(host)},
-                         {"Code", err.code},
-                         {"Message", err.message},
-                         {"Recommend", "https://api.aliyun.com/troubleshoot?q=" + err.code +
-                                           "&product=ebs&requestId=" + request_id}};
+  // Written directly, members in name order (the bytes a DOM would dump).
+  contracts::JsonWriter w;
+  w.begin_object();
+  w.key("Code");
+  w.value(std::string_view(err.code));
+  w.key("HostId");
+  w.value(host.empty() ? std::string_view("ebs.aliyuncs.com") : host);
+  w.key("Message");
+  w.value(std::string_view(err.message));
+  w.key("Recommend");
+  w.value("https://api.aliyun.com/troubleshoot?q=" + err.code + "&product=ebs&requestId=" + request_id);
+  w.key("RequestId");
+  w.value(std::string_view(request_id));
+  w.end_object();
   Answer a;
   a.status = err.http_status;
-  a.body = json_text(body);
+  a.body = w.take();
   a.headers.emplace_back("x-acs-request-id", request_id);
   return a;
 }

@@ -36,13 +36,19 @@ class Model {
   virtual bool opens_race_window_on_advance() const { return false; }
 };
 
-// The documented behaviour: World::execute.
+// The documented behaviour: World::execute. Bodies come as text where the model writes
+// them (contracts::BodyForm), since the pipeline only sends them on; a decorator that
+// reads or keeps bodies asks for the DOM.
 class WorldModel final : public Model {
  public:
+  explicit WorldModel(contracts::BodyForm form = contracts::BodyForm::Text) : form_(form) {}
   contracts::Outcome execute(contracts::World& world, contracts::Operation op, const contracts::Params& params,
                              contracts::Instant now, const contracts::NewIds& ids, bool, RaceWindow&) override {
-    return world.execute(op, params, now, ids);
+    return world.execute(op, params, now, ids, form_);
   }
+
+ private:
+  contracts::BodyForm form_;
 };
 
 }  // namespace ebsmock::mock

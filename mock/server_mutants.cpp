@@ -87,7 +87,7 @@ class MutantModel : public Model {
                     const contracts::Params& params, contracts::Instant now, bool dry_run) = 0;
 
  private:
-  WorldModel inner_;
+  WorldModel inner_{contracts::BodyForm::Dom};  // bend() may read and keep bodies
 };
 
 class StopFromStopped final : public MutantModel {

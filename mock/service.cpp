@@ -66,9 +66,10 @@ class CallWindow final : public RaceWindow {
 std::string iso_millis(contracts::Instant t) {
   std::string s = contracts::format_iso8601(t);
   auto ms = t.time_since_epoch().count() % 1000;
-  char buf[8];
-  std::snprintf(buf, sizeof buf, ".%03lld", static_cast<long long>(ms < 0 ? ms + 1000 : ms));
-  s.insert(s.size() - 1, buf);
+  if (ms < 0) ms += 1000;
+  const char millis[4] = {'.', static_cast<char>('0' + ms / 100), static_cast<char>('0' + ms / 10 % 10),
+                          static_cast<char>('0' + ms % 10)};
+  s.insert(s.size() - 1, millis, sizeof millis);
   return s;
 }
 

@@ -1,0 +1,110 @@
+// json_writer.cpp: see json_writer.h.
+#include "contracts/json_writer.h"
+
+#include <charconv>
+
+#include <nlohmann/json.hpp>
+
+namespace ebsmock::contracts {
+
+void append_json_string(std::string& out, std::string_view s) {
+  // Bytes >= 0x80 (UTF-8, or not): nlohmann decides, so that invalid sequences become
+  // U+FFFD exactly as its dump does. ASCII, the usual case, is escaped here by its rules,
+  // runs that need no escape appended whole.
+  static constexpr char kHex[] = "0123456789abcdef";
+  const std::size_t start = out.size();
+  out += '"';
+  std::size_t run = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) continue;
+    out.append(s.data() + run, i - run);
+    run = i + 1;
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c >= 0x80) {
+          out.resize(start);
+          out += nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+          return;
+        }
+        out += "\\u00";
+        out += kHex[c >> 4];
+        out += kHex[c & 0x0F];
+    }
+  }
+  out.append(s.data() + run, s.size() - run);
+  out += '"';
+}
+
+std::string json_object_text(const JsonMembers& members) {
+  std::size_t size = 2;
+  for (const auto& [name, text] : members) size += name.size() + text.size() + 4;
+  std::string out;
+  out.reserve(size);
+  out += '{';
+  for (const auto& [name, text] : members) {
+    if (out.size() > 1) out += ',';
+    append_json_string(out, name);
+    out += ':';
+    out += text;
+  }
+  out += '}';
+  return out;
+}
+
+void JsonWriter::separate() {
+  if (comma_) out_ += ',';
+}
+
+void JsonWriter::open(char c) {
+  separate();
+  out_ += c;
+  comma_ = false;
+}
+
+void JsonWriter::close(char c) {
+  out_ += c;
+  comma_ = true;
+}
+
+void JsonWriter::key(std::string_view name) {
+  separate();
+  append_json_string(out_, name);
+  out_ += ':';
+  comma_ = false;
+}
+
+void JsonWriter::value(std::string_view s) {
+  separate();
+  append_json_string(out_, s);
+  comma_ = true;
+}
+
+void JsonWriter::value(std::int64_t n) {
+  separate();
+  char buf[24];
+  out_.append(buf, std::to_chars(buf, buf + sizeof buf, n).ptr);
+  comma_ = true;
+}
+
+void JsonWriter::value(std::uint64_t n) {
+  separate();
+  char buf[24];
+  out_.append(buf, std::to_chars(buf, buf + sizeof buf, n).ptr);
+  comma_ = true;
+}
+
+void JsonWriter::value(bool b) {
+  separate();
+  out_ += b ? "true" : "false";
+  comma_ = true;
+}
+
+}  // namespace ebsmock::contracts

@@ -1,0 +1,54 @@
+// json_writer.h: compact JSON text written straight into a string, for answers whose
+// shape is fixed (a Describe listing), without building an nlohmann::json DOM first.
+// The bytes are exactly what nlohmann's dump(-1, ' ', false, replace) gives for the same
+// values when the caller writes object members in name (byte) order, as a DOM's
+// std::map keeps them: tests compare the two. The caller keeps the order; the writer only
+// places commas and escapes. Not thread-safe (one writer per answer).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace ebsmock::contracts {
+
+class JsonWriter {
+ public:
+  void begin_object() { open('{'); }
+  void end_object() { close('}'); }
+  void begin_array() { open('['); }
+  void end_array() { close(']'); }
+  // The name of the next member; the value follows with value() or begin_*().
+  void key(std::string_view name);
+  void value(std::string_view s);
+  void value(const char* s) { value(std::string_view(s)); }
+  void value(std::int64_t n);
+  void value(std::uint64_t n);
+  void value(bool b);
+
+  void reserve(std::size_t bytes) { out_.reserve(bytes); }
+  const std::string& text() const { return out_; }
+  std::string take() { return std::move(out_); }
+
+ private:
+  void separate();
+  void open(char c);
+  void close(char c);
+
+  std::string out_;
+  bool comma_ = false;  // a value was written at this level: the next one needs a comma
+};
+
+// A JSON object's members as (name, JSON text of the value), in name (byte) order: a body
+// kept as text whose members a caller may still merge with its own (RequestId).
+using JsonMembers = std::vector<std::pair<std::string, std::string>>;
+
+// `members` as one JSON object's text.
+std::string json_object_text(const JsonMembers& members);
+
+// `s` as a JSON string literal, appended to `out` (quotes included).
+void append_json_string(std::string& out, std::string_view s);
+
+}  // namespace ebsmock::contracts

@@ -1,0 +1,117 @@
+// json_writer_test.cpp: the answers written as JSON text (contracts/json_writer.h,
+// BodyForm::Text) are byte for byte what dumping the DOM form gives: strings with
+// escapes, control bytes, UTF-8 and invalid UTF-8; whole DescribeDiskReplicaPairs bodies
+// over random pairs and paging.
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include "contracts/json_writer.h"
+#include "contracts/world.h"
+
+namespace ebsmock::contracts {
+namespace {
+
+const Instant kT0 = Instant{std::chrono::seconds(1704067200)};
+
+std::string dom_dump(const nlohmann::json& j) {
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string text_of(std::string_view s) {
+  std::string out;
+  append_json_string(out, s);
+  return out;
+}
+
+TEST(JsonWriterTest, StringsAreEscapedAsTheDomDumpsThem) {
+  for (std::string s : {std::string(""), std::string("plain"), std::string("quote \" back \\ slash /"),
+                        std::string("\b\f\n\r\t"), std::string("\x01\x1f\x7f", 3), std::string("\0x", 2),
+                        std::string("h\xc3\xa9llo \xe4\xb8\xad"), std::string("bad \xff\xc3 utf8")}) {
+    EXPECT_EQ(text_of(s), dom_dump(nlohmann::json(s))) << s;
+  }
+}
+
+RC_GTEST_PROP(JsonWriterTest, AnyStringIsEscapedAsTheDomDumpsIt, (const std::string& s)) {
+  RC_ASSERT(text_of(s) == dom_dump(nlohmann::json(s)));
+}
+
+TEST(JsonWriterTest, NumbersAndBooleans) {
+  JsonWriter w;
+  w.begin_array();
+  w.value(std::int64_t{-9223372036854775807 - 1});
+  w.value(std::uint64_t{18446744073709551615ULL});
+  w.value(std::int64_t{0});
+  w.value(true);
+  w.value(false);
+  w.begin_object();
+  w.end_object();
+  w.begin_array();
+  w.end_array();
+  w.end_array();
+  EXPECT_EQ(w.text(), dom_dump(nlohmann::json::array({INT64_MIN, UINT64_MAX, 0, true, false,
+                                                      nlohmann::json::object(), nlohmann::json::array()})));
+}
+
+// The Describe body in both forms, as the mock sends it (RequestId joined in).
+void expect_same_describe(const World& w, const Params& params) {
+  World copy = w;
+  Outcome dom = copy.execute(Operation::DescribeDiskReplicaPairs, params, kT0, {}, BodyForm::Dom);
+  Outcome text = copy.execute(Operation::DescribeDiskReplicaPairs, params, kT0, {}, BodyForm::Text);
+  ASSERT_EQ(dom.ok(), text.ok());
+  if (!dom.ok()) return;
+  ASSERT_FALSE(text.text_body.empty());
+  EXPECT_EQ(json_object_text(text.text_body), dom_dump(dom.body));
+}
+
+Pair sample_pair(std::string id) {
+  Pair p;
+  p.id = std::move(id);
+  p.status = Status::Normal;
+  p.source_region = "cn-hangzhou";
+  p.destination_region = "cn-shanghai";
+  p.create_time = 1704067200;
+  return p;
+}
+
+TEST(JsonWriterTest, DescribePairsTextEqualsTheDomDump) {
+  World w;
+  Pair a = sample_pair("pair-cn-a");
+  a.pair_name = "na\"me\n\xe4\xb8\xad";
+  a.description = "bad \xff";
+  a.tags = {{"k1", "v1"}, {"k\t2", ""}};
+  a.last_recover_point = 1704067300;
+  a.bandwidth = 10240;
+  a.enable_rtc = true;
+  w.add_pair(a, kT0);
+  w.add_pair(sample_pair("pair-cn-b"), kT0);
+  expect_same_describe(w, {{"RegionId", "cn-hangzhou"}});
+  expect_same_describe(w, {{"RegionId", "cn-hangzhou"}, {"PairIds", "pair-cn-a"}});
+  expect_same_describe(w, {{"RegionId", "cn-hangzhou"}, {"MaxResults", "1"}});
+  expect_same_describe(w, {{"RegionId", "cn-hangzhou"}, {"PageNumber", "2"}, {"PageSize", "1"}});
+  expect_same_describe(w, {{"RegionId", "cn-beijing"}});
+}
+
+RC_GTEST_PROP(JsonWriterTest, DescribePairsTextEqualsTheDomDumpForRandomPairs, ()) {
+  World w;
+  const auto n = *rc::gen::inRange(0, 5);
+  for (int i = 0; i < n; ++i) {
+    Pair p = sample_pair("pair-cn-" + std::to_string(i));
+    p.pair_name = *rc::gen::arbitrary<std::string>();
+    p.description = *rc::gen::arbitrary<std::string>();
+    p.rpo = *rc::gen::arbitrary<std::int64_t>();
+    p.expired_time = *rc::gen::arbitrary<std::int64_t>();
+    if (*rc::gen::arbitrary<bool>()) p.last_recover_point = *rc::gen::arbitrary<std::int64_t>();
+    const auto tags = *rc::gen::inRange(0, 3);
+    for (int t = 0; t < tags; ++t) p.tags.push_back({*rc::gen::arbitrary<std::string>(), *rc::gen::arbitrary<std::string>()});
+    w.add_pair(p, kT0);
+  }
+  World copy = w;
+  Params params{{"RegionId", "cn-hangzhou"}, {"MaxResults", std::to_string(*rc::gen::inRange(1, 6))}};
+  Outcome dom = copy.execute(Operation::DescribeDiskReplicaPairs, params, kT0, {}, BodyForm::Dom);
+  Outcome text = copy.execute(Operation::DescribeDiskReplicaPairs, params, kT0, {}, BodyForm::Text);
+  RC_ASSERT(dom.ok());
+  RC_ASSERT(json_object_text(text.text_body) == dom_dump(dom.body));
+}
+
+}  // namespace
+}  // namespace ebsmock::contracts
