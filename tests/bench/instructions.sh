@@ -7,24 +7,27 @@
 # one JSON line: {"label":..,"requests":COUNT,"instructions":..,"per_request":..}.
 #   bash tests/bench/instructions.sh BUILD_DIR LABEL [MIX] [SIGN] [COUNT]
 #     MIX rw (Stop/Describe/Start/Describe, default) or describe; SIGN v3 (default) or none
-#   INSTR_SERVER=floor: measure bench_httplib_floor (cpp-httplib alone, tests/bench/
+#   INSTR_DELAY=200ms: the world delays every request (one [[fault]]), as the delay section.
+#   INSTR_SERVER=floor (INSTR_DELAY_MS=200 to sleep as the delay section's floor): measure bench_httplib_floor (cpp-httplib alone, tests/bench/
 #   httplib_floor.cpp) on the same requests instead, the baseline for ebsmock's figure.
 # Writes the callgrind profile to tests/bench/out/callgrind-LABEL.out (callgrind_annotate
 # reads it). Port 28484; the server it starts is stopped by pid.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 build=$1 label=$2 mix=${3:-rw} sign=${4:-v3} count=${5:-2000}
-warm=200 port=28484
+warm=${INSTR_WARM:-200} port=28484
 out=tests/bench/out
 mkdir -p "$out"
 verify=true; [[ $sign == none ]] && verify=false
-"$build/tests/bench/bench_make_requests" world --pairs 100 --verify "$verify" >"$out/instr-world.toml"
+"$build/tests/bench/bench_make_requests" world --pairs 100 --verify "$verify" ${INSTR_DELAY:+--delay "$INSTR_DELAY"} \
+  >"$out/instr-world.toml"
 "$build/tests/bench/bench_make_requests" requests --host "127.0.0.1:$port" --pairs 100 \
   --count $((warm + count)) --mix "$mix" --sign "$sign" --out "$out/instr-requests.txt"
 profile=$out/callgrind-$label.out
 server=("$build/harness/ebsmock" serve --scenario "$out/instr-world.toml" --port "$port")
 [[ ${INSTR_SERVER:-ebsmock} == floor ]] &&
-  server=("$build/tests/bench/bench_httplib_floor" --port "$port" --body tests/bench/body.json)
+  server=("$build/tests/bench/bench_httplib_floor" --port "$port" --body tests/bench/body.json
+          --delay-ms "${INSTR_DELAY_MS:-0}")
 valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$profile" "${server[@]}" \
   >"$out/instr-$label.log" 2>&1 &
 pid=$!
