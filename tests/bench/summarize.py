@@ -351,19 +351,19 @@ for run in rss_runs:
         f"{'MET' if peak <= limit and seq >= 1_000_000 else 'NOT MET' if peak > limit else 'NOT REACHED (journal short of 1,000,000)'}")
 if ref:
     t = med([r["seconds"] * 200.0 / r["cases"] for r in ref if r["cases"]])
-    add(f"- 4a harness: 200 reference cases of up to 30 commands in < 10 s: {t:.2f} s (median) — "
+    add(f"- harness: 200 reference cases of up to 30 commands in < 10 s: {t:.2f} s (median) — "
         f"{'MET' if t < 10 else 'NOT MET'}")
     muts = [r for r in harness if r.get("kind") == "contract" and r["client"] != "reference"]
     worst = max((r["seconds"] for r in muts), default=None)
     caught = all(r["exit_code"] == 1 and (r["shrunk_size"] or 99) <= 6 for r in muts)
     if muts:
-        add(f"- 4b every builtin mutant caught with <= 6 steps, < 60 s each: slowest {worst:.2f} s — "
+        add(f"- harness: every builtin mutant caught with <= 6 steps, < 60 s each: slowest {worst:.2f} s — "
             f"{'MET' if caught and worst < 60 else 'NOT MET'}")
 else:
-    add("- 4 harness: NOT MEASURED (BENCH_SECTIONS without harness)")
+    add("- harness: NOT MEASURED (BENCH_SECTIONS without harness)")
 if dash_none and dash_four:
     r_d = med([r["rps"] for r in dash_four]) / med([r["rps"] for r in dash_none])
-    add(f"- 6 Describe throughput with four dashboards open >= 0.95x that with none: {r_d:.2f}x — "
+    add(f"- 14.8 Describe throughput with four dashboards open >= 0.95x that with none: {r_d:.2f}x — "
         f"{'MET' if r_d >= 0.95 else 'NOT MET'}")
 small = [r for r in checker if r["shape"].startswith("3x10")]
 if small:
