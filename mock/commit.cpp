@@ -46,7 +46,7 @@ void commit(Exchange& x, Model& model, contracts::World& world, TokenPolicy& tok
   }
   if (outcome.ok()) {
     x.service_answer = ServiceAnswer{outcome.text_body.empty() ? success_answer(std::move(outcome.body), x.request_id)
-                                                               : success_answer(std::move(outcome.text_body), x.request_id),
+                                                               : success_answer_text(std::move(outcome.text_body), x.request_id),
                                      ""};
   } else {
     x.service_answer = ServiceAnswer{error_answer(*outcome.error, x.request_id, x.host), outcome.error->code};

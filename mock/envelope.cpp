@@ -18,7 +18,7 @@ Answer success_answer(nlohmann::json body, const std::string& request_id) {
   return a;
 }
 
-Answer success_answer(contracts::JsonMembers body, const std::string& request_id) {
+Answer success_answer_text(contracts::JsonMembers body, const std::string& request_id) {
   std::string id;
   contracts::append_json_string(id, request_id);
   auto at = std::lower_bound(body.begin(), body.end(), std::string_view("RequestId"),
