@@ -1,12 +1,19 @@
 // parallel_program.cpp: generating and shrinking parallel programs. Pure; thread-safe.
 #include "harness/contract/parallel_program.h"
 
+#include "harness/contract/contention_motifs.h"
+
+#include <algorithm>
 #include <map>
 #include <set>
 #include <sstream>
 
 namespace ebsmock::harness {
 namespace {
+
+// The share of programs that get contention motifs (contention_motifs.h); the rest are
+// random branches on the hot pairs, left to chance.
+constexpr int kMotifPercent = 80;
 
 // The calls a branch makes, by weight. Delete is rare and only a branch's last call, so
 // that pairs live through the program.
@@ -107,18 +114,17 @@ rc::Gen<ParallelProgram> gen_parallel_program(const GenModel& initial, const Par
       if (other != hot[0]) hot.push_back(other);
     }
 
-    const int branches = 2 + static_cast<int>(d.weighted({35, 45, 20}));
     std::map<int, int> ambiguous;  // slot -> ambiguous faults
     std::vector<int> weights;
     for (const auto& k : kBranchKinds) weights.push_back(k.weight);
     int next_id = 1;
-    for (int b = 0; b < branches; ++b) {
+    auto random_branch = [&](const std::vector<int>& slots) {
       std::vector<ParallelCall> calls;
       const int n = 1 + static_cast<int>(d.weighted({20, 40, 30, 10}));
       for (int i = 0; i < n; ++i) {
         ParallelCall c;
         c.id = next_id++;
-        c.slot = d.pick(hot);
+        c.slot = d.pick(slots);
         c.kind = (i == n - 1 && d.percent(4)) ? StepKind::Delete : kBranchKinds[d.weighted(weights)].kind;
         c.flag = (c.kind == StepKind::Start && d.percent(15)) || (c.kind == StepKind::Reprotect && d.percent(50));
         if (c.kind == StepKind::Modify) c.fields = static_cast<ParallelCall::Fields>(d.weighted({35, 35, 30}));
@@ -128,42 +134,44 @@ rc::Gen<ParallelProgram> gen_parallel_program(const GenModel& initial, const Par
         }
         calls.push_back(c);
       }
-      p.branches.push_back(std::move(calls));
-    }
+      return calls;
+    };
 
-    // Shared ClientTokens: a mutating call is sent again from another branch, as the same
-    // request (a job re-run by a second worker) or with other parameters.
-    // Both are a branch's first call, so they start together on the latch (a token check
-    // must win that race); not Modify, whose replay and second execution answer alike.
-    if (options.shared_tokens && d.percent(70)) {
-      std::vector<std::size_t> firsts;
-      for (std::size_t b = 0; b < p.branches.size(); ++b) {
-        const StepKind k = p.branches[b][0].kind;
-        if (k != StepKind::Describe && k != StepKind::Modify) firsts.push_back(b);
-      }
-      if (!firsts.empty()) {
-        const std::size_t b = d.pick(firsts);
-        ParallelCall& original = p.branches[b][0];
-        original.shared_token = original.id;
-        original.fault = {};
-        ParallelCall copy = original;
-        copy.id = next_id++;
-        copy.duplicate = d.percent(70);
-        if (!copy.duplicate) {
-          copy.kind = copy.kind == StepKind::Stop ? StepKind::Start : StepKind::Stop;
-          copy.flag = false;
+    // Most programs: a contention motif, alone on its pair (another branch's call on it
+    // could hide the bug: a later write of the lost field, a Stop that makes a doubled
+    // Start legal again), often with a second one on another pair, else sometimes beside
+    // a random branch on another pair. The rest: 2-4 random branches on the hot pairs.
+    std::vector<ContentionMotif> motifs;
+    if (d.percent(kMotifPercent)) {
+      motifs = draw_motifs(d, model, live, live.size() > 1 && d.percent(80) ? 2 : 1, options, next_id);
+    }
+    if (!motifs.empty()) {
+      for (const auto& m : motifs) {
+        for (const Step& s : m.prefix) {
+          p.prefix.push_back(s);
+          model.apply(s);
         }
-        std::size_t other = d.below(p.branches.size() - 1);
-        if (other >= b) ++other;
-        p.branches[other].insert(p.branches[other].begin(), copy);
+        p.branches.push_back(m.first);
+        p.branches.push_back(m.second);
       }
+      std::vector<int> others;
+      for (int slot : live) {
+        if (std::none_of(motifs.begin(), motifs.end(), [slot](const auto& m) { return m.slot == slot; })) {
+          others.push_back(slot);
+        }
+      }
+      if (motifs.size() == 1 && !others.empty() && d.percent(50)) p.branches.push_back(random_branch({d.pick(others)}));
+    } else {
+      const int branches = 2 + static_cast<int>(d.weighted({35, 45, 20}));
+      for (int b = 0; b < branches; ++b) p.branches.push_back(random_branch(hot));
     }
 
-    // hold_until: a call waits for a call of another branch on the same pair (a call with
-    // a shared token for its twin first: that is the race a token check must win). No
-    // wait can depend on another: a call waited for never waits, and nothing before it in
-    // its branch waits either, so each held call is released as soon as its target's
-    // branch gets there, not by the budget.
+    // hold_until: first the motifs' own (the interleaving each bug needs; a motif's
+    // chain of waits ends at a call that waits for nothing). Then, at random, a call
+    // waits for a call of another branch on the same pair, where no such wait can depend
+    // on another: a call waited for never waits, and nothing before it in its branch
+    // waits either, so each held call is released as soon as its target's branch gets
+    // there, not by the budget.
     if (options.holds) {
       struct Where {
         std::size_t branch;
@@ -191,11 +199,10 @@ rc::Gen<ParallelProgram> gen_parallel_program(const GenModel& initial, const Par
         call(held).hold_for = target;
         targets.insert(target);
       };
-      for (const auto& [id, w] : where) {
-        const ParallelCall& c = call(id);
-        if (c.shared_token != c.id) continue;
-        for (const auto& [tid, tw] : where) {
-          if (tid != id && call(tid).shared_token == id) hold(id, tid);
+      for (const auto& m : motifs) {
+        for (const auto& [held, target] : m.holds) {
+          call(held).hold_for = target;
+          targets.insert(target);
         }
       }
       for (std::size_t b = 0; b < p.branches.size(); ++b) {

@@ -1,10 +1,12 @@
 // parallel_program.h: what the concurrent mode (`contract --concurrent`) runs: a
 // sequential prefix of contract steps, then 2-4 branches of calls that run at once, one
 // thread and one client per branch (concurrency.md §8.1). Branches are drawn from the
-// same post-prefix model, on 1-2 "hot" pairs so that they contend, with faults (ambiguous
-// commit-after ones included, at most kMaxAmbiguousPerPair per pair), a unique value for
-// every Modify, and optionally hold_until schedules (the mock parks a call until another
-// named call has been journaled) that force one branch's call to overlap another's.
+// same post-prefix model: mostly one or two contention motifs (contention_motifs.h: the
+// shapes the planted concurrency bugs need, each alone on its pair), else random branches
+// on 1-2 "hot" pairs so that they contend; with faults (ambiguous commit-after ones
+// included, at most kMaxAmbiguousPerPair per pair), a unique value for every Modify, and
+// optionally hold_until schedules (the mock parks a call until another named call has
+// been journaled) that force one branch's call to overlap another's.
 // Also the shrinks of a program (drop a branch or a call, move a branch's first call into
 // the prefix, faults off, ambiguous -> definite, holds off), simplest first.
 // Value types and pure functions; thread-safe.
