@@ -67,9 +67,6 @@ TEST_P(ConcurrencyClientMutant, CaughtInNineOfTenSeedsWithin200Programs) {
 }
 
 TEST_P(ConcurrencyClientMutant, CaughtInNineOfTenSeedsWithin20ProgramsWithHoldUntil) {
-  // Not yet met for shared-describe-cache (8 of 10 seeds within 20, 2026-12-02): the
-  // holds do not aim at a read that overlaps another thread's write.
-  if (GetParam() == "shared-describe-cache") GTEST_SKIP() << "not yet: 8 of 10 seeds within 20 programs";
   int caught = 0;
   bool holds = true;
   const std::string needed = detection("builtin:" + GetParam(), 20, holds, caught);
