@@ -200,11 +200,14 @@ std::optional<ContentionMotif> draw_motif(Draw& d, const GenModel& model, const 
       break;
     }
     case Motif::DescribeInModify: {
-      // The Modify comes after a read of its own, so the held Describe has read before it.
+      // With hold_until the Modify comes after a read of its own, so the held Describe
+      // has read before it; without, both start together, so the Modify can land inside
+      // a Describe's race window.
       ParallelCall both = make(StepKind::Modify);
       both.fields = ParallelCall::Fields::Both;
       m.first = {make(StepKind::Describe)};
-      m.second = {make(StepKind::Describe), both};
+      m.second = {both};
+      if (options.holds) m.second.insert(m.second.begin(), make(StepKind::Describe));
       m.holds = {{m.first[0].id, both.id}};
       break;
     }

@@ -139,8 +139,8 @@ rc::Gen<ParallelProgram> gen_parallel_program(const GenModel& initial, const Par
 
     // Most programs: a contention motif, alone on its pair (another branch's call on it
     // could hide the bug: a later write of the lost field, a Stop that makes a doubled
-    // Start legal again), often with a second one on another pair, else sometimes beside
-    // a random branch on another pair. The rest: 2-4 random branches on the hot pairs.
+    // Start legal again), often with a second one on another pair, and random calls on
+    // the other pairs. The rest: 2-4 random branches on the hot pairs.
     std::vector<ContentionMotif> motifs;
     if (d.percent(kMotifPercent)) {
       motifs = draw_motifs(d, model, live, live.size() > 1 && d.percent(80) ? 2 : 1, options, next_id);
@@ -160,7 +160,16 @@ rc::Gen<ParallelProgram> gen_parallel_program(const GenModel& initial, const Par
           others.push_back(slot);
         }
       }
-      if (motifs.size() == 1 && !others.empty() && d.percent(50)) p.branches.push_back(random_branch({d.pick(others)}));
+      // Random calls (faults and all) on the pairs no motif uses: after a motif's calls
+      // in its branches, or in a branch of their own.
+      if (!others.empty()) {
+        for (auto& branch : p.branches) {
+          if (!d.percent(50)) continue;
+          auto tail = random_branch({d.pick(others)});
+          branch.insert(branch.end(), tail.begin(), tail.end());
+        }
+        if (motifs.size() == 1 && d.percent(50)) p.branches.push_back(random_branch({d.pick(others)}));
+      }
     } else {
       const int branches = 2 + static_cast<int>(d.weighted({35, 45, 20}));
       for (int b = 0; b < branches; ++b) p.branches.push_back(random_branch(hot));
