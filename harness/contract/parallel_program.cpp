@@ -164,7 +164,7 @@ rc::Gen<ParallelProgram> gen_parallel_program(const GenModel& initial, const Par
       // in its branches, or in a branch of their own.
       if (!others.empty()) {
         for (auto& branch : p.branches) {
-          if (!d.percent(50)) continue;
+          if (!d.percent(80)) continue;
           auto tail = random_branch({d.pick(others)});
           branch.insert(branch.end(), tail.begin(), tail.end());
         }
