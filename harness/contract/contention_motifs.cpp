@@ -80,7 +80,7 @@ struct PairChoices {
   bool supports(Motif m) const {
     switch (m) {
       case Motif::SameRequest: return !doubled.empty();
-      case Motif::SameTokenOther: return !acting.empty();
+      case Motif::SameTokenOther: return acting.size() >= 2;  // the copy acts too, otherwise
       case Motif::TwoActions: return !exclusive.empty();
       case Motif::ModifyModify:
       case Motif::DescribeInModify: return modifiable;
@@ -141,14 +141,10 @@ std::optional<ContentionMotif> draw_motif(Draw& d, const GenModel& model, const 
       ParallelCall copy = original;
       copy.id = next_id++;
       copy.duplicate = motif == Motif::SameRequest;
-      if (!copy.duplicate) {
+      if (!copy.duplicate) {  // the copy goes first, and only a call that acts keeps its token
         const ParallelCall other = other_acting(original);
         copy.kind = other.kind;
         copy.flag = other.flag;
-        if (copy.kind == original.kind && copy.flag == original.flag) {  // nothing else acts
-          copy.kind = original.kind == StepKind::Stop ? StepKind::Start : StepKind::Stop;
-          copy.flag = false;
-        }
       }
       // The original must be between its token step and its commit when the copy
       // arrives: with hold_until it waits there until the copy is answered, and both
