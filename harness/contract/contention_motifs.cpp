@@ -80,7 +80,7 @@ struct PairChoices {
   bool supports(Motif m) const {
     switch (m) {
       case Motif::SameRequest: return !doubled.empty();
-      case Motif::SameTokenOther: return acting.size() >= 2;  // the copy acts too, otherwise
+      case Motif::SameTokenOther: return acting.size() >= 2;  // the copy must act as well
       case Motif::TwoActions: return !exclusive.empty();
       case Motif::ModifyModify:
       case Motif::DescribeInModify: return modifiable;
@@ -92,7 +92,10 @@ struct PairChoices {
 
 // Draws a motif that one of `pairs` supports, on such a pair (nullopt: none supports any).
 std::optional<ContentionMotif> draw_motif(Draw& d, const GenModel& model, const std::vector<PairChoices>& pairs,
-                                     const ParallelGenOptions& options, int& next_id) {
+                                          const ParallelGenOptions& options, int& next_id) {
+  // In Motif's order. The token motifs only where the harness chooses tokens; in the
+  // client direction the read-after-write one (the shape a client-side cache gets wrong)
+  // takes their share.
   std::vector<int> weights = {options.shared_tokens ? 22 : 0, options.shared_tokens ? 16 : 0, 12, 20, 24,
                               options.shared_tokens ? 6 : 35};
   for (std::size_t k = 0; k < weights.size(); ++k) {

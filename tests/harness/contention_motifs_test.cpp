@@ -103,7 +103,9 @@ TEST(ContentionMotifs, EachShapeInAFairShareOfPrograms) {
   auto modify_pair = [](const ParallelProgram& p) {
     std::map<int, std::set<ParallelCall::Fields>> fields;  // slot -> fields set by branch heads
     for (const auto& b : p.branches) {
-      if (b[0].kind == StepKind::Modify && b[0].fields != ParallelCall::Fields::Both) fields[b[0].slot].insert(b[0].fields);
+      if (b[0].kind == StepKind::Modify && b[0].fields != ParallelCall::Fields::Both) {
+        fields[b[0].slot].insert(b[0].fields);
+      }
     }
     for (const auto& [slot, f] : fields) {
       if (f.size() == 2) return true;
