@@ -182,8 +182,10 @@ class PartSearch {
     // Calls that are the same request get the same answer in the same state.
     std::map<std::string, std::size_t> requests;
     for (std::size_t k = 0; k < n; ++k) {
-      std::string key = std::string(contracts::to_string(op(k).action)) + '\n' + op(k).access_key_id + '\n' +
-                        contracts::to_json(op(k).ids).dump();
+      std::string key = op(k).clock_advance
+                            ? "advance " + std::to_string(op(k).clock_advance->count())
+                            : std::string(contracts::to_string(op(k).action)) + '\n' + op(k).access_key_id + '\n' +
+                                  contracts::to_json(op(k).ids).dump();
       for (const auto& [name, value] : op(k).params) key += '\n' + name + '=' + value;
       request_of_.push_back(requests.emplace(std::move(key), requests.size()).first->second);
     }
@@ -234,7 +236,7 @@ class PartSearch {
     if (fresh) {
       auto [known, added] = predictions_.try_emplace(StepKey{state.get(), request_of_[k]});
       if (added) {
-        known->second = predict(state, op(k), h_.now);
+        known->second = predict(state, op(k));
         known->second.next = intern(known->second.next);
       }
       if (matches(known->second, op(k).observed)) it->second = &intern(known->second.next);
@@ -342,7 +344,7 @@ class PartSearch {
 
   Refusal refusal(std::size_t k, const StatePtr& state, const Bits& placed) const {
     const HistoryOp& o = op(k);
-    Prediction p = predict(state, o, h_.now);
+    Prediction p = predict(state, o);
     Refusal r{calls_[k], describe(p), describe(o.observed), ""};
     if (after_[k] && !placed.test(*after_[k])) {
       r.reason = "the journal puts it after call #" + std::to_string(calls_[*after_[k]]) + ", not placed yet";
@@ -452,7 +454,9 @@ std::string to_text(const History& history, const CheckResult& result) {
   auto call_text = [&](std::size_t i) {
     const HistoryOp& o = history.ops[i];
     return "#" + std::to_string(i) + " client " + std::to_string(o.client) + " " +
-           std::string(contracts::to_string(o.action)) + " [" + std::to_string(o.invoke) + ", " +
+           (o.clock_advance ? "clock advance by " + contracts::format_duration(*o.clock_advance)
+                            : std::string(contracts::to_string(o.action))) +
+           " [" + std::to_string(o.invoke) + ", " +
            (o.observed.kind == OutcomeKind::Ambiguous ? std::string("inf") : std::to_string(o.response)) + "] -> " +
            describe(o.observed);
   };

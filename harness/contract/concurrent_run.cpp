@@ -407,7 +407,8 @@ nlohmann::json run_record_json(const RunRecord& rec) {
                      {"call", op.call},
                      {"call_id", call_id_of(t.call)},
                      {"label", describe(t.call)},
-                     {"action", std::string(contracts::to_string(op.action))},
+                     {"action", op.clock_advance ? std::string(to_string(StepKind::AdvanceClock))
+                                                 : std::string(contracts::to_string(op.action))},
                      {"pair", t.pair_id},
                      {"client_token", concurrent::client_token(op)},
                      {"invoke_ns", op.invoke},

@@ -2,6 +2,7 @@
 #include "harness/contract/parallel_program.h"
 
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -38,11 +39,69 @@ Step as_prefix_step(const ParallelCall& c) {
   s.kind = c.kind;
   s.slot = c.slot;
   s.flag = c.flag;
+  if (c.kind == StepKind::AdvanceClock) s.advance = kBranchClockAdvance;
   if (c.kind == StepKind::Modify) {
     if (c.fields != ParallelCall::Fields::Description) s.name = 0;
     if (c.fields != ParallelCall::Fields::Name) s.description = 0;
   }
   return s;
+}
+
+// The call that moves the pair in `slot` into a transient status that a Stop or a
+// Failover changes before it completes, or nullopt (already transient, or no such call).
+std::optional<Step> into_transient(const GenModel& model, int slot) {
+  if (slot < 0 || static_cast<std::size_t>(slot) >= model.slots.size()) return std::nullopt;
+  const contracts::Pair* pair = model.world.find(model.slots[static_cast<std::size_t>(slot)]);
+  if (!pair) return std::nullopt;
+  Step s;
+  s.slot = slot;
+  switch (pair->status) {
+    case contracts::Status::Created:
+    case contracts::Status::Stopped: s.kind = StepKind::Start; break;        // -> (initial_)syncing
+    case contracts::Status::Normal: s.kind = StepKind::Stop; break;          // -> stopping
+    case contracts::Status::Failovered: s.kind = StepKind::Reprotect; break;  // -> reprotecting
+    default: return std::nullopt;
+  }
+  s.flag = s.kind == StepKind::Reprotect;
+  return s;
+}
+
+// A branch with one clock advance (the header comment says why), when there is room for
+// a branch. Its draws come after every other draw of the program, so the rest of the
+// program is what it would be without it.
+void add_clock_advance(ParallelProgram& p, Draw& d, GenModel& model, int& next_id, bool holds) {
+  if (p.branches.size() >= 4 || !d.percent(40)) return;
+  struct Where {
+    std::size_t branch;
+    std::size_t index;
+  };
+  // The contender: a Stop or Failover on a hot pair. Held, the advance waits for it, so a
+  // call that is not its branch's first arrives after the advance more surely; unheld,
+  // it must land inside the advance's short window, as a first call on the latch does.
+  std::vector<Where> preferred, others;
+  for (std::size_t b = 0; b < p.branches.size(); ++b) {
+    for (std::size_t i = 0; i < p.branches[b].size(); ++i) {
+      const StepKind k = p.branches[b][i].kind;
+      if (k != StepKind::Stop && k != StepKind::Failover) continue;
+      ((i == 0) != holds ? preferred : others).push_back({b, i});
+    }
+  }
+  ParallelCall advance;
+  advance.id = next_id++;
+  advance.kind = StepKind::AdvanceClock;
+  advance.slot = p.branches[0][0].slot;
+  if (!preferred.empty() || !others.empty()) {
+    const Where z = d.pick(preferred.empty() ? others : preferred);
+    const ParallelCall& contender = p.branches[z.branch][z.index];
+    advance.slot = contender.slot;
+    // The clock is frozen until the advance: a status entered here is still transient then.
+    if (auto step = into_transient(model, contender.slot)) {
+      p.prefix.push_back(*step);
+      model.apply(*step);
+    }
+    if (holds) advance.hold_for = contender.id;
+  }
+  p.branches.push_back({advance});
 }
 
 }  // namespace
@@ -208,6 +267,7 @@ rc::Gen<ParallelProgram> gen_parallel_program(const GenModel& initial, const Par
         if (!candidates.empty()) hold(held, d.pick(candidates));
       }
     }
+    if (options.clock_advances) add_clock_advance(p, d, model, next_id, options.holds);
     return rc::shrinkable::just(std::move(p));
   });
 }
@@ -298,6 +358,7 @@ std::string describe(const ParallelCall& c) {
   s.kind = c.kind;
   s.slot = c.slot;
   s.flag = c.flag;
+  if (c.kind == StepKind::AdvanceClock) s.advance = kBranchClockAdvance;
   s.fault = c.fault;
   std::string out = call_id_of(c) + " " + describe(s);
   if (c.kind == StepKind::Modify) {

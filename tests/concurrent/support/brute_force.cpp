@@ -58,7 +58,7 @@ class Enumeration {
     for (std::size_t k = 0; k < ops_.size(); ++k) {
       if (placed_[k] || !may_come_next(k)) continue;
       if (++steps_ > max_steps_) throw TooBig{};
-      Prediction p = predict(state, op(k), h_.now);
+      Prediction p = predict(state, op(k));
       if (!matches(p, op(k).observed)) continue;
       placed_[k] = true;
       const bool required = op(k).observed.kind != OutcomeKind::Ambiguous || op(k).journal.has_value();
