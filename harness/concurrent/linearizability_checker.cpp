@@ -10,6 +10,7 @@
 #include <unordered_set>
 
 #include "contracts/error_catalogue.h"
+#include "contracts/idempotence.h"
 #include "harness/concurrent/partition.h"
 
 namespace ebsmock::harness::concurrent {
@@ -115,6 +116,7 @@ class PartSearch {
       const HistoryOp& o = h_.ops[i];
       if (o.observed.kind == OutcomeKind::Failed) continue;
       if (o.observed.kind == OutcomeKind::Ambiguous && o.journal && !o.journal->commit_seq) continue;
+      if (in_flight_mismatch_explained(h_, i)) continue;
       if (is_last_token_processing(o)) {
         if (last_token_processing_explained(h_, i)) continue;
         result_.verdict = Verdict::NotLinearizable;
@@ -421,6 +423,24 @@ bool last_token_processing_explained(const History& history, std::size_t i) {
   for (std::size_t j = 0; j < history.ops.size(); ++j) {
     const HistoryOp& other = history.ops[j];
     if (j == i || client_token(other) != token || other.access_key_id != o.access_key_id) continue;
+    if (!precedes(other, o) && !precedes(o, other)) return true;
+  }
+  return false;
+}
+
+bool in_flight_mismatch_explained(const History& history, std::size_t i) {
+  const HistoryOp& o = history.ops[i];
+  if (o.observed.kind != OutcomeKind::Error || o.observed.code != contracts::codes::kIdempotentParameterMismatch) {
+    return false;
+  }
+  const auto key = token_key(o);
+  if (!key) return false;
+  const std::string fingerprint = contracts::request_fingerprint(o.action, o.params);
+  for (std::size_t j = 0; j < history.ops.size(); ++j) {
+    const HistoryOp& other = history.ops[j];
+    // A Failed call was refused before the service: it never held the token.
+    if (j == i || other.observed.kind == OutcomeKind::Failed || token_key(other) != key) continue;
+    if (contracts::request_fingerprint(other.action, other.params) == fingerprint) continue;
     if (!precedes(other, o) && !precedes(o, other)) return true;
   }
   return false;

@@ -1,7 +1,8 @@
 // linearizability_checker_test.cpp: the checker on hand-written histories whose verdict
 // follows from the contract: real-time order, overlapping calls, ambiguous calls (placed
 // anywhere after their invocation, or never), ClientToken retries in either order, the
-// journal's commit order and "never committed", LastTokenProcessing, the failure report,
+// journal's commit order and "never committed", LastTokenProcessing, a mismatch against a
+// token in flight, a clock advance among the calls, the failure report,
 // and the budget's Unknown (a step budget and an injected clock, never the machine's speed).
 #include <gtest/gtest.h>
 
@@ -137,6 +138,25 @@ TEST(LinearizabilityChecker, LastTokenProcessingNeedsAnOverlappingCallWithTheTok
   ASSERT_EQ(r.verdict, Verdict::NotLinearizable);
   ASSERT_TRUE(r.failing()->stuck);
   EXPECT_EQ(r.failing()->stuck->op, 1U);
+}
+
+// The service answers IdempotentParameterMismatch while another call with the token and
+// other parameters holds it, and forgets the token when that call is refused.
+TEST(LinearizabilityChecker, AMismatchIsExplainedByAnOverlappingCallWithOtherParameters) {
+  History h = history_on({{kP1, Status::Normal}});
+  add(h, 0, Operation::StartDiskReplicaPair, on(kP1, "tok"), 0, 100, refused("OperationDenied.InvalidStatus"), 0);
+  add(h, 1, Operation::StopDiskReplicaPair, on(kP1, "tok"), 50, 60, refused("IdempotentParameterMismatch"), 1);
+  EXPECT_EQ(verdict(h), Verdict::Linearizable);
+  // Not overlapping: nothing held the token then, so the Stop should have executed.
+  History late = history_on({{kP1, Status::Normal}});
+  add(late, 0, Operation::StartDiskReplicaPair, on(kP1, "tok"), 0, 10, refused("OperationDenied.InvalidStatus"), 0);
+  add(late, 1, Operation::StopDiskReplicaPair, on(kP1, "tok"), 50, 60, refused("IdempotentParameterMismatch"), 1);
+  EXPECT_EQ(verdict(late), Verdict::NotLinearizable);
+  // Overlapping, but the same request: that is LastTokenProcessing's case, not a mismatch.
+  History same = history_on({{kP1, Status::Normal}});
+  add(same, 0, Operation::StopDiskReplicaPair, on(kP1, "tok"), 0, 100, refused("OperationDenied.InvalidStatus"), 0);
+  add(same, 1, Operation::StopDiskReplicaPair, on(kP1, "tok"), 50, 60, refused("IdempotentParameterMismatch"), 1);
+  EXPECT_EQ(verdict(same), Verdict::NotLinearizable);
 }
 
 TEST(LinearizabilityChecker, FailedCallsAreLeftOut) {

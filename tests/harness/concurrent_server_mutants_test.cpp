@@ -2,7 +2,8 @@
 // direction) against mocks with planted concurrency bugs (concurrency.md §8.6, `serve
 // --mutant`): each is caught in at least 9 of 10 seeds within 200 programs with hold_until
 // off and within 20 with it on; the M1 counterexample shrinks to at most 2 branches x 2
-// calls and its saved scenario, served with the same mutant, fails on every replay. Each
+// calls and its saved scenario, served with the same mutant, fails on every replay; the
+// correct server passes the same runs (the control). Each
 // server is an in-process EmbeddedServer with the mutant set, which is what `ebsmock
 // serve --mutant NAME [--scenario FILE]` runs. A mutant this build does not have is
 // skipped, naming it.
@@ -74,11 +75,12 @@ TEST_P(ConcurrencyServerMutant, CaughtInNineOfTenSeeds) {
 // 20), modify-lost-update with hold_until (8/10), mismatch-check-race with hold_until
 // (6/10), modify-lost-update without hold_until (10/10 on a quiet machine, under 9 in a
 // loaded full suite run), no-last-token-processing without hold_until (0/10: the duplicate must arrive
-// inside the first request's 3 ms window).
+// inside the first request's 3 ms window), no-last-token-processing with hold_until (7/10 on
+// 2026-12-03: it had passed while a mismatch against a token in flight was a false alarm,
+// which the correct server raised too; see TheCorrectServerPassesTheSameRuns).
 std::vector<Detection> detections() {
   return {{"token-check-race", false, 200},   {"status-check-race", false, 200},
           {"status-check-race", true, 20},    {"torn-describe", false, 200},      {"mismatch-check-race", false, 200},
-          {"no-last-token-processing", true, 20},
           // M5: the generator's clock advance inside the parallel section (parallel_program.h).
           {"stale-background-write", false, 200}, {"stale-background-write", true, 20}};
 }
@@ -90,6 +92,20 @@ INSTANTIATE_TEST_SUITE_P(M1to7, ConcurrencyServerMutant, ::testing::ValuesIn(det
   }
   return n;
 });
+
+// The control for the detections above: the correct server passes the same runs (the
+// seeds and sizes they use, hold_until off and on), so a detection is the mutant's and
+// not a false alarm of the checker or the generator.
+TEST(ConcurrentServerControl, TheCorrectServerPassesTheSameRuns) {
+  auto server = serve(scenarios::default_scenario(), mock::ServerMutant::None);
+  for (bool holds : {false, true}) {
+    for (std::uint64_t seed = 1; seed <= 10; ++seed) {
+      auto r = run_concurrent_contract(endpoint_options(server->endpoint(), seed, 20, holds));
+      EXPECT_EQ(r.exit_code, 0) << "seed " << seed << (holds ? " with" : " without") << " hold_until\n"
+                                << concurrent_summary_text(r);
+    }
+  }
+}
 
 TEST(ConcurrentServerCounterexample, TokenCheckRaceShrinksSmallAndItsScenarioReplaysEveryTime) {
   MUTANT_OR_SKIP(mutant, "token-check-race");

@@ -24,6 +24,7 @@ class Enumeration {
       const HistoryOp& o = h_.ops[i];
       if (o.observed.kind == OutcomeKind::Failed) continue;
       if (o.observed.kind == OutcomeKind::Ambiguous && o.journal && !o.journal->commit_seq) continue;
+      if (in_flight_mismatch_explained(h_, i)) continue;
       if (is_last_token_processing(o)) {
         if (last_token_processing_explained(h_, i)) continue;
         return false;
