@@ -152,12 +152,24 @@ RunRecord run_once(ConcurrentSetup& setup, const ParallelProgram& program, int r
       threads.emplace_back([&, b] {
         const auto bi = static_cast<std::size_t>(b);
         ClientUnderTest& client = *setup.clients[bi];
-        std::unique_ptr<AdminClient> admin;  // a branch's clock advances: its own connection
+        // A branch's clock advances go over its own admin connection, opened before the
+        // latch so that an advance starts as promptly as a client's call.
+        std::unique_ptr<AdminClient> admin;
+        try {
+          for (const auto& c : program.branches[bi]) {
+            if (c.kind == StepKind::AdvanceClock && !admin) {
+              admin = std::make_unique<AdminClient>(setup.admin.endpoint());
+              admin->health();
+            }
+          }
+        } catch (...) {
+          errors[bi] = std::current_exception();
+        }
         start.arrive_and_wait();
+        if (errors[bi]) return;
         try {
           for (const auto& c : program.branches[bi]) {
             if (c.kind == StepKind::AdvanceClock) {
-              if (!admin) admin = std::make_unique<AdminClient>(setup.admin.endpoint());
               Timed t;
               t.invoke = ns();
               admin->advance(kBranchClockAdvance, call_id_of(c));

@@ -66,24 +66,41 @@ std::optional<Step> into_transient(const GenModel& model, int slot) {
   return s;
 }
 
+// Whether `c`, landing on `model`, changes its pair's status.
+bool changes_status(const GenModel& model, const ParallelCall& c) {
+  if (c.slot < 0 || static_cast<std::size_t>(c.slot) >= model.slots.size()) return false;
+  const std::string& id = model.slots[static_cast<std::size_t>(c.slot)];
+  const contracts::Pair* before = model.world.find(id);
+  GenModel after = model;
+  after.apply(as_prefix_step(c));
+  const contracts::Pair* now = after.world.find(id);
+  return before && now && now->status != before->status;
+}
+
 // A branch with one clock advance (the header comment says why), when there is room for
 // a branch. Its draws come after every other draw of the program, so the rest of the
 // program is what it would be without it.
 void add_clock_advance(ParallelProgram& p, Draw& d, GenModel& model, int& next_id, bool holds) {
   if (p.branches.size() >= 4 || !d.percent(40)) return;
-  struct Where {
+  struct Contender {
     std::size_t branch;
     std::size_t index;
+    std::optional<Step> prefix_step;  // what leaves its pair transient
   };
-  // The contender: a Stop or Failover on a hot pair. Held, the advance waits for it, so a
-  // call that is not its branch's first arrives after the advance more surely; unheld,
-  // it must land inside the advance's short window, as a first call on the latch does.
-  std::vector<Where> preferred, others;
+  // The contenders: calls that change their pair's status while it is transient (a Stop
+  // from syncing, a Failover from stopping, ...). Held, the advance waits for one, so a
+  // call that is not its branch's first arrives after the advance more surely; unheld, it
+  // must land inside the advance's short window, as a first call on the latch does.
+  std::vector<Contender> preferred, others;
   for (std::size_t b = 0; b < p.branches.size(); ++b) {
     for (std::size_t i = 0; i < p.branches[b].size(); ++i) {
-      const StepKind k = p.branches[b][i].kind;
-      if (k != StepKind::Stop && k != StepKind::Failover) continue;
-      ((i == 0) != holds ? preferred : others).push_back({b, i});
+      const ParallelCall& c = p.branches[b][i];
+      if (c.kind == StepKind::Describe || c.kind == StepKind::Modify) continue;
+      GenModel transient = model;
+      const std::optional<Step> step = into_transient(model, c.slot);
+      if (step) transient.apply(*step);
+      if (!changes_status(transient, c)) continue;
+      ((i == 0) != holds ? preferred : others).push_back({b, i, step});
     }
   }
   ParallelCall advance;
@@ -91,13 +108,13 @@ void add_clock_advance(ParallelProgram& p, Draw& d, GenModel& model, int& next_i
   advance.kind = StepKind::AdvanceClock;
   advance.slot = p.branches[0][0].slot;
   if (!preferred.empty() || !others.empty()) {
-    const Where z = d.pick(preferred.empty() ? others : preferred);
+    const Contender z = d.pick(preferred.empty() ? others : preferred);
     const ParallelCall& contender = p.branches[z.branch][z.index];
     advance.slot = contender.slot;
     // The clock is frozen until the advance: a status entered here is still transient then.
-    if (auto step = into_transient(model, contender.slot)) {
-      p.prefix.push_back(*step);
-      model.apply(*step);
+    if (z.prefix_step) {
+      p.prefix.push_back(*z.prefix_step);
+      model.apply(*z.prefix_step);
     }
     if (holds) advance.hold_for = contender.id;
   }
