@@ -61,6 +61,10 @@ std::uint64_t case_seed(std::uint64_t seed, int i) {
 
 void count_calls(const RunRecord& r, ConcurrentResult& result) {
   for (const auto& op : r.history.ops) {
+    if (op.clock_advance) {
+      ++result.clock_advances;
+      continue;
+    }
     ++result.calls;
     if (op.observed.kind == concurrent::OutcomeKind::Ambiguous) ++result.ambiguous;
   }
@@ -371,7 +375,8 @@ std::string concurrent_summary_text(const ConcurrentResult& r) {
   }
   os << "  " << r.cases_passed << " cases linearizable, " << r.cases_unknown << " unknown (not a pass), "
      << (r.counterexample ? 1 : 0) << " failed; each run up to " << r.runs << " times; " << r.calls << " calls, "
-     << r.ambiguous << " ambiguous; hold_until " << (r.holds ? "on" : "off") << "\n";
+     << r.ambiguous << " ambiguous, " << r.clock_advances << " clock advances; hold_until " << (r.holds ? "on" : "off")
+     << "\n";
   if (r.counterexample) {
     const auto& cx = *r.counterexample;
     os << "CONTRACT VIOLATED (concurrent)\n";
@@ -464,6 +469,7 @@ nlohmann::json concurrent_report_json(const ConcurrentResult& r) {
                       {"executions", r.executions},
                       {"calls", r.calls},
                       {"ambiguous", r.ambiguous},
+                      {"clock_advances", r.clock_advances},
                       {"rerun", r.rerun_command()}};
   if (r.counterexample) {
     const auto& cx = *r.counterexample;

@@ -50,6 +50,7 @@ struct ConcurrentResult {
   std::uint64_t executions = 0;  // program runs, shrinking excluded
   std::uint64_t calls = 0;       // branch calls made, shrinking excluded
   std::uint64_t ambiguous = 0;   // of which the client saw an ambiguous outcome
+  std::uint64_t clock_advances = 0;  // branch clock advances made (not counted in calls)
   std::optional<ConcurrentCounterexample> counterexample;
   // The first Unknown run (reported: an Unknown is not a pass).
   std::optional<RunRecord> unknown_example;

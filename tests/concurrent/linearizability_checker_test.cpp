@@ -159,6 +159,35 @@ TEST(LinearizabilityChecker, AMismatchIsExplainedByAnOverlappingCallWithOtherPar
   EXPECT_EQ(verdict(same), Verdict::NotLinearizable);
 }
 
+// A Start (initial_syncing, 5 s), then a 10 s clock advance overlapping a Stop, then a
+// Describe showing `seen`; with the default timing, so transitions take time.
+History stop_during_an_advance(const std::string& seen, bool advance = true) {
+  History h{build_world({{{kP1, Status::Stopped}}, {}, /*instant=*/false}), program_time(), {}};
+  add(h, 0, Operation::StartDiskReplicaPair, on(kP1), 0, 10, ok());
+  if (advance) {
+    const std::size_t i = add(h, 1, Operation::DescribeRegions, {}, 20, 100, ok());
+    h.ops[i].clock_advance = std::chrono::seconds(10);
+    h.ops[i].params.clear();
+  }
+  add(h, 0, Operation::StopDiskReplicaPair, on(kP1), 30, 40, ok());
+  add(h, 0, Operation::DescribeDiskReplicaPairs, describe(kP1), 200, 210, shows(kP1, seen));
+  return h;
+}
+
+// The advance is placed like a call: its step is the contract's due transitions.
+TEST(LinearizabilityChecker, AClockAdvanceIsPlacedLikeACall) {
+  EXPECT_EQ(verdict(stop_during_an_advance("stopping")), Verdict::Linearizable);  // advance, then Stop
+  EXPECT_EQ(verdict(stop_during_an_advance("stopped")), Verdict::Linearizable);   // Stop, then advance
+  // A background write of the stale `normal` over the acknowledged Stop (the M5 mutant).
+  const History reverted = stop_during_an_advance("normal");
+  const CheckResult r = check_linearizable(reverted);
+  ASSERT_EQ(r.verdict, Verdict::NotLinearizable);
+  EXPECT_NE(to_text(reverted, r).find("clock advance by 10s"), std::string::npos) << to_text(reverted, r);
+  // Without the advance the clock stays where the program began: nothing completes.
+  EXPECT_EQ(verdict(stop_during_an_advance("stopping", false)), Verdict::Linearizable);
+  EXPECT_EQ(verdict(stop_during_an_advance("stopped", false)), Verdict::NotLinearizable);
+}
+
 TEST(LinearizabilityChecker, FailedCallsAreLeftOut) {
   History h = history_on({{kP1, Status::Normal}});
   add(h, 0, Operation::StopDiskReplicaPair, on(kP1), 0, 10, failed());
