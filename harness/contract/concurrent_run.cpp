@@ -536,6 +536,29 @@ std::string concurrent_counterexample_toml(const ConcurrentResult& r) {
     }
     rule["hold_until"] = {{"call_id", "c" + std::to_string(prev)}, {"budget_ms", kHoldBudgetMs}};
   }
+  // A clock advance is not journaled, so the order above cannot place it: it waits (in a
+  // racy background writer's window, between its read and its write) for the call it was
+  // held for, else for the first call of another branch that moved its pair.
+  for (const auto& t : cx.record.traces) {
+    if (t.call.kind != StepKind::AdvanceClock) continue;
+    int target = t.call.hold_for;
+    std::optional<std::uint64_t> first;
+    for (const auto& u : cx.record.traces) {
+      if (t.call.hold_for >= 0) break;
+      if (u.branch == t.branch || u.pair_id != t.pair_id || is_closing_read(u.call)) continue;
+      for (const auto& a : u.attempts) {
+        if (a.transition && (!first || a.seq < *first)) {
+          first = a.seq;
+          target = u.call.id;
+        }
+      }
+    }
+    if (target < 0) continue;
+    rules[t.call.id] = {{"id", "cx-hold-" + call_id_of(t.call)},
+                        {"times", 1},
+                        {"call_id", call_id_of(t.call)},
+                        {"hold_until", {{"call_id", "c" + std::to_string(target)}, {"budget_ms", kHoldBudgetMs}}}};
+  }
   for (const auto& [id, rule] : rules) out += fault_table(rule);
   return out;
 }

@@ -2,7 +2,8 @@
 // direction) against mocks with planted concurrency bugs (concurrency.md §8.6, `serve
 // --mutant`): each is caught in at least 9 of 10 seeds within 200 programs with hold_until
 // off and within 20 with it on; the M1 counterexample shrinks to at most 2 branches x 2
-// calls and its saved scenario, served with the same mutant, fails on every replay; the
+// calls and its saved scenario, served with the same mutant, fails on every replay (M5's
+// too, with the clock advance held between its read and its write); the
 // correct server passes the same runs (the control). Each
 // server is an in-process EmbeddedServer with the mutant set, which is what `ebsmock
 // serve --mutant NAME [--scenario FILE]` runs. A mutant this build does not have is
@@ -138,6 +139,51 @@ TEST(ConcurrentServerCounterexample, TokenCheckRaceShrinksSmallAndItsScenarioRep
     EXPECT_EQ(rr.exit_code, 1) << "replay " << i + 1 << "\n" << concurrent_summary_text(rr);
   }
   // The correct server passes the same replay.
+  auto correct = serve(scenarios::load_scenario_file(path), mock::ServerMutant::None);
+  ContractOptions replay;
+  replay.endpoint = correct->endpoint();
+  replay.concurrent = true;
+  replay.replay_path = path;
+  auto ok = run_concurrent_contract(replay);
+  EXPECT_EQ(ok.exit_code, 0) << concurrent_summary_text(ok);
+}
+
+// M5: the shrunk counterexample keeps the clock advance and the call it races; its saved
+// scenario holds the advance (between the background writer's read and its write) until
+// that call is journaled, so every replay under the mutant fails, and the correct server
+// passes it.
+TEST(ConcurrentServerCounterexample, StaleBackgroundWriteShrinksToTheAdvanceAndReplaysEveryTime) {
+  MUTANT_OR_SKIP(mutant, "stale-background-write");
+  auto server = serve(scenarios::default_scenario(), *mutant);
+  auto o = endpoint_options(server->endpoint(), 3, 20, true);
+  o.shrink = true;
+  auto r = run_concurrent_contract(o);
+  ASSERT_EQ(r.exit_code, 1) << concurrent_summary_text(r);
+  ASSERT_TRUE(r.counterexample);
+  const auto& shrunk = r.counterexample->shrunk;
+  EXPECT_LE(shrunk.branches.size(), 2u) << describe(shrunk);
+  int advances = 0;
+  for (const auto& b : shrunk.branches) {
+    EXPECT_LE(b.size(), 2u) << describe(shrunk);
+    for (const auto& c : b) advances += c.kind == StepKind::AdvanceClock ? 1 : 0;
+  }
+  EXPECT_EQ(advances, 1) << describe(shrunk);
+
+  const std::string toml = concurrent_counterexample_toml(r);
+  const std::string path = ::testing::TempDir() + "/m5-counterexample.toml";
+  {
+    std::ofstream out(path);
+    out << toml;
+  }
+  auto replay_server = serve(scenarios::load_scenario_file(path), *mutant);
+  for (int i = 0; i < 5; ++i) {
+    ContractOptions replay;
+    replay.endpoint = replay_server->endpoint();
+    replay.concurrent = true;
+    replay.replay_path = path;
+    auto rr = run_concurrent_contract(replay);
+    EXPECT_EQ(rr.exit_code, 1) << "replay " << i + 1 << "\n" << toml << "\n" << concurrent_summary_text(rr);
+  }
   auto correct = serve(scenarios::load_scenario_file(path), mock::ServerMutant::None);
   ContractOptions replay;
   replay.endpoint = correct->endpoint();
