@@ -29,6 +29,11 @@ constexpr double kMaxShrinkSeconds = 120;
 
 constexpr std::string_view kProgramComment = "# concurrent-program: ";
 
+// A saved counterexample's clock advance: the call it races is delayed this long, and the
+// advance waits for that call up to its budget.
+constexpr int kRacedCallDelayMs = 200;
+constexpr int kAdvanceHoldBudgetMs = 2000;
+
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
@@ -538,7 +543,9 @@ std::string concurrent_counterexample_toml(const ConcurrentResult& r) {
   }
   // A clock advance is not journaled, so the order above cannot place it: it waits (in a
   // racy background writer's window, between its read and its write) for the call it was
-  // held for, else for the first call of another branch that moved its pair.
+  // held for, else for the first call of another branch that moved its pair. Nothing can
+  // wait for the advance's arrival in turn, so that call is delayed instead (the advance,
+  // on the latch with it, arrives first), and the advance's budget outlasts the delay.
   for (const auto& t : cx.record.traces) {
     if (t.call.kind != StepKind::AdvanceClock) continue;
     int target = t.call.hold_for;
@@ -557,7 +564,15 @@ std::string concurrent_counterexample_toml(const ConcurrentResult& r) {
     rules[t.call.id] = {{"id", "cx-hold-" + call_id_of(t.call)},
                         {"times", 1},
                         {"call_id", call_id_of(t.call)},
-                        {"hold_until", {{"call_id", "c" + std::to_string(target)}, {"budget_ms", kHoldBudgetMs}}}};
+                        {"hold_until", {{"call_id", "c" + std::to_string(target)}, {"budget_ms", kAdvanceHoldBudgetMs}}}};
+    auto& raced = rules[target];
+    if (raced.is_null()) {
+      raced = {{"id", "cx-delay-c" + std::to_string(target)}, {"times", 1}, {"call_id", "c" + std::to_string(target)}};
+      for (const auto& u : cx.record.traces) {
+        if (u.call.id == target) raced["action"] = std::string(action_of(u.call.kind));
+      }
+    }
+    if (!raced.contains("delay")) raced["delay"] = std::to_string(kRacedCallDelayMs) + "ms";
   }
   for (const auto& [id, rule] : rules) out += fault_table(rule);
   return out;

@@ -76,7 +76,7 @@ nlohmann::json concurrent_report_json(const ConcurrentResult& r);
 // that makes each call of the failing run's journal order wait for the one before it,
 // which forces the failing interleaving (a clock advance, which the journal does not
 // show, waits for the call it was held for, else for the first call of another branch
-// that moved its pair); the program itself in a "# concurrent-program:" comment line
+// that moved its pair, and that call is delayed so the advance arrives first); the program itself in a "# concurrent-program:" comment line
 // that `contract --concurrent --replay` reads.
 std::string concurrent_counterexample_toml(const ConcurrentResult& r);
 

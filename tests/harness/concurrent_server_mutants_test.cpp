@@ -175,12 +175,18 @@ TEST(ConcurrentServerCounterexample, StaleBackgroundWriteShrinksToTheAdvanceAndR
     std::ofstream out(path);
     out << toml;
   }
-  auto replay_server = serve(scenarios::load_scenario_file(path), *mutant);
+  // No race window of its own (--race-window-ms 0): only the saved hold opens it, so a
+  // failing replay is the schedule's doing, not the luck of a 3 ms window.
+  mock::EmbeddedServerOptions pinned;
+  pinned.service.mutant = *mutant;
+  pinned.service.race_window = contracts::Duration{0};
+  mock::EmbeddedServer replay_server(scenarios::load_scenario_file(path), pinned);
   for (int i = 0; i < 5; ++i) {
     ContractOptions replay;
-    replay.endpoint = replay_server->endpoint();
+    replay.endpoint = replay_server.endpoint();
     replay.concurrent = true;
     replay.replay_path = path;
+    replay.runs = 1;
     auto rr = run_concurrent_contract(replay);
     EXPECT_EQ(rr.exit_code, 1) << "replay " << i + 1 << "\n" << toml << "\n" << concurrent_summary_text(rr);
   }
