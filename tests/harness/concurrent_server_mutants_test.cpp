@@ -148,6 +148,29 @@ TEST(ConcurrentServerCounterexample, TokenCheckRaceShrinksSmallAndItsScenarioRep
   EXPECT_EQ(ok.exit_code, 0) << concurrent_summary_text(ok);
 }
 
+// The shrunk counterexample of a run with hold_until on, and its saved scenario's path.
+struct SavedCounterexample {
+  ConcurrentResult result;
+  std::string path;
+};
+SavedCounterexample shrink_and_save(const std::string& endpoint, std::uint64_t seed, const std::string& name) {
+  auto o = endpoint_options(endpoint, seed, 20, true);
+  o.shrink = true;
+  SavedCounterexample saved{run_concurrent_contract(o), ::testing::TempDir() + "/" + name + ".toml"};
+  std::ofstream(saved.path) << concurrent_counterexample_toml(saved.result);
+  return saved;
+}
+
+// `contract --concurrent --replay PATH --endpoint ENDPOINT --runs RUNS`.
+ConcurrentResult replay_against(const std::string& endpoint, const std::string& path, int runs) {
+  ContractOptions replay;
+  replay.endpoint = endpoint;
+  replay.concurrent = true;
+  replay.replay_path = path;
+  replay.runs = runs;
+  return run_concurrent_contract(replay);
+}
+
 // M5: the shrunk counterexample keeps the clock advance and the call it races; its saved
 // scenario holds the advance (between the background writer's read and its write) until
 // that call is journaled, so every replay under the mutant fails, and the correct server
@@ -155,12 +178,9 @@ TEST(ConcurrentServerCounterexample, TokenCheckRaceShrinksSmallAndItsScenarioRep
 TEST(ConcurrentServerCounterexample, StaleBackgroundWriteShrinksToTheAdvanceAndReplaysEveryTime) {
   MUTANT_OR_SKIP(mutant, "stale-background-write");
   auto server = serve(scenarios::default_scenario(), *mutant);
-  auto o = endpoint_options(server->endpoint(), 3, 20, true);
-  o.shrink = true;
-  auto r = run_concurrent_contract(o);
-  ASSERT_EQ(r.exit_code, 1) << concurrent_summary_text(r);
-  ASSERT_TRUE(r.counterexample);
-  const auto& shrunk = r.counterexample->shrunk;
+  const SavedCounterexample saved = shrink_and_save(server->endpoint(), 3, "m5-counterexample");
+  ASSERT_TRUE(saved.result.counterexample) << concurrent_summary_text(saved.result);
+  const auto& shrunk = saved.result.counterexample->shrunk;
   EXPECT_LE(shrunk.branches.size(), 2u) << describe(shrunk);
   int advances = 0;
   for (const auto& b : shrunk.branches) {
@@ -169,33 +189,18 @@ TEST(ConcurrentServerCounterexample, StaleBackgroundWriteShrinksToTheAdvanceAndR
   }
   EXPECT_EQ(advances, 1) << describe(shrunk);
 
-  const std::string toml = concurrent_counterexample_toml(r);
-  const std::string path = ::testing::TempDir() + "/m5-counterexample.toml";
-  {
-    std::ofstream out(path);
-    out << toml;
-  }
   // No race window of its own (--race-window-ms 0): only the saved hold opens it, so a
   // failing replay is the schedule's doing, not the luck of a 3 ms window.
   mock::EmbeddedServerOptions pinned;
   pinned.service.mutant = *mutant;
   pinned.service.race_window = contracts::Duration{0};
-  mock::EmbeddedServer replay_server(scenarios::load_scenario_file(path), pinned);
+  mock::EmbeddedServer replay_server(scenarios::load_scenario_file(saved.path), pinned);
   for (int i = 0; i < 5; ++i) {
-    ContractOptions replay;
-    replay.endpoint = replay_server.endpoint();
-    replay.concurrent = true;
-    replay.replay_path = path;
-    replay.runs = 1;
-    auto rr = run_concurrent_contract(replay);
-    EXPECT_EQ(rr.exit_code, 1) << "replay " << i + 1 << "\n" << toml << "\n" << concurrent_summary_text(rr);
+    auto rr = replay_against(replay_server.endpoint(), saved.path, 1);
+    EXPECT_EQ(rr.exit_code, 1) << "replay " << i + 1 << "\n" << concurrent_summary_text(rr);
   }
-  auto correct = serve(scenarios::load_scenario_file(path), mock::ServerMutant::None);
-  ContractOptions replay;
-  replay.endpoint = correct->endpoint();
-  replay.concurrent = true;
-  replay.replay_path = path;
-  auto ok = run_concurrent_contract(replay);
+  auto correct = serve(scenarios::load_scenario_file(saved.path), mock::ServerMutant::None);
+  auto ok = replay_against(correct->endpoint(), saved.path, 3);
   EXPECT_EQ(ok.exit_code, 0) << concurrent_summary_text(ok);
 }
 
