@@ -19,8 +19,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Branches a program may have (gen_parallel_program draws 2-4).
-constexpr int kMaxBranches = 4;
 // RapidCheck size handed to the prefix's sequential generator.
 constexpr int kGenSize = 30;
 // Shrinking stops after this many candidates or this long, keeping the smallest so far.

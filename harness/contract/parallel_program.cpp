@@ -81,7 +81,7 @@ bool changes_status(const GenModel& model, const ParallelCall& c) {
 // a branch. Its draws come after every other draw of the program, so the rest of the
 // program is what it would be without it.
 void add_clock_advance(ParallelProgram& p, Draw& d, GenModel& model, int& next_id, bool holds) {
-  if (p.branches.size() >= 4 || !d.percent(40)) return;
+  if (p.branches.size() >= static_cast<std::size_t>(kMaxBranches) || !d.percent(40)) return;
   struct Contender {
     std::size_t branch;
     std::size_t index;

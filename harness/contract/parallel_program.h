@@ -26,6 +26,8 @@
 namespace ebsmock::harness {
 
 inline constexpr int kMaxAmbiguousPerPair = 2;
+// Branches a program may have (2-4 drawn, a clock advance's own branch included).
+inline constexpr int kMaxBranches = 4;
 // How long a held call waits for the call it is held for before it goes on anyway.
 inline constexpr int kHoldBudgetMs = 300;
 // How far a branch's AdvanceClock moves the clock: past every transition of the default
