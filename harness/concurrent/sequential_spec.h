@@ -11,7 +11,9 @@
 // seen with other parameters answers IdempotentParameterMismatch. LastTokenProcessing is
 // not a state of this model (a token is never "in flight" inside one atomic step): the
 // checker accepts it only when a call with the same token overlaps (concurrency.md §6.2
-// option (i)).
+// option (i)), and likewise an IdempotentParameterMismatch answered while a same-token
+// call with other parameters was in flight (that call may be refused afterwards, and
+// its token forgotten).
 //
 // Time: the state carries the world clock. A program starts at History::now, and only a
 // clock-advance op (history.h) moves it: its step is World::advance to the later instant,
