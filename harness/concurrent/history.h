@@ -17,8 +17,9 @@
 // Time: `invoke`/`response` only need to be ordered (monotonic ns, or event indices). Two
 // intervals that touch count as overlapping (Porcupine's closed intervals). `response` of
 // an Ambiguous op is ignored.
-// The world clock does not move during a concurrent program: every call runs at
-// History::now (see sequential_spec.h for why).
+// The world clock starts at History::now and moves only by a clock-advance op (a
+// HistoryOp with `clock_advance`: the harness's admin-API clock advance inside a branch),
+// which the checker places like any call (see sequential_spec.h).
 // Plain value types; thread-safe to read.
 #pragma once
 
@@ -87,6 +88,10 @@ struct HistoryOp {
   Time response = 0;
   Observed observed;
   std::optional<JournalView> journal;
+  // Not an API call: the server's virtual clock was moved forward by this much (the admin
+  // API's clock advance; `action`, `params` and `ids` are unused, and it carries no
+  // journal view: the mock journals the transitions it causes, not the advance).
+  std::optional<contracts::Duration> clock_advance;
   friend bool operator==(const HistoryOp&, const HistoryOp&) = default;
 };
 
@@ -97,7 +102,7 @@ bool precedes(const HistoryOp& a, const HistoryOp& b);
 
 struct History {
   contracts::World initial;  // the world when the concurrent program started
-  contracts::Instant now{};  // the world clock, frozen for the whole program
+  contracts::Instant now{};  // the world clock then (only clock-advance ops move it)
   std::vector<HistoryOp> ops;
 };
 

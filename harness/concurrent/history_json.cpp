@@ -25,6 +25,7 @@ nlohmann::json to_json(const HistoryOp& op) {
     for (const auto& a : op.journal->attempts) jv["attempts"].push_back({{"seq", a.seq}, {"took_effect", a.took_effect}});
     j["journal"] = std::move(jv);
   }
+  if (op.clock_advance) j["clock_advance_ms"] = op.clock_advance->count();
   return j;
 }
 
@@ -55,6 +56,7 @@ HistoryOp op_from_json(const nlohmann::json& j) {
       }
       op.journal = std::move(jv);
     }
+    if (j.contains("clock_advance_ms")) op.clock_advance = contracts::Duration(j.at("clock_advance_ms").get<long long>());
   } catch (const nlohmann::json::exception& e) {
     throw std::invalid_argument(std::string("history call: ") + e.what());
   }

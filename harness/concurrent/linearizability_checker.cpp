@@ -10,6 +10,7 @@
 #include <unordered_set>
 
 #include "contracts/error_catalogue.h"
+#include "contracts/idempotence.h"
 #include "harness/concurrent/partition.h"
 
 namespace ebsmock::harness::concurrent {
@@ -115,6 +116,7 @@ class PartSearch {
       const HistoryOp& o = h_.ops[i];
       if (o.observed.kind == OutcomeKind::Failed) continue;
       if (o.observed.kind == OutcomeKind::Ambiguous && o.journal && !o.journal->commit_seq) continue;
+      if (in_flight_mismatch_explained(h_, i)) continue;
       if (is_last_token_processing(o)) {
         if (last_token_processing_explained(h_, i)) continue;
         result_.verdict = Verdict::NotLinearizable;
@@ -182,8 +184,10 @@ class PartSearch {
     // Calls that are the same request get the same answer in the same state.
     std::map<std::string, std::size_t> requests;
     for (std::size_t k = 0; k < n; ++k) {
-      std::string key = std::string(contracts::to_string(op(k).action)) + '\n' + op(k).access_key_id + '\n' +
-                        contracts::to_json(op(k).ids).dump();
+      std::string key = op(k).clock_advance
+                            ? "advance " + std::to_string(op(k).clock_advance->count())
+                            : std::string(contracts::to_string(op(k).action)) + '\n' + op(k).access_key_id + '\n' +
+                                  contracts::to_json(op(k).ids).dump();
       for (const auto& [name, value] : op(k).params) key += '\n' + name + '=' + value;
       request_of_.push_back(requests.emplace(std::move(key), requests.size()).first->second);
     }
@@ -234,7 +238,7 @@ class PartSearch {
     if (fresh) {
       auto [known, added] = predictions_.try_emplace(StepKey{state.get(), request_of_[k]});
       if (added) {
-        known->second = predict(state, op(k), h_.now);
+        known->second = predict(state, op(k));
         known->second.next = intern(known->second.next);
       }
       if (matches(known->second, op(k).observed)) it->second = &intern(known->second.next);
@@ -342,7 +346,7 @@ class PartSearch {
 
   Refusal refusal(std::size_t k, const StatePtr& state, const Bits& placed) const {
     const HistoryOp& o = op(k);
-    Prediction p = predict(state, o, h_.now);
+    Prediction p = predict(state, o);
     Refusal r{calls_[k], describe(p), describe(o.observed), ""};
     if (after_[k] && !placed.test(*after_[k])) {
       r.reason = "the journal puts it after call #" + std::to_string(calls_[*after_[k]]) + ", not placed yet";
@@ -424,6 +428,24 @@ bool last_token_processing_explained(const History& history, std::size_t i) {
   return false;
 }
 
+bool in_flight_mismatch_explained(const History& history, std::size_t i) {
+  const HistoryOp& o = history.ops[i];
+  if (o.observed.kind != OutcomeKind::Error || o.observed.code != contracts::codes::kIdempotentParameterMismatch) {
+    return false;
+  }
+  const auto key = token_key(o);
+  if (!key) return false;
+  const std::string fingerprint = contracts::request_fingerprint(o.action, o.params);
+  for (std::size_t j = 0; j < history.ops.size(); ++j) {
+    const HistoryOp& other = history.ops[j];
+    // A Failed call was refused before the service: it never held the token.
+    if (j == i || other.observed.kind == OutcomeKind::Failed || token_key(other) != key) continue;
+    if (contracts::request_fingerprint(other.action, other.params) == fingerprint) continue;
+    if (!precedes(other, o) && !precedes(o, other)) return true;
+  }
+  return false;
+}
+
 CheckResult check_linearizable(const History& history, const CheckOptions& options) {
   CheckResult result;
   Budget budget(options);
@@ -452,7 +474,9 @@ std::string to_text(const History& history, const CheckResult& result) {
   auto call_text = [&](std::size_t i) {
     const HistoryOp& o = history.ops[i];
     return "#" + std::to_string(i) + " client " + std::to_string(o.client) + " " +
-           std::string(contracts::to_string(o.action)) + " [" + std::to_string(o.invoke) + ", " +
+           (o.clock_advance ? "clock advance by " + contracts::format_duration(*o.clock_advance)
+                            : std::string(contracts::to_string(o.action))) +
+           " [" + std::to_string(o.invoke) + ", " +
            (o.observed.kind == OutcomeKind::Ambiguous ? std::string("inf") : std::to_string(o.response)) + "] -> " +
            describe(o.observed);
   };

@@ -18,7 +18,8 @@
 // is the order of the model's steps).
 // LastTokenProcessing answers are not model steps: one is accepted, and left out, when
 // another call with its ClientToken overlaps it in real time (concurrency.md §6.2 (i));
-// otherwise it cannot be placed.
+// otherwise it cannot be placed. An IdempotentParameterMismatch overlapping a same-token
+// call with other parameters is left out the same way (in_flight_mismatch_explained).
 //
 // The budget (steps and/or time over the whole check) ends the search with Unknown: not a
 // pass. Time is read from an injected clock, so tests of Unknown do not depend on speed.
@@ -97,6 +98,14 @@ CheckResult check_linearizable(const History& history, const CheckOptions& optio
 bool last_token_processing_explained(const History& history, std::size_t i);
 // Whether op `i` is an answer LastTokenProcessing (the checker's special case).
 bool is_last_token_processing(const HistoryOp& op);
+// Whether op `i` is an IdempotentParameterMismatch that a token in flight explains:
+// another call with the same ClientToken (and AccessKeyId) but other parameters overlaps
+// it in real time. The service answers the mismatch while that call holds the token, and
+// forgets the token if that call is then refused, which the model (whose steps are atomic
+// and which remembers successes only) cannot show; like an explained LastTokenProcessing,
+// such an answer has no effect and is left out of the search. A mismatch no overlapping
+// call explains is searched as usual (the model must answer it in the state placed).
+bool in_flight_mismatch_explained(const History& history, std::size_t i);
 
 // A text report of a failing (or unknown) part for CI logs: the longest partial
 // linearization with the state after each call, the call that cannot be placed and why.

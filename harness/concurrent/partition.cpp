@@ -44,6 +44,10 @@ class Links {
 
 Footprint footprint(const HistoryOp& op, const contracts::Policy& policy) {
   Footprint f;
+  if (op.clock_advance) {
+    f.global = true;  // every resource's due transitions
+    return f;
+  }
   auto add_all = [&](std::string_view kind, const std::string& csv) {
     for (const auto& id : contracts::split_csv(csv)) f.resources.push_back(std::string(kind) + ":" + id);
   };

@@ -18,6 +18,7 @@
 //    at one instant; splitting it into per-resource observations would be sound for
 //    refutation but would miss torn multi-resource reads);
 //  - CreateDiskReplicaGroup under a max_empty_groups limit: global (it counts every group);
+//  - a clock advance (history.h): global (every resource's due transitions move at once);
 //  - DescribeRegions, ListReplicaEdgeSupported: nothing (the static region table): a part
 //    of their own.
 // Failed calls (no effect, no information) are in no part.

@@ -15,8 +15,8 @@ void mix(std::size_t& h, std::size_t v) { h ^= v + 0x9e3779b97f4a7c15ULL + (h <<
 void mix(std::size_t& h, std::string_view s) { mix(h, std::hash<std::string_view>{}(s)); }
 
 // A hash over what usually tells states apart; equality settles the rest.
-std::size_t hash_of(const contracts::World& w, const std::map<TokenKey, TokenEntry>& tokens) {
-  std::size_t h = 0;
+std::size_t hash_of(const contracts::World& w, const std::map<TokenKey, TokenEntry>& tokens, contracts::Instant now) {
+  std::size_t h = static_cast<std::size_t>(now.time_since_epoch().count());
   for (const auto& [id, p] : w.pairs()) {
     mix(h, id);
     mix(h, static_cast<std::size_t>(p.status));
@@ -48,17 +48,18 @@ std::size_t hash_of(const contracts::World& w, const std::map<TokenKey, TokenEnt
 
 }  // namespace
 
-ModelState::ModelState(std::shared_ptr<const contracts::World> world, std::map<TokenKey, TokenEntry> tokens)
-    : world_(std::move(world)), tokens_(std::move(tokens)), hash_(hash_of(*world_, tokens_)) {}
+ModelState::ModelState(std::shared_ptr<const contracts::World> world, std::map<TokenKey, TokenEntry> tokens,
+                       contracts::Instant now)
+    : world_(std::move(world)), tokens_(std::move(tokens)), now_(now), hash_(hash_of(*world_, tokens_, now_)) {}
 
 std::shared_ptr<const ModelState> ModelState::without_token(const TokenKey& key) const {
   auto tokens = tokens_;
   tokens.erase(key);
-  return std::make_shared<const ModelState>(world_, std::move(tokens));
+  return std::make_shared<const ModelState>(world_, std::move(tokens), now_);
 }
 
 bool operator==(const ModelState& a, const ModelState& b) {
-  if (a.hash_ != b.hash_) return false;
+  if (a.hash_ != b.hash_ || a.now_ != b.now_) return false;
   if (a.world_ != b.world_) {
     const auto& x = *a.world_;
     const auto& y = *b.world_;
@@ -70,7 +71,7 @@ bool operator==(const ModelState& a, const ModelState& b) {
 StatePtr initial_state(const contracts::World& world, contracts::Instant now) {
   auto w = std::make_shared<contracts::World>(world);
   w->advance(now);
-  return std::make_shared<const ModelState>(std::move(w), std::map<TokenKey, TokenEntry>{});
+  return std::make_shared<const ModelState>(std::move(w), std::map<TokenKey, TokenEntry>{}, now);
 }
 
 std::optional<TokenKey> token_key(const HistoryOp& op) {
@@ -79,10 +80,19 @@ std::optional<TokenKey> token_key(const HistoryOp& op) {
   return TokenKey{op.access_key_id, std::move(token)};
 }
 
-Prediction predict(const StatePtr& state, const HistoryOp& op, contracts::Instant now) {
+Prediction predict(const StatePtr& state, const HistoryOp& op) {
   Prediction p;
   p.next = state;
   const contracts::World& world = state->world();
+  const contracts::Instant now = state->now();
+  if (op.clock_advance) {
+    // The background work the advance makes due: the contract's own transitions.
+    p.how = "clock advanced";
+    auto next = std::make_shared<contracts::World>(world);
+    next->advance(now + *op.clock_advance);
+    p.next = std::make_shared<const ModelState>(std::move(next), state->tokens(), now + *op.clock_advance);
+    return p;
+  }
   // The gateway's parameter checks come before the token step and the model (the mock's
   // pipeline order), and refuse without an effect.
   if (auto err = contracts::validate_params(op.action, op.params, world.policy().errors)) {
@@ -100,7 +110,7 @@ Prediction predict(const StatePtr& state, const HistoryOp& op, contracts::Instan
       record.emplace();
       record->fingerprint = it->second.fingerprint;
       record->in_flight = false;
-      record->first_seen = now;
+      record->first_seen = it->second.first_seen;
     }
     switch (contracts::decide_token(record ? &*record : nullptr, fingerprint, now, world.policy().token_ttl)) {
       case contracts::TokenDecision::Execute:
@@ -128,8 +138,8 @@ Prediction predict(const StatePtr& state, const HistoryOp& op, contracts::Instan
   if (!contracts::is_mutating(op.action)) return p;
   next->advance(now);  // keep states current: a 0-length transition completes now
   auto tokens = state->tokens();
-  if (key) tokens[*key] = TokenEntry{std::move(fingerprint), p.body};
-  p.next = std::make_shared<const ModelState>(std::move(next), std::move(tokens));
+  if (key) tokens[*key] = TokenEntry{std::move(fingerprint), p.body, now};
+  p.next = std::make_shared<const ModelState>(std::move(next), std::move(tokens), now);
   return p;
 }
 
@@ -180,7 +190,8 @@ nlohmann::json describe_state(const ModelState& s) {
   nlohmann::json out = {{"pairs", nlohmann::json::object()},
                         {"groups", nlohmann::json::object()},
                         {"drills", nlohmann::json::object()},
-                        {"tokens", nlohmann::json::array()}};
+                        {"tokens", nlohmann::json::array()},
+                        {"now", contracts::format_iso8601(s.now())}};
   for (const auto& [id, p] : s.world().pairs()) {
     out["pairs"][id] = {{"Status", contracts::to_string(p.status)},
                         {"PairName", p.pair_name},

@@ -11,17 +11,20 @@
 // seen with other parameters answers IdempotentParameterMismatch. LastTokenProcessing is
 // not a state of this model (a token is never "in flight" inside one atomic step): the
 // checker accepts it only when a call with the same token overlaps (concurrency.md §6.2
-// option (i)).
+// option (i)), and likewise an IdempotentParameterMismatch answered while a same-token
+// call with other parameters was in flight (that call may be refused afterwards, and
+// its token forgotten).
 //
-// Time: the world clock is frozen during a concurrent program (History::now): every step
-// runs at the same instant, and the state is kept advanced to it (World::advance after
-// each step), so a transition whose duration is 0 completes before the next call, as in
-// the mock, and a longer one does not complete during the program. Why frozen: a clock
-// advance would touch every resource at once and join every partition into one; the
-// concurrent programs advance the clock between programs instead. (An explicit Advance
-// event copied into every partition would be sound too, since advance() moves each
-// resource on its own schedule; not needed yet.)
-//
+// Time: the state carries the world clock. A program starts at History::now, and only a
+// clock-advance op (history.h) moves it: its step is World::advance to the later instant,
+// i.e. exactly the transitions the contract (contracts/transitions.h, Policy::timing)
+// makes due by then, and the checker places it like any other call. Every other step runs
+// at the state's instant, and the state is kept advanced to it (World::advance after each
+// step), so a transition whose duration is 0 completes before the next call, as in the
+// mock, and a longer one completes only when an advance passes its due time. A history
+// without advances is checked exactly as with a frozen clock. An advance touches every
+// resource at once, so it joins every partition into one (partition.h).
+
 // States are shared immutable values (StatePtr): a step that changes nothing returns the
 // state it was given, so reads and refusals cost no copy. Thread-safe to read.
 #pragma once
@@ -50,14 +53,17 @@ struct TokenKey {
 struct TokenEntry {
   std::string fingerprint;  // contracts::request_fingerprint
   nlohmann::json body;
+  contracts::Instant first_seen{};  // the state's instant when it executed (for the TTL)
   friend bool operator==(const TokenEntry&, const TokenEntry&) = default;
 };
 
 class ModelState {
  public:
-  ModelState(std::shared_ptr<const contracts::World> world, std::map<TokenKey, TokenEntry> tokens);
+  ModelState(std::shared_ptr<const contracts::World> world, std::map<TokenKey, TokenEntry> tokens,
+             contracts::Instant now);
 
   const contracts::World& world() const { return *world_; }
+  contracts::Instant now() const { return now_; }  // the world clock in this state
   const std::map<TokenKey, TokenEntry>& tokens() const { return tokens_; }
   std::size_t hash() const { return hash_; }
 
@@ -65,13 +71,14 @@ class ModelState {
   // carrying it is placed: no later step can consult it, and more states compare equal).
   std::shared_ptr<const ModelState> without_token(const TokenKey& key) const;
 
-  // Equal states answer every call alike: the same resources (World's derived due-queue
-  // aside) and the same token records.
+  // Equal states answer every call alike: the same instant, the same resources (World's
+  // derived due-queue aside) and the same token records.
   friend bool operator==(const ModelState& a, const ModelState& b);
 
  private:
   std::shared_ptr<const contracts::World> world_;
   std::map<TokenKey, TokenEntry> tokens_;
+  contracts::Instant now_;
   std::size_t hash_ = 0;
 };
 
@@ -84,16 +91,17 @@ StatePtr initial_state(const contracts::World& world, contracts::Instant now);
 // idempotence does not apply to: contracts::uses_idempotence).
 std::optional<TokenKey> token_key(const HistoryOp& op);
 
-// What the service answers to `op` in `state`, and the state after it.
+// What the service answers to `op` in `state` (at the state's instant), and the state after
+// it. A clock-advance op answers an empty success.
 struct Prediction {
   std::string code;  // "" for a success
   nlohmann::json body = nlohmann::json::object();
   // "executed", "replayed" (the token's first answer), "parameter mismatch" (same token,
-  // other parameters), "invalid parameters" (refused before the model)
+  // other parameters), "invalid parameters" (refused before the model), "clock advanced"
   std::string how;
   StatePtr next;  // the input state itself when nothing changed
 };
-Prediction predict(const StatePtr& state, const HistoryOp& op, contracts::Instant now);
+Prediction predict(const StatePtr& state, const HistoryOp& op);
 
 // Whether the client's observation is that answer. Ambiguous and Failed observe nothing.
 bool matches(const Prediction& p, const Observed& o);

@@ -93,10 +93,12 @@ AdminClient::~AdminClient() = default;
 
 nlohmann::json AdminClient::request(const std::string& method, const std::string& path,
                                     const std::string& body, const std::string& content_type,
-                                    std::initializer_list<int> ok_statuses) {
-  httplib::Result res = method == "GET"      ? http_->Get(path)
-                        : method == "DELETE" ? http_->Delete(path)
-                                             : http_->Post(path, body, content_type);
+                                    std::initializer_list<int> ok_statuses, const std::string& call_id) {
+  httplib::Headers headers;
+  if (!call_id.empty()) headers.emplace(std::string(contracts::kCallIdHeader), call_id);
+  httplib::Result res = method == "GET"      ? http_->Get(path, headers)
+                        : method == "DELETE" ? http_->Delete(path, headers)
+                                             : http_->Post(path, headers, body, content_type);
   if (!res) {
     throw SetupError("admin API " + method + " " + endpoint_ + path + ": " +
                      httplib::to_string(res.error()));
@@ -193,9 +195,9 @@ JournalBatch AdminClient::journal_since(std::uint64_t seq) {
   return batch;
 }
 
-contracts::Instant AdminClient::advance(contracts::Duration by) {
+contracts::Instant AdminClient::advance(contracts::Duration by, const std::string& call_id) {
   auto j = request("POST", "/__admin/clock/advance?by=" + contracts::format_duration(by), "",
-                   "text/plain", {200});
+                   "text/plain", {200}, call_id);
   auto now = parse_world_time(str(j, "now"));
   if (!now) throw SetupError("admin API clock/advance answered no readable time: " + j.dump());
   return *now;

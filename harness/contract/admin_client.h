@@ -109,17 +109,19 @@ class AdminClient {
   // Replaces the server's world (POST /__admin/scenario), then it is reset.
   void load_scenario(const std::string& toml);
   JournalBatch journal_since(std::uint64_t seq);
-  // Advances the virtual clock; returns the new world time.
-  contracts::Instant advance(contracts::Duration by);
+  // Advances the virtual clock; returns the new world time. With a `call_id` the request
+  // carries it as x-ebsmock-call-id, so a hold_until rule naming it can park the advance.
+  contracts::Instant advance(contracts::Duration by, const std::string& call_id = "");
   void add_fault(const nlohmann::json& rule);
   // Removes a rule; a rule that is already gone is fine.
   void remove_fault(const std::string& id);
   nlohmann::json replay_status();
+  const std::string& endpoint() const { return endpoint_; }
 
  private:
   nlohmann::json request(const std::string& method, const std::string& path,
                          const std::string& body, const std::string& content_type,
-                         std::initializer_list<int> ok_statuses);
+                         std::initializer_list<int> ok_statuses, const std::string& call_id = "");
 
   std::string endpoint_;
   std::unique_ptr<httplib::Client> http_;

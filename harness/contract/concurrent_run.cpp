@@ -19,8 +19,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Branches a program may have (gen_parallel_program draws 2-4).
-constexpr int kMaxBranches = 4;
 // RapidCheck size handed to the prefix's sequential generator.
 constexpr int kGenSize = 30;
 // Shrinking stops after this many candidates or this long, keeping the smallest so far.
@@ -28,6 +26,11 @@ constexpr int kMaxShrinkTries = 400;
 constexpr double kMaxShrinkSeconds = 120;
 
 constexpr std::string_view kProgramComment = "# concurrent-program: ";
+
+// A saved counterexample's clock advance: the call it races is delayed this long, and the
+// advance waits for that call up to its budget.
+constexpr int kRacedCallDelayMs = 200;
+constexpr int kAdvanceHoldBudgetMs = 2000;
 
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
@@ -61,6 +64,10 @@ std::uint64_t case_seed(std::uint64_t seed, int i) {
 
 void count_calls(const RunRecord& r, ConcurrentResult& result) {
   for (const auto& op : r.history.ops) {
+    if (op.clock_advance) {
+      ++result.clock_advances;
+      continue;
+    }
     ++result.calls;
     if (op.observed.kind == concurrent::OutcomeKind::Ambiguous) ++result.ambiguous;
   }
@@ -371,7 +378,8 @@ std::string concurrent_summary_text(const ConcurrentResult& r) {
   }
   os << "  " << r.cases_passed << " cases linearizable, " << r.cases_unknown << " unknown (not a pass), "
      << (r.counterexample ? 1 : 0) << " failed; each run up to " << r.runs << " times; " << r.calls << " calls, "
-     << r.ambiguous << " ambiguous; hold_until " << (r.holds ? "on" : "off") << "\n";
+     << r.ambiguous << " ambiguous, " << r.clock_advances << " clock advances; hold_until " << (r.holds ? "on" : "off")
+     << "\n";
   if (r.counterexample) {
     const auto& cx = *r.counterexample;
     os << "CONTRACT VIOLATED (concurrent)\n";
@@ -407,7 +415,8 @@ nlohmann::json run_record_json(const RunRecord& rec) {
                      {"call", op.call},
                      {"call_id", call_id_of(t.call)},
                      {"label", describe(t.call)},
-                     {"action", std::string(contracts::to_string(op.action))},
+                     {"action", op.clock_advance ? std::string(to_string(StepKind::AdvanceClock))
+                                                 : std::string(contracts::to_string(op.action))},
                      {"pair", t.pair_id},
                      {"client_token", concurrent::client_token(op)},
                      {"invoke_ns", op.invoke},
@@ -463,6 +472,7 @@ nlohmann::json concurrent_report_json(const ConcurrentResult& r) {
                       {"executions", r.executions},
                       {"calls", r.calls},
                       {"ambiguous", r.ambiguous},
+                      {"clock_advances", r.clock_advances},
                       {"rerun", r.rerun_command()}};
   if (r.counterexample) {
     const auto& cx = *r.counterexample;
@@ -528,6 +538,39 @@ std::string concurrent_counterexample_toml(const ConcurrentResult& r) {
       rule["call_id"] = "c" + std::to_string(id);
     }
     rule["hold_until"] = {{"call_id", "c" + std::to_string(prev)}, {"budget_ms", kHoldBudgetMs}};
+  }
+  // A clock advance is not journaled, so the order above cannot place it: it waits (in a
+  // racy background writer's window, between its read and its write) for the call it was
+  // held for, else for the first call of another branch that moved its pair. Nothing can
+  // wait for the advance's arrival in turn, so that call is delayed instead (the advance,
+  // on the latch with it, arrives first), and the advance's budget outlasts the delay.
+  for (const auto& t : cx.record.traces) {
+    if (t.call.kind != StepKind::AdvanceClock) continue;
+    int target = t.call.hold_for;
+    std::optional<std::uint64_t> first;
+    for (const auto& u : cx.record.traces) {
+      if (t.call.hold_for >= 0) break;
+      if (u.branch == t.branch || u.pair_id != t.pair_id || is_closing_read(u.call)) continue;
+      for (const auto& a : u.attempts) {
+        if (a.transition && (!first || a.seq < *first)) {
+          first = a.seq;
+          target = u.call.id;
+        }
+      }
+    }
+    if (target < 0) continue;
+    rules[t.call.id] = {{"id", "cx-hold-" + call_id_of(t.call)},
+                        {"times", 1},
+                        {"call_id", call_id_of(t.call)},
+                        {"hold_until", {{"call_id", "c" + std::to_string(target)}, {"budget_ms", kAdvanceHoldBudgetMs}}}};
+    auto& raced = rules[target];
+    if (raced.is_null()) {
+      raced = {{"id", "cx-delay-c" + std::to_string(target)}, {"times", 1}, {"call_id", "c" + std::to_string(target)}};
+      for (const auto& u : cx.record.traces) {
+        if (u.call.id == target) raced["action"] = std::string(action_of(u.call.kind));
+      }
+    }
+    if (!raced.contains("delay")) raced["delay"] = std::to_string(kRacedCallDelayMs) + "ms";
   }
   for (const auto& [id, rule] : rules) out += fault_table(rule);
   return out;

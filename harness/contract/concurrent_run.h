@@ -50,6 +50,7 @@ struct ConcurrentResult {
   std::uint64_t executions = 0;  // program runs, shrinking excluded
   std::uint64_t calls = 0;       // branch calls made, shrinking excluded
   std::uint64_t ambiguous = 0;   // of which the client saw an ambiguous outcome
+  std::uint64_t clock_advances = 0;  // branch clock advances made (not counted in calls)
   std::optional<ConcurrentCounterexample> counterexample;
   // The first Unknown run (reported: an Unknown is not a pass).
   std::optional<RunRecord> unknown_example;
@@ -73,8 +74,10 @@ nlohmann::json concurrent_report_json(const ConcurrentResult& r);
 // The counterexample as a scenario TOML (--save-counterexample): the world, a fault rule
 // for every fault of the shrunk program (matched by call id) and a hold_until schedule
 // that makes each call of the failing run's journal order wait for the one before it,
-// which forces the failing interleaving; the program itself in a "# concurrent-program:"
-// comment line that `contract --concurrent --replay` reads.
+// which forces the failing interleaving (a clock advance, which the journal does not
+// show, waits for the call it was held for, else for the first call of another branch
+// that moved its pair, and that call is delayed so the advance arrives first); the program itself in a "# concurrent-program:" comment line
+// that `contract --concurrent --replay` reads.
 std::string concurrent_counterexample_toml(const ConcurrentResult& r);
 
 // The program a saved counterexample carries; throws SetupError when there is none.

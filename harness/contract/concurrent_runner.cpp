@@ -7,6 +7,7 @@
 #include <exception>
 #include <latch>
 #include <map>
+#include <memory>
 #include <set>
 #include <thread>
 
@@ -53,6 +54,15 @@ std::uint64_t branch_seed(std::uint64_t seed, int branch) {
 nlohmann::json rule_for(const ConcurrentSetup& setup, const ParallelCall& c, const std::string& pair_id, int run) {
   const std::string id = "cc" + std::to_string(run) + "-" + std::to_string(c.id);
   const bool hold = setup.holds && c.hold_for >= 0;
+  if (c.kind == StepKind::AdvanceClock) {
+    // An advance takes only a hold, matched by call id alone (mock/fault_engine.h
+    // hold_for_clock_advance): an `action` or `pair` condition would keep it from matching.
+    if (!hold || !setup.match_call_id) return nullptr;
+    return {{"id", id},
+            {"times", 1},
+            {"call_id", call_id_of(c)},
+            {"hold_until", {{"call_id", "c" + std::to_string(c.hold_for)}, {"budget_ms", kHoldBudgetMs}}}};
+  }
   if (c.fault.kind == FaultKind::None && !hold) return nullptr;
   nlohmann::json rule = c.fault.kind != FaultKind::None
                             ? fault_rule_json(c.fault, id, action_of(c.kind))
@@ -142,9 +152,33 @@ RunRecord run_once(ConcurrentSetup& setup, const ParallelProgram& program, int r
       threads.emplace_back([&, b] {
         const auto bi = static_cast<std::size_t>(b);
         ClientUnderTest& client = *setup.clients[bi];
-        start.arrive_and_wait();
+        // A branch's clock advances go over its own admin connection, opened before the
+        // latch so that an advance starts as promptly as a client's call.
+        std::unique_ptr<AdminClient> admin;
         try {
           for (const auto& c : program.branches[bi]) {
+            if (c.kind == StepKind::AdvanceClock && !admin) {
+              admin = std::make_unique<AdminClient>(setup.admin.endpoint());
+              admin->health();
+            }
+          }
+        } catch (...) {
+          errors[bi] = std::current_exception();
+        }
+        start.arrive_and_wait();
+        if (errors[bi]) return;
+        try {
+          for (const auto& c : program.branches[bi]) {
+            if (c.kind == StepKind::AdvanceClock) {
+              Timed t;
+              t.invoke = ns();
+              admin->advance(kBranchClockAdvance, call_id_of(c));
+              t.response = ns();
+              t.result.ok = true;
+              t.result.attempts = 1;
+              timed[bi].push_back(std::move(t));
+              continue;
+            }
             client.set_call_id(call_id_of(c));
             const auto params = call_params(c, rec.pair_ids[static_cast<std::size_t>(c.slot)]);
             Timed t;
@@ -224,6 +258,16 @@ RunRecord run_once(ConcurrentSetup& setup, const ParallelProgram& program, int r
       concurrent::HistoryOp op;
       op.client = b;
       op.call = c.id;
+      if (c.kind == StepKind::AdvanceClock) {
+        // Not a client call: no params, no attempts in the journal.
+        op.clock_advance = kBranchClockAdvance;
+        op.invoke = t.invoke;
+        op.response = t.response;
+        op.observed = observe(c.kind, t.result);
+        rec.history.ops.push_back(std::move(op));
+        rec.traces.push_back(CallTrace{b, c, pair, t.result, {}});
+        continue;
+      }
       op.action = operation_of(c.kind);
       op.params = call_params(c, pair);
       if (!t.result.client_token.empty() && ReferenceClient::sends_client_token(action_of(c.kind))) {

@@ -3,8 +3,10 @@
 // sequentially through the harness's own reference client (judged like any contract case),
 // the branch calls' faults (and hold_until schedules) are armed, then one thread per branch,
 // each with its own client, starts on one std::latch; each call is timed on steady_clock
-// around the client's call. After the branches, the harness's client describes every pair
-// they touched (closing reads, the history's last row). The history is what the clients saw; in the client direction
+// around the client's call (a clock advance around the admin API's, over the branch's own
+// admin connection, carrying its call id so that a hold_until rule can park it). After
+// the branches, the harness's client describes every pair they touched (closing reads,
+// the history's last row). The history is what the clients saw; in the client direction
 // (the trusted embedded mock) each call also gets the journal's view of it (its attempts,
 // and the seq of the one that reached the model), correlated by the x-ebsmock-call-id the
 // mock journals as call_id, or, when the server journals none, by ClientToken, action and

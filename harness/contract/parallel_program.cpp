@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -45,11 +46,89 @@ Step as_prefix_step(const ParallelCall& c) {
   s.kind = c.kind;
   s.slot = c.slot;
   s.flag = c.flag;
+  if (c.kind == StepKind::AdvanceClock) s.advance = kBranchClockAdvance;
   if (c.kind == StepKind::Modify) {
     if (c.fields != ParallelCall::Fields::Description) s.name = 0;
     if (c.fields != ParallelCall::Fields::Name) s.description = 0;
   }
   return s;
+}
+
+// The call that moves the pair in `slot` into a transient status that a Stop or a
+// Failover changes before it completes, or nullopt (already transient, or no such call).
+std::optional<Step> into_transient(const GenModel& model, int slot) {
+  if (slot < 0 || static_cast<std::size_t>(slot) >= model.slots.size()) return std::nullopt;
+  const contracts::Pair* pair = model.world.find(model.slots[static_cast<std::size_t>(slot)]);
+  if (!pair) return std::nullopt;
+  Step s;
+  s.slot = slot;
+  switch (pair->status) {
+    case contracts::Status::Created:
+    case contracts::Status::Stopped: s.kind = StepKind::Start; break;        // -> (initial_)syncing
+    case contracts::Status::Normal: s.kind = StepKind::Stop; break;          // -> stopping
+    case contracts::Status::Failovered: s.kind = StepKind::Reprotect; break;  // -> reprotecting
+    default: return std::nullopt;
+  }
+  s.flag = s.kind == StepKind::Reprotect;
+  return s;
+}
+
+// Whether `c`, landing on `model`, changes its pair's status.
+bool changes_status(const GenModel& model, const ParallelCall& c) {
+  if (c.slot < 0 || static_cast<std::size_t>(c.slot) >= model.slots.size()) return false;
+  const std::string& id = model.slots[static_cast<std::size_t>(c.slot)];
+  const contracts::Pair* before = model.world.find(id);
+  GenModel after = model;
+  after.apply(as_prefix_step(c));
+  const contracts::Pair* now = after.world.find(id);
+  return before && now && now->status != before->status;
+}
+
+// A branch with one clock advance (the header comment says why), when there is room for
+// a branch. Its draws come after every other draw of the program, so the rest of the
+// program is what it would be without it.
+// A contention motif's pair is left alone: a prefix step that made it transient would
+// refuse the very calls the motif races (contention_motifs.h).
+void add_clock_advance(ParallelProgram& p, Draw& d, GenModel& model, int& next_id, bool holds,
+                       const std::set<int>& motif_slots) {
+  if (p.branches.size() >= static_cast<std::size_t>(kMaxBranches) || !d.percent(40)) return;
+  struct Contender {
+    std::size_t branch;
+    std::size_t index;
+    std::optional<Step> prefix_step;  // what leaves its pair transient
+  };
+  // The contenders: calls that change their pair's status while it is transient (a Stop
+  // from syncing, a Failover from stopping, ...). Held, the advance waits for one, so a
+  // call that is not its branch's first arrives after the advance more surely; unheld, it
+  // must land inside the advance's short window, as a first call on the latch does.
+  std::vector<Contender> preferred, others;
+  for (std::size_t b = 0; b < p.branches.size(); ++b) {
+    for (std::size_t i = 0; i < p.branches[b].size(); ++i) {
+      const ParallelCall& c = p.branches[b][i];
+      if (c.kind == StepKind::Describe || c.kind == StepKind::Modify || motif_slots.count(c.slot)) continue;
+      GenModel transient = model;
+      const std::optional<Step> step = into_transient(model, c.slot);
+      if (step) transient.apply(*step);
+      if (!changes_status(transient, c)) continue;
+      ((i == 0) != holds ? preferred : others).push_back({b, i, step});
+    }
+  }
+  ParallelCall advance;
+  advance.id = next_id++;
+  advance.kind = StepKind::AdvanceClock;
+  advance.slot = p.branches[0][0].slot;
+  if (!preferred.empty() || !others.empty()) {
+    const Contender z = d.pick(preferred.empty() ? others : preferred);
+    const ParallelCall& contender = p.branches[z.branch][z.index];
+    advance.slot = contender.slot;
+    // The clock is frozen until the advance: a status entered here is still transient then.
+    if (z.prefix_step) {
+      p.prefix.push_back(*z.prefix_step);
+      model.apply(*z.prefix_step);
+    }
+    if (holds) advance.hold_for = contender.id;
+  }
+  p.branches.push_back({advance});
 }
 
 }  // namespace
@@ -224,6 +303,11 @@ rc::Gen<ParallelProgram> gen_parallel_program(const GenModel& initial, const Par
         if (!candidates.empty()) hold(held, d.pick(candidates));
       }
     }
+    if (options.clock_advances) {
+      std::set<int> motif_slots;
+      for (const auto& m : motifs) motif_slots.insert(m.slot);
+      add_clock_advance(p, d, model, next_id, options.holds, motif_slots);
+    }
     return rc::shrinkable::just(std::move(p));
   });
 }
@@ -314,6 +398,7 @@ std::string describe(const ParallelCall& c) {
   s.kind = c.kind;
   s.slot = c.slot;
   s.flag = c.flag;
+  if (c.kind == StepKind::AdvanceClock) s.advance = kBranchClockAdvance;
   s.fault = c.fault;
   std::string out = call_id_of(c) + " " + describe(s);
   if (c.kind == StepKind::Modify) {

@@ -7,11 +7,16 @@
 // included, at most kMaxAmbiguousPerPair per pair), a unique value for every Modify, and
 // optionally hold_until schedules (the mock parks a call until another named call has
 // been journaled) that force one branch's call to overlap another's.
+// A program may also move the server's clock inside the parallel section: a branch of its
+// own with one AdvanceClock call (the admin API's clock advance, not a client call), aimed
+// at a hot pair left in a transient status while another branch's Stop or Failover
+// changes it (concurrency.md §8.6 M5); with holds, the advance waits for that call.
 // Also the shrinks of a program (drop a branch or a call, move a branch's first call into
 // the prefix, faults off, ambiguous -> definite, holds off), simplest first.
 // Value types and pure functions; thread-safe.
 #pragma once
 
+#include <chrono>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -23,11 +28,19 @@
 namespace ebsmock::harness {
 
 inline constexpr int kMaxAmbiguousPerPair = 2;
+// Branches a program may have (2-4 drawn, a clock advance's own branch included).
+inline constexpr int kMaxBranches = 4;
 // How long a held call waits for the call it is held for before it goes on anyway.
 inline constexpr int kHoldBudgetMs = 300;
+// How far a branch's AdvanceClock moves the clock: past every transition of the default
+// timing (the longest, initial_sync, is 5 s), so whatever is due completes.
+inline constexpr std::chrono::milliseconds kBranchClockAdvance{10000};
 
 struct ParallelCall {
   int id = 0;  // unique in the program, stable under shrinking (call ids, unique values)
+  // A pair call, or AdvanceClock (by kBranchClockAdvance; `slot` is then the pair it is
+  // aimed at, read back at the end like the others; it never takes a fault, and no call
+  // is held for it: the server does not journal it).
   StepKind kind = StepKind::Describe;
   int slot = 0;       // pair slot (as Step::slot)
   bool flag = false;  // Start: OneShot; Reprotect: ReverseReplicate
@@ -60,6 +73,8 @@ struct ParallelGenOptions {
   // Calls of two branches that share a ClientToken (server direction only: in the client
   // direction the client chooses tokens, and a shared one is its bug).
   bool shared_tokens = false;
+  // Some programs get a branch with a clock advance (see the header comment).
+  bool clock_advances = true;
 };
 
 // The call id a call's attempts carry (x-ebsmock-call-id) and fault rules match on.

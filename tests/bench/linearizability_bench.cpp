@@ -68,7 +68,7 @@ struct Timing {
 double replay_ms(const Generated& g) {
   const auto t0 = Clock::now();
   auto state = harness::concurrent::initial_state(g.history.initial, g.history.now);
-  for (std::size_t i : g.witness) state = harness::concurrent::predict(state, g.history.ops[i], g.history.now).next;
+  for (std::size_t i : g.witness) state = harness::concurrent::predict(state, g.history.ops[i]).next;
   return ms_since(t0);
 }
 

@@ -78,7 +78,7 @@ TEST(Corpus, TheCheckerAgreesWithTheBruteForceWhereverItDecides) {
         return ::testing::AssertionFailure() << "#" << i << " placed before #" << j << ", which returned before it began";
       }
     }
-    Prediction p = predict(state, h.ops[i], h.now);
+    Prediction p = predict(state, h.ops[i]);
     if (!matches(p, h.ops[i].observed)) {
       return ::testing::AssertionFailure() << "#" << i << ": model " << describe(p) << ", observed "
                                            << describe(h.ops[i].observed);

@@ -1,5 +1,5 @@
 // history_json_test.cpp: a history's calls survive JSON and back (every outcome, ids,
-// journal views), and a bad call is refused with a message.
+// journal views, a clock advance), and a bad call is refused with a message.
 #include <gtest/gtest.h>
 
 #include "harness/concurrent/history_json.h"
@@ -22,6 +22,9 @@ TEST(HistoryJson, CallsRoundTrip) {
   add(h, 2, Operation::StartDiskReplicaPair, on(kP1), 2, 9, refused("OperationDenied.InvalidStatus"));
   h.ops[2].journal = JournalView{};
   add(h, 2, Operation::StartDiskReplicaPair, on(kP1), 10, 11, failed());
+  add(h, 3, Operation::DescribeDiskReplicaPairs, {}, 12, 13, ok());
+  h.ops[4].params.clear();
+  h.ops[4].clock_advance = std::chrono::seconds(10);
   const std::vector<HistoryOp> back = ops_from_json(nlohmann::json::parse(ops_to_json(h.ops).dump()));
   ASSERT_EQ(back.size(), h.ops.size());
   // An ambiguous call has no response; it reads back as its invocation.

@@ -1,7 +1,8 @@
 // linearizability_checker_test.cpp: the checker on hand-written histories whose verdict
 // follows from the contract: real-time order, overlapping calls, ambiguous calls (placed
 // anywhere after their invocation, or never), ClientToken retries in either order, the
-// journal's commit order and "never committed", LastTokenProcessing, the failure report,
+// journal's commit order and "never committed", LastTokenProcessing, a mismatch against a
+// token in flight, a clock advance among the calls, the failure report,
 // and the budget's Unknown (a step budget and an injected clock, never the machine's speed).
 #include <gtest/gtest.h>
 
@@ -137,6 +138,54 @@ TEST(LinearizabilityChecker, LastTokenProcessingNeedsAnOverlappingCallWithTheTok
   ASSERT_EQ(r.verdict, Verdict::NotLinearizable);
   ASSERT_TRUE(r.failing()->stuck);
   EXPECT_EQ(r.failing()->stuck->op, 1U);
+}
+
+// The service answers IdempotentParameterMismatch while another call with the token and
+// other parameters holds it, and forgets the token when that call is refused.
+TEST(LinearizabilityChecker, AMismatchIsExplainedByAnOverlappingCallWithOtherParameters) {
+  History h = history_on({{kP1, Status::Normal}});
+  add(h, 0, Operation::StartDiskReplicaPair, on(kP1, "tok"), 0, 100, refused("OperationDenied.InvalidStatus"), 0);
+  add(h, 1, Operation::StopDiskReplicaPair, on(kP1, "tok"), 50, 60, refused("IdempotentParameterMismatch"), 1);
+  EXPECT_EQ(verdict(h), Verdict::Linearizable);
+  // Not overlapping: nothing held the token then, so the Stop should have executed.
+  History late = history_on({{kP1, Status::Normal}});
+  add(late, 0, Operation::StartDiskReplicaPair, on(kP1, "tok"), 0, 10, refused("OperationDenied.InvalidStatus"), 0);
+  add(late, 1, Operation::StopDiskReplicaPair, on(kP1, "tok"), 50, 60, refused("IdempotentParameterMismatch"), 1);
+  EXPECT_EQ(verdict(late), Verdict::NotLinearizable);
+  // Overlapping, but the same request: that is LastTokenProcessing's case, not a mismatch.
+  History same = history_on({{kP1, Status::Normal}});
+  add(same, 0, Operation::StopDiskReplicaPair, on(kP1, "tok"), 0, 100, refused("OperationDenied.InvalidStatus"), 0);
+  add(same, 1, Operation::StopDiskReplicaPair, on(kP1, "tok"), 50, 60, refused("IdempotentParameterMismatch"), 1);
+  EXPECT_EQ(verdict(same), Verdict::NotLinearizable);
+}
+
+// A Start (initial_syncing, 5 s), then a 10 s clock advance overlapping a Stop, then a
+// Describe showing `seen`; with the default timing, so transitions take time.
+History stop_during_an_advance(const std::string& seen, bool advance = true) {
+  History h{build_world({{{kP1, Status::Stopped}}, {}, /*instant=*/false}), program_time(), {}};
+  add(h, 0, Operation::StartDiskReplicaPair, on(kP1), 0, 10, ok());
+  if (advance) {
+    const std::size_t i = add(h, 1, Operation::DescribeRegions, {}, 20, 100, ok());
+    h.ops[i].clock_advance = std::chrono::seconds(10);
+    h.ops[i].params.clear();
+  }
+  add(h, 0, Operation::StopDiskReplicaPair, on(kP1), 30, 40, ok());
+  add(h, 0, Operation::DescribeDiskReplicaPairs, describe(kP1), 200, 210, shows(kP1, seen));
+  return h;
+}
+
+// The advance is placed like a call: its step is the contract's due transitions.
+TEST(LinearizabilityChecker, AClockAdvanceIsPlacedLikeACall) {
+  EXPECT_EQ(verdict(stop_during_an_advance("stopping")), Verdict::Linearizable);  // advance, then Stop
+  EXPECT_EQ(verdict(stop_during_an_advance("stopped")), Verdict::Linearizable);   // Stop, then advance
+  // A background write of the stale `normal` over the acknowledged Stop (the M5 mutant).
+  const History reverted = stop_during_an_advance("normal");
+  const CheckResult r = check_linearizable(reverted);
+  ASSERT_EQ(r.verdict, Verdict::NotLinearizable);
+  EXPECT_NE(to_text(reverted, r).find("clock advance by 10s"), std::string::npos) << to_text(reverted, r);
+  // Without the advance the clock stays where the program began: nothing completes.
+  EXPECT_EQ(verdict(stop_during_an_advance("stopping", false)), Verdict::Linearizable);
+  EXPECT_EQ(verdict(stop_during_an_advance("stopped", false)), Verdict::NotLinearizable);
 }
 
 TEST(LinearizabilityChecker, FailedCallsAreLeftOut) {

@@ -32,6 +32,7 @@ TEST(ConcurrentContract, ReferenceClientIsLinearizableWithNoUnknown) {
   EXPECT_EQ(r.cases_unknown, 0);
   EXPECT_EQ(r.executions, 1500u);  // every program ran 3 times
   EXPECT_GT(r.ambiguous, 0u) << "the programs must include unresolved ambiguous calls";
+  EXPECT_GT(r.clock_advances, 100u) << "the programs must move the clock inside the parallel section";
 }
 
 // Caught in at least 9 of 10 seeds within `within` programs, without shrinking; returns

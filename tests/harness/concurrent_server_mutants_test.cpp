@@ -1,8 +1,10 @@
 // concurrent_server_mutants_test.cpp: `contract --concurrent --endpoint` (server
 // direction) against mocks with planted concurrency bugs (concurrency.md §8.6, `serve
-// --mutant`): each (but M5) is caught in at least 9 of 10 seeds within 200 programs with
-// hold_until off and within 20 with it on; the M1 counterexample shrinks to at most 2 branches x 2
-// calls and its saved scenario, served with the same mutant, fails on every replay. Each
+// --mutant`): each is caught in at least 9 of 10 seeds within 200 programs with hold_until
+// off and within 20 with it on; the M1 counterexample shrinks to at most 2 branches x 2
+// calls and its saved scenario, served with the same mutant, fails on every replay (M5's
+// too, with the clock advance held between its read and its write); the
+// correct server passes the same runs (the control). Each
 // server is an in-process EmbeddedServer with the mutant set, which is what `ebsmock
 // serve --mutant NAME [--scenario FILE]` runs. A mutant this build does not have is
 // skipped, naming it.
@@ -74,13 +76,14 @@ TEST_P(ConcurrencyServerMutant, CaughtInNineOfTenSeeds) {
                        << needed;
 }
 
-// Every concurrency mutant but stale-background-write (M5), which needs a clock advance
-// inside the parallel section, with hold_until off and on. A seed stops at its first
-// failing program, so the whole matrix takes ~30 s even on a loaded 2-core machine.
+// Every concurrency mutant, M1-M7, with hold_until off and on. M5
+// (stale-background-write) is seen through the generator's clock advance inside the
+// parallel section (parallel_program.h). A seed stops at its first failing program, so
+// the whole matrix takes ~30 s even on a loaded 2-core machine.
 std::vector<Detection> detections() {
   std::vector<Detection> out;
   for (const char* m : {"token-check-race", "status-check-race", "modify-lost-update", "torn-describe",
-                        "mismatch-check-race", "no-last-token-processing"}) {
+                        "stale-background-write", "mismatch-check-race", "no-last-token-processing"}) {
     out.push_back({m, false, 200});
     out.push_back({m, true, 20});
   }
@@ -94,6 +97,20 @@ INSTANTIATE_TEST_SUITE_P(M1to7, ConcurrencyServerMutant, ::testing::ValuesIn(det
   }
   return n;
 });
+
+// The control for the detections above: the correct server passes the same runs (the
+// seeds and sizes they use, hold_until off and on), so a detection is the mutant's and
+// not a false alarm of the checker or the generator.
+TEST(ConcurrentServerControl, TheCorrectServerPassesTheSameRuns) {
+  auto server = serve(scenarios::default_scenario(), mock::ServerMutant::None);
+  for (bool holds : {false, true}) {
+    for (std::uint64_t seed = 1; seed <= 10; ++seed) {
+      auto r = run_concurrent_contract(endpoint_options(server->endpoint(), seed, 20, holds));
+      EXPECT_EQ(r.exit_code, 0) << "seed " << seed << (holds ? " with" : " without") << " hold_until\n"
+                                << concurrent_summary_text(r);
+    }
+  }
+}
 
 TEST(ConcurrentServerCounterexample, TokenCheckRaceShrinksSmallAndItsScenarioReplaysEveryTime) {
   MUTANT_OR_SKIP(mutant, "token-check-race");
@@ -132,6 +149,62 @@ TEST(ConcurrentServerCounterexample, TokenCheckRaceShrinksSmallAndItsScenarioRep
   replay.concurrent = true;
   replay.replay_path = path;
   auto ok = run_concurrent_contract(replay);
+  EXPECT_EQ(ok.exit_code, 0) << concurrent_summary_text(ok);
+}
+
+// The shrunk counterexample of a run with hold_until on, and its saved scenario's path.
+struct SavedCounterexample {
+  ConcurrentResult result;
+  std::string path;
+};
+SavedCounterexample shrink_and_save(const std::string& endpoint, std::uint64_t seed, const std::string& name) {
+  auto o = endpoint_options(endpoint, seed, 20, true);
+  o.shrink = true;
+  SavedCounterexample saved{run_concurrent_contract(o), ::testing::TempDir() + "/" + name + ".toml"};
+  std::ofstream(saved.path) << concurrent_counterexample_toml(saved.result);
+  return saved;
+}
+
+// `contract --concurrent --replay PATH --endpoint ENDPOINT --runs RUNS`.
+ConcurrentResult replay_against(const std::string& endpoint, const std::string& path, int runs) {
+  ContractOptions replay;
+  replay.endpoint = endpoint;
+  replay.concurrent = true;
+  replay.replay_path = path;
+  replay.runs = runs;
+  return run_concurrent_contract(replay);
+}
+
+// M5: the shrunk counterexample keeps the clock advance and the call it races; its saved
+// scenario holds the advance (between the background writer's read and its write) until
+// that call is journaled, so every replay under the mutant fails, and the correct server
+// passes it.
+TEST(ConcurrentServerCounterexample, StaleBackgroundWriteShrinksToTheAdvanceAndReplaysEveryTime) {
+  MUTANT_OR_SKIP(mutant, "stale-background-write");
+  auto server = serve(scenarios::default_scenario(), *mutant);
+  const SavedCounterexample saved = shrink_and_save(server->endpoint(), 3, "m5-counterexample");
+  ASSERT_TRUE(saved.result.counterexample) << concurrent_summary_text(saved.result);
+  const auto& shrunk = saved.result.counterexample->shrunk;
+  EXPECT_LE(shrunk.branches.size(), 2u) << describe(shrunk);
+  int advances = 0;
+  for (const auto& b : shrunk.branches) {
+    EXPECT_LE(b.size(), 2u) << describe(shrunk);
+    for (const auto& c : b) advances += c.kind == StepKind::AdvanceClock ? 1 : 0;
+  }
+  EXPECT_EQ(advances, 1) << describe(shrunk);
+
+  // No race window of its own (--race-window-ms 0): only the saved hold opens it, so a
+  // failing replay is the schedule's doing, not the luck of a 3 ms window.
+  mock::EmbeddedServerOptions pinned;
+  pinned.service.mutant = *mutant;
+  pinned.service.race_window = contracts::Duration{0};
+  mock::EmbeddedServer replay_server(scenarios::load_scenario_file(saved.path), pinned);
+  for (int i = 0; i < 5; ++i) {
+    auto rr = replay_against(replay_server.endpoint(), saved.path, 1);
+    EXPECT_EQ(rr.exit_code, 1) << "replay " << i + 1 << "\n" << concurrent_summary_text(rr);
+  }
+  auto correct = serve(scenarios::load_scenario_file(saved.path), mock::ServerMutant::None);
+  auto ok = replay_against(correct->endpoint(), saved.path, 3);
   EXPECT_EQ(ok.exit_code, 0) << concurrent_summary_text(ok);
 }
 

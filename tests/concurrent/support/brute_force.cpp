@@ -24,6 +24,7 @@ class Enumeration {
       const HistoryOp& o = h_.ops[i];
       if (o.observed.kind == OutcomeKind::Failed) continue;
       if (o.observed.kind == OutcomeKind::Ambiguous && o.journal && !o.journal->commit_seq) continue;
+      if (in_flight_mismatch_explained(h_, i)) continue;
       if (is_last_token_processing(o)) {
         if (last_token_processing_explained(h_, i)) continue;
         return false;
@@ -58,7 +59,7 @@ class Enumeration {
     for (std::size_t k = 0; k < ops_.size(); ++k) {
       if (placed_[k] || !may_come_next(k)) continue;
       if (++steps_ > max_steps_) throw TooBig{};
-      Prediction p = predict(state, op(k), h_.now);
+      Prediction p = predict(state, op(k));
       if (!matches(p, op(k).observed)) continue;
       placed_[k] = true;
       const bool required = op(k).observed.kind != OutcomeKind::Ambiguous || op(k).journal.has_value();

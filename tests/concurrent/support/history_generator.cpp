@@ -153,7 +153,7 @@ Generated generate_valid(const GeneratorConfig& cfg, contracts::Random& r) {
   std::uint64_t seq = 0;
   for (std::size_t i : order) {
     HistoryOp& op = plan[i].op;
-    Prediction p = predict(state, op, g.history.now);
+    Prediction p = predict(state, op);
     state = p.next;
     if (op.observed.kind != OutcomeKind::Ambiguous) {
       op.observed.kind = p.code.empty() ? OutcomeKind::Ok : OutcomeKind::Error;
