@@ -74,6 +74,7 @@ std::optional<V3Authorization> parse_v3_authorization(std::string_view header_va
       if (has_signed_headers) return std::nullopt;
       has_signed_headers = true;
       std::string_view list = value;
+      auth.signed_headers.reserve(static_cast<std::size_t>(std::count(list.begin(), list.end(), ';')) + 1);
       while (true) {
         const size_t semi = list.find(';');
         const std::string_view name = list.substr(0, semi);

@@ -223,7 +223,7 @@ Exchange Service::begin(const RawRequest& raw, std::shared_ptr<const contracts::
 
 ConnectionAction Service::finish(Exchange& x, std::unique_lock<std::mutex>* held) {
   render(x);
-  const std::uint64_t seq = journal_.append(journal_entry(x));  // under the commit's lock: seq is the commit order
+  const std::uint64_t seq = journal_.append(journal_entry(std::move(x)));  // under the commit's lock: seq is the commit order
   holds_.journaled(seq, x.call_id, x.client_token);
   if (held) held->unlock();
   journal_.flush_file();
@@ -289,7 +289,7 @@ Answer Service::answer_http_failure(HttpFailure failure, int status, std::string
   x.service_answer = ServiceAnswer{error_answer(*x.refusal, x.request_id, x.host), x.refusal->code};
   render(x);
   x.answer_source = contracts::AnswerSource::Http;
-  holds_.journaled(journal_.append(journal_entry(x)), x.call_id, x.client_token);
+  holds_.journaled(journal_.append(journal_entry(std::move(x))), x.call_id, x.client_token);
   journal_.flush_file();
   return std::move(std::get<Respond>(x.action).answer);
 }
