@@ -213,11 +213,15 @@ Exchange Service::begin(const RawRequest& raw, std::shared_ptr<const contracts::
   if (auto id = contracts::header_value(raw.headers, contracts::kCallIdHeader); contracts::is_valid_call_id(id)) {
     x.call_id = std::move(id);
   }
-  std::lock_guard lock(mu_);
-  x.request_id = state_.random->request_id();
-  x.time = iso_millis(state_.world_clock->now());
-  *errors = state_.errors;
-  if (auth) *auth = state_.auth;
+  contracts::Instant now;
+  {
+    std::lock_guard lock(mu_);
+    x.request_id = state_.random->request_id();
+    now = state_.world_clock->now();
+    *errors = state_.errors;
+    if (auth) *auth = state_.auth;
+  }
+  x.time = iso_millis(now);  // formatted outside the lock: every request passes here
   return x;
 }
 
