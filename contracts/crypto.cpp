@@ -35,11 +35,10 @@ const unsigned char* bytes_of(std::string_view s) {
 
 std::string to_hex(const unsigned char* data, size_t size) {
   static constexpr char kHexLower[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(size * 2);
+  std::string out(size * 2, '\0');
   for (size_t i = 0; i < size; ++i) {
-    out.push_back(kHexLower[data[i] >> 4]);
-    out.push_back(kHexLower[data[i] & 0x0F]);
+    out[2 * i] = kHexLower[data[i] >> 4];
+    out[2 * i + 1] = kHexLower[data[i] & 0x0F];
   }
   return out;
 }
@@ -76,8 +75,13 @@ std::string hex_of(std::string_view raw) {
 }  // namespace
 
 std::string sha256_hex(std::string_view data) {
+  // Not the one-shot SHA256(): in OpenSSL 3 it goes through EVP_Q_digest (a provider
+  // fetch and a context allocation per call).
   unsigned char out[SHA256_DIGEST_LENGTH];
-  SHA256(bytes_of(data), data.size(), out);
+  SHA256_CTX ctx;
+  SHA256_Init(&ctx);
+  SHA256_Update(&ctx, bytes_of(data), data.size());
+  SHA256_Final(out, &ctx);
   return to_hex(out, sizeof out);
 }
 

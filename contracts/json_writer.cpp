@@ -2,12 +2,41 @@
 #include "contracts/json_writer.h"
 
 #include <charconv>
+#include <cstring>
 
 #include <nlohmann/json.hpp>
 
 namespace ebsmock::contracts {
 
+namespace {
+
+// Printable ASCII without '"' or '\\': written as is, between quotes.
+bool needs_no_escape(std::string_view s) {
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) return false;
+  }
+  return true;
+}
+
+// [,]"s"[:] in one resize: the usual key and value (ids, names, statuses) need no escape,
+// and a Describe item is some sixty of them, so per-character appends added up.
+void append_plain(std::string& out, bool comma, std::string_view s, bool colon) {
+  const std::size_t at = out.size();
+  out.resize(at + comma + s.size() + 2 + colon);
+  char* p = out.data() + at;
+  if (comma) *p++ = ',';
+  *p++ = '"';
+  std::memcpy(p, s.data(), s.size());
+  p += s.size();
+  *p++ = '"';
+  if (colon) *p = ':';
+}
+
+}  // namespace
+
 void append_json_string(std::string& out, std::string_view s) {
+  if (needs_no_escape(s)) return append_plain(out, false, s, false);
   // Bytes >= 0x80 (UTF-8, or not): nlohmann decides, so that invalid sequences become
   // U+FFFD exactly as its dump does. ASCII, the usual case, is escaped here by its rules,
   // runs that need no escape appended whole.
@@ -75,15 +104,23 @@ void JsonWriter::close(char c) {
 }
 
 void JsonWriter::key(std::string_view name) {
-  separate();
-  append_json_string(out_, name);
-  out_ += ':';
+  if (needs_no_escape(name)) {
+    append_plain(out_, comma_, name, true);
+  } else {
+    separate();
+    append_json_string(out_, name);
+    out_ += ':';
+  }
   comma_ = false;
 }
 
 void JsonWriter::value(std::string_view s) {
-  separate();
-  append_json_string(out_, s);
+  if (needs_no_escape(s)) {
+    append_plain(out_, comma_, s, false);
+  } else {
+    separate();
+    append_json_string(out_, s);
+  }
   comma_ = true;
 }
 

@@ -25,23 +25,54 @@ bool Random::chance(double p) {
 
 namespace {
 
-// `n` characters drawn uniformly from `alphabet`.
+// `n` characters drawn uniformly from `alphabet`, appended to `out`: the same characters
+// as `n` calls of below(alphabet.size()), from values taken in one batch (a rejected
+// value is replaced by the next one of the stream, as below() does).
+void draw(Random& random, std::string_view alphabet, std::size_t n, std::string& out) {
+  constexpr std::size_t kBatch = 32;
+  const std::uint64_t bound = alphabet.size();
+  const std::uint64_t limit = UINT64_MAX - UINT64_MAX % bound;
+  std::uint64_t values[kBatch];
+  // Never takes more values than characters still missing, so the stream is consumed
+  // exactly as far as the one-at-a-time draw would.
+  for (std::size_t made = 0; made < n;) {
+    const std::size_t take = n - made < kBatch ? n - made : kBatch;
+    random.next_u64s(values, take);
+    for (std::size_t i = 0; i < take; ++i) {
+      if (values[i] >= limit) continue;
+      out += alphabet[values[i] % bound];
+      ++made;
+    }
+  }
+}
+
 std::string draw(Random& random, std::string_view alphabet, std::size_t n) {
   std::string out;
   out.reserve(n);
-  for (std::size_t i = 0; i < n; ++i) out += alphabet[random.below(alphabet.size())];
+  draw(random, alphabet, n, out);
   return out;
 }
 
 }  // namespace
 
+void Random::next_u64s(std::uint64_t* out, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) out[i] = next_u64();
+}
+
 std::string Random::hex(std::size_t n) { return draw(*this, "0123456789abcdef", n); }
 
 std::string Random::request_id() {
+  // 32 digits drawn in one batch, dashes placed after: 8-4-4-4-12.
+  std::string digits;
+  digits.reserve(32);
+  draw(*this, "0123456789ABCDEF", 32, digits);
   std::string out;
+  out.reserve(36);
+  std::size_t at = 0;
   for (std::size_t group : {8, 4, 4, 4, 12}) {
     if (!out.empty()) out += '-';
-    out += draw(*this, "0123456789ABCDEF", group);
+    out.append(digits, at, group);
+    at += group;
   }
   return out;
 }
@@ -51,6 +82,11 @@ std::string Random::alnum_lower(std::size_t n) { return draw(*this, "0123456789a
 std::uint64_t SeededRandom::next_u64() {
   std::lock_guard lock(mu_);
   return engine_();
+}
+
+void SeededRandom::next_u64s(std::uint64_t* out, std::size_t n) {
+  std::lock_guard lock(mu_);
+  for (std::size_t i = 0; i < n; ++i) out[i] = engine_();
 }
 
 }  // namespace ebsmock::contracts

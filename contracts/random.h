@@ -18,6 +18,9 @@ class Random {
  public:
   virtual ~Random() = default;
   virtual std::uint64_t next_u64() = 0;
+  // The next `n` values of the stream, exactly as `n` calls of next_u64() would give
+  // them; an implementation may take them in one step (SeededRandom: one lock).
+  virtual void next_u64s(std::uint64_t* out, std::size_t n);
 
   // Uniform in [0, bound); bound > 0.
   std::uint64_t below(std::uint64_t bound);
@@ -42,6 +45,7 @@ class SeededRandom final : public Random {
  public:
   explicit SeededRandom(std::uint64_t seed) : engine_(seed), seed_(seed) {}
   std::uint64_t next_u64() override;
+  void next_u64s(std::uint64_t* out, std::size_t n) override;
   std::uint64_t seed() const { return seed_; }
 
  private:

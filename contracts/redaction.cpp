@@ -32,12 +32,11 @@ bool is_secret_member(std::string_view name) {
                            "password", "credentials", "Authorization"});
 }
 
-Params redact(const Params& params) {
-  Params out = params;
+Params redact(Params params) {
   for (auto name : kSecretParameters) {
-    if (auto it = out.find(name); it != out.end()) it->second = std::string(kRedacted);
+    if (auto it = params.find(name); it != params.end()) it->second = std::string(kRedacted);
   }
-  return out;
+  return params;
 }
 
 int strip_secret_members(nlohmann::json& value) {

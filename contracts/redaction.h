@@ -29,8 +29,8 @@ bool is_secret_header(std::string_view name);
 // credentials (AssumeRole's whole credential object).
 bool is_secret_member(std::string_view name);
 
-// Replaces secret-bearing parameter values with kRedacted.
-Params redact(const Params& params);
+// Replaces secret-bearing parameter values with kRedacted (in place when moved into).
+Params redact(Params params);
 
 // Removes every member is_secret_member names, at any depth; returns how many it removed.
 int strip_secret_members(nlohmann::json& value);

@@ -6,17 +6,26 @@
 
 namespace ebsmock::contracts {
 
+namespace {
+// ASCII only, inline: std::tolower is a locale-dependent library call per character, and
+// every request compares a few dozen header names.
+constexpr char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+}  // namespace
+
 bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i] != b[i] && ascii_lower(a[i]) != ascii_lower(b[i])) return false;
+  }
+  return true;
 }
 
-std::string header_value(const HeaderList& headers, std::string_view name) {
+const std::string& header_value(const HeaderList& headers, std::string_view name) {
+  static const std::string kAbsent;
   for (const auto& [k, v] : headers) {
     if (iequals(k, name)) return v;
   }
-  return {};
+  return kAbsent;
 }
 
 }  // namespace ebsmock::contracts

@@ -24,7 +24,8 @@ using HeaderList = std::vector<std::pair<std::string, std::string>>;
 // ASCII case-insensitive equality (header names, resource types).
 bool iequals(std::string_view a, std::string_view b);
 
-// The first value of a header (case-insensitive name), or "" when absent.
-std::string header_value(const HeaderList& headers, std::string_view name);
+// The first value of a header (case-insensitive name), or "" when absent. A reference
+// into `headers` (or to a static empty string): copy it to keep it past `headers`.
+const std::string& header_value(const HeaderList& headers, std::string_view name);
 
 }  // namespace ebsmock::contracts

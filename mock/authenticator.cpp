@@ -48,7 +48,7 @@ const Authenticator::Key* Authenticator::key_for(const std::string& access_key_i
 }
 
 AuthResult Authenticator::authenticate(const RpcRequest& req) {
-  std::string authorization = contracts::header_value(req.raw->headers, "authorization");
+  const std::string& authorization = contracts::header_value(req.raw->headers, "authorization");
   bool is_v3 = authorization.starts_with("ACS3-");
   if (!verify_) {
     using contracts::SignatureScheme;
@@ -148,8 +148,8 @@ AuthResult Authenticator::verify_v3(const RpcRequest& req) {
   if (key == nullptr) {
     return refuse(r, Verdict::UnknownKey, fail(codes::kInvalidAccessKeyIdNotFound));
   }
-  std::string date = contracts::header_value(headers, "x-acs-date");
-  std::string nonce = contracts::header_value(headers, "x-acs-signature-nonce");
+  const std::string& date = contracts::header_value(headers, "x-acs-date");
+  const std::string& nonce = contracts::header_value(headers, "x-acs-signature-nonce");
   if (date.empty() || nonce.empty()) {
     return refuse(r, Verdict::Missing, fail(codes::kMissingParameter, date.empty() ? "x-acs-date" : "x-acs-signature-nonce"));
   }

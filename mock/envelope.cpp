@@ -10,10 +10,17 @@ std::string json_text(const nlohmann::json& j) {
 }
 
 Answer success_answer(nlohmann::json body, const std::string& request_id) {
-  body["RequestId"] = request_id;
   Answer a;
   a.status = 200;
-  a.body = json_text(body);
+  if (body.is_null() || (body.is_object() && body.empty())) {
+    // Most writes answer with the RequestId alone: the same bytes without a DOM.
+    a.body = "{\"RequestId\":";
+    contracts::append_json_string(a.body, request_id);
+    a.body += '}';
+  } else {
+    body["RequestId"] = request_id;
+    a.body = json_text(body);
+  }
   a.headers.emplace_back("x-acs-request-id", request_id);
   return a;
 }

@@ -29,10 +29,14 @@ RawRequest to_raw(const httplib::Request& req) {
   return raw;
 }
 
-void write(const Answer& from, httplib::Response& res) {
+void write(Answer&& from, httplib::Response& res) {
   res.status = from.status;
   for (const auto& [k, v] : from.headers) res.set_header(k, v);
-  res.set_content(from.body, from.content_type);
+  // What set_content does, with the body moved instead of copied (cpp-httplib 0.11.4 has
+  // no overload taking it by value).
+  res.body = std::move(from.body);
+  res.headers.erase("Content-Type");
+  res.set_header("Content-Type", from.content_type);
 }
 
 }  // namespace
@@ -137,7 +141,7 @@ void HttpServer::apply(ConnectionAction action, const httplib::Request& req, htt
       [&](auto& a) {
         using A = std::decay_t<decltype(a)>;
         if constexpr (std::is_same_v<A, Respond>) {
-          write(a.answer, res);
+          write(std::move(a.answer), res);
           answered_by_handler = a.answer.status >= 400;
         } else if constexpr (std::is_same_v<A, RespondTruncated>) {
           // The real headers (with the full Content-Length), half the body, then a close:

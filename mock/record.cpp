@@ -16,39 +16,39 @@ FaultSummary summarize(const FaultDecision& d) {
   return f;
 }
 
-JournalEntry journal_entry(const Exchange& x) {
+JournalEntry journal_entry(Exchange&& x) {
   JournalEntry e;
   e.kind = contracts::JournalKind::Request;
-  e.time = x.time;
+  e.time = std::move(x.time);
   e.method = x.raw ? x.raw->method : std::string();
   if (x.request) {
-    e.action = x.request->action;
-    e.params = contracts::redact(x.request->params);
+    e.action = std::move(x.request->action);
+    e.params = contracts::redact(std::move(x.request->params));
   }
   e.client_token = x.client_token;
   e.call_id = x.call_id;
-  e.access_key_id = x.auth.access_key_id;
+  e.access_key_id = std::move(x.auth.access_key_id);
   e.signature_scheme = x.auth.scheme;
   e.signature_verdict = x.auth.verdict;
   const Answer* answer = nullptr;
   if (const auto* r = std::get_if<Respond>(&x.action)) answer = &r->answer;
   if (const auto* r = std::get_if<RespondTruncated>(&x.action)) answer = &r->answer;
   e.status = answer ? answer->status : 0;
-  e.code = x.code;
+  e.code = std::move(x.code);
   // The RequestId the client saw: a ClientToken replay of the original bytes and a
   // recorded body carry an earlier one, named by the header.
   e.request_id = x.request_id;
   if (answer) {
-    if (auto rid = contracts::header_value(answer->headers, "x-acs-request-id"); !rid.empty()) e.request_id = rid;
+    if (const auto& rid = contracts::header_value(answer->headers, "x-acs-request-id"); !rid.empty()) e.request_id = rid;
   }
   e.idempotence = x.idempotence;
   e.effect_applied = x.effect == Effect::Applied;
   e.answer_source = x.answer_source;
-  e.transition = x.transition;
-  e.member_transitions = x.member_transitions;
-  e.new_ids = x.new_ids;
+  e.transition = std::move(x.transition);
+  e.member_transitions = std::move(x.member_transitions);
+  e.new_ids = std::move(x.new_ids);
   if (x.fault) e.fault = summarize(*x.fault);
-  e.replay_mismatch = x.replay_mismatch;
+  e.replay_mismatch = std::move(x.replay_mismatch);
   if (x.hold) {
     e.held_ms = x.hold->held_ms;
     if (x.hold->end == HoldOutcome::End::Released) {

@@ -8,7 +8,9 @@
 
 namespace ebsmock::mock {
 
-JournalEntry journal_entry(const Exchange& x);
+// Takes what it keeps from `x` (the parameters, redacted in place, and the transitions):
+// the exchange is finished, and copying its parameter map was most of this stage's cost.
+JournalEntry journal_entry(Exchange&& x);
 
 FaultSummary summarize(const FaultDecision& d);
 

@@ -213,17 +213,21 @@ Exchange Service::begin(const RawRequest& raw, std::shared_ptr<const contracts::
   if (auto id = contracts::header_value(raw.headers, contracts::kCallIdHeader); contracts::is_valid_call_id(id)) {
     x.call_id = std::move(id);
   }
-  std::lock_guard lock(mu_);
-  x.request_id = state_.random->request_id();
-  x.time = iso_millis(state_.world_clock->now());
-  *errors = state_.errors;
-  if (auth) *auth = state_.auth;
+  contracts::Instant now;
+  {
+    std::lock_guard lock(mu_);
+    x.request_id = state_.random->request_id();
+    now = state_.world_clock->now();
+    *errors = state_.errors;
+    if (auth) *auth = state_.auth;
+  }
+  x.time = iso_millis(now);  // formatted outside the lock: every request passes here
   return x;
 }
 
 ConnectionAction Service::finish(Exchange& x, std::unique_lock<std::mutex>* held) {
   render(x);
-  const std::uint64_t seq = journal_.append(journal_entry(x));  // under the commit's lock: seq is the commit order
+  const std::uint64_t seq = journal_.append(journal_entry(std::move(x)));  // under the commit's lock: seq is the commit order
   holds_.journaled(seq, x.call_id, x.client_token);
   if (held) held->unlock();
   journal_.flush_file();
@@ -289,7 +293,7 @@ Answer Service::answer_http_failure(HttpFailure failure, int status, std::string
   x.service_answer = ServiceAnswer{error_answer(*x.refusal, x.request_id, x.host), x.refusal->code};
   render(x);
   x.answer_source = contracts::AnswerSource::Http;
-  holds_.journaled(journal_.append(journal_entry(x)), x.call_id, x.client_token);
+  holds_.journaled(journal_.append(journal_entry(std::move(x))), x.call_id, x.client_token);
   journal_.flush_file();
   return std::move(std::get<Respond>(x.action).answer);
 }

@@ -354,6 +354,18 @@ TEST(PipelineRender, AReplayStepIsTheReplaysAnswerAndARefusalBeatsAnyFault) {
   EXPECT_EQ(refused.code, "ServiceUnavailable");
 }
 
+// --- envelope ---
+
+TEST(PipelineEnvelope, ASuccessWithoutMembersIsTheDomsBytes) {
+  // success_answer writes an empty body's answer without a DOM: the same bytes.
+  const std::string id = "0AB1C2D3-4E5F-6A7B-8C9D-0E1F2A3B4C5D";
+  const std::string dom = nlohmann::json{{"RequestId", id}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  EXPECT_EQ(success_answer(nlohmann::json::object(), id).body, dom);
+  EXPECT_EQ(success_answer(nlohmann::json(), id).body, dom);
+  EXPECT_EQ(success_answer({{"ReplicaPairId", "pair-1"}}, id).body,
+            nlohmann::json({{"ReplicaPairId", "pair-1"}, {"RequestId", id}}).dump());
+}
+
 // --- record ---
 
 TEST(PipelineRecord, TheEntryStatesWhatHappened) {
@@ -364,7 +376,7 @@ TEST(PipelineRecord, TheEntryStatesWhatHappened) {
   dropped.fault->commit = Commit::After;
   dropped.effect = Effect::Applied;
   render(dropped);
-  JournalEntry e = journal_entry(dropped);
+  JournalEntry e = journal_entry(std::move(dropped));
   EXPECT_EQ(e.status, 0) << "no HTTP answer";
   EXPECT_TRUE(e.effect_applied);
   EXPECT_EQ(e.answer_source, AnswerSource::Fault);
@@ -376,7 +388,7 @@ TEST(PipelineRecord, TheEntryStatesWhatHappened) {
 
   Exchange ok = with_model_answer();
   render(ok);
-  JournalEntry o = journal_entry(ok);
+  JournalEntry o = journal_entry(std::move(ok));
   EXPECT_EQ(o.status, 200);
   EXPECT_FALSE(o.effect_applied);
   EXPECT_EQ(o.request_id, ok.request_id);
