@@ -1,6 +1,9 @@
 // clock.cpp: the real and the manual clock. See clock.h.
 #include "mock/clock.h"
 
+#include <sys/prctl.h>
+
+#include <algorithm>
 #include <chrono>
 
 namespace ebsmock::mock {
@@ -9,9 +12,29 @@ contracts::Instant RealClock::now() const {
   return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
 }
 
+std::chrono::nanoseconds delay_timer_slack(contracts::Duration d) {
+  using std::chrono::nanoseconds;
+  constexpr nanoseconds kLinuxDefault = std::chrono::microseconds(50);
+  constexpr nanoseconds kMost = std::chrono::microseconds(500);
+  return std::clamp(std::chrono::duration_cast<nanoseconds>(d) / 400, kLinuxDefault, kMost);
+}
+
+namespace {
+
+// PR_SET_TIMERSLACK is per thread; remember what this thread last asked for, so a worker
+// that sleeps the same delay again makes no system call.
+void use_timer_slack(std::chrono::nanoseconds slack) {
+  thread_local std::int64_t current = 0;
+  if (slack.count() == current) return;
+  if (::prctl(PR_SET_TIMERSLACK, static_cast<unsigned long>(slack.count()), 0, 0, 0) == 0) current = slack.count();
+}
+
+}  // namespace
+
 bool RealClock::sleep_for(contracts::Duration d, std::stop_token stop) {
   if (stop.stop_requested()) return false;
   if (d.count() <= 0) return true;
+  use_timer_slack(fixed_slack_ ? *fixed_slack_ : delay_timer_slack(d));
   // A private mutex and condition variable: nothing else notifies them, so the wait ends
   // only by its timeout or by the stop token (condition_variable_any registers a stop
   // callback that wakes it).

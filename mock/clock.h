@@ -15,10 +15,11 @@
 
 #include <chrono>
 #include <condition_variable>
-#include <cstdint>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <stop_token>
 
 #include "contracts/time.h"
@@ -34,10 +35,25 @@ class Clock {
   virtual bool sleep_for(contracts::Duration d, std::stop_token stop) = 0;
 };
 
+// The timer slack a real sleep of `d` asks the kernel for (PR_SET_TIMERSLACK): up to
+// 0.25% of the sleep, between Linux's default 50 us and 500 us. Letting the kernel end
+// nearby sleeps with one timer interrupt is what lowers the CPU of a thousand concurrent
+// injected delays (RESULTS.md, "Delay: lowering the floor"); a 200 ms delay may end up
+// to 0.5 ms late, a 20 ms one no later than with the default.
+std::chrono::nanoseconds delay_timer_slack(contracts::Duration d);
+
 class RealClock final : public Clock {
  public:
+  RealClock() = default;
+  // Every sleep with this slack instead of delay_timer_slack's (the bench's floor
+  // settings experiments: 50 us is Linux's default, what every sleep had before).
+  explicit RealClock(std::chrono::nanoseconds fixed_slack) : fixed_slack_(fixed_slack) {}
+
   contracts::Instant now() const override;
   bool sleep_for(contracts::Duration d, std::stop_token stop) override;
+
+ private:
+  std::optional<std::chrono::nanoseconds> fixed_slack_;
 };
 
 // Time moves only when told to. Sleepers wake when advance()/set() carries the clock past

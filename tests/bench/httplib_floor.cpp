@@ -6,7 +6,13 @@
 // this row and nginx is cpp-httplib's, the gap between this row and ebsmock is ebsmock's
 // own work. Being the real HttpServer, it cannot drift from ebsmock's server settings.
 //   bench_httplib_floor --port N --body FILE [--delay-ms MS]
+//                       [--min-threads N] [--stack-kb N] [--timer-slack-us N]
+// The last three are the floor-settings experiments (tests/bench/floor_settings.sh):
+// pre-spawned workers, worker stack size, and a fixed timer slack for the delay's sleep
+// instead of RealClock's own (50 = Linux's default, what ebsmock had before).
 // Runs until killed. Thread-safety: handlers share only read-only state.
+#include <pthread.h>
+
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -21,7 +27,10 @@ namespace {
 
 class FixedAnswer final : public ebsmock::mock::RequestHandler {
  public:
-  FixedAnswer(std::string body, int delay_ms) : body_(std::move(body)), delay_(delay_ms) {}
+  FixedAnswer(std::string body, int delay_ms, long slack_us)
+      : body_(std::move(body)), delay_(delay_ms),
+        clock_(slack_us >= 0 ? ebsmock::mock::RealClock(std::chrono::microseconds(slack_us))
+                             : ebsmock::mock::RealClock()) {}
 
   ebsmock::mock::ConnectionAction handle(const ebsmock::mock::RawRequest&, std::stop_token stop) override {
     if (delay_.count() > 0) clock_.sleep_for(delay_, stop);
@@ -43,12 +52,16 @@ class FixedAnswer final : public ebsmock::mock::RequestHandler {
 int main(int argc, char** argv) {
   int port = 0;
   int delay_ms = 0;
+  long min_threads = -1, stack_kb = 0, slack_us = -1;
   std::string body_file;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string_view flag = argv[i];
     if (flag == "--port") port = std::atoi(argv[i + 1]);
     else if (flag == "--delay-ms") delay_ms = std::atoi(argv[i + 1]);
     else if (flag == "--body") body_file = argv[i + 1];
+    else if (flag == "--min-threads") min_threads = std::atol(argv[i + 1]);
+    else if (flag == "--stack-kb") stack_kb = std::atol(argv[i + 1]);
+    else if (flag == "--timer-slack-us") slack_us = std::atol(argv[i + 1]);
     else {
       std::cerr << "bench_httplib_floor: unknown flag " << flag << "\n";
       return 2;
@@ -56,13 +69,22 @@ int main(int argc, char** argv) {
   }
   std::ifstream in(body_file);
   if (port <= 0 || !in) {
-    std::cerr << "usage: bench_httplib_floor --port N --body FILE [--delay-ms MS]\n";
+    std::cerr << "usage: bench_httplib_floor --port N --body FILE [--delay-ms MS] [--min-threads N] [--stack-kb N] "
+                 "[--timer-slack-us N]\n";
     return 2;
   }
   std::stringstream buf;
   buf << in.rdbuf();
-  FixedAnswer handler(buf.str(), delay_ms);
-  ebsmock::mock::HttpServer server(handler);
+  FixedAnswer handler(buf.str(), delay_ms, slack_us);
+  if (stack_kb > 0) {
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, static_cast<std::size_t>(stack_kb) * 1024);
+    pthread_setattr_default_np(&attr);
+  }
+  ebsmock::mock::HttpServerOptions options;
+  if (min_threads >= 0) options.min_threads = static_cast<std::size_t>(min_threads);
+  ebsmock::mock::HttpServer server(handler, options);
   if (server.bind("127.0.0.1", port) < 0) {
     std::cerr << "bench_httplib_floor: cannot listen on 127.0.0.1:" << port << "\n";
     return 2;

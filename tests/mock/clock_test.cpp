@@ -1,7 +1,9 @@
 // clock_test.cpp: the time seam. A ManualClock's sleepers wake exactly when the test says
 // (advance past their deadline, release_all, or their stop token), never on their own;
-// RealClock's waits end early on a stop request. No test here waits on wall time to pass.
+// RealClock's waits end early on a stop request, and ask the kernel for their timer slack.
+// No test here waits on wall time to pass, except one 1 ms sleep whose slack is read back.
 #include <gtest/gtest.h>
+#include <sys/prctl.h>
 
 #include <atomic>
 #include <thread>
@@ -101,6 +103,27 @@ TEST(RealClock, AStopRequestEndsTheSleepWithFalse) {
   t.join();
   EXPECT_FALSE(result);
   EXPECT_TRUE(c.sleep_for(0ms, {}));
+}
+
+TEST(RealClock, ASleepsTimerSlackIsAQuarterPercentOfItBetween50And500Microseconds) {
+  using std::chrono::microseconds;
+  EXPECT_EQ(delay_timer_slack(200ms), microseconds(500));
+  EXPECT_EQ(delay_timer_slack(100ms), microseconds(250));
+  EXPECT_EQ(delay_timer_slack(20ms), microseconds(50));  // Linux's default: short delays stay as exact as before
+  EXPECT_EQ(delay_timer_slack(1ms), microseconds(50));
+  EXPECT_EQ(delay_timer_slack(1h), microseconds(500));
+}
+
+TEST(RealClock, ASleepAsksTheKernelForItsTimerSlack) {
+  // PR_SET_TIMERSLACK is per thread: read it back on the sleeping thread.
+  long seen = -1;
+  std::thread t([&] {
+    RealClock c(std::chrono::microseconds(300));
+    c.sleep_for(1ms, {});
+    seen = ::prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0);
+  });
+  t.join();
+  EXPECT_EQ(seen, 300'000);
 }
 
 }  // namespace

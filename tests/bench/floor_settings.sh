@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# floor_settings.sh: issue 15's "lower the floor itself" experiments. Runs cpp-httplib
+# alone (bench_httplib_floor, ebsmock's own HttpServer) with every request delayed 200 ms
+# under wrk -t2 -c1000, once per server setting, the settings interleaved round by round
+# so a neighbour's load falls on all of them alike; then ebsmock itself (a [[fault]]
+# delay of 200 ms) with the settings it ships. Prints one markdown row per run:
+# req/s, p50, p99, max, errors, and the server's CPU ms per 1,000 requests (utime+stime
+# of the process from /proc, over the measured run only).
+#   BENCH_BIN_DIR=build [BENCH_RUNS=2] [BENCH_DURATION=5] bash tests/bench/floor_settings.sh
+# Settings (flags of bench_httplib_floor):
+#   slack-50us    the delay's sleep with Linux's default timer slack (before this change)
+#   shipped       RealClock's own slack (0.25% of the delay, at most 500 us)
+#   slack-1ms     a fixed 1 ms slack
+#   prespawn-1024 (with the shipped slack) 1,024 workers started up front instead of grown on demand
+#   stack-128k    (with the shipped slack) 128 KiB worker stacks instead of glibc's 8 MiB default
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+bin=${BENCH_BIN_DIR:-build}
+runs=${BENCH_RUNS:-2}
+duration=${BENCH_DURATION:-5}
+port=${BENCH_PORT:-18571}
+out=tests/bench/out/floor-settings
+mkdir -p "$out"
+floor=$bin/tests/bench/bench_httplib_floor
+"$bin/tests/bench/bench_make_requests" requests --host "127.0.0.1:$port" --pairs 100 --count 100000 \
+  --mix describe --sign none --out "$out/requests.txt"
+"$bin/tests/bench/bench_make_requests" world --pairs 100 --verify false --delay 200ms >"$out/world-delay.toml"
+
+cpu_ms() {
+  local f
+  read -r -a f <<<"$(cut -d')' -f2- "/proc/$1/stat")"
+  echo $(((f[11] + f[12]) * 1000 / $(getconf CLK_TCK)))
+}
+
+wait_port() {
+  local i
+  for ((i = 0; i < 200; i++)); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0
+    sleep 0.05
+  done
+  return 1
+}
+
+wrk_run() {  # DURATION -> the BENCH json line
+  wrk -t2 -c1000 -d"$1s" --timeout 5s -s tests/bench/requests.lua "http://127.0.0.1:$port/" -- \
+    "$out/requests.txt" 2 2>&1 | sed -n 's/^BENCH //p'
+}
+
+measure() {  # LABEL COMMAND...: start, warm 3 s, measure, stop, print a row
+  local label=$1 pid c0 c1 line
+  shift
+  "$@" >"$out/server.log" 2>&1 &
+  pid=$!
+  wait_port || { echo "| $label | did not start |"; kill "$pid" 2>/dev/null; return; }
+  wrk_run 3 >/dev/null
+  c0=$(cpu_ms "$pid")
+  line=$(wrk_run "$duration")
+  c1=$(cpu_ms "$pid")
+  kill "$pid"
+  wait "$pid" 2>/dev/null || true
+  python3 - "$label" "$((c1 - c0))" "$(cut -d' ' -f1 /proc/loadavg)" "$line" <<'PY'
+import json, sys
+label, cpu, load, line = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+r = json.loads(line)
+e = r["errors"]
+errs = "/".join(str(e[k]) for k in ("connect", "read", "write", "status", "timeout"))
+print(f"| {label} | {r['rps']:,.0f} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {r['max_ms']:.0f} | {errs} | "
+      f"{cpu * 1000 / max(r['requests'], 1):.1f} | {load} |")
+PY
+}
+
+floor_cmd=("$floor" --port "$port" --body tests/bench/body.json --delay-ms 200)
+echo "| setting | req/s | p50 ms | p99 ms | max ms | errors c/r/w/s/t | CPU ms / 1,000 req | load |"
+echo "|---|---|---|---|---|---|---|---|"
+for ((r = 1; r <= runs; r++)); do
+  measure "floor, slack-50us (before)" "${floor_cmd[@]}" --timer-slack-us 50
+  measure "floor, shipped" "${floor_cmd[@]}"
+  measure "floor, slack-1ms" "${floor_cmd[@]}" --timer-slack-us 1000
+  measure "floor, shipped + prespawn-1024" "${floor_cmd[@]}" --min-threads 1024
+  measure "floor, shipped + stack-128k" "${floor_cmd[@]}" --stack-kb 128
+  measure "ebsmock, shipped" "$bin/harness/ebsmock" serve --scenario "$out/world-delay.toml" --port "$port"
+done
