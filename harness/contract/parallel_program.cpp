@@ -91,7 +91,7 @@ bool changes_status(const GenModel& model, const ParallelCall& c) {
 // refuse the very calls the motif races (contention_motifs.h).
 void add_clock_advance(ParallelProgram& p, Draw& d, GenModel& model, int& next_id, bool holds,
                        const std::set<int>& motif_slots) {
-  if (p.branches.size() >= static_cast<std::size_t>(kMaxBranches) || !d.percent(40)) return;
+  if (p.branches.size() >= static_cast<std::size_t>(kMaxBranches) || !d.percent(60)) return;
   struct Contender {
     std::size_t branch;
     std::size_t index;
