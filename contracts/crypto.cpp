@@ -85,6 +85,12 @@ std::string sha256_hex(std::string_view data) {
   return to_hex(out, sizeof out);
 }
 
+std::array<std::uint8_t, 32> sha256(std::string_view data) {
+  std::array<std::uint8_t, 32> out;
+  SHA256(bytes_of(data), data.size(), out.data());
+  return out;
+}
+
 std::string sha256_base64(std::string_view data) { return base64_encode(digest_raw(EVP_sha256(), data, "SHA-256")); }
 
 std::string sm3_hex(std::string_view data) { return digest_hex(EVP_sm3(), data, "SM3"); }

@@ -34,11 +34,12 @@ int main() {
       contracts::Params params{{"RegionId", "cn-hangzhou"},
                                {"ReplicaPairId", "pair-" + std::to_string(i % 10'000)},
                                {"ClientToken", key.second}};
-      const std::string fingerprint = contracts::request_fingerprint(contracts::Operation::StopDiskReplicaPair, params);
-      store.begin(key, fingerprint, t0, ttl);
+      const auto digest = contracts::request_digest(
+          contracts::request_fingerprint(contracts::Operation::StopDiskReplicaPair, params));
+      store.begin(key, digest, t0, ttl);
       const std::string rid = random.request_id();
       mock::Answer answer = mock::success_answer_text({}, rid);
-      store.complete(key, answer.status, std::move(answer.body), rid);
+      store.complete(key, answer.status, answer.body, rid);
     }
     const std::size_t with = heap_in_use();
     std::printf("tokens %zu\nheap bytes with tokens %zu\nheap bytes without %zu\nbytes per token %.1f\n",
