@@ -2,7 +2,7 @@
 // capacity the way a soak does (AccessKeyId "testid", a fresh 36-character token per
 // StopDiskReplicaPair, its success answer remembered), churns it twice over, and prints
 // the heap bytes in use (glibc's mallinfo2) with the tokens minus without, divided by
-// their number. Load-independent: allocator bytes, not RSS or time. Single-threaded.
+// their number, as one JSON line (bench.sh's rss section records it). Load-independent: allocator bytes, not RSS or time. Single-threaded.
 #include <malloc.h>
 
 #include <cstdio>
@@ -42,7 +42,7 @@ int main() {
       store.complete(key, answer.status, answer.body, rid);
     }
     const std::size_t with = heap_in_use();
-    std::printf("tokens %zu\nheap bytes with tokens %zu\nheap bytes without %zu\nbytes per token %.1f\n",
+    std::printf("{\"tokens\":%zu,\"heap_bytes_with\":%zu,\"heap_bytes_without\":%zu,\"bytes_per_token\":%.1f}\n",
                 store.size(), with, before, double(with - before) / double(store.size()));
   }
   return 0;
