@@ -397,10 +397,14 @@ std::string derived_disk_id(std::string_view pair_id, std::string_view side,
   }};
   static constexpr std::string_view kAlphabet = "0123456789abcdefghijklmnopqrstuvwxyz";
   std::string out = "d-";
+  out.reserve(22);
   for (const auto& [r, prefix] : kPrefixes) {
     if (r == region) out += prefix;
   }
-  std::uint64_t state = fnv1a(std::string(pair_id) + "/" + std::string(side));
+  std::string seed;
+  seed.reserve(pair_id.size() + 1 + side.size());
+  seed.append(pair_id).append("/").append(side);
+  std::uint64_t state = fnv1a(seed);
   while (out.size() < 22) {
     // splitmix64 step: spreads the hash over all characters.
     state += 0x9e3779b97f4a7c15ULL;
@@ -588,6 +592,7 @@ void read_section(const Section& s, const toml::key& key, const toml::node& valu
       return;
     case Shape::ArrayOfTables:
       if (const auto* a = value.as_array()) {
+        if (s.name == "pair") st.out.pairs.reserve(st.out.pairs.size() + a->size());  // a Pair is big to move
         for (const toml::node& element : *a) {
           if (const auto* t = element.as_table()) {
             s.read(*t, st);

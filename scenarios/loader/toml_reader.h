@@ -85,6 +85,8 @@ class TableReader {
   const toml::node* node(std::string_view key, Presence presence = Presence::Optional);
 
   std::optional<std::string> string(std::string_view key, Presence presence = Presence::Optional);
+  // The same, as a view into the table (valid while the parsed document lives): no copy.
+  std::optional<std::string_view> string_view(std::string_view key, Presence presence = Presence::Optional);
   // A non-empty string.
   std::optional<std::string> non_empty_string(std::string_view key,
                                               Presence presence = Presence::Optional);
