@@ -123,8 +123,9 @@ contracts::Instant to_instant(const toml::date_time& dt) {
 TableReader::TableReader(DiagnosticSink& sink, const toml::table& table, std::string what,
                          std::span<const std::string_view> known, std::span<const Hint> hints)
     : sink_(sink), table_(table), what_(std::move(what)) {
+  entries_.reserve(table_.size());
   for (auto&& [key, value] : table_) {
-    (void)value;
+    entries_.push_back({key.str(), &value});
     if (std::find(known.begin(), known.end(), key.str()) != known.end()) continue;
     std::string suggestion = did_you_mean(key.str(), known);
     for (const Hint& h : hints) {
@@ -135,8 +136,15 @@ TableReader::TableReader(DiagnosticSink& sink, const toml::table& table, std::st
   }
 }
 
+const toml::node* TableReader::find(std::string_view key) const {
+  for (const Entry& e : entries_) {
+    if (e.key == key) return e.value;
+  }
+  return nullptr;
+}
+
 const toml::node* TableReader::node(std::string_view key, Presence presence) {
-  const toml::node* n = table_.get(key);
+  const toml::node* n = find(key);
   if (!n && presence == Presence::Required) {
     error_at_table(what_ + " is missing required key '" + std::string(key) + "'");
   }
@@ -144,7 +152,7 @@ const toml::node* TableReader::node(std::string_view key, Presence presence) {
 }
 
 void TableReader::error_at(std::string_view key, std::string message) {
-  const toml::node* n = table_.get(key);
+  const toml::node* n = find(key);
   if (n) {
     sink_.error(n->source(), std::move(message));
   } else {
