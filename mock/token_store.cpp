@@ -67,13 +67,16 @@ std::string json_contents(std::string_view id) {
 
 TokenStore::TokenStore(std::size_t capacity) : capacity_(std::max<std::size_t>(1, capacity)), index_(16, kNoSlot) {}
 
-TokenStore::Digest TokenStore::key_digest(const Key& key) {
+TokenStore::Digest TokenStore::key_digest(const Key& key) const {
+  if (key == last_key_ && !key.second.empty()) return last_key_digest_;
   // Length-prefixed, so no (AccessKeyId, ClientToken) split of the same bytes collides.
   std::string text = std::to_string(key.first.size());
   text += ':';
   text += key.first;
   text += key.second;
-  return contracts::request_digest(text);
+  last_key_ = key;
+  last_key_digest_ = contracts::request_digest(text);
+  return last_key_digest_;
 }
 
 std::size_t TokenStore::bucket_of(const Digest& key) const {

@@ -93,7 +93,7 @@ class TokenStore {
     bool packed_id = false;
   };
 
-  static Digest key_digest(const Key& key);
+  Digest key_digest(const Key& key) const;
   std::optional<contracts::TokenState> state_of(const Record& r, const Digest& params) const;
   Slot lookup(const Digest& key) const;
   Slot touch(const Key& key, bool* existed);
@@ -114,6 +114,10 @@ class TokenStore {
   std::deque<Slot> order_;
   TextPool texts_;
   std::uint64_t evicted_ = 0;
+  // The last key hashed: one request asks about its token several times (seen, begin,
+  // complete), so this saves most SHA-256 runs.
+  mutable Key last_key_;
+  mutable Digest last_key_digest_{};
 };
 
 }  // namespace ebsmock::mock
