@@ -3,6 +3,7 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -10,6 +11,7 @@
 namespace ebsmock::contracts::crypto {
 
 std::string sha256_hex(std::string_view data);         // lower-case hex
+std::array<std::uint8_t, 32> sha256(std::string_view data);
 std::string sha256_base64(std::string_view data);      // as CSP source hashes want it
 std::string sm3_hex(std::string_view data);            // lower-case hex
 std::string hmac_sha1_base64(std::string_view key, std::string_view data);

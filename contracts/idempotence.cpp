@@ -1,6 +1,10 @@
 // idempotence.cpp: request fingerprints and the token decision table.
 #include "contracts/idempotence.h"
 
+#include <algorithm>
+
+#include "contracts/crypto.h"
+
 namespace ebsmock::contracts {
 
 std::string request_fingerprint(Operation op, const Params& params) {
@@ -17,13 +21,26 @@ std::string request_fingerprint(Operation op, const Params& params) {
   return out;
 }
 
-TokenDecision decide_token(const TokenRecord* existing, const std::string& fingerprint,
-                           Instant now, Duration ttl) {
+RequestDigest request_digest(const std::string& fingerprint) {
+  const auto full = crypto::sha256(fingerprint);
+  RequestDigest out;
+  std::copy_n(full.begin(), out.size(), out.begin());
+  return out;
+}
+
+TokenDecision decide_token(const TokenState* existing, Instant now, Duration ttl) {
   if (existing == nullptr) return TokenDecision::Execute;
   if (!existing->in_flight && now - existing->first_seen >= ttl) return TokenDecision::Execute;
-  if (existing->fingerprint != fingerprint) return TokenDecision::Mismatch;
+  if (!existing->same_parameters) return TokenDecision::Mismatch;
   if (existing->in_flight) return TokenDecision::InFlight;
   return TokenDecision::Replay;
+}
+
+TokenDecision decide_token(const TokenRecord* existing, const std::string& fingerprint,
+                           Instant now, Duration ttl) {
+  if (existing == nullptr) return decide_token(static_cast<const TokenState*>(nullptr), now, ttl);
+  const TokenState state{existing->in_flight, existing->first_seen, existing->fingerprint == fingerprint};
+  return decide_token(&state, now, ttl);
 }
 
 }  // namespace ebsmock::contracts

@@ -17,6 +17,8 @@
 // Pure functions; thread-safe.
 #pragma once
 
+#include <array>
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -29,6 +31,12 @@ namespace ebsmock::contracts {
 // The canonical text two requests must share to count as "the same request":
 // "Action\nName=Value\n..." over the API parameters sorted by name.
 std::string request_fingerprint(Operation op, const Params& params);
+
+// A fingerprint as a store keeps it: the first 16 bytes of its SHA-256. Two requests count
+// as the same exactly when their fingerprints are equal, up to a 2^-64 birthday bound over
+// all the tokens ever compared, which no test or soak approaches.
+using RequestDigest = std::array<std::uint8_t, 16>;
+RequestDigest request_digest(const std::string& fingerprint);
 
 struct TokenRecord {
   std::string fingerprint;
@@ -46,6 +54,14 @@ enum class TokenDecision {
   InFlight,  // LastTokenProcessing
 };
 
+// What the decision needs to know of a record, however it is kept.
+struct TokenState {
+  bool in_flight = true;
+  Instant first_seen;
+  bool same_parameters = false;  // the new request's fingerprint equals the record's
+};
+
+TokenDecision decide_token(const TokenState* existing, Instant now, Duration ttl);
 TokenDecision decide_token(const TokenRecord* existing, const std::string& fingerprint,
                            Instant now, Duration ttl);
 

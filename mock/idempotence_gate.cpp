@@ -7,33 +7,37 @@ namespace ebsmock::mock {
 namespace codes = contracts::codes;
 using contracts::TokenDecision;
 
-contracts::TokenDecision StoreTokenPolicy::begin(const TokenStore::Key& key, const std::string& fingerprint,
+contracts::TokenDecision StoreTokenPolicy::begin(const TokenStore::Key& key, const contracts::RequestDigest& digest,
                                                  contracts::Instant now, contracts::Duration ttl, RaceWindow&) {
-  return store_.begin(key, fingerprint, now, ttl);
+  return store_.begin(key, digest, now, ttl);
 }
 
-void StoreTokenPolicy::complete(const TokenStore::Key& key, int http_status, std::string body,
-                                std::string request_id) {
-  store_.complete(key, http_status, std::move(body), std::move(request_id));
+void StoreTokenPolicy::complete(const TokenStore::Key& key, int http_status, std::string_view body,
+                                std::string_view request_id) {
+  store_.complete(key, http_status, body, request_id);
 }
 
 void StoreTokenPolicy::abandon(const TokenStore::Key& key) { store_.abandon(key); }
 
-const contracts::TokenRecord* StoreTokenPolicy::find(const TokenStore::Key& key) const { return store_.find(key); }
+std::optional<TokenStore::RecordedAnswer> StoreTokenPolicy::answer(const TokenStore::Key& key,
+                                                                   std::optional<std::string_view> request_id) const {
+  return store_.answer(key, request_id);
+}
 
 namespace {
 
 // The recorded answer again. Its RequestId is fresh unless the world replays the bytes.
-ServiceAnswer replayed_answer(const Exchange& x, const contracts::TokenRecord& record,
+ServiceAnswer replayed_answer(const Exchange& x, const TokenPolicy& tokens, const TokenStore::Key& key,
                               const contracts::Policy& contract) {
+  const bool original = contract.token_replay_request_id == contracts::TokenReplayRequestId::Original;
+  auto recorded = tokens.answer(key, original ? std::nullopt : std::optional<std::string_view>(x.request_id));
   Answer a;
-  a.status = record.http_status;
-  std::string rid = x.request_id;
-  if (contract.token_replay_request_id == contracts::TokenReplayRequestId::Original) {
-    a.body = record.body;
-    rid = record.request_id;
-  } else {
-    auto body = nlohmann::json::parse(record.body);
+  a.status = recorded->http_status;
+  std::string rid = original ? std::move(recorded->request_id) : x.request_id;
+  a.body = std::move(recorded->body);
+  if (!original && !recorded->request_id_replaced) {
+    // A body the store kept whole (its RequestId was not the envelope's): set it here.
+    auto body = nlohmann::json::parse(a.body);
     body["RequestId"] = x.request_id;
     a.body = json_text(body);
   }
@@ -48,15 +52,15 @@ void open_token(Exchange& x, TokenPolicy& tokens, const contracts::Policy& contr
   ClosedWindow closed;
   if (!x.reaches_model() || !contracts::uses_idempotence(*x.op) || x.client_token.empty()) return;
   TokenStore::Key key{x.auth.access_key_id, x.client_token};
-  const std::string fingerprint = contracts::request_fingerprint(*x.op, x.request->params);
-  const TokenDecision decision = tokens.begin(key, fingerprint, now, contract.token_ttl, window ? *window : closed);
+  const auto digest = contracts::request_digest(contracts::request_fingerprint(*x.op, x.request->params));
+  const TokenDecision decision = tokens.begin(key, digest, now, contract.token_ttl, window ? *window : closed);
   x.idempotence = decision;
   switch (decision) {
     case TokenDecision::Execute:
       x.token_key = std::move(key);
       break;
     case TokenDecision::Replay:
-      x.service_answer = replayed_answer(x, *tokens.find(key), contract);
+      x.service_answer = replayed_answer(x, tokens, key, contract);
       break;
     case TokenDecision::Mismatch:
     case TokenDecision::InFlight: {

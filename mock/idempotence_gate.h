@@ -9,7 +9,9 @@
 // Not thread-safe: runs under the Service's mutex.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "contracts/error_catalogue.h"
 #include "contracts/idempotence.h"
@@ -23,23 +25,27 @@ namespace ebsmock::mock {
 class TokenPolicy {
  public:
   virtual ~TokenPolicy() = default;
-  virtual contracts::TokenDecision begin(const TokenStore::Key& key, const std::string& fingerprint,
+  virtual contracts::TokenDecision begin(const TokenStore::Key& key, const contracts::RequestDigest& digest,
                                          contracts::Instant now, contracts::Duration ttl, RaceWindow& window) = 0;
-  virtual void complete(const TokenStore::Key& key, int http_status, std::string body,
-                        std::string request_id) = 0;
+  virtual void complete(const TokenStore::Key& key, int http_status, std::string_view body,
+                        std::string_view request_id) = 0;
   virtual void abandon(const TokenStore::Key& key) = 0;
-  virtual const contracts::TokenRecord* find(const TokenStore::Key& key) const = 0;
+  // As TokenStore::answer.
+  virtual std::optional<TokenStore::RecordedAnswer> answer(const TokenStore::Key& key,
+                                                           std::optional<std::string_view> request_id) const = 0;
 };
 
 // The documented rules, over a TokenStore.
 class StoreTokenPolicy final : public TokenPolicy {
  public:
   explicit StoreTokenPolicy(TokenStore& store) : store_(store) {}
-  contracts::TokenDecision begin(const TokenStore::Key& key, const std::string& fingerprint,
+  contracts::TokenDecision begin(const TokenStore::Key& key, const contracts::RequestDigest& digest,
                                  contracts::Instant now, contracts::Duration ttl, RaceWindow& window) override;
-  void complete(const TokenStore::Key& key, int http_status, std::string body, std::string request_id) override;
+  void complete(const TokenStore::Key& key, int http_status, std::string_view body,
+                std::string_view request_id) override;
   void abandon(const TokenStore::Key& key) override;
-  const contracts::TokenRecord* find(const TokenStore::Key& key) const override;
+  std::optional<TokenStore::RecordedAnswer> answer(const TokenStore::Key& key,
+                                                   std::optional<std::string_view> request_id) const override;
 
  private:
   TokenStore& store_;

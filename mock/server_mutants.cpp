@@ -197,13 +197,16 @@ class AddPairWhileNormal final : public MutantModel {
 // (a retry executing twice), not from the journal confessing.
 class IgnoreClientToken final : public TokenPolicy {
  public:
-  contracts::TokenDecision begin(const TokenStore::Key&, const std::string&, contracts::Instant,
+  contracts::TokenDecision begin(const TokenStore::Key&, const contracts::RequestDigest&, contracts::Instant,
                                  contracts::Duration, RaceWindow&) override {
     return contracts::TokenDecision::Execute;
   }
-  void complete(const TokenStore::Key&, int, std::string, std::string) override {}
+  void complete(const TokenStore::Key&, int, std::string_view, std::string_view) override {}
   void abandon(const TokenStore::Key&) override {}
-  const contracts::TokenRecord* find(const TokenStore::Key&) const override { return nullptr; }
+  std::optional<TokenStore::RecordedAnswer> answer(const TokenStore::Key&,
+                                                   std::optional<std::string_view>) const override {
+    return std::nullopt;
+  }
 };
 
 // ---------------------------------------------------------------------------------------
@@ -336,19 +339,23 @@ class StaleBackgroundWrite final : public Model {
 class RacyTokenPolicy : public TokenPolicy {
  public:
   explicit RacyTokenPolicy(TokenStore& store) : store_(store) {}
-  void complete(const TokenStore::Key& key, int http_status, std::string body, std::string request_id) override {
-    store_.complete(key, http_status, std::move(body), std::move(request_id));
+  void complete(const TokenStore::Key& key, int http_status, std::string_view body,
+                std::string_view request_id) override {
+    store_.complete(key, http_status, body, request_id);
   }
   void abandon(const TokenStore::Key& key) override { store_.abandon(key); }
-  const contracts::TokenRecord* find(const TokenStore::Key& key) const override { return store_.find(key); }
+  std::optional<TokenStore::RecordedAnswer> answer(const TokenStore::Key& key,
+                                                   std::optional<std::string_view> request_id) const override {
+    return store_.answer(key, request_id);
+  }
 
  protected:
-  contracts::TokenDecision lookup(const TokenStore::Key& key, const std::string& fingerprint, contracts::Instant now,
-                                  contracts::Duration ttl) const {
-    return contracts::decide_token(store_.find(key), fingerprint, now, ttl);
+  contracts::TokenDecision lookup(const TokenStore::Key& key, const contracts::RequestDigest& fingerprint,
+                                  contracts::Instant now, contracts::Duration ttl) const {
+    return store_.peek(key, fingerprint, now, ttl);
   }
   // Executes whatever the store holds for the token now: the record is overwritten.
-  contracts::TokenDecision execute_anyway(const TokenStore::Key& key, const std::string& fingerprint,
+  contracts::TokenDecision execute_anyway(const TokenStore::Key& key, const contracts::RequestDigest& fingerprint,
                                           contracts::Instant now, contracts::Duration ttl) {
     store_.abandon(key);
     return store_.begin(key, fingerprint, now, ttl);
@@ -361,7 +368,8 @@ class RacyTokenPolicy : public TokenPolicy {
 class TokenCheckRace final : public RacyTokenPolicy {
  public:
   TokenCheckRace(TokenStore& store, bool other_params) : RacyTokenPolicy(store), other_params_(other_params) {}
-  contracts::TokenDecision begin(const TokenStore::Key& key, const std::string& fingerprint, contracts::Instant now,
+  contracts::TokenDecision begin(const TokenStore::Key& key, const contracts::RequestDigest& fingerprint,
+                                 contracts::Instant now,
                                  contracts::Duration ttl, RaceWindow& window) override {
     if (lookup(key, fingerprint, now, ttl) != contracts::TokenDecision::Execute) {
       return store_.begin(key, fingerprint, now, ttl);
@@ -382,7 +390,8 @@ class TokenCheckRace final : public RacyTokenPolicy {
 class NoLastTokenProcessing final : public RacyTokenPolicy {
  public:
   using RacyTokenPolicy::RacyTokenPolicy;
-  contracts::TokenDecision begin(const TokenStore::Key& key, const std::string& fingerprint, contracts::Instant now,
+  contracts::TokenDecision begin(const TokenStore::Key& key, const contracts::RequestDigest& fingerprint,
+                                 contracts::Instant now,
                                  contracts::Duration ttl, RaceWindow& window) override {
     if (lookup(key, fingerprint, now, ttl) != contracts::TokenDecision::InFlight) {
       return store_.begin(key, fingerprint, now, ttl);

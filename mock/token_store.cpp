@@ -1,20 +1,150 @@
-// token_store.cpp: ClientToken records, bounded with oldest-first eviction.
+// token_store.cpp: ClientToken records in a flat table, bounded with oldest-first eviction.
 #include "mock/token_store.h"
 
 #include <algorithm>
+#include <cstring>
+
+#include "contracts/crypto.h"
+#include "contracts/json_writer.h"
 
 namespace ebsmock::mock {
+namespace {
 
-TokenStore::TokenStore(std::size_t capacity) : capacity_(std::max<std::size_t>(1, capacity)) {}
+constexpr std::string_view kIdMember = "\"RequestId\":";
 
-TokenStore::Slot& TokenStore::touch(const Key& key, bool* existed) {
-  auto it = slots_.find(key);
-  if (existed) *existed = it != slots_.end();
-  if (it != slots_.end()) return it->second;
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// The mock's own RequestIds (contracts::Random::request_id): 8-4-4-4-12 upper-case hex.
+constexpr std::size_t kIdLength = 36;
+bool is_dash_at(std::size_t i) { return i == 8 || i == 13 || i == 18 || i == 23; }
+
+bool pack_request_id(std::string_view id, std::array<std::uint8_t, 16>& out) {
+  if (id.size() != kIdLength) return false;
+  std::size_t nibble = 0;
+  for (std::size_t i = 0; i < id.size(); ++i) {
+    if (is_dash_at(i)) {
+      if (id[i] != '-') return false;
+      continue;
+    }
+    const int v = hex_value(id[i]);
+    if (v < 0) return false;
+    if (nibble % 2 == 0) out[nibble / 2] = static_cast<std::uint8_t>(v << 4);
+    else out[nibble / 2] |= static_cast<std::uint8_t>(v);
+    ++nibble;
+  }
+  return true;
+}
+
+std::string unpack_request_id(const std::array<std::uint8_t, 16>& packed) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(kIdLength);
+  std::size_t nibble = 0;
+  for (std::size_t i = 0; i < kIdLength; ++i) {
+    if (is_dash_at(i)) {
+      out += '-';
+      continue;
+    }
+    const std::uint8_t byte = packed[nibble / 2];
+    out += kHex[nibble % 2 == 0 ? byte >> 4 : byte & 0xF];
+    ++nibble;
+  }
+  return out;
+}
+
+// The id's JSON string contents, as the envelope writes it between the quotes.
+std::string json_contents(std::string_view id) {
+  std::string quoted;
+  contracts::append_json_string(quoted, id);
+  return quoted.substr(1, quoted.size() - 2);
+}
+
+}  // namespace
+
+TokenStore::TokenStore(std::size_t capacity) : capacity_(std::max<std::size_t>(1, capacity)), index_(16, kNoSlot) {}
+
+TokenStore::Digest TokenStore::key_digest(const Key& key) const {
+  if (key == last_key_ && !key.second.empty()) return last_key_digest_;
+  // Length-prefixed, so no (AccessKeyId, ClientToken) split of the same bytes collides.
+  std::string text = std::to_string(key.first.size());
+  text += ':';
+  text += key.first;
+  text += key.second;
+  last_key_ = key;
+  last_key_digest_ = contracts::request_digest(text);
+  return last_key_digest_;
+}
+
+std::size_t TokenStore::bucket_of(const Digest& key) const {
+  std::uint64_t h;
+  std::memcpy(&h, key.data(), sizeof h);  // a SHA-256 prefix: already uniform
+  return h & (index_.size() - 1);
+}
+
+TokenStore::Slot TokenStore::lookup(const Digest& key) const {
+  for (std::size_t b = bucket_of(key);; b = (b + 1) & (index_.size() - 1)) {
+    const Slot s = index_[b];
+    if (s == kNoSlot) return kNoSlot;
+    if (records_[s].key == key) return s;
+  }
+}
+
+void TokenStore::index_insert(Slot slot) {
+  if ((order_.size() + 1) * 4 > index_.size() * 3) grow_index();
+  std::size_t b = bucket_of(records_[slot].key);
+  while (index_[b] != kNoSlot) b = (b + 1) & (index_.size() - 1);
+  index_[b] = slot;
+}
+
+void TokenStore::grow_index() {
+  std::vector<Slot> old(index_.size() * 2, kNoSlot);
+  old.swap(index_);
+  for (Slot s : old) {
+    if (s == kNoSlot) continue;
+    std::size_t b = bucket_of(records_[s].key);
+    while (index_[b] != kNoSlot) b = (b + 1) & (index_.size() - 1);
+    index_[b] = s;
+  }
+}
+
+void TokenStore::index_erase(const Digest& key) {
+  const std::size_t mask = index_.size() - 1;
+  std::size_t hole = bucket_of(key);
+  while (records_[index_[hole]].key != key) hole = (hole + 1) & mask;
+  // Backward shift: pull later entries of the probe run into the hole when their home
+  // bucket allows it, so lookups need no tombstones.
+  for (std::size_t next = (hole + 1) & mask; index_[next] != kNoSlot; next = (next + 1) & mask) {
+    const std::size_t home = bucket_of(records_[index_[next]].key);
+    const bool movable = ((next - home) & mask) >= ((next - hole) & mask);
+    if (!movable) continue;
+    index_[hole] = index_[next];
+    hole = next;
+  }
+  index_[hole] = kNoSlot;
+}
+
+TokenStore::Slot TokenStore::touch(const Key& key, bool* existed) {
+  const Digest digest = key_digest(key);
+  Slot slot = lookup(digest);
+  if (existed) *existed = slot != kNoSlot;
+  if (slot != kNoSlot) return slot;
   make_room();
-  it = slots_.try_emplace(key).first;
-  order_.push_back(it);
-  return it->second;
+  if (!free_.empty()) {
+    slot = free_.back();
+    free_.pop_back();
+    records_[slot] = Record{};
+  } else {
+    slot = static_cast<Slot>(records_.size());
+    records_.emplace_back();
+  }
+  records_[slot].key = digest;
+  index_insert(slot);
+  order_.push_back(slot);
+  return slot;
 }
 
 void TokenStore::make_room() {
@@ -22,17 +152,34 @@ void TokenStore::make_room() {
   // lap: if every remembered token is in flight (more delayed requests than capacity),
   // the store goes over capacity for a while rather than forget an answer it owes.
   std::size_t moves_left = order_.size();
-  while (slots_.size() >= capacity_ && moves_left > 0) {
-    auto it = order_.front();
+  while (order_.size() >= capacity_ && moves_left > 0) {
+    const Slot slot = order_.front();
     order_.pop_front();
-    if (it->second.record && it->second.record->in_flight) {
+    Record& r = records_[slot];
+    if (r.state == State::InFlight) {
       --moves_left;
-      order_.push_back(it);
+      order_.push_back(slot);
       continue;
     }
-    slots_.erase(it);
+    forget_answer(r);
+    index_erase(r.key);
+    free_.push_back(slot);
     ++evicted_;
   }
+}
+
+void TokenStore::forget_answer(Record& r) {
+  if (r.state == State::Answered) {
+    texts_.release(r.body);
+    if (!r.packed_id) texts_.release(r.request_id);
+  }
+  r.state = State::Seen;
+}
+
+std::optional<contracts::TokenState> TokenStore::state_of(const Record& r, const Digest& params) const {
+  if (r.state == State::Seen) return std::nullopt;
+  return contracts::TokenState{r.state == State::InFlight,
+                               contracts::Instant(contracts::Duration(r.first_seen_ms)), r.params == params};
 }
 
 bool TokenStore::note_seen(const Key& key) {
@@ -41,44 +188,87 @@ bool TokenStore::note_seen(const Key& key) {
   return existed;
 }
 
-contracts::TokenDecision TokenStore::begin(const Key& key, const std::string& fingerprint,
-                                           contracts::Instant now, contracts::Duration ttl) {
-  Slot& slot = touch(key, nullptr);
-  const contracts::TokenRecord* existing = slot.record ? &*slot.record : nullptr;
-  auto decision = contracts::decide_token(existing, fingerprint, now, ttl);
+contracts::TokenDecision TokenStore::peek(const Key& key, const Digest& digest, contracts::Instant now,
+                                          contracts::Duration ttl) const {
+  const Slot slot = lookup(key_digest(key));
+  const auto state = slot == kNoSlot ? std::nullopt : state_of(records_[slot], digest);
+  return contracts::decide_token(state ? &*state : nullptr, now, ttl);
+}
+
+contracts::TokenDecision TokenStore::begin(const Key& key, const Digest& digest, contracts::Instant now,
+                                           contracts::Duration ttl) {
+  Record& r = records_[touch(key, nullptr)];
+  const auto state = state_of(r, digest);
+  const auto decision = contracts::decide_token(state ? &*state : nullptr, now, ttl);
   if (decision == contracts::TokenDecision::Execute) {
-    contracts::TokenRecord record;
-    record.fingerprint = fingerprint;
-    record.first_seen = now;
-    slot.record = std::move(record);
+    forget_answer(r);
+    r.state = State::InFlight;
+    r.params = digest;
+    r.first_seen_ms = now.time_since_epoch().count();
   }
   return decision;
 }
 
-void TokenStore::complete(const Key& key, int http_status, std::string body,
-                          std::string request_id) {
-  auto it = slots_.find(key);
-  if (it == slots_.end() || !it->second.record) return;
-  auto& record = *it->second.record;
-  record.in_flight = false;
-  record.http_status = http_status;
-  record.body = std::move(body);
-  record.request_id = std::move(request_id);
+void TokenStore::complete(const Key& key, int http_status, std::string_view body, std::string_view request_id) {
+  const Slot slot = lookup(key_digest(key));
+  if (slot == kNoSlot || records_[slot].state == State::Seen) return;
+  Record& r = records_[slot];
+  forget_answer(r);
+  r.state = State::Answered;
+  r.http_status = static_cast<std::int16_t>(http_status);
+  r.packed_id = pack_request_id(request_id, r.packed_request_id);
+  if (!r.packed_id) r.request_id = texts_.add(request_id);
+  // The envelope writes `"RequestId":"<id>"` once, at the top level; a body without it
+  // (a recorded one, carrying a customer's id) is kept whole.
+  const std::string contents = json_contents(request_id);
+  std::string needle(kIdMember);
+  needle += '"';
+  needle += contents;
+  needle += '"';
+  const std::size_t at = body.find(needle);
+  if (at == std::string_view::npos || at + kIdMember.size() + 1 >= kNoCut) {
+    r.id_at = kNoCut;
+    r.body = texts_.add(body);
+    return;
+  }
+  const std::size_t cut = at + kIdMember.size() + 1;
+  std::string shape(body.substr(0, cut));
+  shape += body.substr(cut + contents.size());
+  r.id_at = static_cast<std::uint16_t>(cut);
+  r.body = texts_.add(shape);
 }
 
 void TokenStore::abandon(const Key& key) {
-  auto it = slots_.find(key);
-  if (it != slots_.end()) it->second.record.reset();
+  const Slot slot = lookup(key_digest(key));
+  if (slot != kNoSlot) forget_answer(records_[slot]);
 }
 
-const contracts::TokenRecord* TokenStore::find(const Key& key) const {
-  auto it = slots_.find(key);
-  return it == slots_.end() || !it->second.record ? nullptr : &*it->second.record;
+std::optional<TokenStore::RecordedAnswer> TokenStore::answer(const Key& key,
+                                                             std::optional<std::string_view> request_id) const {
+  const Slot slot = lookup(key_digest(key));
+  if (slot == kNoSlot || records_[slot].state != State::Answered) return std::nullopt;
+  const Record& r = records_[slot];
+  RecordedAnswer out;
+  out.http_status = r.http_status;
+  out.request_id = r.packed_id ? unpack_request_id(r.packed_request_id) : std::string(texts_.text(r.request_id));
+  const std::string_view shape = texts_.text(r.body);
+  if (r.id_at == kNoCut) {
+    out.body = shape;
+    return out;
+  }
+  const std::string contents = json_contents(request_id ? *request_id : std::string_view(out.request_id));
+  out.body.reserve(shape.size() + contents.size());
+  out.body.append(shape.substr(0, r.id_at)).append(contents).append(shape.substr(r.id_at));
+  out.request_id_replaced = request_id.has_value();
+  return out;
 }
 
 void TokenStore::clear() {
-  slots_.clear();
+  records_.clear();
+  free_.clear();
+  index_.assign(16, kNoSlot);
   order_.clear();
+  texts_.clear();
 }
 
 }  // namespace ebsmock::mock

@@ -8,17 +8,25 @@
 // client that retries it after `capacity` newer tokens, and health counts every one.
 // Expiry by the policy's TTL is decided per lookup (contracts::decide_token), so an
 // expired record needs no sweep: it is overwritten when its token comes back.
+// A token costs a fixed-size record in a flat table (tests/bench/token_memory.cpp
+// measures it): the token is known by a SHA-256 digest of (AccessKeyId, ClientToken), its
+// parameters by contracts::request_digest, its RequestId packed when it has the mock's
+// own shape, and its answer body with the RequestId cut out, interned (TextPool), so
+// answers that differ only in their RequestId share one copy.
 // Not thread-safe: the Service calls it under its mutex.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <deque>
-#include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
+#include <vector>
 
 #include "contracts/idempotence.h"
+#include "mock/text_pool.h"
 
 namespace ebsmock::mock {
 
@@ -27,42 +35,89 @@ class TokenStore {
   using Key = std::pair<std::string, std::string>;  // (AccessKeyId, ClientToken)
   static constexpr std::size_t kDefaultCapacity = 100'000;
 
+  // The first answer of a token's request, as it is replayed.
+  struct RecordedAnswer {
+    int http_status = 0;
+    std::string request_id;  // the first answer's
+    std::string body;
+    // The body carries the RequestId asked for, not the first one's. False when the body
+    // held the first RequestId nowhere the store could find it: it is the first body.
+    bool request_id_replaced = false;
+  };
+
   explicit TokenStore(std::size_t capacity = kDefaultCapacity);
 
   // Records that a request carried `key`; returns whether it was seen before (and is
   // still remembered).
   bool note_seen(const Key& key);
-  // Decides what to do with a request carrying `key`; on Execute, records it in flight.
-  contracts::TokenDecision begin(const Key& key, const std::string& fingerprint,
-                                 contracts::Instant now, contracts::Duration ttl);
+  // Decides what to do with a request carrying `key` whose parameters have `digest`; on
+  // Execute, records it in flight.
+  contracts::TokenDecision begin(const Key& key, const contracts::RequestDigest& digest, contracts::Instant now,
+                                 contracts::Duration ttl);
+  // The decision begin() would make, without recording anything.
+  contracts::TokenDecision peek(const Key& key, const contracts::RequestDigest& digest, contracts::Instant now,
+                                contracts::Duration ttl) const;
   // The request that began `key` succeeded: remember its answer.
-  void complete(const Key& key, int http_status, std::string body, std::string request_id);
+  void complete(const Key& key, int http_status, std::string_view body, std::string_view request_id);
   // The request that began `key` failed without effect: forget its answer, so a retry
   // re-executes (the token stays seen).
   void abandon(const Key& key);
-  const contracts::TokenRecord* find(const Key& key) const;
+  // The finished first answer of `key` (none: unseen, in flight, or abandoned). With
+  // `request_id`, the body carries that RequestId in place of the first one.
+  std::optional<RecordedAnswer> answer(const Key& key,
+                                       std::optional<std::string_view> request_id = std::nullopt) const;
   void clear();
 
-  std::size_t size() const { return slots_.size(); }
+  std::size_t size() const { return order_.size(); }
   std::size_t capacity() const { return capacity_; }
   // Tokens forgotten to stay within capacity since construction (clear() keeps it).
   std::uint64_t evicted() const { return evicted_; }
 
  private:
-  struct Slot {
-    std::optional<contracts::TokenRecord> record;  // none: seen, but no answer to replay
+  using Digest = contracts::RequestDigest;
+  using Slot = std::uint32_t;
+  static constexpr Slot kNoSlot = UINT32_MAX;
+  static constexpr std::uint16_t kNoCut = UINT16_MAX;
+
+  enum class State : std::uint8_t { Seen, InFlight, Answered };
+  struct Record {
+    Digest key{};
+    Digest params{};
+    std::int64_t first_seen_ms = 0;
+    std::array<std::uint8_t, 16> packed_request_id{};
+    TextPool::Id body = 0;        // the body, its RequestId's value cut out at id_at
+    TextPool::Id request_id = 0;  // when the id could not be packed (packed_id false)
+    std::uint16_t id_at = kNoCut;
+    std::int16_t http_status = 0;
+    State state = State::Seen;
+    bool packed_id = false;
   };
 
-  Slot& touch(const Key& key, bool* existed);
+  Digest key_digest(const Key& key) const;
+  std::optional<contracts::TokenState> state_of(const Record& r, const Digest& params) const;
+  Slot lookup(const Digest& key) const;
+  Slot touch(const Key& key, bool* existed);
   void make_room();
+  void forget_answer(Record& r);
+  void index_insert(Slot slot);
+  void index_erase(const Digest& key);
+  void grow_index();
+  std::size_t bucket_of(const Digest& key) const;
 
   std::size_t capacity_;
-  using Slots = std::map<Key, Slot>;
-  Slots slots_;
-  // Every slot exactly once, oldest first (an in-flight slot that was due for eviction
-  // moved to the back). std::map iterators stay valid until their own erase.
-  std::deque<Slots::iterator> order_;
+  std::deque<Record> records_;  // slots; a deque: no slack or copy when it grows
+  std::vector<Slot> free_;
+  // Open addressing, linear probing, over slots; a power-of-two size at most 3/4 full.
+  std::vector<Slot> index_;
+  // Every live slot exactly once, oldest first (an in-flight slot that was due for
+  // eviction moved to the back).
+  std::deque<Slot> order_;
+  TextPool texts_;
   std::uint64_t evicted_ = 0;
+  // The last key hashed: one request asks about its token several times (seen, begin,
+  // complete), so this saves most SHA-256 runs.
+  mutable Key last_key_;
+  mutable Digest last_key_digest_{};
 };
 
 }  // namespace ebsmock::mock

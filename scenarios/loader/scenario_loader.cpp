@@ -374,8 +374,8 @@ constexpr std::array<TableReader::Hint, 7> kPairHints = {{
 constexpr std::array<std::string_view, 2> kChargeTypes = {"PREPAY", "POSTPAY"};
 constexpr std::array<std::string_view, 2> kSites = {"production", "backup"};
 
-std::uint64_t fnv1a(std::string_view s) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
+// `h`: the hash of what came before, to hash a concatenation piece by piece.
+std::uint64_t fnv1a(std::string_view s, std::uint64_t h = 0xcbf29ce484222325ULL) {
   for (unsigned char c : s) {
     h ^= c;
     h *= 0x100000001b3ULL;
@@ -396,21 +396,24 @@ std::string derived_disk_id(std::string_view pair_id, std::string_view side,
       {"cn-hongkong", "j6c"},
   }};
   static constexpr std::string_view kAlphabet = "0123456789abcdefghijklmnopqrstuvwxyz";
-  std::string out = "d-";
+  // Written into a fixed buffer: 10,000 pairs make 20,000 of these at start.
+  std::array<char, 22> out{'d', '-'};
+  std::size_t n = 2;
   for (const auto& [r, prefix] : kPrefixes) {
-    if (r == region) out += prefix;
+    if (r == region) n = std::copy(prefix.begin(), prefix.end(), out.begin() + 2) - out.begin();
   }
-  std::uint64_t state = fnv1a(std::string(pair_id) + "/" + std::string(side));
-  while (out.size() < 22) {
+  // fnv1a over pair_id + "/" + side, without building that string.
+  std::uint64_t state = fnv1a(side, fnv1a("/", fnv1a(pair_id)));
+  for (; n < out.size(); ++n) {
     // splitmix64 step: spreads the hash over all characters.
     state += 0x9e3779b97f4a7c15ULL;
     std::uint64_t z = state;
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
     z ^= z >> 31;
-    out += kAlphabet[z % kAlphabet.size()];
+    out[n] = kAlphabet[z % kAlphabet.size()];
   }
-  return out;
+  return std::string(out.data(), out.size());
 }
 
 void read_pair(const toml::table& t, LoadState& st) {
@@ -588,6 +591,7 @@ void read_section(const Section& s, const toml::key& key, const toml::node& valu
       return;
     case Shape::ArrayOfTables:
       if (const auto* a = value.as_array()) {
+        if (s.name == "pair") st.out.pairs.reserve(st.out.pairs.size() + a->size());  // a Pair is big to move
         for (const toml::node& element : *a) {
           if (const auto* t = element.as_table()) {
             s.read(*t, st);

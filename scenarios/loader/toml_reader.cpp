@@ -123,8 +123,9 @@ contracts::Instant to_instant(const toml::date_time& dt) {
 TableReader::TableReader(DiagnosticSink& sink, const toml::table& table, std::string what,
                          std::span<const std::string_view> known, std::span<const Hint> hints)
     : sink_(sink), table_(table), what_(std::move(what)) {
+  entries_.reserve(table_.size());
   for (auto&& [key, value] : table_) {
-    (void)value;
+    entries_.push_back({key.str(), &value});
     if (std::find(known.begin(), known.end(), key.str()) != known.end()) continue;
     std::string suggestion = did_you_mean(key.str(), known);
     for (const Hint& h : hints) {
@@ -135,8 +136,15 @@ TableReader::TableReader(DiagnosticSink& sink, const toml::table& table, std::st
   }
 }
 
+const toml::node* TableReader::find(std::string_view key) const {
+  for (const Entry& e : entries_) {
+    if (e.key == key) return e.value;
+  }
+  return nullptr;
+}
+
 const toml::node* TableReader::node(std::string_view key, Presence presence) {
-  const toml::node* n = table_.get(key);
+  const toml::node* n = find(key);
   if (!n && presence == Presence::Required) {
     error_at_table(what_ + " is missing required key '" + std::string(key) + "'");
   }
@@ -144,7 +152,7 @@ const toml::node* TableReader::node(std::string_view key, Presence presence) {
 }
 
 void TableReader::error_at(std::string_view key, std::string message) {
-  const toml::node* n = table_.get(key);
+  const toml::node* n = find(key);
   if (n) {
     sink_.error(n->source(), std::move(message));
   } else {
@@ -162,12 +170,17 @@ void TableReader::wrong_type(std::string_view key, const toml::node& n,
                               ", got " + std::string(type_name(n)));
 }
 
-std::optional<std::string> TableReader::string(std::string_view key, Presence presence) {
+std::optional<std::string_view> TableReader::string_view(std::string_view key, Presence presence) {
   const toml::node* n = node(key, presence);
   if (!n) return std::nullopt;
-  if (const auto* s = n->as_string()) return s->get();
+  if (const auto* s = n->as_string()) return std::string_view(s->get());
   wrong_type(key, *n, "a string");
   return std::nullopt;
+}
+
+std::optional<std::string> TableReader::string(std::string_view key, Presence presence) {
+  auto v = string_view(key, presence);
+  return v ? std::optional<std::string>(std::string(*v)) : std::nullopt;
 }
 
 std::optional<std::string> TableReader::non_empty_string(std::string_view key,
@@ -181,7 +194,7 @@ std::optional<std::string> TableReader::non_empty_string(std::string_view key,
 }
 
 void TableReader::string_into(std::string_view key, std::string& field) {
-  if (auto v = string(key)) field = std::move(*v);
+  if (auto v = string_view(key)) field.assign(*v);
 }
 
 std::optional<std::string> TableReader::prefixed_id(std::string_view key, std::string_view prefix,
@@ -197,15 +210,15 @@ std::optional<std::string> TableReader::prefixed_id(std::string_view key, std::s
 std::optional<std::string> TableReader::one_of(std::string_view key,
                                                std::span<const std::string_view> allowed,
                                                Presence presence) {
-  auto s = string(key, presence);
+  auto s = string_view(key, presence);
   if (!s) return std::nullopt;
-  if (std::find(allowed.begin(), allowed.end(), *s) != allowed.end()) return s;
+  if (std::find(allowed.begin(), allowed.end(), *s) != allowed.end()) return std::string(*s);
   std::string list;
   for (std::string_view a : allowed) {
     if (!list.empty()) list += ", ";
     list += "\"" + std::string(a) + "\"";
   }
-  error_at(key, "'" + std::string(key) + "' must be one of " + list + ", got \"" + *s + "\"" +
+  error_at(key, "'" + std::string(key) + "' must be one of " + list + ", got \"" + std::string(*s) + "\"" +
                     did_you_mean(*s, allowed));
   return std::nullopt;
 }

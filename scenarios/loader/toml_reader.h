@@ -85,6 +85,8 @@ class TableReader {
   const toml::node* node(std::string_view key, Presence presence = Presence::Optional);
 
   std::optional<std::string> string(std::string_view key, Presence presence = Presence::Optional);
+  // The same, as a view into the table (valid while the parsed document lives): no copy.
+  std::optional<std::string_view> string_view(std::string_view key, Presence presence = Presence::Optional);
   // A non-empty string.
   std::optional<std::string> non_empty_string(std::string_view key,
                                               Presence presence = Presence::Optional);
@@ -116,10 +118,19 @@ class TableReader {
 
  private:
   void wrong_type(std::string_view key, const toml::node& node, std::string_view expected);
+  const toml::node* find(std::string_view key) const;
 
   DiagnosticSink& sink_;
   const toml::table& table_;
   std::string what_;
+  // The table's few keys, read once at construction: a getter scans these instead of
+  // searching toml++'s map (a scenario's tables hold a handful of keys, and a reader
+  // asks for every key it knows, most of them absent).
+  struct Entry {
+    std::string_view key;
+    const toml::node* value;
+  };
+  std::vector<Entry> entries_;
 };
 
 // The table of strings at "tags" (tags = { env = "prod" }), in the order written. Absent

@@ -14,7 +14,8 @@
 #   rss         soak: 10,000 pairs under load with mixed faults (soak-faults.toml) until the
 #               journal has seen 1,000,000 entries and 1,000,000 requests were answered;
 #               RSS curve, and every answer accounted for; then again with
-#               --token-capacity 10000
+#               --token-capacity 10000; and heap bytes per remembered ClientToken
+#               (tests/bench/token_memory.cpp, an allocator count)
 #   profile     callgrind (perf when hardware counters work) of a short signed run
 #   harness     `ebsmock contract`: cases/s of the reference client (200 cases of up to 30
 #               commands) and catch + shrink time of every builtin mutant, against one
@@ -99,7 +100,7 @@ build_tools() {
   else
     cmake -S . -B "$build" -G Ninja >/dev/null
     cmake --build "$build" --target ebsmock bench_make_requests bench_start_probe bench_httplib_floor \
-      bench_linearizability
+      bench_linearizability bench_token_memory
   fi
   ebsmock=$build/harness/ebsmock
   ebsmock_before=${BENCH_BASELINE_BIN_DIR:+$BENCH_BASELINE_BIN_DIR/harness/ebsmock}
@@ -107,6 +108,7 @@ build_tools() {
   start_probe=$build/tests/bench/bench_start_probe
   httplib_floor=$build/tests/bench/bench_httplib_floor
   linearizability=$build/tests/bench/bench_linearizability
+  token_memory=$build/tests/bench/bench_token_memory
 }
 
 # ---------------------------------------------------------------------------------------
@@ -577,6 +579,9 @@ has_section throughput && throughput
 has_section delay && delay
 has_section start && start_times
 if has_section rss; then
+  # Heap bytes per remembered ClientToken (allocator count, load-independent).
+  "$token_memory" >"$raw/token_memory.jsonl"
+  log "token memory: $(cat "$raw/token_memory.jsonl")"
   rss_under_load default
   # The same soak with a smaller token store: how much of the RSS the store is.
   rss_under_load tokens-10k --token-capacity 10000

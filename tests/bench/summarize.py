@@ -341,6 +341,9 @@ st = [r["start_ms"] for r in starts if r["server"] == "ebsmock-default" and r["s
 sn = [r["start_ms"] for r in starts if r["server"] == "nginx" and r["start_ms"] is not None]
 if st and sn:
     add(f"- 4 default world start: {med(st):.1f} ms against nginx's {med(sn):.1f} ms")
+for r in load("token_memory"):
+    add(f"- 3 bytes per remembered ClientToken <= 160 ({r['tokens']:,} tokens, heap bytes with minus without, "
+        f"tests/bench/token_memory.cpp): {r['bytes_per_token']:.1f} — {'MET' if r['bytes_per_token'] <= 160 else 'NOT MET'}")
 for run in rss_runs:
     rows = [r for r in rss if r["run"] == run]
     peak = max(r["rss_mb"] for r in rows)
