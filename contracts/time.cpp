@@ -2,6 +2,7 @@
 #include "contracts/time.h"
 
 #include <cctype>
+#include <charconv>
 #include <cstdio>
 
 namespace ebsmock::contracts {
@@ -19,8 +20,11 @@ std::optional<Duration> parse_duration(std::string_view text) {
       if (text[i] == '.') seen_dot = true;
       ++i;
     }
-    if (i == start) return std::nullopt;
-    double value = std::stod(std::string(text.substr(start, i - start)));
+    // A number needs a digit: "." alone (as in "200ms.x") is not one. from_chars, not
+    // stod: bad input is an answer (nullopt), never an exception.
+    double value = 0;
+    const auto [end, ec] = std::from_chars(text.data() + start, text.data() + i, value);
+    if (i == start || ec != std::errc{} || end != text.data() + i) return std::nullopt;
     size_t unit_start = i;
     while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i]))) ++i;
     std::string_view unit = text.substr(unit_start, i - unit_start);

@@ -168,6 +168,13 @@ TEST(Durations, ParseAndFormat) {
   EXPECT_FALSE(parse_duration("5 s"));
   EXPECT_FALSE(parse_duration("-1s"));
   EXPECT_FALSE(parse_duration(""));
+  // A dot with no digit is refused, not thrown (found by the scenario_loader fuzzer as
+  // delay = "200ms.User").
+  EXPECT_FALSE(parse_duration("200ms.User"));
+  EXPECT_FALSE(parse_duration(".s"));
+  EXPECT_FALSE(parse_duration("."));
+  EXPECT_EQ(parse_duration(".5s"), Duration{500});
+  EXPECT_EQ(parse_duration("2.s"), Duration{2000});
   EXPECT_EQ(format_duration(Duration{120'000}), "2m");
   auto t = parse_iso8601("2024-01-01T00:00:00Z");
   ASSERT_TRUE(t);
