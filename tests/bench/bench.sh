@@ -218,6 +218,22 @@ cpu_ms() {
   echo $((ticks * 1000 / $(getconf CLK_TCK)))
 }
 
+# Context switches (voluntary + involuntary) a server's threads have made so far: the sum
+# over /proc/PID/task/*/status of the process and its children (a process's own status
+# counts only its main thread). Threads that have exited are not counted: cpp-httplib's
+# and nginx's workers live as long as the server. Steadier than wall-clock figures on a
+# shared machine: a lock convoy shows here as switches per request.
+ctxt_switches() {
+  local pid=$1 n=0 p t
+  for p in $pid $(pgrep -P "$pid" 2>/dev/null || true); do
+    for t in /proc/$p/task/*/status; do
+      [[ -r $t ]] || continue
+      n=$((n + $(awk '/ctxt_switches:/ {s += $2} END {print s + 0}' "$t" 2>/dev/null || echo 0)))
+    done
+  done
+  echo "$n"
+}
+
 # ---------------------------------------------------------------------------------------
 # Load.
 
@@ -225,15 +241,17 @@ cpu_ms() {
 # appended to raw/LABEL.jsonl with the server's RSS afterwards.
 run_wrk() {
   local label=$1 port=$2 pid=$3 conns=$4 file=$5 prefix=${6:-} duration=${7:-$DURATION} line rss
-  local cpu0 cpu1
+  local cpu0 cpu1 cs0 cs1
   cpu0=$(cpu_ms "$pid")
+  cs0=$(ctxt_switches "$pid")
   line=$(wrk -t"$THREADS" -c"$conns" -d"${duration}s" --timeout 5s -s "$bench/requests.lua" \
     "http://127.0.0.1:$port/" -- "$file" "$THREADS" "$prefix" 2>&1 | tee -a "$out/wrk.log" |
     sed -n 's/^BENCH //p')
   [[ -n $line ]] || { log "$label: wrk printed no result (see out/wrk.log)"; return 1; }
   cpu1=$(cpu_ms "$pid")
+  cs1=$(ctxt_switches "$pid")
   read -r cur peak < <(rss_mb "$pid")
-  line="${line%\}},\"server_cpu_ms\":$((cpu1 - cpu0)),\"rss_mb\":$cur,\"rss_peak_mb\":$peak,\"load\":\"$(cut -d' ' -f1-3 /proc/loadavg)\"}"
+  line="${line%\}},\"server_cpu_ms\":$((cpu1 - cpu0)),\"server_ctxt_switches\":$((cs1 - cs0)),\"rss_mb\":$cur,\"rss_peak_mb\":$peak,\"load\":\"$(cut -d' ' -f1-3 /proc/loadavg)\"}"
   echo "$line" >>"$raw/$label.jsonl"
   log "$label: $line"
 }
