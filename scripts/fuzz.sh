@@ -55,6 +55,9 @@ build_targets() {  # TARGET... (default: all)
 run_target() {
   local t=$1 seconds=$2
   mkdir -p "$build/work/$t" "$build/artifacts/$t" "$build/logs"
+  # An earlier run's crash files stay for reproducing them; only this run's count.
+  local started=$build/artifacts/$t/.run-started
+  touch "$started"
   echo "fuzz: $t for ${seconds}s (log: build-fuzz/logs/$t.log)"
   # New inputs are written to the first directory; the committed corpus is read only.
   local dict=$root/tests/fuzz/$t.dict
@@ -66,8 +69,10 @@ run_target() {
   local rc=$?
   set -e
   grep -E "^#[0-9]+ *DONE|stat::number_of_executed_units|cov:|ERROR|SUMMARY" "$build/logs/$t.log" | tail -4
-  if ((rc != 0)) || compgen -G "$build/artifacts/$t/crash-*" >/dev/null; then
-    echo "fuzz: $t FOUND A CRASH (exit $rc): $(ls "$build/artifacts/$t" | head -5)"
+  local found
+  found=$(find "$build/artifacts/$t" -maxdepth 1 -name 'crash-*' -newer "$started" -printf '%f\n' | head -5)
+  if ((rc != 0)) || [[ -n $found ]]; then
+    echo "fuzz: $t FOUND A CRASH (exit $rc): $found"
     return 1
   fi
   echo "fuzz: $t clean"
