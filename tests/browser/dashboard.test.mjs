@@ -19,6 +19,8 @@ test('prerequisites (EBSMOCK_BINARY, chromium, npm ci in tests/browser)', () => 
 
 const NORMAL = 'pair-cn-dash00000000000n1';
 const STOPPING = 'pair-cn-dash00000000000s1';
+const MEMBER = 'pair-cn-dash00000000000g1';
+const GROUP = 'pg-dash0000000000g1';
 const SCENARIO = `[scenario]
 name = "dashboard-test"
 seed = 11
@@ -45,6 +47,19 @@ region = "cn-hangzhou"
 destination_region = "cn-shanghai"
 status = "stopping"
 
+[[pair]]
+id = "${MEMBER}"
+region = "cn-hangzhou"
+destination_region = "cn-shanghai"
+status = "normal"
+
+[[group]]
+id = "${GROUP}"
+region = "cn-hangzhou"
+destination_region = "cn-shanghai"
+status = "normal"
+pairs = ["${MEMBER}"]
+
 # The first two Stop calls answer 500: the reference client retries with one ClientToken.
 [[fault]]
 id = "stop-500-twice"
@@ -68,11 +83,12 @@ function call(server, action, params, attempts = 1) {
 
 const describePairs = (server) => call(server, 'DescribeDiskReplicaPairs', { RegionId: 'cn-hangzhou' });
 
-// What the page counts as an entry about pair `id` (dashboard.js idsOf).
-function aboutPair(e, id) {
+// What the page counts as an entry about pair or group `id` (dashboard.js idsOf).
+function about(e, kind, id) {
   const p = e.params || {};
-  for (const k of ['ReplicaPairId', 'PairId', 'PairIds']) if (typeof p[k] === 'string' && (p[k].match(/[A-Za-z0-9_-]+/g) || []).includes(id)) return true;
-  return [e.transition, ...(e.member_transitions || [])].some((t) => t && t.pair === id);
+  const keys = kind === 'pair' ? ['ReplicaPairId', 'PairId', 'PairIds'] : ['ReplicaGroupId', 'GroupId', 'GroupIds'];
+  for (const k of keys) if (typeof p[k] === 'string' && (p[k].match(/[A-Za-z0-9_-]+/g) || []).includes(id)) return true;
+  return [e.transition, ...(e.member_transitions || [])].some((t) => t && t[kind] === id);
 }
 
 async function waitLive(page) {
@@ -132,6 +148,8 @@ describe('live dashboard', { skip: MISSING ? 'prerequisites missing' : false }, 
     for (let i = 0; i < 4; i++) assert.equal(describePairs(server).code, 0);
     const stop = call(server, 'StopDiskReplicaPair', { RegionId: 'cn-hangzhou', ReplicaPairId: NORMAL }, 3);
     assert.equal(stop.code, 0, stop.stderr);
+    const groupStop = call(server, 'StopDiskReplicaGroup', { RegionId: 'cn-hangzhou', ReplicaGroupId: GROUP });
+    assert.equal(groupStop.code, 0, groupStop.stderr);
     const journal = (await admin(server, '/__admin/journal')).json.entries;
     await page.waitForFunction((n) => document.querySelector('#journal-summary').dataset.total === String(n), journal.length, { timeout: 1000 });
     const rows = await domRows(page);
@@ -153,7 +171,10 @@ describe('live dashboard', { skip: MISSING ? 'prerequisites missing' : false }, 
       await page.fill(`#filter-${field}`, '');
     };
     await narrowed('action', 'DescribeDiskReplicaPairs', (e) => e.action === 'DescribeDiskReplicaPairs');
-    await narrowed('pair', NORMAL, (e) => aboutPair(e, NORMAL));
+    await narrowed('pair', NORMAL, (e) => about(e, 'pair', NORMAL));
+    assert.ok(journal.some((e) => about(e, 'group', GROUP)) && journal.some((e) => !about(e, 'group', GROUP)), 'the group filter has something to leave out');
+    await narrowed('group', GROUP, (e) => about(e, 'group', GROUP));
+    await narrowed('pair', MEMBER, (e) => about(e, 'pair', MEMBER));
     await narrowed('status', '500', (e) => e.status === 500);
     await narrowed('rule', 'stop-500-twice', (e) => e.fault && e.fault.rule === 'stop-500-twice');
     await narrowed('token', stops[0].client_token, (e) => e.client_token === stops[0].client_token);
@@ -340,6 +361,10 @@ ${expect}
       assert.deepEqual(island, JSON.parse(readFileSync(run.json, 'utf8')));
       assert.equal(await page.textContent('#verdict-word'), run === failing ? 'FAIL' : 'PASS');
       await context.close();
+      // B0's other half: the verdict reads without JavaScript.
+      const still = await openReport(browser, run.html, { javaScriptEnabled: false });
+      assert.equal(await still.page.textContent('#verdict-word'), run === failing ? 'FAIL' : 'PASS');
+      await still.context.close();
     }
 
     // Live: the status bar shows the verdict so far; "save report" downloads the page.
