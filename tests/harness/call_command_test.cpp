@@ -1,7 +1,8 @@
 // call_command_test.cpp: `ebsmock call`, the binary, against an in-process mock serving
 // the library's ambiguous group failover drill (README's tour runs these same commands):
 // the first failover is applied but answers 504, the same ClientToken again is replayed
-// with 200 and the group fails over once; every signing is accepted and a wrong secret is
+// with 200 and the group fails over once, a fresh token is answered 200 and does nothing
+// (as the tour says); every signing is accepted and a wrong secret is
 // SignatureDoesNotMatch; bad usage exits 2. The mock's delay waits on a ManualClock that
 // the test advances once the call is parked, so nothing sleeps.
 #include <gtest/gtest.h>
@@ -54,6 +55,19 @@ TEST(CallCommand, AnAmbiguousGroupFailoverRetriedWithItsTokenAsInTheTour) {
   EXPECT_TRUE(journal[0]["transition"].is_object()) << journal[0];
   EXPECT_EQ(journal[1].value("idempotence", ""), "replayed") << journal[1];
   EXPECT_TRUE(journal[1]["transition"].is_null()) << "the group failed over once: " << journal[1];
+
+  // README's tour: a fresh token is a new request, answered 200 while the group is still
+  // failing over, and it does nothing (not a refusal, not a second failover).
+  const auto fresh = run_ebsmock("call --endpoint http://" + s.host() + " FailoverDiskReplicaGroup " +
+                                 "RegionId=cn-hangzhou ReplicaGroupId=" + kGroup + " ClientToken=drill-2");
+  EXPECT_EQ(fresh.exit_code, 0) << fresh.output;
+  EXPECT_NE(fresh.output.find("HTTP 200 ok"), std::string::npos) << fresh.output;
+  EXPECT_EQ(group_status(s), "failovering");
+  const auto after_fresh = s.journal();
+  ASSERT_EQ(after_fresh.size(), 3u) << after_fresh.dump(1);
+  EXPECT_EQ(after_fresh[2].value("idempotence", ""), "executed") << after_fresh[2];
+  EXPECT_TRUE(after_fresh[2]["transition"].is_null()) << after_fresh[2];
+  EXPECT_TRUE(after_fresh[2].value("member_transitions", Json::array()).empty()) << after_fresh[2];
 }
 
 TEST(CallCommand, SignsEveryWayTheSdksDoAndAWrongSecretIsRefused) {
