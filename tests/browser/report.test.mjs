@@ -254,8 +254,9 @@ describe('HTML contract report', { skip: MISSING ? 'prerequisites missing' : fal
   });
 
   test('B6 matrix: every cell equals the JSON; a cell filters the step list', async () => {
-    // (bad-encoding's run has a cell whose fault was armed and never fired)
-    for (const name of ['pass', 'new-token-on-retry', 'retries-4xx', 'bad-encoding']) {
+    // (bad-encoding's run has a cell whose fault was armed and never fired; member-pair-stop's
+    // counterexample spans several cells)
+    for (const name of ['pass', 'new-token-on-retry', 'retries-4xx', 'bad-encoding', 'member-pair-stop']) {
       const run = runs[name];
       const { context, page } = await openReport(browser, run.html);
       const matrix = Object.values(run.report.matrix)[0];
@@ -293,12 +294,19 @@ describe('HTML contract report', { skip: MISSING ? 'prerequisites missing' : fal
       assert.ok((await page.textContent('#matrix-count')).startsWith(`${exercised} of ${cells.length} cells exercised`));
       if (name === 'bad-encoding') assert.ok(armedNeverFired > 0, 'an armed-but-never-fired cell is marked');
       if (name !== 'pass') {
-        const step = run.report.counterexample.steps[0];
+        // Clicking the cell of the first step lists exactly the steps of that cell; clicking
+        // it again lists them all.
+        const steps = run.report.counterexample.steps;
+        const cellOf = (s) => `${s.fault ? s.fault.kind.split(' ')[0] : 'none'} x ${s.action}`;
+        const step = steps[0];
         const fault = step.fault ? step.fault.kind.split(' ')[0] : 'none';
+        const listed = () => page.locator('#step-list li:not(.filtered-out) a').evaluateAll((els) => els.map((e) => e.dataset.step));
         await page.click(`td.cell[data-fault="${fault}"][data-action="${step.action}"]`);
-        const shown = await page.locator('#step-list li:not(.filtered-out) a').evaluateAll((els) => els.map((e) => [e.dataset.fault, e.dataset.action]));
-        assert.ok(shown.length >= 1, name);
-        for (const [f, a] of shown) assert.deepEqual([f, a], [fault, step.action]);
+        const want = steps.filter((s) => cellOf(s) === cellOf(step)).map((s) => String(s.index));
+        assert.deepEqual(await listed(), want, name);
+        if (name === 'member-pair-stop') assert.ok(want.length < steps.length, 'its counterexample spans several cells');
+        await page.click(`td.cell[data-fault="${fault}"][data-action="${step.action}"]`);
+        assert.deepEqual(await listed(), steps.map((s) => String(s.index)), `${name}: a second click lists every step`);
       }
       await context.close();
     }
