@@ -9,7 +9,7 @@
 #   scripts/fuzz.sh merge TARGET       minimize the committed corpus plus everything found
 #                                      (-merge=1) back into tests/fuzz/corpus/TARGET
 #   scripts/fuzz.sh build [TARGET...]  only build (default: every target)
-# Targets: rpc_request, scenario_loader, driver_protocol (tests/fuzz/*_fuzz.cpp).
+# Targets: rpc_request, scenario_loader, driver_protocol, trace_import (tests/fuzz/*_fuzz.cpp).
 # New inputs go to build-fuzz/work/TARGET; crashes
 # to build-fuzz/artifacts/TARGET/ (reproduce: build-fuzz/tests/fuzz/fuzz_TARGET FILE);
 # logs to build-fuzz/logs/TARGET.log. Exit status 1 when a run found a crash.

@@ -1,7 +1,8 @@
 // trace_import_fuzz.cpp: libFuzzer target: trace import. The first byte picks a format
 // (or detection), the rest is the file's bytes. Checked beyond "no crash": every problem
 // names the file and a non-negative position, and a scenario the importer writes lints
-// clean and holds no secret the input carried in a Signature parameter.
+// clean. (Secrets are checked on constructed fixtures, tests/scenarios/trace_formats_test:
+// a random input's "secret" may also be one of its ordinary values.)
 // Thread-safety: single-threaded, no state kept between inputs.
 #include <cstddef>
 #include <cstdint>
