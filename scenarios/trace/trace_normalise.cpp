@@ -207,11 +207,15 @@ std::optional<TraceRequest> normalise_call(TraceCall c, const std::string& sourc
     r.status = 200;
     mark_unknown(r, report, "status: not in the source; 200 (no error code)", "");
   }
-  if (r.transport == Transport::None && contracts::is_2xx(r.status) && !r.code.empty() && !r.body) {
-    // A 2xx carrying a Code (pop-core reads it as an error): only a body can say that.
-    json body = {{"RequestId", r.request_id}, {"Code", r.code}};
-    if (!r.message.empty()) body["Message"] = r.message;
-    r.body = body.dump();
+  if (r.transport == Transport::None && contracts::is_2xx(r.status) && !r.code.empty()) {
+    // A 2xx carrying a Code (pop-core reads it as an error): only a body can say that (a
+    // step's `code` needs an error status). A recorded body (Terraform's "StatusCode: 200"
+    // with Data) is answered as it was; without one, the body is made from the code.
+    if (!r.body) {
+      json body = {{"RequestId", r.request_id}, {"Code", r.code}};
+      if (!r.message.empty()) body["Message"] = r.message;
+      r.body = body.dump();
+    }
     r.code.clear();
     r.message.clear();
   }

@@ -321,6 +321,22 @@ TEST(TraceFormats, TerraformFinalErrorAndCliErrorWithoutStatus) {
             std::string::npos) << cli.toml;
 }
 
+// A 2xx with an error code (pop-core reads such an answer as an error) and a recorded
+// body: the body carries the code, the step does not (a step's code needs an error status,
+// and the scenario must lint). Found by the trace_import fuzzer.
+TEST(TraceFormats, ErrorTextWithA2xxStatusKeepsTheCodeInTheBody) {
+  std::string text = test::read_text(kFixtures + "terraform-error.txt");
+  const auto at = text.find("StatusCode: 400");
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, 15, "StatusCode: 200");
+  auto steps = steps_of(import({{.name = "tf200.txt", .bytes = text}}));
+  ASSERT_EQ(steps.size(), 1u);
+  EXPECT_EQ(steps[0].status, 200);
+  EXPECT_TRUE(steps[0].code.empty());
+  ASSERT_TRUE(steps[0].body);
+  EXPECT_EQ(json::parse(*steps[0].body)["Code"], "OperationDenied.StandbyDeviceAttached");
+}
+
 TEST(TraceFormats, JournalCommitAfterAndTransport) {
   auto r = import({fixture("journal.jsonl")});
   auto steps = steps_of(r);
