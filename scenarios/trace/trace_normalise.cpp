@@ -232,6 +232,9 @@ std::optional<TraceRequest> normalise_call(TraceCall c, const std::string& sourc
     } else {
       mark_unknown(r, report, "latency: out of range; no delay", "");
     }
+  } else if (r.transport == Transport::None) {
+    // ActionTrail, Terraform, the Go and Python logs time no call (traces.md §6).
+    mark_unknown(r, report, "latency: not in the source; answered without delay", "");
   }
   return r;
 }
@@ -257,7 +260,10 @@ void merge_into(TraceRequest& into, const TraceRequest& from) {
     into.time = from.time;
     forget_unknown(into, "time");
   }
-  if (!into.latency_ms) into.latency_ms = from.latency_ms;
+  if (!into.latency_ms && from.latency_ms) {
+    into.latency_ms = from.latency_ms;
+    forget_unknown(into, "latency");
+  }
   if (into.client_token.empty()) into.client_token = from.client_token;
   for (const auto& [k, v] : from.params) into.params.emplace(k, v);
   if (into.event_id.empty()) into.event_id = from.event_id;

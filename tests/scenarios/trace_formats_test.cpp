@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -418,6 +419,42 @@ TEST(TraceFormats, ReportNamesEachUnknownFieldInTheScenario) {
     EXPECT_NE(r.toml.find(line), std::string::npos) << line << "\n" << r.toml;
   }
   EXPECT_NE(r.toml.find("some calls have no time"), std::string::npos);
+}
+
+// Every field an ActionTrail event or a Terraform log lacks is named in the report, with
+// the default chosen, and nothing else (the whole list is compared, so a field that goes
+// missing from it shows): an event has no status and no latency; a Terraform block no
+// latency and no attempt count; the final error text no params, time or attempt count.
+TEST(TraceFormats, ActionTrailAndTerraformReportsNameEveryUnknownField) {
+  using Unknown = std::map<std::string, int>;
+  const std::string latency = "latency: not in the source; answered without delay";
+  auto r = import({fixture("at-bare.json"), fixture("terraform-debug.log"), fixture("terraform-error.txt")});
+  ASSERT_TRUE(r.ok()) << problems_of(r);
+  EXPECT_EQ(report_of(r, 0).unknown,
+            (Unknown{{"status: not in the source; taken from the error catalogue", 1}, {latency, 1}}));
+  EXPECT_EQ(report_of(r, 1).unknown,
+            (Unknown{{"attempts: a Terraform block is one final outcome; one step", 2}, {latency, 2}}));
+  EXPECT_EQ(report_of(r, 2).unknown, (Unknown{{"attempts: the error text shows the last outcome only; one step", 1},
+                                              {"params: the error text has none", 1},
+                                              {"time: not in the source", 1},
+                                              {latency, 1}}));
+  for (const std::string line : {"unknown in 1: " + latency, "unknown in 2: " + latency}) {
+    EXPECT_NE(r.toml.find(line), std::string::npos) << line << "\n" << r.toml;
+  }
+  // A source that times its calls has no such line.
+  EXPECT_EQ(report_of(import({fixture("har-mitmproxy.har")})).unknown.count(latency), 0u);
+  // An event merged with the SDK log of the same call (same RequestId) takes its latency:
+  // the step has the delay and no longer says the latency is unknown.
+  json ev = json::parse(test::read_text(kFixtures + "at-bare.json"));
+  ev["requestId"] = "6B3D2C4A-1F2E-5A7B-9C0D-2E4F6A8B0C1D";
+  ev["eventTime"] = "2026-12-02T09:21:46Z";
+  ev["requestParameters"]["ReplicaPairId"] = "pair-cn-abc123";
+  auto merged = import({{.name = "event.json", .bytes = ev.dump()}, fixture("node-httpx.log")});
+  auto steps = steps_of(merged);
+  ASSERT_EQ(report_of(merged, 1).merged, 1) << merged.toml;
+  ASSERT_FALSE(steps.empty());
+  EXPECT_EQ(steps[0].delay.fixed, std::chrono::milliseconds{34});
+  EXPECT_EQ(merged.toml.find("# unknown latency"), std::string::npos) << merged.toml;
 }
 
 TEST(TraceFormats, MaskAccountIds) {
