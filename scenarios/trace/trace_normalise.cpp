@@ -226,6 +226,12 @@ std::optional<TraceRequest> normalise_call(TraceCall c, const std::string& sourc
                  "the error code is unknown: the step answers status " + std::to_string(r.status) +
                      " with a body that has only the RequestId");
   }
+  if (r.code.empty() && !r.message.empty()) {
+    // A message whose code was not found (a mangled error text): a step's `message` only
+    // goes with a `code`, and no code is made up.
+    r.message.clear();
+    r.notes.push_back("the source has an error message but no code: the message is not replayed");
+  }
   if (c.latency_ms) {
     if (*c.latency_ms >= 0 && *c.latency_ms <= kMaxDelay.count()) {
       r.latency_ms = c.latency_ms;

@@ -338,6 +338,29 @@ TEST(TraceFormats, ErrorTextWithA2xxStatusKeepsTheCodeInTheBody) {
   EXPECT_EQ(json::parse(*steps[0].body)["Code"], "OperationDenied.StandbyDeviceAttached");
 }
 
+// An error text whose Code and StatusCode lines are unreadable but whose Message is not:
+// no code is made up, and the message (which a step only carries with a code) is left
+// out with a note, so the scenario still lints. Found by the trace_import fuzzer.
+TEST(TraceFormats, ErrorTextWithAMessageButNoCodeLintsClean) {
+  std::string text;
+  for (const auto& line : std::vector<std::string>{"Error: [ERROR] terraform-provider-alicloud/alicloud/"
+                                                   "resource_alicloud_ebs_disk_replica_pair.go:476: Resource "
+                                                   "pair-cn-7lk2q9x3a001 DeleteDiskReplicaPair Failed!!! [SDK "
+                                                   "alibaba-cloud-sdk-go ERROR]:",
+                                                   "SDKError:", "   StatusCode: 4  C  Code: OperationDenied",
+                                                   "   Message: code: 403, The operation is not allowed in current "
+                                                   "status. request id: 5D2A7C11-3E9B-5F04-A1C6-8B7E2D9F0A34"}) {
+    text += line + "\n";
+  }
+  auto r = import({{.name = "tf.txt", .bytes = text, .format = TraceFormat::ErrorText}});
+  auto steps = steps_of(r);
+  ASSERT_EQ(steps.size(), 1u) << r.toml;
+  EXPECT_EQ(steps[0].action, "DeleteDiskReplicaPair");
+  EXPECT_TRUE(steps[0].code.empty());
+  EXPECT_TRUE(steps[0].message.empty());
+  EXPECT_NE(r.toml.find("an error message but no code"), std::string::npos) << r.toml;
+}
+
 TEST(TraceFormats, JournalCommitAfterAndTransport) {
   auto r = import({fixture("journal.jsonl")});
   auto steps = steps_of(r);
