@@ -31,6 +31,12 @@ constexpr std::string_view kProgramComment = "# concurrent-program: ";
 // advance waits for that call up to its budget.
 constexpr int kRacedCallDelayMs = 200;
 constexpr int kAdvanceHoldBudgetMs = 2000;
+// A saved counterexample's holds. Generated runs hold for kHoldBudgetMs, so a hold whose
+// releaser never comes costs little; a saved file is replayed on other machines (CI, the
+// sanitizers, a support engineer's laptop) where the other branch can start well over
+// 300 ms late, and each of its holds has its releaser in the recorded order, so a longer
+// budget only slows a replay that departs from it (a TSan run missed M1's race once at 300).
+constexpr int kSavedHoldBudgetMs = 2000;
 
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
@@ -537,7 +543,7 @@ std::string concurrent_counterexample_toml(const ConcurrentResult& r) {
       }
       rule["call_id"] = "c" + std::to_string(id);
     }
-    rule["hold_until"] = {{"call_id", "c" + std::to_string(prev)}, {"budget_ms", kHoldBudgetMs}};
+    rule["hold_until"] = {{"call_id", "c" + std::to_string(prev)}, {"budget_ms", kSavedHoldBudgetMs}};
   }
   // A clock advance is not journaled, so the order above cannot place it: it waits (in a
   // racy background writer's window, between its read and its write) for the call it was

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <deque>
 #include <mutex>
 #include <set>
@@ -139,6 +140,14 @@ class ScriptedServer {
     std::lock_guard lock(mu_);
     return requests_;
   }
+  // The requests once at least `n` have arrived: an attempt the client gave up on (a
+  // timeout) can reach the server after the call returned. Bounded, so a request that
+  // never comes fails the test's count instead of hanging it.
+  std::vector<Recorded> requests_once(std::size_t n) {
+    std::unique_lock lock(mu_);
+    arrived_.wait_for(lock, 10s, [&] { return requests_.size() >= n; });
+    return requests_;
+  }
   void clear() {
     std::lock_guard lock(mu_);
     requests_.clear();
@@ -163,6 +172,7 @@ class ScriptedServer {
     {
       std::lock_guard lock(mu_);
       requests_.push_back(std::move(r));
+      arrived_.notify_all();
       if (!scripts_.empty()) {
         script = std::move(scripts_.front());
         scripts_.pop_front();
@@ -190,6 +200,7 @@ class ScriptedServer {
   std::thread thread_;
   int port_ = 0;
   std::mutex mu_;
+  std::condition_variable arrived_;
   std::deque<Script> scripts_;
   std::vector<Recorded> requests_;
 };
@@ -716,7 +727,7 @@ TEST_F(ClientTest, SlowResponseIsTimeoutAndRetriedWithSameToken) {
   EXPECT_EQ(result.code, "Timeout");
   EXPECT_EQ(result.attempts, 2);
   // The server did receive both attempts (and may execute them): the token makes it safe.
-  auto requests = server_.requests();
+  auto requests = server_.requests_once(2);
   ASSERT_EQ(requests.size(), 2u);
   EXPECT_EQ(requests[0].params()["ClientToken"], requests[1].params()["ClientToken"]);
 }
