@@ -116,22 +116,6 @@ std::string command_of(Machine m, bool mermaid) {
 
 }  // namespace
 
-std::string_view to_string(Machine m) {
-  switch (m) {
-    case Machine::Pair: return "pair";
-    case Machine::Group: return "group";
-    case Machine::Drill: return "drill";
-  }
-  return "pair";
-}
-
-std::optional<Machine> parse_machine(std::string_view text) {
-  for (Machine m : {Machine::Pair, Machine::Group, Machine::Drill}) {
-    if (to_string(m) == text) return m;
-  }
-  return std::nullopt;
-}
-
 std::vector<std::string> state_machine_nodes(Machine machine) {
   std::vector<std::string> out = {"start"};
   for (Status s : nodes(machine)) out.push_back(name_of(s));

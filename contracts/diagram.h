@@ -9,13 +9,15 @@
 #include <string_view>
 #include <vector>
 
+#include "contracts/operation.h"
+
 namespace ebsmock::contracts {
 
-enum class Machine { Pair, Group, Drill };
+// A state machine is named by the kind of resource it moves: to_string gives "pair",
+// "group", "drill" (what the CLI flag takes), parse_resource_kind reads them back.
+using Machine = ResourceKind;
 
-// "pair", "group", "drill" (what a CLI flag would take).
-std::string_view to_string(Machine m);
-std::optional<Machine> parse_machine(std::string_view text);
+inline std::optional<Machine> parse_machine(std::string_view text) { return parse_resource_kind(text); }
 
 std::string state_machine_dot(Machine machine = Machine::Pair);
 

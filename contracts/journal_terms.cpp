@@ -3,37 +3,18 @@
 #include "contracts/journal_terms.h"
 
 #include <algorithm>
-#include <array>
-#include <utility>
+
+#include "contracts/enum_names.h"
 
 namespace ebsmock::contracts {
 namespace {
 
-template <class E, std::size_t N>
-using Names = std::array<std::pair<E, std::string_view>, N>;
+constexpr EnumNames<JournalKind, 2> kKinds{{{JournalKind::Request, "request"}, {JournalKind::Progress, "progress"}}};
 
-template <class E, std::size_t N>
-std::string_view name_of(const Names<E, N>& names, E value) {
-  for (const auto& [e, name] : names) {
-    if (e == value) return name;
-  }
-  return "?";  // unreachable while every enumerator has a row (the tests check it)
-}
-
-template <class E, std::size_t N>
-std::optional<E> value_of(const Names<E, N>& names, std::string_view text) {
-  for (const auto& [e, name] : names) {
-    if (name == text) return e;
-  }
-  return std::nullopt;
-}
-
-constexpr Names<JournalKind, 2> kKinds{{{JournalKind::Request, "request"}, {JournalKind::Progress, "progress"}}};
-
-constexpr Names<SignatureScheme, 3> kSchemes{
+constexpr EnumNames<SignatureScheme, 3> kSchemes{
     {{SignatureScheme::None, "none"}, {SignatureScheme::V1, "v1"}, {SignatureScheme::V3, "v3"}}};
 
-constexpr Names<SignatureVerdict, 10> kVerdicts{{
+constexpr EnumNames<SignatureVerdict, 10> kVerdicts{{
     {SignatureVerdict::Ok, "ok"},
     {SignatureVerdict::Skipped, "skipped"},
     {SignatureVerdict::Missing, "missing"},
@@ -46,20 +27,20 @@ constexpr Names<SignatureVerdict, 10> kVerdicts{{
     {SignatureVerdict::NotChecked, ""},
 }};
 
-constexpr Names<AnswerSource, 4> kSources{{{AnswerSource::Model, "model"},
-                                           {AnswerSource::Fault, "fault"},
-                                           {AnswerSource::Replay, "replay"},
-                                           {AnswerSource::Http, "http"}}};
+constexpr EnumNames<AnswerSource, 4> kSources{{{AnswerSource::Model, "model"},
+                                               {AnswerSource::Fault, "fault"},
+                                               {AnswerSource::Replay, "replay"},
+                                               {AnswerSource::Http, "http"}}};
 
-constexpr Names<TokenDecision, 4> kDecisions{{{TokenDecision::Execute, "executed"},
-                                              {TokenDecision::Replay, "replayed"},
-                                              {TokenDecision::Mismatch, "mismatch"},
-                                              {TokenDecision::InFlight, "in-flight"}}};
+constexpr EnumNames<TokenDecision, 4> kDecisions{{{TokenDecision::Execute, "executed"},
+                                                  {TokenDecision::Replay, "replayed"},
+                                                  {TokenDecision::Mismatch, "mismatch"},
+                                                  {TokenDecision::InFlight, "in-flight"}}};
 
-constexpr Names<HoldEnd, 4> kHoldEnds{{{HoldEnd::Released, "released"},
-                                       {HoldEnd::Budget, "budget"},
-                                       {HoldEnd::Reset, "reset"},
-                                       {HoldEnd::Shutdown, "shutdown"}}};
+constexpr EnumNames<HoldEnd, 4> kHoldEnds{{{HoldEnd::Released, "released"},
+                                           {HoldEnd::Budget, "budget"},
+                                           {HoldEnd::Reset, "reset"},
+                                           {HoldEnd::Shutdown, "shutdown"}}};
 
 }  // namespace
 

@@ -57,6 +57,25 @@ Outcome World::refuse(std::string_view code, std::string_view detail) const {
   return out;
 }
 
+std::optional<ApiError> World::site_or_status_refusal(Operation op, std::string_view region,
+                                                      std::string_view source_region,
+                                                      std::string_view destination_region, Status status,
+                                                      const TransitionRule& rule) const {
+  if (policy_->enforce_site_region) {
+    // ebs-groups.md §2.1: Failover and Reprotect are sent to the secondary (DR) site's
+    // region, Delete to the production region. Off by default (§9.7 #8: TF sends the
+    // provider region).
+    const bool wants_secondary =
+        op == Operation::FailoverDiskReplicaPair || op == Operation::ReprotectDiskReplicaPair ||
+        op == Operation::FailoverDiskReplicaGroup || op == Operation::ReprotectDiskReplicaGroup;
+    const bool wants_primary = op == Operation::DeleteDiskReplicaPair || op == Operation::DeleteDiskReplicaGroup;
+    if (wants_secondary && region != destination_region) return error(codes::kOperateNotAllowedForPrimary);
+    if (wants_primary && region != source_region) return error(codes::kOperateNotAllowedForStandby);
+  }
+  if (!is_allowed(rule, status, *policy_)) return error(codes::kInvalidStatus);
+  return std::nullopt;
+}
+
 ApiError World::missing_id(std::string_view what) const {
   // A caller bug (World::ids_needed names what to pass), answered rather than thrown so a
   // server that has not been taught a new operation's ids fails one request, not all.
@@ -382,29 +401,11 @@ Outcome World::execute_pair(Operation op, const Params& params, Instant now) {
     }
   }
 
-  OperationFlags flags;
-  flags.one_shot = read_flag(params, "OneShot", false);
-  flags.reverse_replicate = read_flag(params, "ReverseReplicate", true);
+  const OperationFlags flags = operation_flags(params);
   const TransitionRule& rule = rule_for(op, flags);
 
-  if (policy_->enforce_site_region) {
-    bool wants_secondary =
-        op == Operation::FailoverDiskReplicaPair || op == Operation::ReprotectDiskReplicaPair;
-    bool wants_primary = op == Operation::DeleteDiskReplicaPair;
-    if (wants_secondary && region != pair.destination_region) {
-      out.error = error(codes::kOperateNotAllowedForPrimary);
-      return out;
-    }
-    if (wants_primary && region != pair.source_region) {
-      out.error = error(codes::kOperateNotAllowedForStandby);
-      return out;
-    }
-  }
-
-  if (!is_allowed(rule, pair.status, *policy_)) {
-    out.error = error(codes::kInvalidStatus);
-    return out;
-  }
+  out.error = site_or_status_refusal(op, region, pair.source_region, pair.destination_region, pair.status, rule);
+  if (out.error) return out;
 
   if (op == Operation::ModifyDiskReplicaPair) return modify(pair, params);
 

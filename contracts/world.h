@@ -245,6 +245,14 @@ class World {
   Outcome describe_regions(const Params& params) const;
   Outcome list_replica_edges(const Params& params) const;
 
+  // Why a status operation on an existing pair or group (its regions and status given) is
+  // refused before it acts, or nullopt: sent to the other site's region (Failover and
+  // Reprotect belong to the secondary site, Delete to the primary; only with
+  // enforce_site_region), then a status its transition rule does not allow.
+  std::optional<ApiError> site_or_status_refusal(Operation op, std::string_view region,
+                                                 std::string_view source_region,
+                                                 std::string_view destination_region, Status status,
+                                                 const TransitionRule& rule) const;
   ApiError error(std::string_view code, std::string_view detail = {}) const;
   // An Outcome answering `code`.
   Outcome refuse(std::string_view code, std::string_view detail = {}) const;

@@ -8,6 +8,15 @@
 
 namespace ebsmock::contracts {
 
+// The flags a Start or Reprotect (of a pair or a group) reads: OneShot (default false),
+// ReverseReplicate (default true).
+inline OperationFlags operation_flags(const Params& params) {
+  OperationFlags flags;
+  flags.one_shot = read_flag(params, "OneShot", false);
+  flags.reverse_replicate = read_flag(params, "ReverseReplicate", true);
+  return flags;
+}
+
 // The direction a Create request gives a pair or a group (ebs-groups.md §3.3): RegionId is
 // the source (production) region; Primary*/Standby* start as Source*/Destination* and keep
 // those initial sites for good.

@@ -349,30 +349,11 @@ Outcome World::execute_group(Operation op, const Params& params, Instant now) {
     return out;
   }
   Group& g = *found;
-  OperationFlags flags;
-  flags.one_shot = read_flag(params, "OneShot", false);
-  flags.reverse_replicate = read_flag(params, "ReverseReplicate", true);
+  const OperationFlags flags = operation_flags(params);
   const TransitionRule& rule = rule_for(op, flags);
 
-  if (policy_->enforce_site_region) {
-    // §2.1: Failover and Reprotect are sent to the secondary (DR) site's region, Delete to
-    // the group's (production) region. Off by default (§9.7 #8: TF sends the provider
-    // region).
-    const bool wants_secondary =
-        op == Operation::FailoverDiskReplicaGroup || op == Operation::ReprotectDiskReplicaGroup;
-    if (wants_secondary && region != g.destination_region) {
-      out.error = error(codes::kOperateNotAllowedForPrimary);
-      return out;
-    }
-    if (op == Operation::DeleteDiskReplicaGroup && region != g.source_region) {
-      out.error = error(codes::kOperateNotAllowedForStandby);
-      return out;
-    }
-  }
-  if (!is_allowed(rule, g.status, *policy_)) {
-    out.error = error(codes::kInvalidStatus);
-    return out;
-  }
+  out.error = site_or_status_refusal(op, region, g.source_region, g.destination_region, g.status, rule);
+  if (out.error) return out;
   if (op == Operation::ModifyDiskReplicaGroup) return modify_group(g, params);
 
   const bool moves_members = op == Operation::StartDiskReplicaGroup ||

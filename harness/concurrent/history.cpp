@@ -1,15 +1,13 @@
 // history.cpp: see history.h. Pure functions; thread-safe.
 #include "harness/concurrent/history.h"
 
-#include <array>
-#include <utility>
-
 #include "contracts/api_schema.h"
+#include "contracts/enum_names.h"
 
 namespace ebsmock::harness::concurrent {
 namespace {
 
-constexpr std::array<std::pair<OutcomeKind, std::string_view>, 4> kOutcomeNames = {{
+constexpr contracts::EnumNames<OutcomeKind, 4> kOutcomeNames = {{
     {OutcomeKind::Ok, "ok"},
     {OutcomeKind::Error, "error"},
     {OutcomeKind::Failed, "failed"},
@@ -18,18 +16,10 @@ constexpr std::array<std::pair<OutcomeKind, std::string_view>, 4> kOutcomeNames 
 
 }  // namespace
 
-std::string_view to_string(OutcomeKind k) {
-  for (const auto& [kind, name] : kOutcomeNames) {
-    if (kind == k) return name;
-  }
-  return "ok";
-}
+std::string_view to_string(OutcomeKind k) { return contracts::name_of(kOutcomeNames, k); }
 
 std::optional<OutcomeKind> parse_outcome_kind(std::string_view text) {
-  for (const auto& [kind, name] : kOutcomeNames) {
-    if (name == text) return kind;
-  }
-  return std::nullopt;
+  return contracts::value_of(kOutcomeNames, text);
 }
 
 std::string client_token(const HistoryOp& op) { return contracts::read_param(op.params, "ClientToken"); }

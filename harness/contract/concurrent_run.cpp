@@ -5,7 +5,6 @@
 #include <cstdio>
 
 #include <chrono>
-#include <fstream>
 #include <map>
 #include <sstream>
 
@@ -40,14 +39,6 @@ constexpr int kSavedHoldBudgetMs = 2000;
 
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw SetupError("cannot open " + path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 // Whether the server accepts a fault rule shaped like `rule` (then removes it).
@@ -260,7 +251,7 @@ ConcurrentResult run_concurrent_contract(const ContractOptions& options) {
   try {
     const bool replay = !options.replay_path.empty();
     std::optional<ParallelProgram> saved;
-    if (replay) saved = parse_concurrent_program(read_text(options.replay_path));
+    if (replay) saved = parse_concurrent_program(read_replay_file(options.replay_path));
     ContractResult base;
     base.embedded = result.embedded;
     base.endpoint = options.endpoint;

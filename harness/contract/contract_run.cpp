@@ -146,14 +146,6 @@ scenarios::Scenario load_or_throw(const std::string& path) {
   }
 }
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw SetupError("cannot open " + path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 // An embedded mock on 127.0.0.1, port 0, serving from a background thread.
 std::shared_ptr<mock::EmbeddedServer> start_embedded(scenarios::Scenario world, std::uint64_t seed) {
   mock::EmbeddedServerOptions options;
@@ -417,6 +409,14 @@ ContractServer connect_server(const ContractOptions& options, ContractResult& re
 
 GenModel initial_gen_model(const scenarios::Scenario& world, bool groups) { return initial_model(world, groups); }
 
+std::string read_replay_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw SetupError("cannot open " + path);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
 ContractResult run_contract(const ContractOptions& options) {
   const auto start = Clock::now();
   load_rapidcheck_configuration_quietly();
@@ -434,7 +434,7 @@ ContractResult run_contract(const ContractOptions& options) {
   try {
     const bool replay = !options.replay_path.empty();
     std::vector<ReplayAction> plan;
-    if (replay) plan = parse_replay_plan(read_file(options.replay_path));
+    if (replay) plan = parse_replay_plan(read_replay_file(options.replay_path));
     result.world = contract_world(options, result);
     ContractServer server = connect_server(options, result, !replay);
     const std::string& endpoint = server.endpoint;

@@ -115,6 +115,10 @@ ContractServer connect_server(const ContractOptions& options, ContractResult& re
 // The generation model a case starts from: `world`'s pairs (and groups, drills) as slots.
 GenModel initial_gen_model(const scenarios::Scenario& world, bool groups);
 
+// The whole text of a --replay file (a saved counterexample, either mode's). Throws
+// SetupError when it cannot be opened.
+std::string read_replay_file(const std::string& path);
+
 inline constexpr int kGroupWorldPairCount = 3;
 // The pairs --groups adds to the built-in world: `created`, in the direction created pairs
 // and groups use (kSourceZone -> kDestinationZone), in no group.

@@ -382,6 +382,17 @@ std::optional<int> read_fault_status(TableReader& r, const toml::table& t) {
   return static_cast<int>(*v);
 }
 
+// The table's `call_id`, when present and valid (what the x-ebsmock-call-id header can
+// carry); an invalid one is reported and read as absent. Shared by a rule's call_id and
+// its hold_until's.
+std::optional<std::string> read_call_id(TableReader& r) {
+  auto v = r.non_empty_string("call_id");
+  if (!v || contracts::is_valid_call_id(*v)) return v;
+  r.error_at("call_id", "'call_id' must be 1-64 printable ASCII characters without spaces (what the "
+                        "x-ebsmock-call-id header carries), got \"" + *v + "\"");
+  return std::nullopt;
+}
+
 // hold_until = { call_id = "X" } or { client_token = "T" }, with an optional budget_ms.
 constexpr std::array<std::string_view, 3> kHoldKeys = {"call_id", "client_token", "budget_ms"};
 
@@ -398,14 +409,7 @@ std::optional<HoldSpec> read_hold(TableReader& r) {
   const std::size_t before = sink.size();
   TableReader h(sink, *t, "hold_until", kHoldKeys);
   HoldSpec hold;
-  if (auto v = h.non_empty_string("call_id")) {
-    if (contracts::is_valid_call_id(*v)) {
-      hold.call_id = *v;
-    } else {
-      h.error_at("call_id", "'call_id' must be 1-64 printable ASCII characters without spaces (what the "
-                            "x-ebsmock-call-id header carries), got \"" + *v + "\"");
-    }
-  }
+  if (auto v = read_call_id(h)) hold.call_id = *v;
   if (auto v = h.non_empty_string("client_token")) hold.client_token = *v;
   if (auto v = h.integer("budget_ms", 1, kMaxDelay.count())) hold.budget = Duration{*v};
   if (t->contains("call_id") && t->contains("client_token")) {
@@ -511,14 +515,7 @@ void read_fault(const toml::table& t, FaultReadState& st, std::vector<FaultSpec>
     for (const auto& name : *v) f.when_status.push_back(*contracts::parse_status(name));
   }
   if (auto v = r.non_empty_string("client_token")) f.client_token = *v;
-  if (auto v = r.non_empty_string("call_id")) {
-    if (contracts::is_valid_call_id(*v)) {
-      f.call_id = *v;
-    } else {
-      r.error_at("call_id", "'call_id' must be 1-64 printable ASCII characters without spaces (what the "
-                            "x-ebsmock-call-id header carries), got \"" + *v + "\"");
-    }
-  }
+  if (auto v = read_call_id(r)) f.call_id = *v;
 
   // --- which matching calls fire ---
   if (auto v = read_calls(r)) f.calls = *v;

@@ -1,11 +1,9 @@
 // trace_format.cpp: format names and content sniffing. Stateless.
 #include "scenarios/trace/trace_format.h"
 
-#include <array>
-#include <utility>
-
 #include <nlohmann/json.hpp>
 
+#include "contracts/enum_names.h"
 #include "scenarios/trace/log_text.h"
 
 namespace ebsmock::scenarios {
@@ -14,7 +12,7 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::array<std::pair<TraceFormat, std::string_view>, 9> kNames = {{
+constexpr contracts::EnumNames<TraceFormat, 9> kNames = {{
     {TraceFormat::JsonLines, "jsonl"},
     {TraceFormat::Journal, "journal"},
     {TraceFormat::ActionTrail, "actiontrail"},
@@ -48,19 +46,9 @@ bool contains(std::string_view text, std::string_view what) { return text.find(w
 
 }  // namespace
 
-std::string_view to_string(TraceFormat f) {
-  for (const auto& [format, name] : kNames) {
-    if (format == f) return name;
-  }
-  return "?";
-}
+std::string_view to_string(TraceFormat f) { return contracts::name_of(kNames, f); }
 
-std::optional<TraceFormat> parse_trace_format(std::string_view name) {
-  for (const auto& [format, n] : kNames) {
-    if (n == name) return format;
-  }
-  return std::nullopt;
-}
+std::optional<TraceFormat> parse_trace_format(std::string_view name) { return contracts::value_of(kNames, name); }
 
 std::vector<std::string_view> trace_format_names() {
   std::vector<std::string_view> out;

@@ -14,16 +14,12 @@
 #include <string>
 
 #include "contracts/operation.h"
+#include "tests/support/command_line.h"
 
 namespace ebsmock::harness {
 namespace {
 
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using test::read_text;
 
 // The quoted names between the markers; throws nothing, an empty set when absent.
 std::set<std::string> token_actions(const std::string& js) {

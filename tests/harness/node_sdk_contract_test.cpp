@@ -19,18 +19,14 @@
 #include "harness/contract/concurrent_run.h"
 #include "harness/contract/contract_run.h"
 #include "harness/contract/report.h"
+#include "tests/support/command_line.h"
 
 namespace ebsmock::harness {
 namespace {
 
 const std::string kDriverDir = EBSMOCK_SOURCE_DIR "/harness/drivers/node";
 
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using test::read_text;
 
 // Empty when the Node SDKs can run here; otherwise why not.
 std::string node_unavailable() {

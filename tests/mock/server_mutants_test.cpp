@@ -23,6 +23,7 @@
 #include <gtest/gtest.h>
 
 #include "mock/server_mutants.h"
+#include "tests/support/command_line.h"
 #include "tests/support/mock_server_fixture.h"
 #include "tests/support/served_process.h"
 
@@ -374,30 +375,13 @@ TEST(ServerMutants, AddPairWhileNormalJoinsThePairOnlyInANormalGroup) {
 // ---------------------------------------------------------------------------------------
 // The command line.
 
-struct ShellRun {
-  int exit_status = -1;
-  std::string output;
-};
-
-ShellRun run_shell(const std::string& command) {
-  ShellRun run;
-  FILE* p = ::popen((command + " 2>&1").c_str(), "r");
-  if (!p) return run;
-  char buf[4096];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) run.output.append(buf, n);
-  int status = ::pclose(p);
-  run.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
-}
-
 TEST(ServeMutantFlag, UnknownNameIsAUsageError) {
   if (!std::filesystem::exists(EBSMOCK_BINARY)) GTEST_SKIP() << "ebsmock binary not built";
-  ShellRun run = run_shell(std::string(EBSMOCK_BINARY) + " serve --port 0 --mutant no-such-bug");
-  EXPECT_EQ(run.exit_status, 2) << run.output;
+  const test::CommandRun run = test::run_ebsmock("serve --port 0 --mutant no-such-bug");
+  EXPECT_EQ(run.exit_code, 2) << run.output;
   EXPECT_NE(run.output.find("no-such-bug"), std::string::npos) << run.output;
-  ShellRun help = run_shell(std::string(EBSMOCK_BINARY) + " serve --help");
-  EXPECT_EQ(help.exit_status, 0);
+  const test::CommandRun help = test::run_ebsmock("serve --help");
+  EXPECT_EQ(help.exit_code, 0);
   for (const auto& name : mock::server_mutant_names()) {
     EXPECT_NE(help.output.find(name), std::string::npos) << name << " missing from --help";
   }
