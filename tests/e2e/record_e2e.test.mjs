@@ -61,9 +61,12 @@ function seen(r) {
 }
 
 // The real credentials, in Alibaba's spelling or Terraform's; nothing else of the parent's
-// environment (which may hold the client's).
+// environment (which may hold the client's) but PATH and the sanitizer runs' options
+// (scripts/sanitize.sh: suppressions and halt_on_error, no credentials).
+const SANITIZER_ENV = Object.fromEntries(Object.entries(process.env)
+  .filter(([k]) => /^(A|T|UB|L)SAN_OPTIONS$/.test(k)));
 function cloudEnv(spelling) {
-  const base = { PATH: process.env.PATH };
+  const base = { PATH: process.env.PATH, ...SANITIZER_ENV };
   return spelling === 'terraform'
     ? { ...base, ALICLOUD_ACCESS_KEY: CLOUD_ID, ALICLOUD_SECRET_KEY: CLOUD_SECRET, ALICLOUD_SECURITY_TOKEN: TOKEN }
     : { ...base, ALIBABA_CLOUD_ACCESS_KEY_ID: CLOUD_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET: CLOUD_SECRET,
@@ -206,7 +209,7 @@ test('an unreachable upstream: 502 Ebsmock.UpstreamUnreachable to the client, tr
 test('bad flags and a missing credential exit 2 with the reason, before listening', { skip: BINARY ? false : 'no binary' }, () => {
   const env = cloudEnv('alibaba');
   const cases = [
-    [['--upstream', 'http://127.0.0.1:9'], { PATH: process.env.PATH }, /no credentials to re-sign with/],
+    [['--upstream', 'http://127.0.0.1:9'], { PATH: process.env.PATH, ...SANITIZER_ENV }, /no credentials to re-sign with/],
     [['--upstream', 'ftp://example.com'], env, /not an http:\/\/ or https:\/\/ URL/],
     [['--upstream', 'http://example.com/some/path'], env, /has a path/],
     [['--region-endpoint', 'cn-hangzhou'], env, /REGION=URL/],

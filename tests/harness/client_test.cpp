@@ -83,13 +83,12 @@ struct Script {
   enum class Kind {
     Respond,  // status + body + headers
     Reset,    // headers sent, then the connection is dropped mid-body
-    Stall,    // wait `stall`, then respond (the client should have timed out)
+    Stall,    // answer only once the server goes away (the client must time out first)
   };
   Kind kind = Kind::Respond;
   int status = 200;
   std::string body = R"({"RequestId":"OK-REQUEST-ID"})";
   std::vector<std::pair<std::string, std::string>> headers;
-  milliseconds stall{0};
 };
 
 Script error_script(int status, std::string_view code, std::string_view message = "msg") {
@@ -125,6 +124,11 @@ class ScriptedServer {
     while (!server_.is_running()) std::this_thread::sleep_for(1ms);
   }
   ~ScriptedServer() {
+    {
+      std::lock_guard lock(mu_);
+      stopping_ = true;
+    }
+    unstall_.notify_all();
     server_.stop();
     thread_.join();
   }
@@ -185,9 +189,13 @@ class ScriptedServer {
         res.set_content_provider(64, "application/json",
                                  [](size_t, size_t, httplib::DataSink&) { return false; });
         return;
-      case Script::Kind::Stall:
-        std::this_thread::sleep_for(script.stall);
+      case Script::Kind::Stall: {
+        // No duration to outlast the client's timeout by luck: the answer waits for the
+        // server's end, however slow the machine.
+        std::unique_lock lock(mu_);
+        unstall_.wait(lock, [&] { return stopping_; });
         break;
+      }
       case Script::Kind::Respond:
         break;
     }
@@ -201,6 +209,8 @@ class ScriptedServer {
   int port_ = 0;
   std::mutex mu_;
   std::condition_variable arrived_;
+  std::condition_variable unstall_;
+  bool stopping_ = false;
   std::deque<Script> scripts_;
   std::vector<Recorded> requests_;
 };
@@ -718,7 +728,6 @@ TEST_F(ClientTest, SlowResponseIsTimeoutAndRetriedWithSameToken) {
   auto client = make(c);
   Script slow;
   slow.kind = Script::Kind::Stall;
-  slow.stall = 200ms;
   server_.push(slow);
   server_.push(slow);
   CallResult result = client->call("StopDiskReplicaPair", stop_params());

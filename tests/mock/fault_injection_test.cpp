@@ -282,7 +282,15 @@ action = "DescribeDiskReplicaPairs"
 delay = { uniform = ["1ms", "5ms"] }
 )");
   auto run = [&] {
-    MockServer s(world);
+    // The drawn delays wait on a ManualClock that this thread releases as each one starts:
+    // they are journaled as drawn, and the test never sleeps through them.
+    auto wait = std::make_shared<mock::ManualClock>();
+    MockServer s(world, {.wait_clock = wait});
+    std::jthread releaser([wait](std::stop_token stop) {
+      while (!stop.stop_requested()) {
+        if (wait->wait_for_sleepers(1, std::chrono::milliseconds(20))) wait->release_all();
+      }
+    });
     for (int i = 0; i < 40; ++i) {
       s.call("CreateDiskReplicaPair", {{"RegionId", "cn-hangzhou"}, {"SourceZoneId", "cn-hangzhou-h"},
                                        {"DiskId", "d-src" + std::to_string(i)}, {"DestinationRegionId", "cn-shanghai"},
