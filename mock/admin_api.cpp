@@ -171,41 +171,41 @@ nlohmann::json pending_json(const std::optional<contracts::PendingTransition>& p
 
 }  // namespace
 
+// The resource views copy the resources out under the service lock and build their JSON
+// after it: a dashboard asks for them four times a second per stream, and building JSON
+// under the lock held every request behind it (RESULTS.md, "Live dashboard").
 nlohmann::json AdminApi::groups_json() {
-  return service_.inspect([](const WorldState& s) {
-    nlohmann::json out = nlohmann::json::array();
-    for (const auto& [id, g] : s.world.groups()) {
-      auto j = contracts::to_describe_json(g, "production");
-      if (g.pending) j["_pending"] = pending_json(g.pending);
-      out.push_back(std::move(j));
-    }
-    return out;
-  });
+  const auto groups = service_.inspect([](const WorldState& s) { return s.world.groups(); });
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& [id, g] : groups) {
+    auto j = contracts::to_describe_json(g, "production");
+    if (g.pending) j["_pending"] = pending_json(g.pending);
+    out.push_back(std::move(j));
+  }
+  return out;
 }
 
 nlohmann::json AdminApi::drills_json() {
-  return service_.inspect([](const WorldState& s) {
-    nlohmann::json out = nlohmann::json::array();
-    for (const auto& [id, d] : s.world.drills()) {
-      auto j = contracts::to_describe_json(d);
-      j["_target"] = {{std::string(contracts::to_string(d.target_kind)), d.target_id}};
-      if (d.due) j["_due"] = iso_millis(*d.due);
-      out.push_back(std::move(j));
-    }
-    return out;
-  });
+  const auto drills = service_.inspect([](const WorldState& s) { return s.world.drills(); });
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& [id, d] : drills) {
+    auto j = contracts::to_describe_json(d);
+    j["_target"] = {{std::string(contracts::to_string(d.target_kind)), d.target_id}};
+    if (d.due) j["_due"] = iso_millis(*d.due);
+    out.push_back(std::move(j));
+  }
+  return out;
 }
 
 nlohmann::json AdminApi::pairs_json() {
-  return service_.inspect([](const WorldState& s) {
-    nlohmann::json out = nlohmann::json::array();
-    for (const auto& [id, p] : s.world.pairs()) {
-      auto j = contracts::to_describe_json(p);
-      if (p.pending) j["_pending"] = pending_json(p.pending);
-      out.push_back(std::move(j));
-    }
-    return out;
-  });
+  const auto pairs = service_.inspect([](const WorldState& s) { return s.world.pairs(); });
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& [id, p] : pairs) {
+    auto j = contracts::to_describe_json(p);
+    if (p.pending) j["_pending"] = pending_json(p.pending);
+    out.push_back(std::move(j));
+  }
+  return out;
 }
 
 Answer AdminApi::handle(const RawRequest& raw) {

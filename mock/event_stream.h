@@ -41,7 +41,9 @@ struct EventStreamOptions {
   contracts::Duration heartbeat = std::chrono::seconds(5);
   // Journal entries per `journal` event, and per update after the first (which sends the
   // whole backlog, in events of this size): a bound on what a stream costs per second.
-  std::size_t max_batch = 500;
+  // 100 every 250 ms (400 rows a second, more than a person reads): at 500 four streams
+  // cost the request path ~10% of its throughput (RESULTS.md, "Live dashboard").
+  std::size_t max_batch = 100;
   // A stream this many entries behind the journal (the mock answers faster than a page
   // could show) skips to the newest `max_batch` entries and says `gap`: a live view, not
   // an archive (that is GET /__admin/journal and --journal-file).
