@@ -64,6 +64,9 @@ struct Exchange {
   // What the ClientToken step decided; nullopt when it did not apply (no token, a read,
   // or a fault that keeps the call from the model).
   std::optional<contracts::TokenDecision> idempotence;
+  // The digest of a tokened call's parameters, taken before the Service's lock
+  // (digest_token): what a retry's parameters are compared against.
+  std::optional<contracts::RequestDigest> token_digest;
   // The token this call executes under (Execute only): completed or abandoned at commit.
   std::optional<TokenStore::Key> token_key;
 

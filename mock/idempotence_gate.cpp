@@ -47,13 +47,19 @@ ServiceAnswer replayed_answer(const Exchange& x, const TokenPolicy& tokens, cons
 
 }  // namespace
 
+void digest_token(Exchange& x) {
+  if (x.token_digest || !x.op || !contracts::uses_idempotence(*x.op) || x.client_token.empty()) return;
+  x.token_digest = contracts::request_digest(contracts::request_fingerprint(*x.op, x.request->params));
+}
+
 void open_token(Exchange& x, TokenPolicy& tokens, const contracts::Policy& contract,
                 contracts::Instant now, const contracts::ErrorCatalogue& errors, RaceWindow* window) {
   ClosedWindow closed;
   if (!x.reaches_model() || !contracts::uses_idempotence(*x.op) || x.client_token.empty()) return;
   TokenStore::Key key{x.auth.access_key_id, x.client_token};
-  const auto digest = contracts::request_digest(contracts::request_fingerprint(*x.op, x.request->params));
-  const TokenDecision decision = tokens.begin(key, digest, now, contract.token_ttl, window ? *window : closed);
+  digest_token(x);
+  const TokenDecision decision =
+      tokens.begin(key, *x.token_digest, now, contract.token_ttl, window ? *window : closed);
   x.idempotence = decision;
   switch (decision) {
     case TokenDecision::Execute:

@@ -78,18 +78,25 @@ std::uint64_t Journal::append(JournalEntry entry) {
   if (has_file_) unwritten_.push_back(entry);
   entries_.push_back(std::move(entry));
   while (entries_.size() > capacity_) {
+    dropped_entries_.push_back(std::move(entries_.front()));
     entries_.pop_front();
     ++dropped_;
   }
   return next_seq_ - 1;
 }
 
-void Journal::flush_file() {
+void Journal::settle() {
+  std::vector<JournalEntry> dropped;  // freed on return, outside mu_
+  {
+    std::lock_guard lock(mu_);
+    dropped.swap(dropped_entries_);
+    if (!has_file_ || unwritten_.empty()) return;
+  }
   std::lock_guard file_lock(file_mu_);
   std::vector<JournalEntry> batch;
   {
     std::lock_guard lock(mu_);
-    if (!has_file_ || unwritten_.empty()) return;
+    if (unwritten_.empty()) return;  // another caller wrote them first
     batch.swap(unwritten_);
   }
   // Batches are taken and written under file_mu_, and each is in seq order, so the file is.

@@ -91,13 +91,14 @@ class Journal {
   // the file's last seq. Throws std::runtime_error if the file cannot be opened.
   void open_file(const std::string& path);
 
-  // Assigns the next seq and stores the entry; returns the seq. Cheap (no I/O), so the
-  // Service can call it under its own lock: that is what makes seq the commit order.
+  // Assigns the next seq and stores the entry; returns the seq. Cheap (no I/O, no frees),
+  // so the Service can call it under its own lock: that is what makes seq the commit order.
   std::uint64_t append(JournalEntry entry);
-  // Writes every appended entry not yet in the file, in seq order, and flushes. Called
-  // after append and before the answer goes out, outside the Service's lock, so a crash
-  // or SIGKILL loses nothing already answered. No-op without a file.
-  void flush_file();
+  // The work append leaves for after the caller's lock, called before the answer goes
+  // out: writes every appended entry not yet in the file, in seq order, and flushes (so a
+  // crash or SIGKILL loses nothing already answered; no-op without a file), and frees the
+  // entries the capacity pushed out of the ring.
+  void settle();
 
   // The seq of the oldest request entry still in the ring for which `match` holds.
   template <class Match>
@@ -130,6 +131,8 @@ class Journal {
   std::map<std::string, std::uint64_t> model_answers_, fault_answers_;
   // Entries appended but not yet written to the file (only with a file).
   std::vector<JournalEntry> unwritten_;
+  // Entries pushed out of the ring, freed by settle() outside every lock but file_mu_.
+  std::vector<JournalEntry> dropped_entries_;
 
   std::mutex file_mu_;  // serializes writers, so the file stays in seq order
   std::unique_ptr<std::ofstream> file_;

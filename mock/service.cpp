@@ -97,7 +97,7 @@ void Service::reset_locked() {
   } else {
     s.world_clock = make_real_clock();
   }
-  s.random = std::make_unique<contracts::SeededRandom>(seed_);
+  s.random = std::make_shared<contracts::SeededRandom>(seed_);
   s.auth = std::make_shared<Authenticator>(scenario_.credentials, scenario_.auth.verify_signatures,
                                            scenario_.policy.timestamp_window, *wall_clock_, *s.errors);
   const auto now = s.world_clock->now();
@@ -111,6 +111,11 @@ void Service::reset_locked() {
   s.token_policy = make_token_policy(options_.mutant, tokens_);
   s.generation = state_.generation + 1;
   state_ = std::move(s);
+  auto gate = std::make_shared<const CallGate>(CallGate{state_.errors, state_.auth, state_.world_clock, state_.random});
+  {
+    std::lock_guard lock(gate_mu_);
+    gate_ = std::move(gate);
+  }
   journal_.clear();
 }
 
@@ -205,23 +210,19 @@ void Service::apply_event_locked(const scenarios::ScheduledEvent& event, contrac
                           event.description.empty() ? event.source : event.source + ": " + event.description);
 }
 
-Exchange Service::begin(const RawRequest& raw, std::shared_ptr<const contracts::ErrorCatalogue>* errors,
-                        std::shared_ptr<Authenticator>* auth) {
+Exchange Service::begin(const RawRequest& raw, std::shared_ptr<const CallGate>& gate) {
   Exchange x;
   x.raw = &raw;
   x.host = contracts::header_value(raw.headers, "host");
   if (auto id = contracts::header_value(raw.headers, contracts::kCallIdHeader); contracts::is_valid_call_id(id)) {
     x.call_id = std::move(id);
   }
-  contracts::Instant now;
   {
-    std::lock_guard lock(mu_);
-    x.request_id = state_.random->request_id();
-    now = state_.world_clock->now();
-    *errors = state_.errors;
-    if (auth) *auth = state_.auth;
+    std::lock_guard lock(gate_mu_);
+    gate = gate_;
   }
-  x.time = iso_millis(now);  // formatted outside the lock: every request passes here
+  x.request_id = gate->random->request_id();
+  x.time = iso_millis(gate->world_clock->now());
   return x;
 }
 
@@ -230,22 +231,23 @@ ConnectionAction Service::finish(Exchange& x, std::unique_lock<std::mutex>* held
   const std::uint64_t seq = journal_.append(journal_entry(std::move(x)));  // under the commit's lock: seq is the commit order
   holds_.journaled(seq, x.call_id, x.client_token);
   if (held) held->unlock();
-  journal_.flush_file();
+  journal_.settle();
   return std::move(x.action);
 }
 
 ConnectionAction Service::handle_rpc(const RawRequest& raw, std::stop_token stop) {
-  std::shared_ptr<const contracts::ErrorCatalogue> errors;
-  std::shared_ptr<Authenticator> auth;
-  Exchange x = begin(raw, &errors, &auth);
-  if (!admit(x, *errors, *auth)) return finish(x, nullptr);
+  std::shared_ptr<const CallGate> gate;
+  Exchange x = begin(raw, gate);
+  const contracts::ErrorCatalogue& errors = *gate->errors;
+  if (!admit(x, errors, *gate->auth)) return finish(x, nullptr);
+  digest_token(x);
 
   std::unique_lock lock(mu_);
   auto now = catch_up_locked();
   decide(x, call_context(x, state_.world, tokens_), {state_.replay.get(), state_.faults.get()});
   CallWindow window(*this, lock, x.fault ? x.fault->hold : std::nullopt, x.hold, stop);
   try {
-    open_token(x, *state_.token_policy, state_.world.policy(), now, *errors, &window);
+    open_token(x, *state_.token_policy, state_.world.policy(), now, errors, &window);
     // A hold is waited here unless the model will open its race window for this call.
     const bool model_runs = !x.service_answer && x.reaches_model();
     const bool hold_here = !(model_runs && state_.model->opens_race_window(*x.op));
@@ -256,7 +258,7 @@ ConnectionAction Service::handle_rpc(const RawRequest& raw, std::stop_token stop
     x.time = iso_millis(now);
     commit(x, *state_.model, state_.world, *state_.token_policy, *state_.random, now, &window);
   } catch (const WorldReplaced&) {
-    refuse_replaced(x, *errors);
+    refuse_replaced(x, errors);
   }
   return finish(x, &lock);
 }
@@ -275,8 +277,9 @@ void Service::refuse_replaced(Exchange& x, const contracts::ErrorCatalogue& erro
 
 Answer Service::answer_http_failure(HttpFailure failure, int status, std::string_view detail,
                                     const RawRequest& raw) {
-  std::shared_ptr<const contracts::ErrorCatalogue> errors;
-  Exchange x = begin(raw, &errors, nullptr);
+  std::shared_ptr<const CallGate> gate;
+  Exchange x = begin(raw, gate);
+  const auto& errors = gate->errors;
   switch (failure) {
     case HttpFailure::BodyTooLarge:
       x.refusal = errors->make(codes::kRequestBodyTooLarge, detail);
@@ -294,7 +297,7 @@ Answer Service::answer_http_failure(HttpFailure failure, int status, std::string
   render(x);
   x.answer_source = contracts::AnswerSource::Http;
   holds_.journaled(journal_.append(journal_entry(std::move(x))), x.call_id, x.client_token);
-  journal_.flush_file();
+  journal_.settle();
   return std::move(std::get<Respond>(x.action).answer);
 }
 

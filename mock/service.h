@@ -73,7 +73,7 @@ struct WorldState {
   std::shared_ptr<Clock> world_clock;
   ManualClock* virtual_clock = nullptr;  // world_clock, when it moves only by advance
   std::shared_ptr<Authenticator> auth;
-  std::unique_ptr<contracts::SeededRandom> random;
+  std::shared_ptr<contracts::SeededRandom> random;  // thread-safe; shared with the CallGate
   contracts::World world;
   std::unique_ptr<FaultEngine> faults;
   std::unique_ptr<ReplayEngine> replay;
@@ -84,6 +84,17 @@ struct WorldState {
   // The world clock's reading at reset: the scenario's [[event]] times count from it.
   contracts::Instant start{};
   std::size_t next_event = 0;  // scenario->events[next_event] is the first not yet applied
+};
+
+// What a call needs before it takes the Service's lock, from the world current when it
+// began: a concurrent reset replaces the world, and the call keeps what it started with.
+// Every member is thread-safe on its own (the catalogue is immutable; the authenticator,
+// the clock and the random guard themselves).
+struct CallGate {
+  std::shared_ptr<const contracts::ErrorCatalogue> errors;
+  std::shared_ptr<Authenticator> auth;
+  std::shared_ptr<const Clock> world_clock;
+  std::shared_ptr<contracts::SeededRandom> random;
 };
 
 class Service {
@@ -131,10 +142,10 @@ class Service {
   const std::shared_ptr<Clock>& wait_clock() const { return wait_clock_; }
 
  private:
-  // Starts an exchange: its RequestId and world time, and the catalogue and authenticator
-  // of the current world (kept by the caller: a concurrent reset replaces them).
-  Exchange begin(const RawRequest& raw, std::shared_ptr<const contracts::ErrorCatalogue>* errors,
-                 std::shared_ptr<Authenticator>* auth);
+  // Starts an exchange: its RequestId and world time, from the current world's gate (kept
+  // by the caller). Takes only gate_mu_: every request passes here, and waiting for the
+  // Service's lock twice per request made each one queue twice behind the commits.
+  Exchange begin(const RawRequest& raw, std::shared_ptr<const CallGate>& gate);
   // Render and record; `held` is the lock of the call's commit, released after recording.
   ConnectionAction finish(Exchange& x, std::unique_lock<std::mutex>* held);
   // Applies every time-driven change and every scenario [[event]] due on the world clock,
@@ -150,6 +161,9 @@ class Service {
   friend class CallWindow;  // service.cpp: one call's wait stage and race window
 
   std::mutex mu_;
+  // Guards gate_ only, and is held only to copy or replace it (after mu_ when both are held).
+  std::mutex gate_mu_;
+  std::shared_ptr<const CallGate> gate_;
   scenarios::Scenario scenario_;
   ServiceOptions options_;
   std::uint64_t seed_;

@@ -186,7 +186,7 @@ TEST(EventStream, ARestartOnTheSameJournalFileGoesOnNumberingSoAResumeNeitherRep
     mock::Journal first;
     first.open_file(path);
     for (int i = 0; i < 3; ++i) first.append(request());
-    first.flush_file();
+    first.settle();
     mock::JournalTexts s_texts(first);
     mock::EventStream s(s_texts, [] { return Json{}; }, 0, {}, mock::make_real_clock());
     for (auto q : seqs(events(s.poll(t0)))) seen.push_back(q);
@@ -196,7 +196,7 @@ TEST(EventStream, ARestartOnTheSameJournalFileGoesOnNumberingSoAResumeNeitherRep
   second.open_file(path);
   EXPECT_EQ(second.last_seq(), 3u);
   for (int i = 0; i < 2; ++i) second.append(request());
-  second.flush_file();
+  second.settle();
   mock::JournalTexts s_texts(second);
   mock::EventStream s(s_texts, [] { return Json{}; }, last, {}, mock::make_real_clock());
   auto evs = events(s.poll(t0));
