@@ -83,12 +83,12 @@ bool Authenticator::remember_nonce(const std::string& access_key_id, const std::
   // A nonce older than the window cannot be replayed: its timestamp would be refused.
   while (!nonce_order_.empty() &&
          (now - nonce_order_.front().first > window_ || nonce_order_.size() >= kMaxNonces)) {
-    nonces_.erase(nonce_order_.front().second);
+    nonces_.erase(nonces_.find(*nonce_order_.front().second));
     nonce_order_.pop_front();
   }
-  std::string key = access_key_id + '\n' + nonce;
-  if (!nonces_.insert(key).second) return false;
-  nonce_order_.emplace_back(now, std::move(key));
+  auto [it, added] = nonces_.insert(access_key_id + '\n' + nonce);
+  if (!added) return false;
+  nonce_order_.emplace_back(now, &*it);  // a set's elements stay put when it rehashes
   return true;
 }
 

@@ -65,7 +65,7 @@ class Authenticator {
 
   std::mutex nonce_mu_;
   std::unordered_set<std::string> nonces_;  // hashed: up to 1,000,000 within a window
-  std::deque<std::pair<contracts::Instant, std::string>> nonce_order_;
+  std::deque<std::pair<contracts::Instant, const std::string*>> nonce_order_;  // into nonces_
 };
 
 }  // namespace ebsmock::mock
