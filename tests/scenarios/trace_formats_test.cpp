@@ -461,7 +461,7 @@ TEST(TraceFormats, ActionTrailAndTerraformReportsNameEveryUnknownField) {
                                               {"params: the error text has none", 1},
                                               {"time: not in the source", 1},
                                               {latency, 1}}));
-  for (const std::string line : {"unknown in 1: " + latency, "unknown in 2: " + latency}) {
+  for (const std::string& line : {"unknown in 1: " + latency, "unknown in 2: " + latency}) {
     EXPECT_NE(r.toml.find(line), std::string::npos) << line << "\n" << r.toml;
   }
   // A source that times its calls has no such line.
