@@ -87,34 +87,53 @@ std::optional<Instant> parse_iso8601(std::string_view text) {
                  milliseconds{millis}};
 }
 
-std::string format_iso8601(Instant t) {
+namespace {
+
+// "YYYY-MM-DDTHH:MM:SSZ", or with ".mmm" before the Z: one string, digits written directly
+// (this runs for every request: its journal time).
+std::string format_utc(Instant t, bool millis) {
   using namespace std::chrono;
   auto days = floor<std::chrono::days>(t);
   year_month_day ymd{days};
   hh_mm_ss hms{floor<seconds>(t - days)};
   const int year = static_cast<int>(ymd.year());
-  if (year >= 0 && year <= 9999) {
-    // Digits written directly: this runs for every request (its journal time).
-    std::string out = "0000-00-00T00:00:00Z";
-    auto put2 = [&](std::size_t at, unsigned v) {
-      out[at] = static_cast<char>('0' + v / 10);
-      out[at + 1] = static_cast<char>('0' + v % 10);
-    };
-    put2(0, static_cast<unsigned>(year / 100));
-    put2(2, static_cast<unsigned>(year % 100));
-    put2(5, static_cast<unsigned>(ymd.month()));
-    put2(8, static_cast<unsigned>(ymd.day()));
-    put2(11, static_cast<unsigned>(hms.hours().count()));
-    put2(14, static_cast<unsigned>(hms.minutes().count()));
-    put2(17, static_cast<unsigned>(hms.seconds().count()));
-    return out;
+  long ms = static_cast<long>(t.time_since_epoch().count() % 1000);
+  if (ms < 0) ms += 1000;
+  if (year < 0 || year > 9999) {
+    char buf[80];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02ld", year,
+                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                  static_cast<long>(hms.hours().count()), static_cast<long>(hms.minutes().count()),
+                  static_cast<long>(hms.seconds().count()));
+    std::string out = buf;
+    if (millis) {
+      std::snprintf(buf, sizeof buf, ".%03ld", ms);
+      out += buf;
+    }
+    return out + 'Z';
   }
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02ldZ", year,
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<long>(hms.hours().count()), static_cast<long>(hms.minutes().count()),
-                static_cast<long>(hms.seconds().count()));
-  return buf;
+  std::string out = millis ? "0000-00-00T00:00:00.000Z" : "0000-00-00T00:00:00Z";
+  auto put2 = [&](std::size_t at, unsigned v) {
+    out[at] = static_cast<char>('0' + v / 10);
+    out[at + 1] = static_cast<char>('0' + v % 10);
+  };
+  put2(0, static_cast<unsigned>(year / 100));
+  put2(2, static_cast<unsigned>(year % 100));
+  put2(5, static_cast<unsigned>(ymd.month()));
+  put2(8, static_cast<unsigned>(ymd.day()));
+  put2(11, static_cast<unsigned>(hms.hours().count()));
+  put2(14, static_cast<unsigned>(hms.minutes().count()));
+  put2(17, static_cast<unsigned>(hms.seconds().count()));
+  if (millis) {
+    out[20] = static_cast<char>('0' + ms / 100);
+    put2(21, static_cast<unsigned>(ms % 100));
+  }
+  return out;
 }
+
+}  // namespace
+
+std::string format_iso8601(Instant t) { return format_utc(t, false); }
+std::string format_iso8601_millis(Instant t) { return format_utc(t, true); }
 
 }  // namespace ebsmock::contracts

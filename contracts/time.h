@@ -25,5 +25,7 @@ std::string format_duration(Duration d);
 // ISO 8601 UTC "YYYY-MM-DDTHH:MM:SSZ" (the format of Timestamp and x-acs-date).
 std::optional<Instant> parse_iso8601(std::string_view text);
 std::string format_iso8601(Instant t);
+// The same with milliseconds, "YYYY-MM-DDTHH:MM:SS.mmmZ": journal and admin times.
+std::string format_iso8601_millis(Instant t);
 
 }  // namespace ebsmock::contracts

@@ -149,7 +149,7 @@ nlohmann::json AdminApi::health_json() {
         {"version", std::string(version())},
         {"scenario", s.scenario->name},
         {"seed", service_.seed()},
-        {"clock", {{"mode", s.virtual_clock ? "virtual" : "real"}, {"now", iso_millis(s.world_clock->now())}}},
+        {"clock", {{"mode", s.virtual_clock ? "virtual" : "real"}, {"now", contracts::format_iso8601_millis(s.world_clock->now())}}},
         {"pairs", s.world.pairs().size()},
         {"groups", s.world.groups().size()},
         {"drills", s.world.drills().size()},
@@ -166,7 +166,7 @@ namespace {
 
 nlohmann::json pending_json(const std::optional<contracts::PendingTransition>& pending) {
   if (!pending) return nullptr;
-  return {{"to", std::string(contracts::to_string(pending->to))}, {"due", iso_millis(pending->due)}};
+  return {{"to", std::string(contracts::to_string(pending->to))}, {"due", contracts::format_iso8601_millis(pending->due)}};
 }
 
 }  // namespace
@@ -191,7 +191,7 @@ nlohmann::json AdminApi::drills_json() {
   for (const auto& [id, d] : drills) {
     auto j = contracts::to_describe_json(d);
     j["_target"] = {{std::string(contracts::to_string(d.target_kind)), d.target_id}};
-    if (d.due) j["_due"] = iso_millis(*d.due);
+    if (d.due) j["_due"] = contracts::format_iso8601_millis(*d.due);
     out.push_back(std::move(j));
   }
   return out;

@@ -63,16 +63,6 @@ class CallWindow final : public RaceWindow {
   std::uint64_t generation_;
 };
 
-std::string iso_millis(contracts::Instant t) {
-  std::string s = contracts::format_iso8601(t);
-  auto ms = t.time_since_epoch().count() % 1000;
-  if (ms < 0) ms += 1000;
-  const char millis[4] = {'.', static_cast<char>('0' + ms / 100), static_cast<char>('0' + ms / 10 % 10),
-                          static_cast<char>('0' + ms % 10)};
-  s.insert(s.size() - 1, millis, sizeof millis);
-  return s;
-}
-
 Service::Service(scenarios::Scenario scenario, ServiceOptions options)
     : scenario_(std::move(scenario)),
       options_(std::move(options)),
@@ -188,7 +178,7 @@ void Service::journal_progress_locked(std::vector<contracts::TimedTransition> ch
   for (auto& change : changes) {
     JournalEntry e;
     e.kind = contracts::JournalKind::Progress;
-    e.time = iso_millis(change.at);
+    e.time = contracts::format_iso8601_millis(change.at);
     e.transition = std::move(change.transition);
     e.vanished = change.vanished;
     e.event = std::string(event);
@@ -222,7 +212,7 @@ Exchange Service::begin(const RawRequest& raw, std::shared_ptr<const CallGate>& 
     gate = gate_;
   }
   x.request_id = gate->random->request_id();
-  x.time = iso_millis(gate->world_clock->now());
+  x.time = contracts::format_iso8601_millis(gate->world_clock->now());
   return x;
 }
 
@@ -255,7 +245,7 @@ ConnectionAction Service::handle_rpc(const RawRequest& raw, std::stop_token stop
       window.wait(x.delay(), hold_here);
       now = catch_up_locked();
     }
-    x.time = iso_millis(now);
+    x.time = contracts::format_iso8601_millis(now);
     commit(x, *state_.model, state_.world, *state_.token_policy, *state_.random, now, &window);
   } catch (const WorldReplaced&) {
     refuse_replaced(x, errors);

@@ -175,7 +175,4 @@ class Service {
   HoldBoard holds_;  // requests parked by hold_until faults (thread-safe on its own)
 };
 
-// World time as the journal and the admin API show it: ISO 8601 with milliseconds.
-std::string iso_millis(contracts::Instant t);
-
 }  // namespace ebsmock::mock

@@ -180,6 +180,12 @@ TEST(Durations, ParseAndFormat) {
   ASSERT_TRUE(t);
   EXPECT_EQ(unix_seconds(*t), 1704067200);
   EXPECT_EQ(format_iso8601(*t), "2024-01-01T00:00:00Z");
+  EXPECT_EQ(format_iso8601_millis(*t), "2024-01-01T00:00:00.000Z");
+  EXPECT_EQ(format_iso8601_millis(*t + Duration{86'399'007}), "2024-01-01T23:59:59.007Z");
+  EXPECT_EQ(format_iso8601_millis(*t + Duration{1'250}), "2024-01-01T00:00:01.250Z");
+  // Before the epoch the millisecond still counts up from the second: 1969-12-31T23:59:59.999Z.
+  EXPECT_EQ(format_iso8601_millis(Instant{} - Duration{1}), "1969-12-31T23:59:59.999Z");
+  EXPECT_EQ(parse_iso8601(format_iso8601_millis(*t + Duration{42})), *t + Duration{42});
   EXPECT_FALSE(parse_iso8601("2024-13-01T00:00:00Z"));
   EXPECT_FALSE(parse_iso8601("2024-01-01 00:00:00Z"));
 }
