@@ -3,7 +3,6 @@
 
 #include <sys/socket.h>
 
-#include "mock/allocator_settings.h"
 #include "mock/connection_control.h"
 
 namespace ebsmock::mock {
@@ -44,7 +43,6 @@ void write(Answer&& from, httplib::Response& res) {
 
 HttpServer::HttpServer(RequestHandler& handler, HttpServerOptions options, std::shared_ptr<Clock> wait_clock)
     : handler_(handler), options_(options), wait_clock_(wait_clock ? std::move(wait_clock) : make_real_clock()) {
-  apply_allocator_settings();
   server_.new_task_queue = [opts = options_] {
     return new ElasticThreadPool(opts.min_threads, opts.max_threads);
   };
