@@ -158,6 +158,8 @@ bool Service::advance_clock(contracts::Duration by, std::string_view call_id, st
   }
   state_.virtual_clock->advance(by);
   catch_up_locked();
+  lock.unlock();
+  journal_.settle();  // an advance may journal thousands of progress entries
   return true;
 }
 

@@ -192,6 +192,25 @@ TEST(AdminApi, JournalRingIsBoundedAndTheFileKeepsEverything) {
   std::remove(path.c_str());
 }
 
+// A clock advance journals the world's progress with no request after it: the file has
+// it when the advance answers (a SIGKILL then must not lose it), not at the next request.
+TEST(AdminApi, AClockAdvanceWritesItsProgressToTheJournalFileBeforeAnswering) {
+  const std::string path = ::testing::TempDir() + "ebsmock-advance-" + std::to_string(::getpid()) + ".jsonl";
+  std::remove(path.c_str());
+  ServerOptions o;
+  o.journal_file = path;
+  MockServer s(world(), o);
+  ASSERT_EQ(s.admin_post("/__admin/clock/advance?by=2s").status, 200);
+  std::ifstream in(path);
+  std::vector<nlohmann::json> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(nlohmann::json::parse(line));
+  ASSERT_EQ(lines.size(), 1u) << "the creating pair's progress to created";
+  EXPECT_EQ(lines[0]["kind"], "progress");
+  EXPECT_EQ(lines[0]["transition"]["pair"], kCreating) << lines[0].dump();
+  EXPECT_EQ(lines[0]["transition"]["to"], "created") << lines[0].dump();
+  std::remove(path.c_str());
+}
+
 TEST(AdminApi, Pairs) {
   MockServer s(world());
   auto r = s.admin_get("/__admin/pairs");
