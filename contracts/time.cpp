@@ -101,16 +101,11 @@ std::string format_utc(Instant t, bool millis) {
   if (ms < 0) ms += 1000;
   if (year < 0 || year > 9999) {
     char buf[80];
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02ld", year,
-                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+    std::snprintf(buf, sizeof buf, millis ? "%04d-%02u-%02uT%02ld:%02ld:%02ld.%03ldZ" : "%04d-%02u-%02uT%02ld:%02ld:%02ldZ",
+                  year, static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
                   static_cast<long>(hms.hours().count()), static_cast<long>(hms.minutes().count()),
-                  static_cast<long>(hms.seconds().count()));
-    std::string out = buf;
-    if (millis) {
-      std::snprintf(buf, sizeof buf, ".%03ld", ms);
-      out += buf;
-    }
-    return out + 'Z';
+                  static_cast<long>(hms.seconds().count()), ms);
+    return buf;
   }
   std::string out = millis ? "0000-00-00T00:00:00.000Z" : "0000-00-00T00:00:00Z";
   auto put2 = [&](std::size_t at, unsigned v) {

@@ -186,6 +186,10 @@ TEST(Durations, ParseAndFormat) {
   // Before the epoch the millisecond still counts up from the second: 1969-12-31T23:59:59.999Z.
   EXPECT_EQ(format_iso8601_millis(Instant{} - Duration{1}), "1969-12-31T23:59:59.999Z");
   EXPECT_EQ(parse_iso8601(format_iso8601_millis(*t + Duration{42})), *t + Duration{42});
+  // Past year 9999 the digits come from snprintf, with or without milliseconds.
+  const Instant far{std::chrono::sys_days{std::chrono::year{10000} / 1 / 2}.time_since_epoch() + Duration{3'005}};
+  EXPECT_EQ(format_iso8601(far), "10000-01-02T00:00:03Z");
+  EXPECT_EQ(format_iso8601_millis(far), "10000-01-02T00:00:03.005Z");
   EXPECT_FALSE(parse_iso8601("2024-13-01T00:00:00Z"));
   EXPECT_FALSE(parse_iso8601("2024-01-01 00:00:00Z"));
 }
