@@ -149,7 +149,7 @@ nlohmann::json AdminApi::health_json() {
         {"version", std::string(version())},
         {"scenario", s.scenario->name},
         {"seed", service_.seed()},
-        {"clock", {{"mode", s.virtual_clock ? "virtual" : "real"}, {"now", contracts::format_iso8601_millis(s.world_clock->now())}}},
+        {"clock", {{"mode", s.virtual_clock ? "virtual" : "real"}, {"now", contracts::format_iso8601_millis(s.gate->world_clock->now())}}},
         {"pairs", s.world.pairs().size()},
         {"groups", s.world.groups().size()},
         {"drills", s.world.drills().size()},
@@ -300,7 +300,7 @@ Answer AdminApi::handle(const RawRequest& raw) {
       return admin_error(409, "the clock is real; set [clock] mode = \"virtual\" to advance it");
     }
     return json_response(200, {{"now", service_.inspect([](const WorldState& s) {
-                                  return contracts::format_iso8601(s.world_clock->now());
+                                  return contracts::format_iso8601(s.gate->world_clock->now());
                                 })}});
   }
   auto diagnostics_error = [](const scenarios::ScenarioError& e) {

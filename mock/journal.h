@@ -131,7 +131,7 @@ class Journal {
   std::map<std::string, std::uint64_t> model_answers_, fault_answers_;
   // Entries appended but not yet written to the file (only with a file).
   std::vector<JournalEntry> unwritten_;
-  // Entries pushed out of the ring, freed by settle() outside every lock but file_mu_.
+  // Entries pushed out of the ring, freed by settle() after it has let go of every lock.
   std::vector<JournalEntry> dropped_entries_;
 
   std::mutex file_mu_;  // serializes writers, so the file stays in seq order

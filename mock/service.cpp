@@ -79,32 +79,33 @@ Service::Service(scenarios::Scenario scenario, ServiceOptions options)
 void Service::reset_locked() {
   WorldState s;
   s.scenario = &scenario_;
-  s.errors = std::make_shared<const contracts::ErrorCatalogue>(scenario_.policy.errors);
+  auto errors = std::make_shared<const contracts::ErrorCatalogue>(scenario_.policy.errors);
+  std::shared_ptr<Clock> world_clock;
   if (scenario_.clock.mode == scenarios::ClockMode::Virtual) {
     auto manual = std::make_shared<ManualClock>(scenario_.clock.start);
     s.virtual_clock = manual.get();
-    s.world_clock = std::move(manual);
+    world_clock = std::move(manual);
   } else {
-    s.world_clock = make_real_clock();
+    world_clock = make_real_clock();
   }
-  s.random = std::make_shared<contracts::SeededRandom>(seed_);
-  s.auth = std::make_shared<Authenticator>(scenario_.credentials, scenario_.auth.verify_signatures,
-                                           scenario_.policy.timestamp_window, *wall_clock_, *s.errors);
-  const auto now = s.world_clock->now();
+  auto auth = std::make_shared<Authenticator>(scenario_.credentials, scenario_.auth.verify_signatures,
+                                              scenario_.policy.timestamp_window, *wall_clock_, *errors);
+  const auto now = world_clock->now();
   s.world = scenarios::initial_world(scenario_, now);
   s.start = now;
-  s.faults = std::make_unique<FaultEngine>(scenario_.faults, seed_, *s.errors);
-  s.replay = std::make_unique<ReplayEngine>(scenario_.replay, *s.errors, seed_);
+  s.faults = std::make_unique<FaultEngine>(scenario_.faults, seed_, *errors);
+  s.replay = std::make_unique<ReplayEngine>(scenario_.replay, *errors, seed_);
+  s.gate = std::make_shared<const CallGate>(CallGate{std::move(errors), std::move(auth), std::move(world_clock),
+                                                     std::make_shared<contracts::SeededRandom>(seed_)});
   s.model = make_model(options_.mutant);
   tokens_.clear();
   holds_.reset();  // a held call must not act on the new world: it wakes and sees the generation
   s.token_policy = make_token_policy(options_.mutant, tokens_);
   s.generation = state_.generation + 1;
   state_ = std::move(s);
-  auto gate = std::make_shared<const CallGate>(CallGate{state_.errors, state_.auth, state_.world_clock, state_.random});
   {
     std::lock_guard lock(gate_mu_);
-    gate_ = std::move(gate);
+    gate_ = state_.gate;
   }
   journal_.clear();
 }
@@ -164,7 +165,7 @@ bool Service::advance_clock(contracts::Duration by, std::string_view call_id, st
 }
 
 contracts::Instant Service::catch_up_locked() {
-  const auto now = state_.world_clock->now();
+  const auto now = state_.gate->world_clock->now();
   const auto& events = scenario_.events;  // sorted by `at`
   while (state_.next_event < events.size() && state_.start + events[state_.next_event].at <= now) {
     const auto& event = events[state_.next_event++];
@@ -248,7 +249,7 @@ ConnectionAction Service::handle_rpc(const RawRequest& raw, std::stop_token stop
       now = catch_up_locked();
     }
     x.time = contracts::format_iso8601_millis(now);
-    commit(x, *state_.model, state_.world, *state_.token_policy, *state_.random, now, &window);
+    commit(x, *state_.model, state_.world, *state_.token_policy, *state_.gate->random, now, &window);
   } catch (const WorldReplaced&) {
     refuse_replaced(x, errors);
   }
@@ -271,17 +272,17 @@ Answer Service::answer_http_failure(HttpFailure failure, int status, std::string
                                     const RawRequest& raw) {
   std::shared_ptr<const CallGate> gate;
   Exchange x = begin(raw, gate);
-  const auto& errors = gate->errors;
+  const contracts::ErrorCatalogue& errors = *gate->errors;
   switch (failure) {
     case HttpFailure::BodyTooLarge:
-      x.refusal = errors->make(codes::kRequestBodyTooLarge, detail);
+      x.refusal = errors.make(codes::kRequestBodyTooLarge, detail);
       break;
     case HttpFailure::Malformed:
-      x.refusal = errors->make(codes::kInvalidParameter, "", "The HTTP request is malformed.");
+      x.refusal = errors.make(codes::kInvalidParameter, "", "The HTTP request is malformed.");
       break;
     case HttpFailure::HandlerException:
       // A bug of ours, not the client's: answer like the real service's unknown failure.
-      x.refusal = errors->make(codes::kInternalError);
+      x.refusal = errors.make(codes::kInternalError);
       break;
   }
   x.refusal->http_status = status;

@@ -65,15 +65,24 @@ struct ServiceOptions {
   contracts::Duration race_window{std::chrono::milliseconds(3)};
 };
 
+// What a call needs before it takes the Service's lock, from the world current when it
+// began: a concurrent reset replaces the world, and the call keeps what it started with.
+// Every member is thread-safe on its own (the catalogue is immutable; the authenticator,
+// the clock and the random guard themselves).
+struct CallGate {
+  std::shared_ptr<const contracts::ErrorCatalogue> errors;
+  std::shared_ptr<Authenticator> auth;
+  std::shared_ptr<const Clock> world_clock;
+  std::shared_ptr<contracts::SeededRandom> random;
+};
+
 // Everything a scenario sets up; reset()/load() build a new one. Read through
 // Service::inspect, under the Service's mutex.
 struct WorldState {
   const scenarios::Scenario* scenario = nullptr;  // what was loaded (the Service's copy)
-  std::shared_ptr<const contracts::ErrorCatalogue> errors;
-  std::shared_ptr<Clock> world_clock;
-  ManualClock* virtual_clock = nullptr;  // world_clock, when it moves only by advance
-  std::shared_ptr<Authenticator> auth;
-  std::shared_ptr<contracts::SeededRandom> random;  // thread-safe; shared with the CallGate
+  // The world's catalogue, authenticator, clock and Random (also what a call begins from).
+  std::shared_ptr<const CallGate> gate;
+  ManualClock* virtual_clock = nullptr;  // gate->world_clock, when it moves only by advance
   contracts::World world;
   std::unique_ptr<FaultEngine> faults;
   std::unique_ptr<ReplayEngine> replay;
@@ -84,17 +93,6 @@ struct WorldState {
   // The world clock's reading at reset: the scenario's [[event]] times count from it.
   contracts::Instant start{};
   std::size_t next_event = 0;  // scenario->events[next_event] is the first not yet applied
-};
-
-// What a call needs before it takes the Service's lock, from the world current when it
-// began: a concurrent reset replaces the world, and the call keeps what it started with.
-// Every member is thread-safe on its own (the catalogue is immutable; the authenticator,
-// the clock and the random guard themselves).
-struct CallGate {
-  std::shared_ptr<const contracts::ErrorCatalogue> errors;
-  std::shared_ptr<Authenticator> auth;
-  std::shared_ptr<const Clock> world_clock;
-  std::shared_ptr<contracts::SeededRandom> random;
 };
 
 class Service {
@@ -163,7 +161,7 @@ class Service {
   std::mutex mu_;
   // Guards gate_ only, and is held only to copy or replace it (after mu_ when both are held).
   std::mutex gate_mu_;
-  std::shared_ptr<const CallGate> gate_;
+  std::shared_ptr<const CallGate> gate_;  // state_.gate, readable without mu_
   scenarios::Scenario scenario_;
   ServiceOptions options_;
   std::uint64_t seed_;

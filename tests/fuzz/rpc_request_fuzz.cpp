@@ -201,7 +201,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   (void)contracts::parse_v3_authorization(in);
 
   mock::Service& s = service();
-  const contracts::ErrorCatalogue errors = s.inspect([](const mock::WorldState& w) { return *w.errors; });
+  const contracts::ErrorCatalogue errors = s.inspect([](const mock::WorldState& w) { return *w.gate->errors; });
   Parsed p = split(in);
   if (p.sign != Sign::None) sign(p, errors);
   (void)contracts::parse_v3_authorization(contracts::header_value(p.raw.headers, "authorization"));

@@ -304,7 +304,7 @@ TEST(AdminApi, RefusesNonLoopbackPeers) {
     EXPECT_EQ(admin.handle(advance).status, 403);
   }
   // Nothing moved.
-  EXPECT_EQ(service.inspect([](const mock::WorldState& s) { return contracts::format_iso8601_millis(s.world_clock->now()); }),
+  EXPECT_EQ(service.inspect([](const mock::WorldState& s) { return contracts::format_iso8601_millis(s.gate->world_clock->now()); }),
             "2024-01-01T00:00:00.000Z");
   for (const char* remote : {"127.0.0.1", "127.8.9.10", "::1", "::ffff:127.0.0.1"}) {
     SCOPED_TRACE(remote);

@@ -444,7 +444,7 @@ TEST(PipelineService, ADelayedCallWaitsOnTheWaitClockOutsideTheLock) {
   first.join();
   EXPECT_EQ(std::get<Respond>(slow).answer.status, 200);
   // The world clock did not move with the delay (clock.h).
-  EXPECT_EQ(service.inspect([](const WorldState& s) { return s.world_clock->now(); }),
+  EXPECT_EQ(service.inspect([](const WorldState& s) { return s.gate->world_clock->now(); }),
             scenarios::Scenario{}.clock.start);
   // The journal has the in-flight refusal and the Describe before the delayed Stop.
   auto entries = service.journal().since(0);
