@@ -13,8 +13,19 @@
 #   slack-1ms     a fixed 1 ms slack
 #   prespawn-1024 (with the shipped slack) 1,024 workers started up front instead of grown on demand
 #   stack-128k    (with the shipped slack) 128 KiB worker stacks instead of glibc's 8 MiB default
+# `floor_settings.sh malloc` instead: glibc's malloc settings (GLIBC_TUNABLES) on ebsmock
+# itself under the throughput section's load (wrk -t2 -c64, V3-signed Stop/Describe/Start/
+# Describe, 100 pairs, fresh signatures per run), with cpp-httplib alone in the same rounds:
+#   defaults      glibc's own (tcache 7 chunks per size)
+#   mxfast-0      no fastbins, so no malloc_consolidate before a large-bin malloc
+#   tcache-max    tcache_max=4200: cpp-httplib's 4 KB per-request read buffer cached per thread
+#   tcache-16/32  tcache_count=16 / 32
+# (There, the errors' "s" column counts the mix's documented refusals, e.g. a Stop of a
+# pair already stopping: the model's answers, not failures.)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+mode=${1:-delay}
+[[ $mode == delay || $mode == malloc ]] || { echo "usage: $0 [delay|malloc]" >&2; exit 2; }
 bin=${BENCH_BIN_DIR:-build}
 runs=${BENCH_RUNS:-2}
 duration=${BENCH_DURATION:-5}
@@ -22,9 +33,12 @@ port=${BENCH_PORT:-18571}
 out=tests/bench/out/floor-settings
 mkdir -p "$out"
 floor=$bin/tests/bench/bench_httplib_floor
-"$bin/tests/bench/bench_make_requests" requests --host "127.0.0.1:$port" --pairs 100 --count 100000 \
+make_requests=$bin/tests/bench/bench_make_requests
+"$make_requests" requests --host "127.0.0.1:$port" --pairs 100 --count 100000 \
   --mix describe --sign none --out "$out/requests.txt"
-"$bin/tests/bench/bench_make_requests" world --pairs 100 --verify false --delay 200ms >"$out/world-delay.toml"
+"$make_requests" world --pairs 100 --verify false --delay 200ms >"$out/world-delay.toml"
+"$make_requests" world --pairs 100 --verify true >"$out/world-verify.toml"
+conns=1000
 
 cpu_ms() {
   local f
@@ -42,17 +56,27 @@ wait_port() {
 }
 
 wrk_run() {  # DURATION -> the BENCH json line
-  wrk -t2 -c1000 -d"$1s" --timeout 5s -s tests/bench/requests.lua "http://127.0.0.1:$port/" -- \
+  wrk -t2 -c"$conns" -d"$1s" --timeout 5s -s tests/bench/requests.lua "http://127.0.0.1:$port/" -- \
     "$out/requests.txt" 2 2>&1 | sed -n 's/^BENCH //p'
+}
+
+# Signed requests carry nonces a server accepts once (a replay is refused), so the malloc
+# mode writes fresh ones, more than any server here answers in SECONDS, for every wrk run.
+signed_requests() {  # SECONDS
+  [[ $mode == malloc ]] || return 0
+  "$make_requests" requests --host "127.0.0.1:$port" --pairs 100 --count $((80000 * $1)) \
+    --mix rw --sign v3 --out "$out/requests.txt"
 }
 
 measure() {  # LABEL COMMAND...: start, warm 3 s, measure, stop, print a row
   local label=$1 pid c0 c1 line
   shift
+  signed_requests 3
   "$@" >"$out/server.log" 2>&1 &
   pid=$!
   wait_port || { echo "| $label | did not start |"; kill "$pid" 2>/dev/null; return; }
   wrk_run 3 >/dev/null
+  signed_requests "$duration"
   c0=$(cpu_ms "$pid")
   line=$(wrk_run "$duration")
   c1=$(cpu_ms "$pid")
@@ -68,6 +92,22 @@ print(f"| {label} | {r['rps']:,.0f} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {r
       f"{cpu * 1000 / max(r['requests'], 1):.1f} | {load} |")
 PY
 }
+
+if [[ $mode == malloc ]]; then
+  conns=64
+  ebsmock=("$bin/harness/ebsmock" serve --scenario "$out/world-verify.toml" --port "$port")
+  echo "| setting | req/s | p50 ms | p99 ms | max ms | errors c/r/w/s/t | CPU ms / 1,000 req | load |"
+  echo "|---|---|---|---|---|---|---|---|"
+  for ((r = 1; r <= runs; r++)); do
+    measure "cpp-httplib alone" "$bin/tests/bench/bench_httplib_floor" --port "$port" --body tests/bench/body.json
+    measure "ebsmock, glibc defaults" "${ebsmock[@]}"
+    measure "ebsmock, mxfast-0" env GLIBC_TUNABLES=glibc.malloc.mxfast=0 "${ebsmock[@]}"
+    measure "ebsmock, tcache-max" env GLIBC_TUNABLES=glibc.malloc.tcache_max=4200 "${ebsmock[@]}"
+    measure "ebsmock, tcache-16" env GLIBC_TUNABLES=glibc.malloc.tcache_count=16 "${ebsmock[@]}"
+    measure "ebsmock, tcache-32" env GLIBC_TUNABLES=glibc.malloc.tcache_count=32 "${ebsmock[@]}"
+  done
+  exit 0
+fi
 
 floor_cmd=("$floor" --port "$port" --body tests/bench/body.json --delay-ms 200)
 echo "| setting | req/s | p50 ms | p99 ms | max ms | errors c/r/w/s/t | CPU ms / 1,000 req | load |"
