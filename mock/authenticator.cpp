@@ -32,7 +32,7 @@ AuthResult Authenticator::check_nonce(AuthResult r, const std::string& nonce) {
 Authenticator::Authenticator(std::vector<scenarios::Credential> credentials, bool verify,
                              contracts::Duration window, const Clock& wall_clock,
                              const contracts::ErrorCatalogue& errors)
-    : verify_(verify), window_(window), wall_clock_(wall_clock), errors_(errors) {
+    : verify_(verify), window_(window), wall_clock_(wall_clock), errors_(errors), nonces_(kMaxNonces) {
   for (auto& c : credentials) {
     keys_.insert_or_assign(c.access_key_id, Key{c.access_key_secret, contracts::crypto::HmacSha256Key(c.access_key_secret)});
   }
@@ -77,25 +77,16 @@ std::optional<contracts::ApiError> Authenticator::check_time(std::string_view st
   return std::nullopt;
 }
 
-bool Authenticator::remember_nonce(const std::string& access_key_id, const std::string& nonce) {
+bool Authenticator::remember_nonce(std::string_view access_key_id, std::string_view nonce) {
   std::lock_guard lock(nonce_mu_);
-  auto now = wall_clock_.now();
-  // A nonce older than the window cannot be replayed: its timestamp would be refused.
-  while (!nonce_order_.empty() &&
-         (now - nonce_order_.front().first > window_ || nonce_order_.size() >= kMaxNonces)) {
-    nonces_.erase(nonces_.find(*nonce_order_.front().second));
-    nonce_order_.pop_front();
-  }
-  auto [it, added] = nonces_.insert(access_key_id + '\n' + nonce);
-  if (!added) return false;
-  nonce_order_.emplace_back(now, &*it);  // a set's elements stay put when it rehashes
-  return true;
+  // Read under the lock, so the store sees times in arrival order. A nonce older than the
+  // window cannot be replayed: its timestamp would be refused.
+  return nonces_.remember(access_key_id, nonce, wall_clock_.now(), window_);
 }
 
 void Authenticator::forget_nonces() {
   std::lock_guard lock(nonce_mu_);
   nonces_.clear();
-  nonce_order_.clear();
 }
 
 AuthResult Authenticator::verify_v1(const RpcRequest& req) {

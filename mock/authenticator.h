@@ -5,18 +5,17 @@
 // reused nonce. Thread-safe (the nonce cache has its own mutex).
 #pragma once
 
-#include <deque>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <string>
-#include <unordered_set>
 #include <vector>
 
 #include "contracts/crypto.h"
 #include "contracts/error_catalogue.h"
 #include "contracts/journal_terms.h"
 #include "mock/clock.h"
+#include "mock/nonce_store.h"
 #include "mock/rpc_request.h"
 #include "scenarios/loader/scenario.h"
 
@@ -47,7 +46,7 @@ class Authenticator {
   // The last step of both schemes: refuses a nonce already used within the window.
   AuthResult check_nonce(AuthResult r, const std::string& nonce);
   // Records the nonce; false when it was already used within the window.
-  bool remember_nonce(const std::string& access_key_id, const std::string& nonce);
+  bool remember_nonce(std::string_view access_key_id, std::string_view nonce);
   // What is kept per credential: the secret, and its HMAC-SHA256 pads hashed once (the
   // V3 verification of every request signed with it starts from them).
   struct Key {
@@ -64,8 +63,7 @@ class Authenticator {
   const contracts::ErrorCatalogue errors_;  // a copy: outlives any reset of the Service
 
   std::mutex nonce_mu_;
-  std::unordered_set<std::string> nonces_;  // hashed: up to 1,000,000 within a window
-  std::deque<std::pair<contracts::Instant, const std::string*>> nonce_order_;  // into nonces_
+  NonceStore nonces_;  // under nonce_mu_
 };
 
 }  // namespace ebsmock::mock
