@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(g++ cmake ninja-build pkg-config libcpp-httplib-dev nlohmann-json3-dev
-          librapidcheck-dev libtomlplusplus-dev libgtest-dev libcli11-dev libssl-dev ccache
+          librapidcheck-dev libtomlplusplus-dev libgtest-dev libcli11-dev libssl-dev libjemalloc-dev ccache
           zlib1g-dev)
 # The Debian package: its man page, its checks, and what its test uses.
 [[ " $* " == *" --package "* ]] && packages+=(help2man lintian dpkg-dev man-db curl)
