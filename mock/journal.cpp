@@ -70,13 +70,17 @@ nlohmann::json to_json(const JournalEntry& e) {
 }
 
 std::uint64_t Journal::append(JournalEntry entry) {
+  // Built before the lock: the ring and the file's batch share one immutable copy, and
+  // dropping the oldest moves a pointer, not a ~700-byte entry out of a cold slot.
+  const bool is_request = entry.kind == contracts::JournalKind::Request;
+  const bool by_fault = entry.fault.has_value();
+  const std::string outcome = is_request ? outcome_of(entry) : std::string();
+  auto shared = std::make_shared<JournalEntry>(std::move(entry));
   std::lock_guard lock(mu_);
-  entry.seq = next_seq_++;
-  if (entry.kind == contracts::JournalKind::Request) {
-    ++(entry.fault ? fault_answers_ : model_answers_)[outcome_of(entry)];
-  }
-  if (has_file_) unwritten_.push_back(entry);
-  entries_.push_back(std::move(entry));
+  shared->seq = next_seq_++;
+  if (is_request) ++(by_fault ? fault_answers_ : model_answers_)[outcome];
+  if (has_file_) unwritten_.push_back(shared);
+  entries_.push_back(std::move(shared));
   while (entries_.size() > capacity_) {
     dropped_entries_.push_back(std::move(entries_.front()));
     entries_.pop_front();
@@ -86,14 +90,14 @@ std::uint64_t Journal::append(JournalEntry entry) {
 }
 
 void Journal::settle() {
-  std::vector<JournalEntry> dropped;  // freed on return, outside mu_
+  std::vector<EntryPtr> dropped;  // freed on return, outside mu_
   {
     std::lock_guard lock(mu_);
     dropped.swap(dropped_entries_);
     if (!has_file_ || unwritten_.empty()) return;
   }
   std::lock_guard file_lock(file_mu_);
-  std::vector<JournalEntry> batch;
+  std::vector<EntryPtr> batch;
   {
     std::lock_guard lock(mu_);
     if (unwritten_.empty()) return;  // another caller wrote them first
@@ -101,7 +105,7 @@ void Journal::settle() {
   }
   // Batches are taken and written under file_mu_, and each is in seq order, so the file is.
   for (const auto& e : batch) {
-    *file_ << to_json(e).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+    *file_ << to_json(*e).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
   }
   file_->flush();
 }
@@ -110,10 +114,10 @@ std::vector<JournalEntry> Journal::since(std::uint64_t since, std::size_t limit)
   std::lock_guard lock(mu_);
   std::vector<JournalEntry> out;
   // Sequence numbers are contiguous inside the ring, so the start is computable.
-  auto first = entries_.empty() ? 0 : entries_.front().seq;
+  auto first = entries_.empty() ? 0 : entries_.front()->seq;
   std::size_t start = since < first ? 0 : static_cast<std::size_t>(since - first + 1);
   for (std::size_t i = start; i < entries_.size() && out.size() < limit; ++i) {
-    out.push_back(entries_[i]);
+    out.push_back(*entries_[i]);
   }
   return out;
 }

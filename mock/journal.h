@@ -105,7 +105,7 @@ class Journal {
   std::optional<std::uint64_t> find_request(Match&& match) const {
     std::lock_guard lock(mu_);
     for (const auto& e : entries_) {
-      if (e.kind == contracts::JournalKind::Request && match(e)) return e.seq;
+      if (e->kind == contracts::JournalKind::Request && match(*e)) return e->seq;
     }
     return std::nullopt;
   }
@@ -125,14 +125,17 @@ class Journal {
  private:
   mutable std::mutex mu_;
   std::size_t capacity_;
-  std::deque<JournalEntry> entries_;
+  // Shared with unwritten_ (one copy of an entry whether or not there is a file);
+  // immutable once appended.
+  using EntryPtr = std::shared_ptr<const JournalEntry>;
+  std::deque<EntryPtr> entries_;
   std::uint64_t next_seq_ = 1;
   std::uint64_t dropped_ = 0;
   std::map<std::string, std::uint64_t> model_answers_, fault_answers_;
   // Entries appended but not yet written to the file (only with a file).
-  std::vector<JournalEntry> unwritten_;
+  std::vector<EntryPtr> unwritten_;
   // Entries pushed out of the ring, freed by settle() after it has let go of every lock.
-  std::vector<JournalEntry> dropped_entries_;
+  std::vector<EntryPtr> dropped_entries_;
 
   std::mutex file_mu_;  // serializes writers, so the file stays in seq order
   std::unique_ptr<std::ofstream> file_;
