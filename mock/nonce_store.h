@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "contracts/time.h"
+#include "mock/slot_index.h"
 
 namespace ebsmock::mock {
 
@@ -36,27 +37,22 @@ class NonceStore {
   std::size_t capacity() const { return capacity_; }
 
  private:
-  using Slot = std::uint32_t;  // a position in ring_
-  static constexpr Slot kNoSlot = UINT32_MAX;
+  using Slot = SlotIndex::Slot;  // a position in ring_
   struct Entry {
     std::uint64_t hash = 0;
     contracts::Instant seen{};
   };
 
   static std::uint64_t hash_of(std::string_view access_key_id, std::string_view nonce);
-  std::size_t bucket_of(std::uint64_t hash) const { return hash & (index_.size() - 1); }
-  bool contains(std::uint64_t hash) const;
   void forget_oldest();
   void grow();  // doubles the ring (oldest first at position 0) and rebuilds the index
-  void index_insert(Slot slot);
 
   std::size_t capacity_;
   std::vector<Entry> ring_;  // size_ entries from head_, wrapping; grows up to capacity_
   std::size_t head_ = 0;     // the oldest entry
   std::size_t size_ = 0;
-  // Open addressing, linear probing, over ring positions; a power of two at least twice
-  // the ring's size, so at most half full.
-  std::vector<Slot> index_;
+  // Over ring positions, with at least twice the ring's size in buckets (at most half full).
+  SlotIndex index_;
 };
 
 }  // namespace ebsmock::mock

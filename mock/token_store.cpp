@@ -65,7 +65,7 @@ std::string json_contents(std::string_view id) {
 
 }  // namespace
 
-TokenStore::TokenStore(std::size_t capacity) : capacity_(std::max<std::size_t>(1, capacity)), index_(16, kNoSlot) {}
+TokenStore::TokenStore(std::size_t capacity) : capacity_(std::max<std::size_t>(1, capacity)) {}
 
 TokenStore::Digest TokenStore::key_digest(const Key& key) const {
   if (key == last_key_ && !key.second.empty()) return last_key_digest_;
@@ -79,52 +79,25 @@ TokenStore::Digest TokenStore::key_digest(const Key& key) const {
   return last_key_digest_;
 }
 
-std::size_t TokenStore::bucket_of(const Digest& key) const {
+std::uint64_t TokenStore::hash_of(const Digest& key) {
   std::uint64_t h;
   std::memcpy(&h, key.data(), sizeof h);  // a SHA-256 prefix: already uniform
-  return h & (index_.size() - 1);
+  return h;
 }
 
 TokenStore::Slot TokenStore::lookup(const Digest& key) const {
-  for (std::size_t b = bucket_of(key);; b = (b + 1) & (index_.size() - 1)) {
-    const Slot s = index_[b];
-    if (s == kNoSlot) return kNoSlot;
-    if (records_[s].key == key) return s;
-  }
+  return index_.find(hash_of(key), [&](Slot s) { return records_[s].key == key; });
 }
 
 void TokenStore::index_insert(Slot slot) {
-  if ((order_.size() + 1) * 4 > index_.size() * 3) grow_index();
-  std::size_t b = bucket_of(records_[slot].key);
-  while (index_[b] != kNoSlot) b = (b + 1) & (index_.size() - 1);
-  index_[b] = slot;
-}
-
-void TokenStore::grow_index() {
-  std::vector<Slot> old(index_.size() * 2, kNoSlot);
-  old.swap(index_);
-  for (Slot s : old) {
-    if (s == kNoSlot) continue;
-    std::size_t b = bucket_of(records_[s].key);
-    while (index_[b] != kNoSlot) b = (b + 1) & (index_.size() - 1);
-    index_[b] = s;
-  }
+  const auto hash_of_slot = [this](Slot s) { return hash_of(records_[s].key); };
+  if ((order_.size() + 1) * 4 > index_.buckets() * 3) index_.rehash(index_.buckets() * 2, hash_of_slot);
+  index_.insert(slot, hash_of_slot(slot));
 }
 
 void TokenStore::index_erase(const Digest& key) {
-  const std::size_t mask = index_.size() - 1;
-  std::size_t hole = bucket_of(key);
-  while (records_[index_[hole]].key != key) hole = (hole + 1) & mask;
-  // Backward shift: pull later entries of the probe run into the hole when their home
-  // bucket allows it, so lookups need no tombstones.
-  for (std::size_t next = (hole + 1) & mask; index_[next] != kNoSlot; next = (next + 1) & mask) {
-    const std::size_t home = bucket_of(records_[index_[next]].key);
-    const bool movable = ((next - home) & mask) >= ((next - hole) & mask);
-    if (!movable) continue;
-    index_[hole] = index_[next];
-    hole = next;
-  }
-  index_[hole] = kNoSlot;
+  index_.erase(hash_of(key), [&](Slot s) { return records_[s].key == key; },
+               [this](Slot s) { return hash_of(records_[s].key); });
 }
 
 TokenStore::Slot TokenStore::touch(const Key& key, bool* existed) {
@@ -266,7 +239,7 @@ std::optional<TokenStore::RecordedAnswer> TokenStore::answer(const Key& key,
 void TokenStore::clear() {
   records_.clear();
   free_.clear();
-  index_.assign(16, kNoSlot);
+  index_.reset(16);
   order_.clear();
   texts_.clear();
 }

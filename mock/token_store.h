@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "contracts/idempotence.h"
+#include "mock/slot_index.h"
 #include "mock/text_pool.h"
 
 namespace ebsmock::mock {
@@ -75,8 +76,8 @@ class TokenStore {
 
  private:
   using Digest = contracts::RequestDigest;
-  using Slot = std::uint32_t;
-  static constexpr Slot kNoSlot = UINT32_MAX;
+  using Slot = SlotIndex::Slot;
+  static constexpr Slot kNoSlot = SlotIndex::kNone;
   static constexpr std::uint16_t kNoCut = UINT16_MAX;
 
   enum class State : std::uint8_t { Seen, InFlight, Answered };
@@ -101,14 +102,13 @@ class TokenStore {
   void forget_answer(Record& r);
   void index_insert(Slot slot);
   void index_erase(const Digest& key);
-  void grow_index();
-  std::size_t bucket_of(const Digest& key) const;
+  static std::uint64_t hash_of(const Digest& key);
 
   std::size_t capacity_;
   std::deque<Record> records_;  // slots; a deque: no slack or copy when it grows
   std::vector<Slot> free_;
-  // Open addressing, linear probing, over slots; a power-of-two size at most 3/4 full.
-  std::vector<Slot> index_;
+  // Over slots, at most 3/4 full.
+  SlotIndex index_;
   // Every live slot exactly once, oldest first (an in-flight slot that was due for
   // eviction moved to the back).
   std::deque<Slot> order_;

@@ -77,7 +77,9 @@ TEST(NonceStore, GrowthAndWrapKeepEveryRememberedNonce) {
         ASSERT_FALSE(store.remember("ak", nonce(j), now, window)) << i << " " << j;
       }
       // The one seen 3,000 ms ago is outside the window: forgotten, so accepted again.
-      if (i >= 3000) ASSERT_TRUE(store.remember("ak", nonce(i - 3000), now, window)) << i;
+      if (i >= 3000) {
+        ASSERT_TRUE(store.remember("ak", nonce(i - 3000), now, window)) << i;
+      }
     }
   }
   EXPECT_LE(store.size(), 5000u);
