@@ -1,0 +1,108 @@
+// slot_index_test.cpp: SlotIndex on its own, against a reference set. The stores that use
+// it (TokenStore, NonceStore) spread their hashes, so their tests rarely delete inside a
+// long probe run; here the hashes are chosen so that every run is long, collides with its
+// neighbours and wraps around the table's end, where a wrong backward shift loses a slot
+// or leaves a hole that cuts a run short. Single-threaded, like the index.
+#include <gtest/gtest.h>
+#include <rapidcheck.h>
+#include <rapidcheck/gtest.h>
+
+#include <cstdint>
+#include <map>
+#include <vector>
+
+#include "mock/slot_index.h"
+
+namespace ebsmock::mock {
+namespace {
+
+using Slot = SlotIndex::Slot;
+
+// The caller's table: slot -> hash, the way TokenStore and NonceStore keep theirs.
+struct Table {
+  std::map<Slot, std::uint64_t> hash_of_slot;
+
+  auto hash_of() const {
+    return [this](Slot s) { return hash_of_slot.at(s); };
+  }
+  static auto is(Slot wanted) {
+    return [wanted](Slot s) { return s == wanted; };
+  }
+};
+
+// Every slot of `table` is found under its hash, and a slot not in it is not.
+void expect_every_slot_found(const SlotIndex& index, const Table& table, Slot absent) {
+  for (const auto& [slot, hash] : table.hash_of_slot) {
+    EXPECT_EQ(index.find(hash, Table::is(slot)), slot) << "slot " << slot << " hash " << hash;
+  }
+  for (std::uint64_t h = 0; h < index.buckets(); ++h) {
+    EXPECT_EQ(index.find(h, Table::is(absent)), SlotIndex::kNone) << "hash " << h;
+  }
+}
+
+TEST(SlotIndex, EraseInsideARunThatWrapsAroundKeepsTheRestFindable) {
+  SlotIndex index(8);
+  Table table;
+  // Homes 6, 6, 7, 7, 6: one run 6,7,0,1,2 that wraps past the end.
+  const std::uint64_t homes[] = {6, 6, 7, 7, 6};
+  for (Slot s = 0; s < 5; ++s) {
+    table.hash_of_slot[s] = homes[s];
+    index.insert(s, homes[s]);
+  }
+  // Erase the run's first slot: each later one must move back as far as its home allows
+  // (slot 2, home 7, may not move into bucket 6).
+  index.erase(6, Table::is(0), table.hash_of());
+  table.hash_of_slot.erase(0);
+  expect_every_slot_found(index, table, 99);
+  // And the bucket freed at the run's tail is usable again.
+  table.hash_of_slot[5] = 2;
+  index.insert(5, 2);
+  expect_every_slot_found(index, table, 99);
+}
+
+RC_GTEST_PROP(SlotIndexProperty, FindsExactlyTheSlotsFiledUnderCollidingHashes, ()) {
+  // 64 buckets, hashes from a handful of homes (and far-apart values with the same low
+  // bits), at most 48 slots: probe runs of tens of buckets, wrapping at 63 -> 0.
+  SlotIndex index(64);
+  Table table;
+  Slot next_slot = 0;
+  const auto steps = *rc::gen::inRange(1, 400);
+  for (int step = 0; step < steps; ++step) {
+    const bool erase = !table.hash_of_slot.empty() &&
+                       (table.hash_of_slot.size() >= 48 || *rc::gen::inRange(0, 3) == 0);
+    if (erase) {
+      const auto pick = *rc::gen::inRange<std::size_t>(0, table.hash_of_slot.size());
+      const auto it = std::next(table.hash_of_slot.begin(), static_cast<std::ptrdiff_t>(pick));
+      const auto [slot, hash] = *it;
+      index.erase(hash, Table::is(slot), table.hash_of());
+      table.hash_of_slot.erase(it);
+    } else {
+      const std::uint64_t home = *rc::gen::element<std::uint64_t>(0, 1, 2, 61, 62, 63);
+      const std::uint64_t high = *rc::gen::inRange<std::uint64_t>(0, 4) << 32;
+      table.hash_of_slot[next_slot] = home | high;
+      index.insert(next_slot, home | high);
+      ++next_slot;
+    }
+    for (const auto& [slot, hash] : table.hash_of_slot) {
+      RC_ASSERT(index.find(hash, Table::is(slot)) == slot);
+    }
+  }
+  // Rehashing into a larger table keeps them all.
+  index.rehash(256, table.hash_of());
+  for (const auto& [slot, hash] : table.hash_of_slot) {
+    RC_ASSERT(index.find(hash, Table::is(slot)) == slot);
+  }
+  RC_ASSERT(index.find(1, Table::is(next_slot)) == SlotIndex::kNone);
+}
+
+TEST(SlotIndex, ResetEmptiesAndRoundsUpToAPowerOfTwo) {
+  SlotIndex index(5);
+  EXPECT_EQ(index.buckets(), 8u);
+  index.insert(3, 1);
+  index.reset(100);
+  EXPECT_EQ(index.buckets(), 128u);
+  EXPECT_EQ(index.find(1, Table::is(3)), SlotIndex::kNone);
+}
+
+}  // namespace
+}  // namespace ebsmock::mock
