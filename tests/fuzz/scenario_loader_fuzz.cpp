@@ -3,7 +3,9 @@
 // a scenario that loads is turned into a running world (Service) and described, because
 // "it loaded" must mean "the mock can serve it".
 // Checked beyond "no crash": the documented contract between the two entry points
-// (lint is empty exactly when load succeeds) and that every diagnostic points somewhere.
+// (lint is empty exactly when load succeeds), that every diagnostic points somewhere, and
+// the [[pair]] fast path's promise (pair_table_split.h): when it accepts and toml++ takes
+// the rest, toml++ takes the whole text and agrees with the reassembled document.
 // Thread-safety: single-threaded, no state kept between inputs.
 #include <cstddef>
 #include <cstdint>
@@ -11,11 +13,35 @@
 
 #include "mock/admin_api.h"
 #include "mock/service.h"
+#include "scenarios/loader/pair_table_split.h"
 #include "scenarios/loader/scenario_loader.h"
+
+namespace {
+
+void check_pair_table_split(std::string_view text) {
+  auto split = ebsmock::scenarios::internal::split_pair_tables(text);
+  if (!split) return;
+  toml::table root;
+  try {
+    root = toml::parse(std::string_view(split->rest), std::string_view("rest.toml"));
+  } catch (const toml::parse_error&) {
+    return;  // the loader reads the whole text instead
+  }
+  if (root.contains("pair")) return;  // likewise
+  root.insert("pair", std::move(split->pairs));
+  try {
+    if (!(toml::parse(text, std::string_view("whole.toml")) == root)) __builtin_trap();
+  } catch (const toml::parse_error&) {
+    __builtin_trap();
+  }
+}
+
+}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace ebsmock;
   std::string_view text(reinterpret_cast<const char*>(data), size);
+  check_pair_table_split(text);
   auto diagnostics = scenarios::lint_scenario_string(text, "fuzz.toml");
   for (const auto& d : diagnostics) {
     if (d.message.empty() || d.path != "fuzz.toml" || d.line < 0 || d.column < 0) __builtin_trap();
