@@ -197,7 +197,7 @@ TEST(PairTableSplit, DeclinesWhatItCannotBeSureOf) {
       {"fraction", "[[pair]]\nlast_recover_point = 2024-01-01T00:00:00.5Z\n"},
       {"local date-time", "[[pair]]\nlast_recover_point = 2024-01-01T00:00:00\n"},
       {"date", "[[pair]]\nlast_recover_point = 2024-01-01\n"},
-      {"february 30th", "[[pair]]\nlast_recover_point = 2023-02-29T00:00:00Z\n"},
+      {"february 29th of 2023", "[[pair]]\nlast_recover_point = 2023-02-29T00:00:00Z\n"},
       {"hour 24", "[[pair]]\nlast_recover_point = 2024-01-01T24:00:00Z\n"},
       {"dotted key", "[[pair]]\nid.x = \"a\"\n"},
       {"quoted key", "[[pair]]\n\"id\" = \"a\"\n"},
