@@ -4,6 +4,9 @@
 // diagnostics at the same line:col, whether the fast path ran or not.
 // Thread-safety: single-threaded tests.
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -136,6 +139,50 @@ TEST(PairTableSplit, TheWritersPairTablesTakeTheFastPath) {
   ASSERT_TRUE(split.has_value()) << plain;
   EXPECT_EQ(split->pairs.size(), 3u);
   EXPECT_EQ(ebsmock::scenarios::load_scenario_string(plain, "w.toml").pairs, world.pairs);
+}
+
+std::string read_text(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// The scenario library's own files (groups, drills, events, faults, replays among them)
+// load the same on and off the fast path, and those with plain pairs take it.
+TEST(PairTableSplit, TheLibraryLoadsTheSameOnAndOffTheFastPath) {
+  std::size_t on_path = 0, groups_on_path = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(EBSMOCK_SOURCE_DIR "/scenarios")) {
+    if (entry.path().extension() != ".toml") continue;
+    const std::string text = read_text(entry.path());
+    const std::string path = entry.path().filename().string();
+    if (!split_pair_tables(text)) continue;
+    ++on_path;
+    if (text.find("[[group]]") != std::string::npos) ++groups_on_path;
+    ASSERT_FALSE(split_pair_tables(off_fast_path(text)).has_value()) << path;
+    EXPECT_EQ(ebsmock::scenarios::load_scenario_string(text, path),
+              ebsmock::scenarios::load_scenario_string(off_fast_path(text), path))
+        << path;
+  }
+  EXPECT_GE(on_path, 5u);
+  EXPECT_GE(groups_on_path, 2u);
+}
+
+// A group's checks on its members' [[pair]] tables (a key the group owns written
+// differently; a pair naming a group that does not list it) find the same problems at
+// the same places on and off the path.
+TEST(PairTableSplit, GroupMemberProblemsAreTheSameOnAndOffTheFastPath) {
+  const std::string text = read_text(EBSMOCK_SOURCE_DIR "/scenarios/group-ambiguous-failover.toml");
+  const std::string member = "id = \"pair-cn-orders0logs02\"\n";
+  ASSERT_NE(text.find(member), std::string::npos);
+  for (const std::string& extra : {std::string("rpo = 60\n"), std::string("replica_group_name = \"other\"\n")}) {
+    std::string bad = text;
+    bad.insert(bad.find(member) + member.size(), extra);
+    ASSERT_TRUE(split_pair_tables(bad).has_value()) << extra;
+    const auto fast = ebsmock::scenarios::lint_scenario_string(bad, "g.toml");
+    const auto slow = ebsmock::scenarios::lint_scenario_string(off_fast_path(bad), "g.toml");
+    ASSERT_FALSE(fast.empty()) << extra;
+    ASSERT_EQ(fast.size(), slow.size()) << extra;
+    for (std::size_t i = 0; i < fast.size(); ++i) EXPECT_EQ(fast[i].to_string(), slow[i].to_string());
+  }
 }
 
 // Every problem is reported by toml++'s positions: the fast path gives way as soon as
