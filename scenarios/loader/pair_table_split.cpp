@@ -171,6 +171,7 @@ class Splitter {
   // the next header (or the end).
   bool read_pair_table(std::size_t& pos) {
     toml::table table;
+    std::vector<std::string> tags;
     std::size_t end = line_end(pos);
     std::size_t i = skip_blanks(pos + kHeader.size(), content_end(end));
     if (i < content_end(end) && (text_[i] != '#' || !comment_ok(i, content_end(end)))) return false;
@@ -187,14 +188,17 @@ class Splitter {
         if (!comment_ok(i, stop)) return false;
         continue;
       }
-      if (!read_key_value(i, stop, table)) return false;
+      if (!read_key_value(i, stop, table, tags)) return false;
     }
     out_.pairs.push_back(std::move(table));
+    out_.tag_order.push_back(std::move(tags));
     return true;
   }
 
-  // `key = value [# comment]` from `i` to `stop`, into `table`.
-  bool read_key_value(std::size_t i, std::size_t stop, toml::table& table) const {
+  // `key = value [# comment]` from `i` to `stop`, into `table` (and the tags' keys, in
+  // order, into `tags`).
+  bool read_key_value(std::size_t i, std::size_t stop, toml::table& table,
+                      std::vector<std::string>& tags) const {
     const std::size_t key_begin = i;
     while (i < stop && is_bare_key_char(text_[i])) ++i;
     if (i == key_begin) return false;
@@ -203,7 +207,8 @@ class Splitter {
     if (i >= stop || text_[i] != '=') return false;
     i = skip_blanks(i + 1, stop);
     if (i >= stop || table.contains(key)) return false;  // a duplicate key is toml++'s to report
-    const std::size_t value_end = read_value(i, stop, key, table);
+    const std::size_t value_end =
+        text_[i] == '{' ? (key == "tags" ? read_tags(i, stop, table, tags) : 0) : read_value(i, stop, key, table);
     if (value_end == 0) return false;
     i = skip_blanks(value_end, stop);
     return i == stop || (text_[i] == '#' && comment_ok(i, stop));
@@ -214,21 +219,62 @@ class Splitter {
     return i == stop || text_[i] == ' ' || text_[i] == '\t' || text_[i] == '#';
   }
 
+  // A basic or literal string at `i` (at its quote) of plain characters: its contents and
+  // the position after it, or 0 to decline.
+  std::size_t read_string(std::size_t i, std::size_t stop, std::string_view& contents) const {
+    const char quote = text_[i];
+    if (quote != '"' && quote != '\'') return 0;
+    std::size_t j = i + 1;
+    while (j < stop && text_[j] != quote) {
+      if (!is_plain(text_[j]) || text_[j] == '\\') return 0;  // escapes: toml++'s job
+      ++j;
+    }
+    if (j >= stop) return 0;
+    if (j == i + 1 && j + 1 < stop && text_[j + 1] == quote) return 0;  // a multi-line string
+    contents = text_.substr(i + 1, j - i - 1);
+    return j + 1;
+  }
+
+  // `{ key = "value", ... }` at `i` into `table` under "tags", each key once, in order
+  // into `tags`; the position after it, or 0 to decline.
+  std::size_t read_tags(std::size_t i, std::size_t stop, toml::table& table,
+                        std::vector<std::string>& tags) const {
+    toml::table inline_table;
+    inline_table.is_inline(true);
+    i = skip_blanks(i + 1, stop);
+    if (i < stop && text_[i] != '}') {
+      for (;;) {
+        const std::size_t key_begin = i;
+        while (i < stop && is_bare_key_char(text_[i])) ++i;
+        if (i == key_begin) return 0;
+        const std::string_view key = text_.substr(key_begin, i - key_begin);
+        i = skip_blanks(i, stop);
+        if (i >= stop || text_[i] != '=') return 0;
+        i = skip_blanks(i + 1, stop);
+        std::string_view value;
+        if (i >= stop || inline_table.contains(key) || (i = read_string(i, stop, value)) == 0) return 0;
+        inline_table.insert(key, std::string(value));
+        tags.emplace_back(key);
+        i = skip_blanks(i, stop);
+        if (i >= stop || text_[i] == '}') break;
+        if (text_[i] != ',') return 0;
+        i = skip_blanks(i + 1, stop);  // a trailing comma is not TOML 1.0: the key check declines it
+      }
+    }
+    if (i >= stop) return 0;
+    table.insert("tags", std::move(inline_table));
+    return i + 1;
+  }
+
   // The value at `i` into `table` under `key`; the position after it, or 0 to decline.
   std::size_t read_value(std::size_t i, std::size_t stop, std::string_view key,
                          toml::table& table) const {
-    const char c = text_[i];
-    if (c == '"' || c == '\'') {
-      std::size_t j = i + 1;
-      while (j < stop && text_[j] != c) {
-        if (!is_plain(text_[j]) || text_[j] == '\\') return 0;  // escapes: toml++'s job
-        ++j;
-      }
-      if (j >= stop) return 0;
-      if (j == i + 1 && j + 1 < stop && text_[j + 1] == c) return 0;  // a multi-line string
-      table.insert(key, std::string(text_.substr(i + 1, j - i - 1)));
-      return j + 1;
+    std::string_view contents;
+    if (const std::size_t end = read_string(i, stop, contents)) {
+      table.insert(key, std::string(contents));
+      return end;
     }
+    if (text_[i] == '"' || text_[i] == '\'') return 0;
     for (const bool b : {true, false}) {
       const std::string_view word = b ? "true" : "false";
       if (text_.compare(i, word.size(), word) == 0 && value_ends(i + word.size(), stop)) {

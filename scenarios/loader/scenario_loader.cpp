@@ -666,12 +666,36 @@ std::vector<Diagnostic> read_root(const toml::table& root, std::string_view text
   return sink.take();
 }
 
+// read_tags puts tags in file order by their source positions, which the fast path's
+// tables do not have: put each pair's tags in the order its table wrote them. A loaded
+// file has one pair per table, in order; false when the pairs do not line up with the
+// tables that way (then the whole-text path decides).
+bool restore_tag_order(std::vector<contracts::Pair>& pairs, const toml::array& tables,
+                       const std::vector<std::vector<std::string>>& orders) {
+  if (pairs.size() != tables.size() || pairs.size() != orders.size()) return false;
+  for (std::size_t i = 0; i < pairs.size(); ++i) {
+    std::vector<contracts::Tag>& tags = pairs[i].tags;
+    const std::vector<std::string>& order = orders[i];
+    const auto* id = tables[i].as_table() ? tables[i].as_table()->get_as<std::string>("id") : nullptr;
+    if (!id || id->get() != pairs[i].id || tags.size() != order.size()) return false;
+    std::vector<contracts::Tag> ordered;
+    ordered.reserve(tags.size());
+    for (const std::string& key : order) {
+      auto it = std::find_if(tags.begin(), tags.end(), [&](const contracts::Tag& t) { return t.key == key; });
+      if (it == tags.end()) return false;
+      ordered.push_back(std::move(*it));
+    }
+    tags = std::move(ordered);
+  }
+  return true;
+}
+
 // The [[pair]] fast path (pair_table_split.h): the plain [[pair]] tables read directly, the
 // rest by toml++. Its pair tables have no source positions, so it only stands when the
 // document has nothing to report; otherwise (or when it declines) nullopt, and the
 // caller reads the whole text with toml++, which reports every problem where it is.
 std::optional<Scenario> load_fast(std::string_view text, std::string_view path,
-                                  const LintOptions& options) {
+                                  const LintOptions& options = {}) {
   auto split = internal::split_pair_tables(text);
   if (!split) return std::nullopt;
   toml::table root;
@@ -684,6 +708,7 @@ std::optional<Scenario> load_fast(std::string_view text, std::string_view path,
   root.insert("pair", std::move(split->pairs));
   Scenario out;
   if (!read_root(root, text, path, out, options).empty()) return std::nullopt;
+  if (!restore_tag_order(out.pairs, *root["pair"].as_array(), split->tag_order)) return std::nullopt;
   return out;
 }
 
@@ -736,6 +761,12 @@ std::optional<std::string> read_file(const std::string& path, std::string& text)
 }
 
 }  // namespace
+
+namespace internal {
+std::optional<Scenario> load_on_fast_path(std::string_view text, std::string_view path) {
+  return load_fast(text, path);
+}
+}  // namespace internal
 
 Scenario load_scenario_file(const std::string& path) {
   std::string text;
