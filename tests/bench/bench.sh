@@ -10,7 +10,8 @@
 #   throughput  wrk -t2 -c64, V3-signed Stop/Describe/Start/Describe mix against real
 #               pairs (verification on, then off; also with 10,000 pairs)
 #   delay       wrk -t2 -c1000, every request delayed 200 ms ([[fault]] action="*")
-#   start       exec -> first answered request (tests/bench/start_probe.cpp)
+#   start       exec -> first answered request (tests/bench/start_probe.cpp): the default
+#               world, 100 pairs, 10,000 pairs, 10,000 pairs with tags, nginx, WireMock
 #   rss         soak: 10,000 pairs under load with mixed faults (soak-faults.toml) until the
 #               journal has seen 1,000,000 entries and 1,000,000 requests were answered;
 #               RSS curve, and every answer accounted for; then again with
@@ -377,6 +378,7 @@ start_times() {
   # One V3-signed DescribeDiskReplicaPairs; every server answers it (ebsmock: 200 after
   # verifying it). Runs alternate between servers, like the other sections.
   "$make_requests" world --pairs "$BIG_PAIRS" --verify true >"$out/world-10k-verify.toml"
+  "$make_requests" world --pairs "$BIG_PAIRS" --verify true --tags true >"$out/world-10k-tags.toml"
   "$make_requests" world --pairs "$PAIRS" --verify true >"$out/world-verify.toml"
   local dir=$out/nginx body r
   mkdir -p "$dir"
@@ -392,6 +394,9 @@ start_times() {
     "$start_probe" --port "$P_MOCK" --request "$req" --runs 1 -- "$ebsmock" serve \
       --scenario "$out/world-10k-verify.toml" --port '{port}' 2>/dev/null |
       sed 's/^{/{"server":"ebsmock-10k",/' >>"$raw/start.jsonl"
+    "$start_probe" --port "$P_MOCK" --request "$req" --runs 1 -- "$ebsmock" serve \
+      --scenario "$out/world-10k-tags.toml" --port '{port}' 2>/dev/null |
+      sed 's/^{/{"server":"ebsmock-10k-tags",/' >>"$raw/start.jsonl"
     "$start_probe" --port "$P_NGINX" --request "$req" --runs 3 -- nginx -c "$dir/nginx.conf" -p "$dir" \
       2>/dev/null | sed 's/^{/{"server":"nginx",/' >>"$raw/start.jsonl"
     "$start_probe" --port "$P_WM" --request "$req" --runs 1 -- java -jar "$wiremock_jar" \

@@ -161,7 +161,7 @@ if starts:
     add("")
     add("| server | start ms | stop ms | runs |")
     add("|---|---|---|---|")
-    for key in ["ebsmock-default", "ebsmock-100", "ebsmock-10k", "ebsmock-default-10-idle", "nginx", "wiremock"]:
+    for key in ["ebsmock-default", "ebsmock-100", "ebsmock-10k", "ebsmock-10k-tags", "ebsmock-default-10-idle", "nginx", "wiremock"]:
         rs = [r for r in starts if r["server"] == key]
         if not rs:
             continue
