@@ -241,6 +241,12 @@ ctxt_switches() {
 # ---------------------------------------------------------------------------------------
 # Load.
 
+# wrk replaying FILE's requests (requests.lua) over CONNS connections for SECONDS.
+wrk_load() {  # PORT CONNS FILE PATH_PREFIX SECONDS
+  wrk -t"$THREADS" -c"$2" -d"$5s" --timeout 5s -s "$bench/requests.lua" \
+    "http://127.0.0.1:$1/" -- "$3" "$THREADS" "$4"
+}
+
 # run_wrk LABEL PORT PID CONNS REQUEST_FILE [PATH_PREFIX] [DURATION]: one measured run,
 # appended to raw/LABEL.jsonl with the server's RSS afterwards.
 run_wrk() {
@@ -248,8 +254,7 @@ run_wrk() {
   local cpu0 cpu1 cs0 cs1
   cpu0=$(cpu_ms "$pid")
   cs0=$(ctxt_switches "$pid")
-  line=$(wrk -t"$THREADS" -c"$conns" -d"${duration}s" --timeout 5s -s "$bench/requests.lua" \
-    "http://127.0.0.1:$port/" -- "$file" "$THREADS" "$prefix" 2>&1 | tee -a "$out/wrk.log" |
+  line=$(wrk_load "$port" "$conns" "$file" "$prefix" "$duration" 2>&1 | tee -a "$out/wrk.log" |
     sed -n 's/^BENCH //p')
   [[ -n $line ]] || { log "$label: wrk printed no result (see out/wrk.log)"; return 1; }
   cpu1=$(cpu_ms "$pid")
@@ -333,8 +338,7 @@ throughput() {
 # nginx's worker count is fixed and WireMock is warmed for $WARM s before the rounds.
 delay_warm_up() {  # PORT FILE
   ((DELAY_WARM > 0)) || return 0
-  wrk -t"$THREADS" -c"$DELAY_CONNS" -d"${DELAY_WARM}s" --timeout 5s -s "$bench/requests.lua" \
-    "http://127.0.0.1:$1/" -- "$2" "$THREADS" "" >/dev/null 2>&1 || true
+  wrk_load "$1" "$DELAY_CONNS" "$2" "" "$DELAY_WARM" >/dev/null 2>&1 || true
 }
 
 delay() {
