@@ -69,7 +69,15 @@ error = "InternalError"
 `;
 
 async function admin(server, path, options = {}) {
-  const r = await fetch(`${server.url}${path}`, options);
+  let r;
+  try {
+    r = await fetch(`${server.url}${path}`, options);
+  } catch (e) {
+    // undici says only "fetch failed": name the cause, and whether the server is still up
+    // and what it printed, so a failure here can be told from a server that died.
+    const alive = server.proc.exitCode === null && server.proc.signalCode === null;
+    throw new Error(`${path}: ${e.message} (${e.cause?.code ?? e.cause ?? 'no cause'}); server ${alive ? 'running' : `exited ${server.proc.exitCode ?? server.proc.signalCode}`}; its stderr: ${server.stderr().slice(-4000)}`);
+  }
   const text = await r.text();
   let json = null;
   try { json = JSON.parse(text); } catch { json = null; }
