@@ -68,16 +68,20 @@ calls = [1, 2]
 error = "InternalError"
 `;
 
-async function admin(server, path, options = {}) {
-  let r;
+// fetch() of one of the server's paths. undici says only "fetch failed": name the cause,
+// and whether the server is still up and what it printed, so a failure here can be told
+// from a server that died.
+async function fetchFrom(server, path, options = {}) {
   try {
-    r = await fetch(`${server.url}${path}`, options);
+    return await fetch(`${server.url}${path}`, options);
   } catch (e) {
-    // undici says only "fetch failed": name the cause, and whether the server is still up
-    // and what it printed, so a failure here can be told from a server that died.
     const alive = server.proc.exitCode === null && server.proc.signalCode === null;
     throw new Error(`${path}: ${e.message} (${e.cause?.code ?? e.cause ?? 'no cause'}); server ${alive ? 'running' : `exited ${server.proc.exitCode ?? server.proc.signalCode}`}; its stderr: ${server.stderr().slice(-4000)}`);
   }
+}
+
+async function admin(server, path, options = {}) {
+  const r = await fetchFrom(server, path, options);
   const text = await r.text();
   let json = null;
   try { json = JSON.parse(text); } catch { json = null; }
@@ -87,7 +91,7 @@ async function admin(server, path, options = {}) {
 // The status alone, the body left unread: a stream that wrongly opens fails the test at
 // once instead of holding it until ctest's timeout.
 async function statusOf(server, path) {
-  const r = await fetch(`${server.url}${path}`);
+  const r = await fetchFrom(server, path);
   await r.body?.cancel();
   return r.status;
 }
@@ -150,7 +154,7 @@ describe('live dashboard', { skip: MISSING ? 'prerequisites missing' : false }, 
     assert.deepEqual(problems.consoleErrors, []);
     assert.deepEqual(problems.requests, [], 'nothing but the mock itself');
     assert.deepEqual(await cspViolations(page), []);
-    const csp = (await fetch(`${server.url}/__admin/ui`)).headers.get('content-security-policy');
+    const csp = (await fetchFrom(server, '/__admin/ui')).headers.get('content-security-policy');
     assert.match(csp, /default-src 'none'/);
     assert.match(csp, /connect-src 'self'/);
     await context.close();
