@@ -30,6 +30,7 @@ int run_until_stopped(ServeConfig config, std::stop_token stop, std::ostream& ou
       err << "ebsmock: PLANTED BUG " << m.name << " \u2014 this server is wrong on purpose (" << m.description << ")\n";
     }
   }
+  if (config.started) config.started();
   bool clean;
   {
     std::stop_callback on_stop(stop, [&] { server->stop(); });

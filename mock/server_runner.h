@@ -20,6 +20,9 @@ struct ServeConfig {
   // server.stop() (`serve --until-verdict` watches for the end of the drill). Its stop
   // token fires when the run ends otherwise; it must then return soon.
   std::function<void(EmbeddedServer& server, std::stop_token stop)> watch;
+  // Optional: called on the calling thread once the server listens and has been announced
+  // (`serve` ends its start-up allocation arena there, startup_arena.h).
+  std::function<void()> started;
   // Optional: called after a clean stop, with the server still there to read; what it
   // returns is the exit code.
   std::function<int(EmbeddedServer& server, std::ostream& out, std::ostream& err)> conclude;

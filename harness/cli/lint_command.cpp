@@ -6,10 +6,13 @@
 // Not thread-safe (runs once, on the main thread).
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "harness/cli/commands.h"
+#include "harness/cli/world_loading.h"
+#include "mock/startup_arena.h"
 #include "scenarios/loader/scenario_loader.h"
 
 namespace ebsmock::cli {
@@ -28,6 +31,8 @@ int lint(const LintCommandOptions& opts) {
   checks.undeclared_pairs = !opts.allow_undeclared_pairs;
   bool any_finding = false;
   for (const std::string& file : opts.files) {
+    std::optional<mock::StartupArena> arena;  // a large file's parse tables on 2 MB pages
+    if (worth_a_startup_arena(file)) arena.emplace();
     const auto findings = scenarios::lint_scenario_file(file, checks);
     if (findings.empty()) {
       if (!opts.quiet) std::cout << file << ": ok\n";

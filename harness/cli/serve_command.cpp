@@ -16,6 +16,7 @@
 #include "harness/report/html_report.h"
 #include "mock/server_mutants.h"
 #include "mock/server_runner.h"
+#include "mock/startup_arena.h"
 
 namespace ebsmock::cli {
 namespace {
@@ -39,9 +40,15 @@ struct ServeOptions {
 };
 
 int serve(const ServeOptions& opts) {
+  // A large world is loaded and built on 2 MB pages, until the server listens.
+  std::optional<mock::StartupArena> startup_arena;
+  if (worth_a_startup_arena(opts.scenario)) startup_arena.emplace();
   auto scenario = load_world_or_report(opts.scenario);
   if (!scenario) return 2;
   mock::ServeConfig config{std::move(*scenario), {}};
+  config.started = [&startup_arena] {
+    if (startup_arena) startup_arena->release();
+  };
   config.server.host = opts.listen.host;
   config.server.port = opts.listen.port;
   config.server.admin_token = opts.admin_token;

@@ -2,6 +2,7 @@
 #include "harness/cli/world_loading.h"
 
 #include <cstdlib>
+#include <cstdint>
 #include <filesystem>
 #include <iostream>
 #include <sstream>
@@ -58,6 +59,13 @@ std::optional<scenarios::Scenario> load_world_or_report(const std::string& path_
     for (const auto& d : e.diagnostics()) std::cerr << d.to_string() << "\n";
     return std::nullopt;
   }
+}
+
+bool worth_a_startup_arena(const std::string& path_or_name) {
+  constexpr std::uintmax_t kLargeWorldBytes = 256 * 1024;
+  std::error_code ec;
+  const std::uintmax_t size = std::filesystem::file_size(path_or_name, ec);
+  return !ec && size >= kLargeWorldBytes;
 }
 
 CLI::Option* add_scenario_option(CLI::App* command, std::string& path_or_name) {
