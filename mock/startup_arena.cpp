@@ -5,7 +5,6 @@
 #include <sys/mman.h>
 
 #include <array>
-#include <atomic>
 #include <cstddef>
 #include <mutex>
 #include <string>
@@ -25,80 +24,64 @@ struct ExtentHooks {
   void* rest[8];
 };
 
-// A memory range the arena mapped, advised huge while a StartupArena is bound.
+// A memory range mapped while bound (advised huge then, not after).
 struct Range {
   void* addr;
   std::size_t size;
 };
 
-// The arena, set up once; every member after `ready` is written before it is set.
-struct HugePageArena {
-  std::once_flag once;
-  bool ready = false;
-  unsigned index = 0;
-  ExtentHooks* jemalloc_hooks = nullptr;
-  ExtentHooks hooks{};
-  std::mutex mu;  // guards ranges, count and advise_huge
+// What one binding changed; a single one per process (startup_arena.h).
+struct Binding {
+  std::mutex mu;  // the hook may run on any thread that shares the arena
+  ExtentHooks* jemalloc_hooks = nullptr;  // the arena's own, restored by release()
+  ExtentHooks hooks{};                    // jemalloc's, with alloc_advised
   // A world's start maps a handful (jemalloc grows an arena's mappings geometrically);
   // past the last one the memory is left in 4 KB pages.
   std::array<Range, 64> ranges{};
   std::size_t count = 0;
-  bool advise_huge = false;
 };
 
-HugePageArena& arena() {
-  static HugePageArena a;
-  return a;
+Binding& binding() {
+  static Binding b;
+  return b;
 }
 
 void* alloc_advised(ExtentHooks*, void* new_addr, std::size_t size, std::size_t alignment, bool* zero, bool* commit,
                     unsigned index) {
-  HugePageArena& a = arena();
-  void* p = a.jemalloc_hooks->alloc(a.jemalloc_hooks, new_addr, size, alignment, zero, commit, index);
+  Binding& b = binding();
+  void* p = b.jemalloc_hooks->alloc(b.jemalloc_hooks, new_addr, size, alignment, zero, commit, index);
   if (p == nullptr) return p;
-  std::lock_guard lock(a.mu);
-  if (a.count < a.ranges.size()) {
-    a.ranges[a.count++] = Range{p, size};
-    if (a.advise_huge) madvise(p, size, MADV_HUGEPAGE);
+  std::lock_guard lock(b.mu);
+  if (b.count < b.ranges.size()) {
+    b.ranges[b.count++] = Range{p, size};
+    madvise(p, size, MADV_HUGEPAGE);
   }
   return p;
 }
 
-// Marks every range the arena has mapped (huge while bound, not after).
-void advise_all(HugePageArena& a, bool huge) {
-  std::lock_guard lock(a.mu);
-  a.advise_huge = huge;
-  for (std::size_t i = 0; i < a.count; ++i) {
-    madvise(a.ranges[i].addr, a.ranges[i].size, huge ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
-  }
-}
-
-void set_up(HugePageArena& a) {
-  std::size_t size = sizeof(a.jemalloc_hooks);
-  if (mallctl("arena.0.extent_hooks", &a.jemalloc_hooks, &size, nullptr, 0) != 0 || a.jemalloc_hooks == nullptr) {
-    return;
-  }
-  a.hooks = *a.jemalloc_hooks;
-  a.hooks.alloc = &alloc_advised;
-  ExtentHooks* ours = &a.hooks;
-  size = sizeof(a.index);
-  if (mallctl("arenas.create", &a.index, &size, &ours, sizeof(ours)) != 0) return;
-  a.ready = true;
-}
+std::string hooks_name(unsigned arena) { return "arena." + std::to_string(arena) + ".extent_hooks"; }
 
 }  // namespace
 
 StartupArena::StartupArena() {
   if (mallctl == nullptr) return;
-  HugePageArena& a = arena();
-  std::call_once(a.once, [&] { set_up(a); });
-  if (!a.ready) return;
-  advise_all(a, true);
-  // Blocks the thread cache already holds came from the old arena: hand them back first.
-  mallctl("thread.tcache.flush", nullptr, nullptr, nullptr, 0);
-  std::size_t size = sizeof(previous_);
-  unsigned index = a.index;
-  active_ = mallctl("thread.arena", &previous_, &size, &index, sizeof(index)) == 0;
+  std::size_t size = sizeof(arena_);
+  if (mallctl("thread.arena", &arena_, &size, nullptr, 0) != 0) return;
+  // b.mu is not held across mallctl: jemalloc may map memory for itself, through the hook.
+  Binding& b = binding();
+  const std::string name = hooks_name(arena_);
+  ExtentHooks* theirs = nullptr;
+  size = sizeof(theirs);
+  if (mallctl(name.c_str(), &theirs, &size, nullptr, 0) != 0 || theirs == nullptr) return;
+  {
+    std::lock_guard lock(b.mu);
+    b.jemalloc_hooks = theirs;
+    b.hooks = *theirs;
+    b.hooks.alloc = &alloc_advised;
+    b.count = 0;
+  }
+  ExtentHooks* ours = &b.hooks;
+  active_ = mallctl(name.c_str(), nullptr, nullptr, &ours, sizeof(ours)) == 0;
 }
 
 StartupArena::~StartupArena() { release(); }
@@ -106,20 +89,12 @@ StartupArena::~StartupArena() { release(); }
 void StartupArena::release() {
   if (!active_) return;
   active_ = false;
-  HugePageArena& a = arena();
-  mallctl("thread.tcache.flush", nullptr, nullptr, nullptr, 0);
-  mallctl("thread.arena", nullptr, nullptr, &previous_, sizeof(previous_));
-  // No longer huge: khugepaged would otherwise fill the purged holes back in to 2 MB.
-  advise_all(a, false);
-  const std::string purge = "arena." + std::to_string(a.index) + ".purge";
-  mallctl(purge.c_str(), nullptr, nullptr, nullptr, 0);
-}
-
-int StartupArena::arena_index() {
-  if (mallctl == nullptr) return -1;
-  HugePageArena& a = arena();
-  std::call_once(a.once, [&] { set_up(a); });
-  return a.ready ? static_cast<int>(a.index) : -1;
+  Binding& b = binding();
+  ExtentHooks* theirs = b.jemalloc_hooks;
+  mallctl(hooks_name(arena_).c_str(), nullptr, nullptr, &theirs, sizeof(theirs));
+  // No longer huge: khugepaged would otherwise refill the holes jemalloc purges later.
+  std::lock_guard lock(b.mu);
+  for (std::size_t i = 0; i < b.count; ++i) madvise(b.ranges[i].addr, b.ranges[i].size, MADV_NOHUGEPAGE);
 }
 
 }  // namespace ebsmock::mock

@@ -2,40 +2,37 @@
 // Loading a large world (10,000 pairs) allocates ~30 MB in small blocks, most of them the
 // TOML tables freed again at once; touched 4 KB at a time that is ~7,000 page faults,
 // more than half of the start on a VM where a fault costs ~7 us (tests/bench/RESULTS.md).
-// While a StartupArena is bound, the thread that made it allocates from a jemalloc arena
-// of its own whose memory is advised MADV_HUGEPAGE, so the kernel can fault it in whole
-// 2 MB pages (with transparent huge pages in "madvise" or "always" mode). release()
-// rebinds the thread to the arena it had, advises that memory back to MADV_NOHUGEPAGE and
-// returns the arena's free pages to the kernel: a long run's RSS stays what it was
-// without it (huge pages for the whole process, jemalloc's thp:always, raised the soak's
-// RSS from 59 to 92 MB).
+// While a StartupArena is bound, the memory jemalloc maps for the calling thread's arena
+// is advised MADV_HUGEPAGE, so the kernel can fault it in whole 2 MB pages (with
+// transparent huge pages in "madvise" or "always" mode). release() puts the arena's own
+// hooks back and advises what was mapped meanwhile MADV_NOHUGEPAGE, so later memory is
+// in 4 KB pages again and khugepaged does not refill what jemalloc purges. The arena stays
+// the thread's own: what the load frees is reused by the requests that follow, as without
+// it (a separate arena left that memory idle, +4 MB in the soak; huge pages for the whole
+// process, jemalloc's thp:always, +33 MB).
 // Without jemalloc (the sanitized builds, test binaries) it does nothing: active() is false.
-// Thread-safety: bind and release on one thread; one StartupArena at a time per process
-// (the arena is created once and reused by the next).
+// Thread-safety: bind and release on one thread; one StartupArena at a time per process.
 #pragma once
 
 namespace ebsmock::mock {
 
 class StartupArena {
  public:
-  StartupArena();  // binds the calling thread, when it can
+  StartupArena();  // binds the calling thread's arena, when it can
   ~StartupArena();  // release()
   StartupArena(const StartupArena&) = delete;
   StartupArena& operator=(const StartupArena&) = delete;
 
-  // True while the thread allocates from the huge-page arena.
+  // True while the arena's new memory is advised huge.
   bool active() const { return active_; }
-  // Back to the thread's own arena; the huge-page arena's free pages go back to the kernel.
-  // Idempotent.
+  // The jemalloc arena it advises (the calling thread's); meaningful while active().
+  unsigned arena() const { return arena_; }
+  // Back to 4 KB pages for whatever the arena maps next. Idempotent.
   void release();
-
-  // The arena's jemalloc index (made on first use), or -1 when no StartupArena can bind:
-  // for tests, which ask jemalloc where a block lives.
-  static int arena_index();
 
  private:
   bool active_ = false;
-  unsigned previous_ = 0;  // the thread's arena before
+  unsigned arena_ = 0;
 };
 
 }  // namespace ebsmock::mock
