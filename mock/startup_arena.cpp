@@ -39,6 +39,9 @@ struct Binding {
   // past the last one the memory is left in 4 KB pages.
   std::array<Range, 64> ranges{};
   std::size_t count = 0;
+  // False once release() has begun: a mapping made by a call already inside the hook then
+  // is left in 4 KB pages rather than advised huge after release() advised the rest back.
+  bool bound = false;
 };
 
 Binding& binding() {
@@ -52,7 +55,7 @@ void* alloc_advised(ExtentHooks*, void* new_addr, std::size_t size, std::size_t 
   void* p = b.jemalloc_hooks->alloc(b.jemalloc_hooks, new_addr, size, alignment, zero, commit, index);
   if (p == nullptr) return p;
   std::lock_guard lock(b.mu);
-  if (b.count < b.ranges.size()) {
+  if (b.bound && b.count < b.ranges.size()) {
     b.ranges[b.count++] = Range{p, size};
     madvise(p, size, MADV_HUGEPAGE);
   }
@@ -73,15 +76,21 @@ StartupArena::StartupArena() {
   ExtentHooks* theirs = nullptr;
   size = sizeof(theirs);
   if (mallctl(name.c_str(), &theirs, &size, nullptr, 0) != 0 || theirs == nullptr) return;
+  if (reinterpret_cast<void*>(theirs) == reinterpret_cast<void*>(&b.hooks)) return;  // another is bound
   {
     std::lock_guard lock(b.mu);
     b.jemalloc_hooks = theirs;
     b.hooks = *theirs;
     b.hooks.alloc = &alloc_advised;
     b.count = 0;
+    b.bound = true;
   }
   ExtentHooks* ours = &b.hooks;
   active_ = mallctl(name.c_str(), nullptr, nullptr, &ours, sizeof(ours)) == 0;
+  if (!active_) {
+    std::lock_guard lock(b.mu);
+    b.bound = false;
+  }
 }
 
 StartupArena::~StartupArena() { release(); }
@@ -94,6 +103,7 @@ void StartupArena::release() {
   mallctl(hooks_name(arena_).c_str(), nullptr, nullptr, &theirs, sizeof(theirs));
   // No longer huge: khugepaged would otherwise refill the holes jemalloc purges later.
   std::lock_guard lock(b.mu);
+  b.bound = false;
   for (std::size_t i = 0; i < b.count; ++i) madvise(b.ranges[i].addr, b.ranges[i].size, MADV_NOHUGEPAGE);
 }
 

@@ -101,6 +101,15 @@ TEST(StartupArena, TheThreadKeepsItsArenaAndTheArenaItsHooks) {
   EXPECT_EQ(arena_of(block->data()), static_cast<int>(before));
 }
 
+TEST(StartupArena, ASecondWhileOneIsBoundStaysInactive) {
+  StartupArena first;
+  ASSERT_TRUE(first.active());
+  StartupArena second;  // would otherwise wrap the first's hooks in themselves
+  EXPECT_FALSE(second.active());
+  second.release();
+  EXPECT_TRUE(first.active());
+}
+
 TEST(StartupArena, BindsAgainAfterARelease) {
   StartupArena first;
   ASSERT_TRUE(first.active());
