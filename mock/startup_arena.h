@@ -11,7 +11,8 @@
 // it (a separate arena left that memory idle, +4 MB in the soak; huge pages for the whole
 // process, jemalloc's thp:always, +33 MB).
 // Without jemalloc (the sanitized builds, test binaries) it does nothing: active() is false.
-// Thread-safety: bind and release on one thread; one StartupArena at a time per process.
+// Thread-safety: bind and release on one thread. One binds at a time per process; a
+// StartupArena made while another is bound stays inactive.
 #pragma once
 
 namespace ebsmock::mock {
