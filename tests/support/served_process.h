@@ -57,6 +57,7 @@ class ServedProcess {
   const std::string& first_line() const { return first_line_; }
   const std::string& endpoint() const { return endpoint_; }  // "" when it did not start
   int port() const { return port_; }
+  pid_t pid() const { return pid_; }  // -1 once it has exited and been waited for
 
   // Sends `sig` and waits for the exit; after `guard` (a guard against a hang, not a
   // timing assertion) the process is killed and false returned. `*status`: waitpid's.

@@ -1,0 +1,102 @@
+// served_large_world_test.cpp: `ebsmock serve` (the shipped binary, on jemalloc) loads a
+// large world with the start-up arena and releases it once it listens: the world sits in
+// huge pages, in mappings advised back to 4 KB pages ("nh") for what comes next, and no
+// mapping is left advised huge ("hg"). The built-in world does not use the arena at all.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <thread>
+
+#include "tests/support/served_process.h"
+
+namespace ebsmock {
+namespace {
+
+struct Mappings {
+  int advised_huge = 0;           // VmFlags with "hg"
+  long huge_kib = 0;              // AnonHugePages over every mapping
+  long huge_kib_advised_back = 0;  // ... over mappings whose VmFlags have "nh"
+};
+
+Mappings mappings_of(pid_t pid) {
+  Mappings out;
+  std::ifstream smaps("/proc/" + std::to_string(pid) + "/smaps");
+  std::string line;
+  long huge_here = 0;  // AnonHugePages comes before VmFlags in each mapping's block
+  while (std::getline(smaps, line)) {
+    if (line.rfind("AnonHugePages:", 0) == 0) {
+      huge_here = std::stol(line.substr(line.find_first_of("0123456789")));
+      out.huge_kib += huge_here;
+    } else if (line.rfind("VmFlags:", 0) == 0) {
+      line += ' ';
+      out.advised_huge += line.find(" hg ") != std::string::npos;
+      if (line.find(" nh ") != std::string::npos) out.huge_kib_advised_back += huge_here;
+    }
+  }
+  return out;
+}
+
+// What the maps settle to after the start: release() runs on the main thread just after
+// "listening on" is printed, so poll for it (a guard against a hang, not a timing
+// assertion).
+Mappings settled_mappings_of(pid_t pid) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  Mappings m = mappings_of(pid);
+  while (m.advised_huge > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    m = mappings_of(pid);
+  }
+  return m;
+}
+
+// Only in THP's "madvise" mode (Debian's default) is every huge page one the process
+// asked for; "always" gives them unasked, "never" not at all.
+bool huge_pages_only_when_advised() {
+  std::ifstream mode("/sys/kernel/mm/transparent_hugepage/enabled");
+  std::string text;
+  std::getline(mode, text);
+  return text.find("[madvise]") != std::string::npos;
+}
+
+std::filesystem::path write_world(int pairs) {
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("ebsmock-large-world-" + std::to_string(::getpid()) + ".toml");
+  std::ofstream out(path);
+  out << "[scenario]\nname = \"large\"\nseed = 1\n";
+  for (int i = 0; i < pairs; ++i) {
+    char id[32];
+    std::snprintf(id, sizeof id, "pair-cn-large%08d", i);
+    out << "\n[[pair]]\nid = \"" << id << "\"\nregion = \"cn-hangzhou\"\ndestination_region = \"cn-shanghai\"\n"
+        << "status = \"normal\"\ndescription = \"a pair of a world large enough for the start-up arena\"\n";
+  }
+  return path;
+}
+
+TEST(ServedLargeWorld, LoadsOnTheStartupArenaAndReleasesIt) {
+  if (!huge_pages_only_when_advised()) GTEST_SKIP() << "transparent huge pages are not in madvise mode here";
+  const auto world = write_world(3'000);
+  ASSERT_GE(std::filesystem::file_size(world), 256u * 1024) << "below serve's threshold for the arena";
+  testing::ServedProcess served({"serve", "--scenario", world.string(), "--port", "0"});
+  std::filesystem::remove(world);
+  ASSERT_FALSE(served.endpoint().empty()) << served.first_line();
+  const Mappings m = settled_mappings_of(served.pid());
+  EXPECT_EQ(m.advised_huge, 0) << "a mapping is still advised huge after the server listens";
+  EXPECT_GT(m.huge_kib, 0) << "no huge page: the world was not loaded on the arena";
+  EXPECT_EQ(m.huge_kib_advised_back, m.huge_kib) << "huge pages in a mapping not advised back";
+}
+
+TEST(ServedLargeWorld, TheBuiltInWorldDoesNotUseTheArena) {
+  if (!huge_pages_only_when_advised()) GTEST_SKIP() << "transparent huge pages are not in madvise mode here";
+  testing::ServedProcess served({"serve", "--port", "0"});
+  ASSERT_FALSE(served.endpoint().empty()) << served.first_line();
+  const Mappings m = mappings_of(served.pid());
+  EXPECT_EQ(m.advised_huge, 0);
+  EXPECT_EQ(m.huge_kib, 0);
+}
+
+}  // namespace
+}  // namespace ebsmock
