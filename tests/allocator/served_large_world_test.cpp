@@ -62,6 +62,18 @@ bool huge_pages_only_when_advised() {
   return text.find("[madvise]") != std::string::npos;
 }
 
+// The kernel's count of huge-page faults that fell back to 4 KB pages (memory too
+// fragmented): a machine-wide counter, read around the start.
+long thp_fault_fallbacks() {
+  std::ifstream vmstat("/proc/vmstat");
+  std::string name;
+  long value = 0;
+  while (vmstat >> name >> value) {
+    if (name == "thp_fault_fallback") return value;
+  }
+  return 0;
+}
+
 std::filesystem::path write_world(int pairs) {
   const auto path = std::filesystem::temp_directory_path() /
                     ("ebsmock-large-world-" + std::to_string(::getpid()) + ".toml");
@@ -80,12 +92,16 @@ TEST(ServedLargeWorld, LoadsOnTheStartupArenaAndReleasesIt) {
   if (!huge_pages_only_when_advised()) GTEST_SKIP() << "transparent huge pages are not in madvise mode here";
   const auto world = write_world(3'000);
   ASSERT_GE(std::filesystem::file_size(world), 256u * 1024) << "below serve's threshold for the arena";
+  const long fallbacks_before = thp_fault_fallbacks();
   testing::ServedProcess served({"serve", "--scenario", world.string(), "--port", "0"});
   std::filesystem::remove(world);
   ASSERT_FALSE(served.endpoint().empty()) << served.first_line();
   const Mappings m = settled_mappings_of(served.pid());
   EXPECT_EQ(m.advised_huge, 0) << "a mapping is still advised huge after the server listens";
-  EXPECT_GT(m.huge_kib, 0) << "no huge page: the world was not loaded on the arena";
+  // A machine short of contiguous memory may refuse every huge page; the kernel then
+  // counts the fallbacks, which shows the advice was given all the same.
+  EXPECT_TRUE(m.huge_kib > 0 || thp_fault_fallbacks() > fallbacks_before)
+      << "no huge page and no fallback: the world was not loaded on the arena";
   EXPECT_EQ(m.huge_kib_advised_back, m.huge_kib) << "huge pages in a mapping not advised back";
 }
 
