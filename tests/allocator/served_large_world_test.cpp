@@ -11,6 +11,8 @@
 #include <string>
 #include <thread>
 
+#include "tests/support/mock_server_fixture.h"
+#include "tests/support/process_mappings.h"
 #include "tests/support/served_process.h"
 
 namespace ebsmock {
@@ -24,18 +26,10 @@ struct Mappings {
 
 Mappings mappings_of(pid_t pid) {
   Mappings out;
-  std::ifstream smaps("/proc/" + std::to_string(pid) + "/smaps");
-  std::string line;
-  long huge_here = 0;  // AnonHugePages comes before VmFlags in each mapping's block
-  while (std::getline(smaps, line)) {
-    if (line.rfind("AnonHugePages:", 0) == 0) {
-      huge_here = std::stol(line.substr(line.find_first_of("0123456789")));
-      out.huge_kib += huge_here;
-    } else if (line.rfind("VmFlags:", 0) == 0) {
-      line += ' ';
-      out.advised_huge += line.find(" hg ") != std::string::npos;
-      if (line.find(" nh ") != std::string::npos) out.huge_kib_advised_back += huge_here;
-    }
+  for (const auto& m : testing::mappings_of(pid)) {
+    out.advised_huge += m.has_flag("hg");
+    out.huge_kib += m.anon_huge_kib;
+    if (m.has_flag("nh")) out.huge_kib_advised_back += m.anon_huge_kib;
   }
   return out;
 }
@@ -77,14 +71,14 @@ long thp_fault_fallbacks() {
 std::filesystem::path write_world(int pairs) {
   const auto path = std::filesystem::temp_directory_path() /
                     ("ebsmock-large-world-" + std::to_string(::getpid()) + ".toml");
-  std::ofstream out(path);
-  out << "[scenario]\nname = \"large\"\nseed = 1\n";
+  std::string pair_tables;
   for (int i = 0; i < pairs; ++i) {
     char id[32];
     std::snprintf(id, sizeof id, "pair-cn-large%08d", i);
-    out << "\n[[pair]]\nid = \"" << id << "\"\nregion = \"cn-hangzhou\"\ndestination_region = \"cn-shanghai\"\n"
-        << "status = \"normal\"\ndescription = \"a pair of a world large enough for the start-up arena\"\n";
+    pair_tables += testing::pair_toml(id, "normal", "cn-hangzhou", "cn-shanghai",
+                                      "description = \"a pair of a world large enough for the start-up arena\"");
   }
+  std::ofstream(path) << testing::world_toml(false, pair_tables);
   return path;
 }
 

@@ -5,15 +5,12 @@
 #include <gtest/gtest.h>
 
 #include <cstddef>
-#include <cstdint>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <utility>
-#include <vector>
 
 #include "mock/startup_arena.h"
+#include "tests/support/process_mappings.h"
 
 extern "C" int mallctl(const char* name, void* oldp, std::size_t* oldlenp, void* newp, std::size_t newlen);
 
@@ -27,27 +24,16 @@ int arena_of(const void* block) {
   return static_cast<int>(index);
 }
 
-// The VmFlags of the mapping that holds `address` (/proc/self/smaps), "" if none.
+// The VmFlags of the mapping that holds `address`, "" if none.
 std::string vm_flags_of(const void* address) {
-  const auto at = reinterpret_cast<std::uintptr_t>(address);
-  std::ifstream smaps("/proc/self/smaps");
-  std::string line;
-  bool inside = false;
-  while (std::getline(smaps, line)) {
-    std::uintptr_t from = 0, to = 0;
-    char dash = 0;
-    std::istringstream range(line);
-    if (range >> std::hex >> from >> dash >> to && dash == '-') {
-      inside = from <= at && at < to;
-    } else if (inside && line.rfind("VmFlags:", 0) == 0) {
-      return line;
-    }
+  for (const auto& m : testing::mappings_of()) {
+    if (m.holds(address)) return m.vm_flags;
   }
   return "";
 }
 
 bool has_flag(const std::string& vm_flags, const std::string& flag) {
-  return vm_flags.find(" " + flag + " ") != std::string::npos || vm_flags.ends_with(" " + flag);
+  return testing::Mapping{.vm_flags = vm_flags}.has_flag(flag);
 }
 
 // Blocks under jemalloc's oversize threshold (8 MiB), above which they come from an arena
