@@ -103,7 +103,7 @@ void JsonWriter::close(char c) {
   comma_ = true;
 }
 
-void JsonWriter::key(std::string_view name) {
+void JsonWriter::computed_key(std::string_view name) {
   if (needs_no_escape(name)) {
     append_plain(out_, comma_, name, true);
   } else {
@@ -111,6 +111,11 @@ void JsonWriter::key(std::string_view name) {
     append_json_string(out_, name);
     out_ += ':';
   }
+  comma_ = false;
+}
+
+void JsonWriter::key(JsonName name) {
+  append_plain(out_, comma_, name.view(), true);
   comma_ = false;
 }
 

@@ -47,16 +47,17 @@ void for_each_describe_field(const Pair& p, F&& f) {
 
 nlohmann::json to_describe_json(const Pair& p) {
   nlohmann::json j = nlohmann::json::object();
-  for_each_describe_field(p, [&](const char* name, const auto& value) {
+  for_each_describe_field(p, [&](JsonName name, const auto& value) {
+    const std::string member(name.view());
     using V = std::decay_t<decltype(value)>;
     if constexpr (std::is_same_v<V, std::vector<Tag>>) {
       nlohmann::json tags = nlohmann::json::array();
       for (const auto& t : value) tags.push_back({{"TagKey", t.key}, {"TagValue", t.value}});
-      j[name] = std::move(tags);
+      j[member] = std::move(tags);
     } else if constexpr (std::is_same_v<V, std::string_view>) {
-      j[name] = std::string(value);
+      j[member] = std::string(value);
     } else {
-      j[name] = value;
+      j[member] = value;
     }
   });
   return j;
@@ -64,7 +65,7 @@ nlohmann::json to_describe_json(const Pair& p) {
 
 void write_describe_json(JsonWriter& w, const Pair& p) {
   w.begin_object();
-  for_each_describe_field(p, [&](const char* name, const auto& value) {
+  for_each_describe_field(p, [&](JsonName name, const auto& value) {
     w.key(name);
     using V = std::decay_t<decltype(value)>;
     if constexpr (std::is_same_v<V, std::vector<Tag>>) {

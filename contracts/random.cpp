@@ -1,6 +1,7 @@
 // random.cpp: helpers over the raw 64-bit stream. Pure; see random.h.
 #include "contracts/random.h"
 
+#include <cstring>
 #include <string_view>
 
 namespace ebsmock::contracts {
@@ -62,18 +63,21 @@ void Random::next_u64s(std::uint64_t* out, std::size_t n) {
 std::string Random::hex(std::size_t n) { return draw(*this, "0123456789abcdef", n); }
 
 std::string Random::request_id() {
-  // 32 digits drawn in one batch, dashes placed after: 8-4-4-4-12.
-  std::string digits;
-  digits.reserve(32);
-  draw(*this, "0123456789ABCDEF", 32, digits);
+  // 32 digits drawn in one batch into the answer itself, then spread out to 8-4-4-4-12
+  // from the back (every request draws one; a second string cost an allocation each).
   std::string out;
   out.reserve(36);
-  std::size_t at = 0;
-  for (std::size_t group : {8, 4, 4, 4, 12}) {
-    if (!out.empty()) out += '-';
-    out.append(digits, at, group);
-    at += group;
-  }
+  draw(*this, "0123456789ABCDEF", 32, out);
+  out.resize(36);
+  char* p = out.data();
+  std::memmove(p + 24, p + 20, 12);
+  p[23] = '-';
+  std::memmove(p + 19, p + 16, 4);
+  p[18] = '-';
+  std::memmove(p + 14, p + 12, 4);
+  p[13] = '-';
+  std::memmove(p + 9, p + 8, 4);
+  p[8] = '-';
   return out;
 }
 

@@ -42,15 +42,35 @@ RC_GTEST_PROP(JsonWriterTest, AnyMembersAreWrittenAsTheDomDumpsThem,
   RC_PRE(k1 < k2);  // a DOM keeps members in name order
   JsonWriter w;
   w.begin_object();
-  w.key(k1);
+  w.computed_key(k1);
   w.value(v1);
-  w.key(k2);
+  w.computed_key(k2);
   w.begin_array();
   w.value(v1);
   w.value(k1);
   w.end_array();
   w.end_object();
   RC_ASSERT(w.text() == dom_dump(nlohmann::json{{k1, v1}, {k2, nlohmann::json::array({v1, k1})}}));
+}
+
+TEST(JsonWriterTest, AFixedNameIsWrittenAsTheSameNameComputed) {
+  JsonWriter fixed, computed;
+  fixed.begin_object();
+  computed.begin_object();
+  fixed.key("Status");
+  computed.computed_key("Status");
+  fixed.value("Normal");
+  computed.value("Normal");
+  fixed.key("Tags");
+  computed.computed_key("Tags");
+  fixed.begin_array();
+  computed.begin_array();
+  fixed.end_array();
+  computed.end_array();
+  fixed.end_object();
+  computed.end_object();
+  EXPECT_EQ(fixed.text(), R"({"Status":"Normal","Tags":[]})");
+  EXPECT_EQ(fixed.text(), computed.text());
 }
 
 TEST(JsonWriterTest, NumbersAndBooleans) {
