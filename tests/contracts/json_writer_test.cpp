@@ -53,6 +53,18 @@ RC_GTEST_PROP(JsonWriterTest, AnyMembersAreWrittenAsTheDomDumpsThem,
   RC_ASSERT(w.text() == dom_dump(nlohmann::json{{k1, v1}, {k2, nlohmann::json::array({v1, k1})}}));
 }
 
+TEST(JsonWriterTest, EveryByteThatNeedsEscapingIsFoundAtEveryPlaceInAWord) {
+  // The no-escape test reads eight bytes at a time: each kind of byte at each offset of
+  // two words and a tail.
+  for (const char special : {'\x00', '\x1f', '"', '\\', '\x7f', '\x80', '\xff', ' ', '~'}) {
+    for (std::size_t at = 0; at < 19; ++at) {
+      std::string s(19, 'a');
+      s[at] = special;
+      EXPECT_EQ(text_of(s), dom_dump(nlohmann::json(s))) << "byte " << int(static_cast<unsigned char>(special)) << " at " << at;
+    }
+  }
+}
+
 TEST(JsonWriterTest, AFixedNameIsWrittenAsTheSameNameComputed) {
   JsonWriter fixed, computed;
   fixed.begin_object();
