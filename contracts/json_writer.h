@@ -15,7 +15,7 @@
 namespace ebsmock::contracts {
 
 // A member name known when the program is compiled, checked then to need no escape:
-// the writer copies it with its quotes and colon in one append, where key() scans and
+// the writer copies it with its quotes and colon in one append, where computed_key() scans and
 // measures a name at run time. A Describe item is 29 such names.
 class JsonName {
  public:
