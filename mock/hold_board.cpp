@@ -19,7 +19,9 @@ HoldOutcome HoldBoard::hold(const scenarios::HoldSpec& spec, const Journal& jour
   }
   // Registered first, then the journal searched: a releaser journaled in between is
   // either found here or wakes the waiter, never missed.
-  if (auto seq = journal.find_request([&](const JournalEntry& e) { return releases(spec, e.call_id, e.client_token); })) {
+  if (auto seq = journal.find_request([&](std::string_view call_id, std::string_view client_token) {
+        return releases(spec, call_id, client_token);
+      })) {
     std::lock_guard lock(mu_);
     waiters_.remove(&w);
     return HoldOutcome{HoldOutcome::End::Released, *seq, 0};

@@ -1,4 +1,4 @@
-// journal.cpp: journal storage and its JSON form (served by GET /__admin/journal).
+// journal.cpp: see journal.h.
 #include "mock/journal.h"
 
 #include <algorithm>
@@ -7,21 +7,6 @@
 namespace ebsmock::mock {
 
 namespace {
-
-nlohmann::json transition_json(const std::optional<contracts::Transition>& t) {
-  if (!t) return nullptr;
-  return {{std::string(contracts::to_string(t->kind)), t->id},
-          {"from", t->from ? nlohmann::json(std::string(contracts::to_string(*t->from))) : nlohmann::json()},
-          {"to", std::string(contracts::to_string(t->to))}};
-}
-
-nlohmann::json fault_json(const std::optional<FaultSummary>& f) {
-  if (!f) return nullptr;
-  nlohmann::json j = {{"rule", f->rule}, {"delay_ms", f->delay_ms}, {"commit", f->commit}, {"transport", f->transport}};
-  if (!f->error.empty()) j["error"] = f->error;
-  if (f->status) j["status"] = *f->status;
-  return j;
-}
 
 std::string outcome_of(const JournalEntry& e) {
   if (!e.code.empty()) return e.code;
@@ -32,72 +17,36 @@ std::string outcome_of(const JournalEntry& e) {
 
 }  // namespace
 
-nlohmann::json to_json(const JournalEntry& e) {
-  nlohmann::json j = {{"seq", e.seq}, {"kind", std::string(contracts::to_string(e.kind))}, {"time", e.time}};
-  if (e.kind == contracts::JournalKind::Progress) {
-    j["transition"] = transition_json(e.transition);
-    j["vanished"] = e.vanished;
-    if (!e.event.empty()) j["event"] = e.event;
-    return j;
-  }
-  j["method"] = e.method;
-  j["action"] = e.action;
-  j["params"] = e.params;
-  j["client_token"] = e.client_token;
-  if (!e.call_id.empty()) j["call_id"] = e.call_id;
-  j["access_key_id"] = e.access_key_id;
-  j["signature"] = {{"scheme", std::string(contracts::to_string(e.signature_scheme))},
-                    {"verdict", std::string(contracts::to_string(e.signature_verdict))}};
-  j["status"] = e.status;
-  j["code"] = e.code;
-  j["request_id"] = e.request_id;
-  j["idempotence"] = e.idempotence ? std::string(contracts::to_string(*e.idempotence)) : std::string();
-  j["effect_applied"] = e.effect_applied;
-  j["answer_source"] = std::string(contracts::to_string(e.answer_source));
-  j["transition"] = transition_json(e.transition);
-  nlohmann::json members = nlohmann::json::array();
-  for (const auto& t : e.member_transitions) members.push_back(transition_json(t));
-  j["member_transitions"] = std::move(members);
-  if (auto ids = contracts::to_json(e.new_ids); !ids.empty()) j["new_ids"] = std::move(ids);
-  j["fault"] = fault_json(e.fault);
-  if (!e.replay_mismatch.empty()) j["replay_mismatch"] = e.replay_mismatch;
-  if (e.held_ms) {
-    j["held_ms"] = *e.held_ms;
-    // A seq is a number, as everywhere else in the journal; the other endings are words.
-    j["released_by"] = e.released_by ? nlohmann::json(*e.released_by) : nlohmann::json(e.hold_end);
-  }
-  return j;
-}
-
-std::uint64_t Journal::append(JournalEntry entry) {
-  // Built before the lock: the ring and the file's batch share one immutable copy, and
-  // dropping the oldest moves a pointer, not a ~700-byte entry out of a cold slot.
+std::uint64_t Journal::append(const JournalEntry& entry) {
+  // Packed before the lock: the ring and the file's batch share the one block, and
+  // dropping the oldest moves a pointer; the block is freed by settle(), after the lock.
   const bool is_request = entry.kind == contracts::JournalKind::Request;
   const bool by_fault = entry.fault.has_value();
   const std::string outcome = is_request ? outcome_of(entry) : std::string();
-  auto shared = std::make_shared<JournalEntry>(std::move(entry));
+  PackedEntry packed(entry);
   std::lock_guard lock(mu_);
-  shared->seq = next_seq_++;
+  const std::uint64_t seq = next_seq_++;
+  packed.stamp_seq(seq);
   if (is_request) ++(by_fault ? fault_answers_ : model_answers_)[outcome];
-  if (has_file_) unwritten_.push_back(shared);
-  entries_.push_back(std::move(shared));
+  if (has_file_) unwritten_.push_back(packed.copy());
+  entries_.push_back(std::move(packed));
   while (entries_.size() > capacity_) {
     dropped_entries_.push_back(std::move(entries_.front()));
     entries_.pop_front();
     ++dropped_;
   }
-  return next_seq_ - 1;
+  return seq;
 }
 
 void Journal::settle() {
-  std::vector<EntryPtr> dropped;  // freed on return, outside mu_
+  std::vector<PackedEntry> dropped;  // freed on return, outside mu_
   {
     std::lock_guard lock(mu_);
     dropped.swap(dropped_entries_);
     if (!has_file_ || unwritten_.empty()) return;
   }
   std::lock_guard file_lock(file_mu_);
-  std::vector<EntryPtr> batch;
+  std::vector<PackedEntry> batch;
   {
     std::lock_guard lock(mu_);
     if (unwritten_.empty()) return;  // another caller wrote them first
@@ -105,20 +54,23 @@ void Journal::settle() {
   }
   // Batches are taken and written under file_mu_, and each is in seq order, so the file is.
   for (const auto& e : batch) {
-    *file_ << to_json(*e).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+    *file_ << to_json(e.unpack()).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
   }
   file_->flush();
 }
 
 std::vector<JournalEntry> Journal::since(std::uint64_t since, std::size_t limit) const {
-  std::lock_guard lock(mu_);
-  std::vector<JournalEntry> out;
-  // Sequence numbers are contiguous inside the ring, so the start is computable.
-  auto first = entries_.empty() ? 0 : entries_.front()->seq;
-  std::size_t start = since < first ? 0 : static_cast<std::size_t>(since - first + 1);
-  for (std::size_t i = start; i < entries_.size() && out.size() < limit; ++i) {
-    out.push_back(*entries_[i]);
+  std::vector<PackedEntry> packed;  // copied under the lock, unpacked after it: requests wait for the lock
+  {
+    std::lock_guard lock(mu_);
+    // Sequence numbers are contiguous inside the ring, so the start is computable.
+    auto first = entries_.empty() ? 0 : entries_.front().seq();
+    std::size_t start = since < first ? 0 : static_cast<std::size_t>(since - first + 1);
+    for (std::size_t i = start; i < entries_.size() && packed.size() < limit; ++i) packed.push_back(entries_[i].copy());
   }
+  std::vector<JournalEntry> out;
+  out.reserve(packed.size());
+  for (const auto& e : packed) out.push_back(e.unpack());
   return out;
 }
 

@@ -6,9 +6,10 @@
 // as it advances the world, so replaying the journal in seq order on a fresh model gives
 // the same world (README "The journal"). Entries state their own conclusions
 // (effect_applied, answer_source) so readers need not re-derive them from fault fields.
-// A bounded ring (oldest dropped, counted); seq never repeats, so a reader can page with
-// `since`. With a file, every entry also goes there as a JSON line, in seq order, flushed
-// before the call's answer is written. Thread-safe.
+// A bounded ring (oldest dropped, counted) of entries packed one block each
+// (journal_packing.h); seq never repeats, so a reader can page with `since`. With a file,
+// every entry also goes there as a JSON line, in seq order, flushed before the call's
+// answer is written. Thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -23,64 +24,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "contracts/idempotence.h"
-#include "contracts/journal_terms.h"
-#include "contracts/wire.h"
-#include "contracts/world.h"
+#include "mock/journal_entry.h"
+#include "mock/journal_packing.h"
 
 namespace ebsmock::mock {
-
-// The fault rule (or replay step) that decided a request, as the journal shows it.
-struct FaultSummary {
-  std::string rule;  // "f1", "replay:3", "replay:mismatch"
-  long long delay_ms = 0;
-  std::string commit;     // "before" / "after"
-  std::string transport;  // "none", "reset", ...
-  std::string error;      // the error code the rule answers, "" for none
-  std::optional<int> status;
-};
-
-struct JournalEntry {
-  std::uint64_t seq = 0;  // assigned by Journal::append
-  contracts::JournalKind kind = contracts::JournalKind::Request;
-  std::string time;  // world time, ISO 8601 with milliseconds
-  // kind == Request:
-  std::string method;
-  std::string action;
-  contracts::Params params;  // redacted (contracts/redaction.h)
-  std::string client_token;
-  std::string call_id;  // the x-ebsmock-call-id header; "" when none or invalid
-  std::string access_key_id;
-  contracts::SignatureScheme signature_scheme = contracts::SignatureScheme::None;
-  contracts::SignatureVerdict signature_verdict = contracts::SignatureVerdict::NotChecked;
-  int status = 0;            // 0: no HTTP answer (reset, close, hang)
-  std::string code;          // the error Code the client could read; "" for none
-  std::string request_id;    // the RequestId the client saw (x-acs-request-id)
-  std::optional<contracts::TokenDecision> idempotence;  // nullopt: the token step did not apply
-  bool effect_applied = false;  // the call ran on the world (see mock::Effect::Applied)
-  contracts::AnswerSource answer_source = contracts::AnswerSource::Model;
-  std::optional<contracts::Transition> transition;
-  // A group operation's member pairs, moved with the group in the same step.
-  std::vector<contracts::Transition> member_transitions;
-  // Ids the service drew for a call that succeeded: what a replay of the journal needs to
-  // recreate the same resources (a drill's disks are only named here and in Describe).
-  contracts::NewIds new_ids;
-  std::optional<FaultSummary> fault;
-  std::string replay_mismatch;  // why the request did not match the next replay step
-  // A hold_until fault parked the request: how long (wait clock), and what ended it: the
-  // seq of the request that released it, or "budget", "reset", "shutdown".
-  std::optional<long long> held_ms;
-  std::optional<std::uint64_t> released_by;  // the releasing request's seq
-  std::string hold_end;                      // otherwise: "budget", "reset" or "shutdown"
-  // kind == Progress: `transition` holds the change; `vanished` when a deleted pair left
-  // the listing.
-  bool vanished = false;
-  // kind == Progress: the scenario's [[event]] that forced the change, as "file:line:col"
-  // and its description; "" for a change time made (a transient status running out).
-  std::string event;
-};
-
-nlohmann::json to_json(const JournalEntry& e);
 
 class Journal {
  public:
@@ -91,21 +38,23 @@ class Journal {
   // the file's last seq. Throws std::runtime_error if the file cannot be opened.
   void open_file(const std::string& path);
 
-  // Assigns the next seq and stores the entry; returns the seq. Cheap (no I/O, no frees),
-  // so the Service can call it under its own lock: that is what makes seq the commit order.
-  std::uint64_t append(JournalEntry entry);
+  // Assigns the next seq and stores the entry, packed; returns the seq. Cheap (no I/O, no
+  // frees: the caller keeps `entry`, to free it after its own lock), so the Service can
+  // call it under its own lock: that is what makes seq the commit order.
+  std::uint64_t append(const JournalEntry& entry);
   // The work append leaves for after the caller's lock, called before the answer goes
   // out: writes every appended entry not yet in the file, in seq order, and flushes (so a
   // crash or SIGKILL loses nothing already answered; no-op without a file), and frees the
   // entries the capacity pushed out of the ring.
   void settle();
 
-  // The seq of the oldest request entry still in the ring for which `match` holds.
+  // The seq of the oldest request entry still in the ring for which
+  // match(call_id, client_token) holds. Reads the packed entries in place.
   template <class Match>
   std::optional<std::uint64_t> find_request(Match&& match) const {
     std::lock_guard lock(mu_);
     for (const auto& e : entries_) {
-      if (e->kind == contracts::JournalKind::Request && match(*e)) return e->seq;
+      if (e.kind() == contracts::JournalKind::Request && match(e.call_id(), e.client_token())) return e.seq();
     }
     return std::nullopt;
   }
@@ -125,17 +74,14 @@ class Journal {
  private:
   mutable std::mutex mu_;
   std::size_t capacity_;
-  // Shared with unwritten_ (one copy of an entry whether or not there is a file);
-  // immutable once appended.
-  using EntryPtr = std::shared_ptr<const JournalEntry>;
-  std::deque<EntryPtr> entries_;
+  std::deque<PackedEntry> entries_;
   std::uint64_t next_seq_ = 1;
   std::uint64_t dropped_ = 0;
   std::map<std::string, std::uint64_t> model_answers_, fault_answers_;
-  // Entries appended but not yet written to the file (only with a file).
-  std::vector<EntryPtr> unwritten_;
+  // Copies of the entries appended but not yet written to the file (only with a file).
+  std::vector<PackedEntry> unwritten_;
   // Entries pushed out of the ring, freed by settle() after it has let go of every lock.
-  std::vector<EntryPtr> dropped_entries_;
+  std::vector<PackedEntry> dropped_entries_;
 
   std::mutex file_mu_;  // serializes writers, so the file stays in seq order
   std::unique_ptr<std::ofstream> file_;

@@ -4,7 +4,7 @@
 #pragma once
 
 #include "mock/exchange.h"
-#include "mock/journal.h"
+#include "mock/journal_entry.h"
 
 namespace ebsmock::mock {
 

@@ -185,7 +185,7 @@ void Service::journal_progress_locked(std::vector<contracts::TimedTransition> ch
     e.transition = std::move(change.transition);
     e.vanished = change.vanished;
     e.event = std::string(event);
-    journal_.append(std::move(e));
+    journal_.append(e);
   }
 }
 
@@ -221,7 +221,8 @@ Exchange Service::begin(const RawRequest& raw, std::shared_ptr<const CallGate>& 
 
 ConnectionAction Service::finish(Exchange& x, std::unique_lock<std::mutex>* held) {
   render(x);
-  const std::uint64_t seq = journal_.append(journal_entry(std::move(x)));  // under the commit's lock: seq is the commit order
+  const JournalEntry entry = journal_entry(std::move(x));  // freed after the lock
+  const std::uint64_t seq = journal_.append(entry);  // under the commit's lock: seq is the commit order
   holds_.journaled(seq, x.call_id, x.client_token);
   if (held) held->unlock();
   journal_.settle();

@@ -12,7 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "mock/journal.h"
+#include "mock/journal_entry.h"
 
 namespace ebsmock::harness::record {
 
