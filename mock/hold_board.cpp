@@ -16,6 +16,7 @@ HoldOutcome HoldBoard::hold(const scenarios::HoldSpec& spec, const Journal& jour
   {
     std::lock_guard lock(mu_);
     waiters_.push_back(&w);
+    waiting_ = waiters_.size();
   }
   // Registered first, then the journal searched: a releaser journaled in between is
   // either found here or wakes the waiter, never missed.
@@ -24,6 +25,7 @@ HoldOutcome HoldBoard::hold(const scenarios::HoldSpec& spec, const Journal& jour
       })) {
     std::lock_guard lock(mu_);
     waiters_.remove(&w);
+    waiting_ = waiters_.size();
     return HoldOutcome{HoldOutcome::End::Released, *seq, 0};
   }
   const contracts::Instant start = wait_clock.now();
@@ -35,6 +37,7 @@ HoldOutcome HoldBoard::hold(const scenarios::HoldSpec& spec, const Journal& jour
   out.held_ms = std::max<long long>(0, (wait_clock.now() - start).count());
   std::lock_guard lock(mu_);
   waiters_.remove(&w);
+  waiting_ = waiters_.size();
   if (w.released_by) {
     out.end = HoldOutcome::End::Released;
     out.released_by = *w.released_by;
@@ -49,6 +52,7 @@ HoldOutcome HoldBoard::hold(const scenarios::HoldSpec& spec, const Journal& jour
 }
 
 void HoldBoard::journaled(std::uint64_t seq, std::string_view call_id, std::string_view client_token) {
+  if (waiting_ == 0) return;
   std::lock_guard lock(mu_);
   for (Waiter* w : waiters_) {
     if (w->released_by || w->reset || !releases(*w->spec, call_id, client_token)) continue;

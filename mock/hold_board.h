@@ -10,6 +10,7 @@
 // Thread-safe: holds wait outside the board's mutex, on the wait clock.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <list>
 #include <mutex>
@@ -53,6 +54,11 @@ class HoldBoard {
 
   std::mutex mu_;
   std::list<Waiter*> waiters_;
+  // waiters_.size(), written under mu_: journaled() reads it without the lock, so a
+  // request with no hold anywhere takes no lock here. A waiter registers before it
+  // searches the journal, and journaled() reads after its entry was appended; the
+  // journal's own lock orders the two, so one of them always sees the other.
+  std::atomic<std::size_t> waiting_ = 0;
 };
 
 // Whether a journaled request with `call_id` and `client_token` releases `hold`.

@@ -18,8 +18,8 @@ std::string outcome_of(const JournalEntry& e) {
 }  // namespace
 
 std::uint64_t Journal::append(const JournalEntry& entry) {
-  // Packed before the lock: the ring and the file's batch share the one block, and
-  // dropping the oldest moves a pointer; the block is freed by settle(), after the lock.
+  // Packed before the lock. The entry the ring drops is one block freed here, under the
+  // lock: jemalloc frees a block without reading it, so its being cold costs nothing.
   const bool is_request = entry.kind == contracts::JournalKind::Request;
   const bool by_fault = entry.fault.has_value();
   const std::string outcome = is_request ? outcome_of(entry) : std::string();
@@ -28,10 +28,9 @@ std::uint64_t Journal::append(const JournalEntry& entry) {
   const std::uint64_t seq = next_seq_++;
   packed.stamp_seq(seq);
   if (is_request) ++(by_fault ? fault_answers_ : model_answers_)[outcome];
-  if (has_file_) unwritten_.push_back(packed.copy());
+  if (has_file_.load(std::memory_order_relaxed)) unwritten_.push_back(packed.copy());  // set under mu_
   entries_.push_back(std::move(packed));
   while (entries_.size() > capacity_) {
-    dropped_entries_.push_back(std::move(entries_.front()));
     entries_.pop_front();
     ++dropped_;
   }
@@ -39,12 +38,9 @@ std::uint64_t Journal::append(const JournalEntry& entry) {
 }
 
 void Journal::settle() {
-  std::vector<PackedEntry> dropped;  // freed on return, outside mu_
-  {
-    std::lock_guard lock(mu_);
-    dropped.swap(dropped_entries_);
-    if (!has_file_ || unwritten_.empty()) return;
-  }
+  // Without a file there is nothing to do, and no lock is taken: a request's answer waits
+  // for this call.
+  if (!has_file_.load(std::memory_order_acquire)) return;
   std::lock_guard file_lock(file_mu_);
   std::vector<PackedEntry> batch;
   {
@@ -124,7 +120,7 @@ void Journal::open_file(const std::string& path) {
   std::lock_guard file_lock(file_mu_);
   std::lock_guard lock(mu_);
   file_ = std::move(file);
-  has_file_ = true;
+  has_file_.store(true, std::memory_order_release);
   // A server restarted on the same file goes on numbering after it, so seq stays unique
   // in the file and a reader (the dashboard's stream) resumes without repeating.
   if (entries_.empty() && earlier >= next_seq_) next_seq_ = earlier + 1;

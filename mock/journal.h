@@ -12,6 +12,7 @@
 // answer is written. Thread-safe.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <fstream>
@@ -38,14 +39,14 @@ class Journal {
   // the file's last seq. Throws std::runtime_error if the file cannot be opened.
   void open_file(const std::string& path);
 
-  // Assigns the next seq and stores the entry, packed; returns the seq. Cheap (no I/O, no
-  // frees: the caller keeps `entry`, to free it after its own lock), so the Service can
-  // call it under its own lock: that is what makes seq the commit order.
+  // Assigns the next seq and stores the entry, packed; returns the seq. Cheap (no I/O;
+  // the only free is of the one block the ring drops; the caller keeps `entry`, to free
+  // it after its own lock), so the Service can call it under its own lock: that is what
+  // makes seq the commit order.
   std::uint64_t append(const JournalEntry& entry);
   // The work append leaves for after the caller's lock, called before the answer goes
   // out: writes every appended entry not yet in the file, in seq order, and flushes (so a
-  // crash or SIGKILL loses nothing already answered; no-op without a file), and frees the
-  // entries the capacity pushed out of the ring.
+  // crash or SIGKILL loses nothing already answered). Without a file, returns at once.
   void settle();
 
   // The seq of the oldest request entry still in the ring for which
@@ -80,12 +81,10 @@ class Journal {
   std::map<std::string, std::uint64_t> model_answers_, fault_answers_;
   // Copies of the entries appended but not yet written to the file (only with a file).
   std::vector<PackedEntry> unwritten_;
-  // Entries pushed out of the ring, freed by settle() after it has let go of every lock.
-  std::vector<PackedEntry> dropped_entries_;
 
   std::mutex file_mu_;  // serializes writers, so the file stays in seq order
   std::unique_ptr<std::ofstream> file_;
-  bool has_file_ = false;  // read under mu_
+  std::atomic<bool> has_file_ = false;  // set under file_mu_ and mu_, once
 };
 
 }  // namespace ebsmock::mock
