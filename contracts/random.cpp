@@ -83,6 +83,24 @@ std::string Random::request_id() {
 
 std::string Random::alnum_lower(std::size_t n) { return draw(*this, "0123456789abcdefghijklmnopqrstuvwxyz", n); }
 
+std::string RequestIds::at(std::uint64_t seed, std::uint64_t n) {
+  auto splitmix = [seed](std::uint64_t i) {  // output i of SplitMix64 seeded with `seed`
+    std::uint64_t z = seed + (i + 1) * 0x9E3779B97F4A7C15ULL;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+  };
+  const std::uint64_t halves[2] = {splitmix(2 * n), splitmix(2 * n + 1)};
+  static constexpr char kDigits[] = "0123456789ABCDEF";
+  std::string out(36, '-');
+  std::size_t at = 0;
+  for (int digit = 0; digit < 32; ++digit) {
+    if (digit == 8 || digit == 12 || digit == 16 || digit == 20) ++at;  // the dashes of 8-4-4-4-12
+    out[at++] = kDigits[(halves[digit / 16] >> (60 - 4 * (digit % 16))) & 0xF];
+  }
+  return out;
+}
+
 std::uint64_t SeededRandom::next_u64() {
   std::lock_guard lock(mu_);
   return engine_();

@@ -1,12 +1,13 @@
 // random.h: the injected, seeded source of randomness. Every random choice the mock or a
-// bundled client makes (RequestIds, pair ids, nonces, fault coin flips, delays) goes
-// through a Random, so a run is reproducible from its seed. It lives in contracts because
+// bundled client makes (pair ids, nonces, fault coin flips, delays) goes through a Random,
+// and the mock's RequestIds come from RequestIds, so a run is reproducible from its seed. It lives in contracts because
 // it is pure (a deterministic function of the seed and the order of draws) and both the
 // mock and the harness's bundled client draw from it; fresh seeds (OS entropy) are the
 // mock's business (mock/seed.h). SeededRandom is thread-safe (one mutex; draws are
 // cheap); its sequence depends on the order of calls.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <mutex>
 #include <random>
@@ -52,6 +53,22 @@ class SeededRandom final : public Random {
   std::mutex mu_;
   std::mt19937_64 engine_;
   std::uint64_t seed_;
+};
+
+// The RequestIds a server seeded with `seed` gives its answers, in the order it takes
+// them: the n-th (from 0) is the SplitMix64 stream seeded with `seed`, outputs 2n and
+// 2n+1, as 32 upper-case hex digits in the UUID form. A counter and a pure function, so
+// it needs no lock (every request takes one, from any worker) and the n-th id is the same
+// whatever else the run drew. Thread-safe.
+class RequestIds {
+ public:
+  explicit RequestIds(std::uint64_t seed) : seed_(seed) {}
+  std::string next() { return at(seed_, taken_.fetch_add(1, std::memory_order_relaxed)); }
+  static std::string at(std::uint64_t seed, std::uint64_t n);
+
+ private:
+  std::uint64_t seed_;
+  std::atomic<std::uint64_t> taken_ = 0;
 };
 
 }  // namespace ebsmock::contracts

@@ -96,7 +96,8 @@ void Service::reset_locked() {
   s.faults = std::make_unique<FaultEngine>(scenario_.faults, seed_, *errors);
   s.replay = std::make_unique<ReplayEngine>(scenario_.replay, *errors, seed_);
   s.gate = std::make_shared<const CallGate>(CallGate{std::move(errors), std::move(auth), std::move(world_clock),
-                                                     std::make_shared<contracts::SeededRandom>(seed_)});
+                                                     std::make_shared<contracts::SeededRandom>(seed_),
+                                                     std::make_shared<contracts::RequestIds>(seed_)});
   s.model = make_model(options_.mutant);
   tokens_.clear();
   holds_.reset();  // a held call must not act on the new world: it wakes and sees the generation
@@ -214,7 +215,7 @@ Exchange Service::begin(const RawRequest& raw, std::shared_ptr<const CallGate>& 
     std::lock_guard lock(gate_mu_);
     gate = gate_;
   }
-  x.request_id = gate->random->request_id();
+  x.request_id = gate->request_ids->next();
   x.time = contracts::format_iso8601_millis(gate->world_clock->now());
   return x;
 }

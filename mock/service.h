@@ -73,7 +73,8 @@ struct CallGate {
   std::shared_ptr<const contracts::ErrorCatalogue> errors;
   std::shared_ptr<Authenticator> auth;
   std::shared_ptr<const Clock> world_clock;
-  std::shared_ptr<contracts::SeededRandom> random;
+  std::shared_ptr<contracts::SeededRandom> random;  // drawn under the Service's lock
+  std::shared_ptr<contracts::RequestIds> request_ids;
 };
 
 // Everything a scenario sets up; reset()/load() build a new one. Read through

@@ -1,8 +1,13 @@
 // random_test.cpp: the seeded stream's helpers draw exactly what the one-value-at-a-time
-// definition draws, so a run stays reproducible from its seed whatever way they batch.
+// definition draws, so a run stays reproducible from its seed whatever way they batch;
+// and the server's RequestIds are SplitMix64's published outputs, each taken once, from
+// any number of threads.
 #include <gtest/gtest.h>
 
 #include <deque>
+#include <set>
+#include <thread>
+#include <vector>
 
 #include "contracts/random.h"
 
@@ -65,6 +70,35 @@ TEST(Random, ARejectedValueIsReplacedByTheNextOneOfTheStream) {
   EXPECT_EQ(id, reference_request_id(reference));
   EXPECT_TRUE(id.starts_with("3A")) << id;
   EXPECT_EQ(with_reject.next_u64(), reference.next_u64()) << "both consumed the stream equally far";
+}
+
+TEST(RequestIds, AreSplitMix64sOutputsInTheUuidForm) {
+  // SplitMix64 seeded with 0 starts E220A8397B1DCDAF, 6E789E6AA1B965F4, 06C45D188009454F,
+  // F88BB8A8724C81EC (the reference implementation's known answers).
+  EXPECT_EQ(RequestIds::at(0, 0), "E220A839-7B1D-CDAF-6E78-9E6AA1B965F4");
+  EXPECT_EQ(RequestIds::at(0, 1), "06C45D18-8009-454F-F88B-B8A8724C81EC");
+  RequestIds ids(0);
+  EXPECT_EQ(ids.next(), RequestIds::at(0, 0));
+  EXPECT_EQ(ids.next(), RequestIds::at(0, 1));
+  EXPECT_NE(RequestIds::at(1, 0), RequestIds::at(0, 0));
+}
+
+TEST(RequestIds, EveryIdIsTakenExactlyOnceUnderConcurrentWorkers) {
+  constexpr int kThreads = 8, kEach = 5'000;
+  RequestIds ids(42);
+  std::vector<std::vector<std::string>> taken(kThreads);
+  std::vector<std::thread> workers;
+  for (int t = 0; t < kThreads; ++t) {
+    workers.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) taken[t].push_back(ids.next());
+    });
+  }
+  for (auto& w : workers) w.join();
+  std::set<std::string> all;
+  for (const auto& list : taken) all.insert(list.begin(), list.end());
+  std::set<std::string> expected;
+  for (int n = 0; n < kThreads * kEach; ++n) expected.insert(RequestIds::at(42, n));
+  EXPECT_EQ(all, expected);
 }
 
 }  // namespace
