@@ -22,6 +22,7 @@
 
 #include "contracts/random.h"
 #include "contracts/world.h"
+#include "mock/adaptive_mutex.h"
 #include "mock/authenticator.h"
 #include "mock/clock.h"
 #include "mock/connection_action.h"
@@ -146,7 +147,7 @@ class Service {
   // Service's lock twice per request made each one queue twice behind the commits.
   Exchange begin(const RawRequest& raw, std::shared_ptr<const CallGate>& gate);
   // Render and record; `held` is the lock of the call's commit, released after recording.
-  ConnectionAction finish(Exchange& x, std::unique_lock<std::mutex>* held);
+  ConnectionAction finish(Exchange& x, std::unique_lock<AdaptiveMutex>* held);
   // Applies every time-driven change and every scenario [[event]] due on the world clock,
   // in time order (an event after the changes due at its instant), journaling each.
   contracts::Instant catch_up_locked();
@@ -159,7 +160,9 @@ class Service {
 
   friend class CallWindow;  // service.cpp: one call's wait stage and race window
 
-  std::mutex mu_;
+  // Spins briefly before it sleeps: held a few microseconds per call by every worker, so
+  // a waiter that slept paid more in futex wake-ups than the wait itself (RESULTS.md).
+  AdaptiveMutex mu_;
   // Guards gate_ only, and is held only to copy or replace it (after mu_ when both are held).
   std::mutex gate_mu_;
   std::shared_ptr<const CallGate> gate_;  // state_.gate, readable without mu_
