@@ -36,7 +36,7 @@ bool NonceStore::remember(std::string_view access_key_id, std::string_view nonce
 
 void NonceStore::forget_oldest() {
   const auto oldest = static_cast<Slot>(head_);
-  index_.erase(ring_[oldest].hash, [&](Slot s) { return s == oldest; }, [&](Slot s) { return ring_[s].hash; });
+  index_.erase(ring_[oldest].hash, [&](Slot s) { return s == oldest; });
   head_ = (head_ + 1) % ring_.size();
   --size_;
 }

@@ -4,7 +4,7 @@
 // request's timestamp would be refused first), and at `capacity` the oldest goes even
 // inside the window, so a flood of unique nonces cannot grow memory without bound.
 // Memory and the request path: a nonce is known by a 64-bit hash of (AccessKeyId, nonce),
-// not by its text: a 16-byte entry in a ring kept in arrival order plus a 4-byte slot of
+// not by its text: a 16-byte entry in a ring kept in arrival order plus an 8-byte bucket of
 // an open-addressing index, and no allocation per request once the ring has grown (the
 // text form, a string per nonce in a hash set, cost ~150 bytes and two allocations each).
 // Two different nonces whose hashes collide would make the second look reused: with a

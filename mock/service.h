@@ -55,7 +55,7 @@ struct ServiceOptions {
   std::size_t journal_capacity = 10'000;
   std::string journal_file;
   // ClientTokens remembered for idempotence and for rules on reused tokens (oldest
-  // forgotten first; see token_store.h). About 80 bytes each (tests/bench/token_memory.cpp).
+  // forgotten first; see token_store.h). About 100 bytes each (tests/bench/token_memory.cpp).
   std::size_t token_capacity = TokenStore::kDefaultCapacity;
   // A planted bug (`ebsmock serve --mutant`, mock/server_mutants.h); None = correct.
   ServerMutant mutant = ServerMutant::None;

@@ -1,9 +1,11 @@
 // slot_index.h: an open-addressing hash index over the slots of a caller's table (linear
 // probing, backward-shift deletion, so lookups need no tombstones). The caller owns the
-// records and their keys; the index holds only 4-byte slot numbers and asks the caller
-// for a slot's 64-bit hash or whether a slot holds the key sought. Used by TokenStore
-// (ClientToken records) and NonceStore (signature nonces). Not thread-safe: each owner
-// calls it under its own lock.
+// records and their keys; each bucket holds a 4-byte slot number and the low 32 bits of
+// the hash it was filed under, so a probe asks the caller whether a slot holds the key
+// sought (a read of a record, cold in a big table) only when those 32 bits agree, and
+// deletion and growth never read a record at all. Used by TokenStore (ClientToken
+// records) and NonceStore (signature nonces). Not thread-safe: each owner calls it under
+// its own lock.
 #pragma once
 
 #include <algorithm>
@@ -21,62 +23,68 @@ class SlotIndex {
 
   explicit SlotIndex(std::size_t buckets = 16) { reset(buckets); }
 
-  // Empties the index into `buckets` buckets (rounded up to a power of two), releasing
-  // any larger table it had.
+  // Empties the index into `buckets` buckets (rounded up to a power of two, at most
+  // 2^32), releasing any larger table it had.
   void reset(std::size_t buckets) {
-    std::vector<Slot>(std::bit_ceil(std::max<std::size_t>(buckets, 1)), kNone).swap(buckets_);
+    std::vector<Bucket>(std::bit_ceil(std::clamp<std::size_t>(buckets, 1, std::size_t{1} << 32)), Bucket{})
+        .swap(buckets_);
   }
   std::size_t buckets() const { return buckets_.size(); }
 
   // The slot filed under `hash` for which is_key(slot) holds; kNone when there is none.
   template <class IsKey>
   Slot find(std::uint64_t hash, IsKey&& is_key) const {
-    for (std::size_t b = home(hash);; b = next(b)) {
-      const Slot s = buckets_[b];
-      if (s == kNone || is_key(s)) return s;
+    const auto low = static_cast<std::uint32_t>(hash);
+    for (std::size_t b = home(low);; b = next(b)) {
+      const Bucket& k = buckets_[b];
+      if (k.slot == kNone) return kNone;
+      if (k.low == low && is_key(k.slot)) return k.slot;
     }
   }
-
   // Files `slot` under `hash`. The caller keeps the index at most ~3/4 full (rehash).
   void insert(Slot slot, std::uint64_t hash) {
-    std::size_t b = home(hash);
-    while (buckets_[b] != kNone) b = next(b);
-    buckets_[b] = slot;
+    const auto low = static_cast<std::uint32_t>(hash);
+    std::size_t b = home(low);
+    while (buckets_[b].slot != kNone) b = next(b);
+    buckets_[b] = Bucket{slot, low};
   }
-
-  // Removes the slot filed under `hash` for which is_key(slot) holds (it must be there);
-  // hash_of(slot) is the hash any filed slot was inserted with.
-  template <class IsKey, class HashOf>
-  void erase(std::uint64_t hash, IsKey&& is_key, HashOf&& hash_of) {
+  // Removes the slot filed under `hash` for which is_key(slot) holds (it must be there).
+  template <class IsKey>
+  void erase(std::uint64_t hash, IsKey&& is_key) {
     const std::size_t mask = buckets_.size() - 1;
-    std::size_t hole = home(hash);
-    while (!is_key(buckets_[hole])) hole = next(hole);
+    const auto low = static_cast<std::uint32_t>(hash);
+    std::size_t hole = home(low);
+    while (buckets_[hole].low != low || !is_key(buckets_[hole].slot)) hole = next(hole);
     // Backward shift: pull later entries of the probe run into the hole when their home
     // bucket allows it.
-    for (std::size_t n = next(hole); buckets_[n] != kNone; n = next(n)) {
-      const std::size_t h = home(hash_of(buckets_[n]));
+    for (std::size_t n = next(hole); buckets_[n].slot != kNone; n = next(n)) {
+      const std::size_t h = home(buckets_[n].low);
       if (((n - h) & mask) < ((n - hole) & mask)) continue;
       buckets_[hole] = buckets_[n];
       hole = n;
     }
-    buckets_[hole] = kNone;
+    buckets_[hole] = Bucket{};
   }
-
   // Refiles every slot into `buckets` buckets.
-  template <class HashOf>
-  void rehash(std::size_t buckets, HashOf&& hash_of) {
-    std::vector<Slot> old = std::move(buckets_);
+  void rehash(std::size_t buckets) {
+    std::vector<Bucket> old = std::move(buckets_);
     reset(buckets);
-    for (Slot s : old) {
-      if (s != kNone) insert(s, hash_of(s));
+    for (const Bucket& k : old) {
+      if (k.slot != kNone) insert(k.slot, k.low);
     }
   }
 
  private:
-  std::size_t home(std::uint64_t hash) const { return hash & (buckets_.size() - 1); }
+  struct Bucket {
+    Slot slot = kNone;
+    std::uint32_t low = 0;  // the low 32 bits of the hash the slot was filed under
+  };
+
+  // The bucket index needs at most 32 bits (reset caps the table at 2^32 buckets).
+  std::size_t home(std::uint32_t low) const { return low & (buckets_.size() - 1); }
   std::size_t next(std::size_t b) const { return (b + 1) & (buckets_.size() - 1); }
 
-  std::vector<Slot> buckets_;
+  std::vector<Bucket> buckets_;
 };
 
 }  // namespace ebsmock::mock

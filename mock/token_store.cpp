@@ -90,14 +90,12 @@ TokenStore::Slot TokenStore::lookup(const Digest& key) const {
 }
 
 void TokenStore::index_insert(Slot slot) {
-  const auto hash_of_slot = [this](Slot s) { return hash_of(records_[s].key); };
-  if ((order_.size() + 1) * 4 > index_.buckets() * 3) index_.rehash(index_.buckets() * 2, hash_of_slot);
-  index_.insert(slot, hash_of_slot(slot));
+  if ((order_.size() + 1) * 4 > index_.buckets() * 3) index_.rehash(index_.buckets() * 2);
+  index_.insert(slot, hash_of(records_[slot].key));
 }
 
 void TokenStore::index_erase(const Digest& key) {
-  index_.erase(hash_of(key), [&](Slot s) { return records_[s].key == key; },
-               [this](Slot s) { return hash_of(records_[s].key); });
+  index_.erase(hash_of(key), [&](Slot s) { return records_[s].key == key; });
 }
 
 TokenStore::Slot TokenStore::touch(const Key& key, bool* existed) {
