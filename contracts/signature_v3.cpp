@@ -46,13 +46,13 @@ std::optional<std::pair<std::string_view, std::string_view>> split_field(std::st
 
 }  // namespace
 
-std::optional<V3Authorization> parse_v3_authorization(std::string_view header_value) {
+std::optional<V3AuthorizationView> parse_v3_authorization_view(std::string_view header_value) {
   header_value = trim(header_value);
   const size_t space = header_value.find_first_of(" \t");
   if (space == std::string_view::npos || space == 0) return std::nullopt;
-  V3Authorization auth;
-  auth.algorithm = std::string(header_value.substr(0, space));
-  if (auth.algorithm.find_first_of(",=") != std::string::npos) return std::nullopt;
+  V3AuthorizationView auth;
+  auth.algorithm = header_value.substr(0, space);
+  if (auth.algorithm.find_first_of(",=") != std::string_view::npos) return std::nullopt;
 
   bool has_credential = false, has_signed_headers = false, has_signature = false;
   std::string_view rest = header_value.substr(space + 1);
@@ -69,7 +69,7 @@ std::optional<V3Authorization> parse_v3_authorization(std::string_view header_va
     if (key == "Credential") {
       if (has_credential) return std::nullopt;
       has_credential = true;
-      auth.access_key_id = std::string(value);
+      auth.access_key_id = value;
     } else if (key == "SignedHeaders") {
       if (has_signed_headers) return std::nullopt;
       has_signed_headers = true;
@@ -81,14 +81,14 @@ std::optional<V3Authorization> parse_v3_authorization(std::string_view header_va
         if (name.empty() || std::any_of(name.begin(), name.end(), is_whitespace)) {
           return std::nullopt;
         }
-        auth.signed_headers.push_back(to_lower(name));
+        auth.signed_headers.push_back(name);
         if (semi == std::string_view::npos) break;
         list = list.substr(semi + 1);
       }
     } else if (key == "Signature") {
       if (has_signature) return std::nullopt;
       has_signature = true;
-      auth.signature = std::string(value);
+      auth.signature = value;
     } else {
       return std::nullopt;
     }
@@ -96,6 +96,16 @@ std::optional<V3Authorization> parse_v3_authorization(std::string_view header_va
     rest = rest.substr(comma + 1);
   }
   if (!has_credential || !has_signed_headers || !has_signature) return std::nullopt;
+  return auth;
+}
+
+std::optional<V3Authorization> parse_v3_authorization(std::string_view header_value) {
+  auto view = parse_v3_authorization_view(header_value);
+  if (!view) return std::nullopt;
+  V3Authorization auth{std::string(view->algorithm), std::string(view->access_key_id), {},
+                       std::string(view->signature)};
+  auth.signed_headers.reserve(view->signed_headers.size());
+  for (const auto name : view->signed_headers) auth.signed_headers.push_back(to_lower(name));
   return auth;
 }
 
@@ -108,17 +118,18 @@ std::string v3_canonical_query(const ParamList& query) {
 
 std::string v3_canonical_request(const V3Request& req,
                                  const std::vector<std::string>& signed_headers) {
-  return v3_canonical_request(req.method, req.path, req.query, req.headers, req.payload_hash, signed_headers);
+  const std::vector<std::string_view> names(signed_headers.begin(), signed_headers.end());
+  return v3_canonical_request(req.method, req.path, req.query, req.headers, req.payload_hash, names);
 }
 
 std::string v3_canonical_request(std::string_view method, std::string_view path, const ParamList& query,
                                  const HeaderList& headers, std::string_view payload_hash,
-                                 const std::vector<std::string>& signed_headers) {
+                                 std::span<const std::string_view> signed_headers) {
   // Lower-cased, sorted, unique; views into `lowered`, which owns what had to be changed.
   std::vector<std::string> lowered;
   std::vector<std::string_view> names;
   names.reserve(signed_headers.size());
-  for (const auto& n : signed_headers) {
+  for (const auto n : signed_headers) {
     if (std::any_of(n.begin(), n.end(), [](char c) { return c >= 'A' && c <= 'Z'; })) {
       lowered.reserve(signed_headers.size());  // views into it must not move
       names.push_back(lowered.emplace_back(to_lower(n)));

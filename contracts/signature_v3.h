@@ -4,6 +4,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -34,6 +35,18 @@ struct V3Authorization {
 
 std::optional<V3Authorization> parse_v3_authorization(std::string_view header_value);
 
+// The same, as views into the header value (which must outlive it): what a verifier
+// needs per request, without a copy. `signed_headers` is the names as sent, in the order
+// given (not lower-cased; the canonical request lowers them).
+struct V3AuthorizationView {
+  std::string_view algorithm;
+  std::string_view access_key_id;
+  std::vector<std::string_view> signed_headers;
+  std::string_view signature;
+};
+
+std::optional<V3AuthorizationView> parse_v3_authorization_view(std::string_view header_value);
+
 // name=pe(value) sorted by name, joined by '&'; "" when there is no query.
 std::string v3_canonical_query(const ParamList& query);
 
@@ -45,7 +58,7 @@ std::string v3_canonical_request(const V3Request& req,
 // The same over borrowed parts: what a verifier has, without copying the request.
 std::string v3_canonical_request(std::string_view method, std::string_view path, const ParamList& query,
                                  const HeaderList& headers, std::string_view payload_hash,
-                                 const std::vector<std::string>& signed_headers);
+                                 std::span<const std::string_view> signed_headers);
 
 // algorithm + "\n" + hex(hash(canonical_request)); hash is SHA-256 or SM3 per algorithm.
 std::string v3_string_to_sign(std::string_view algorithm, std::string_view canonical_request);

@@ -56,7 +56,7 @@ AuthResult Authenticator::authenticate(const RpcRequest& req) {
                  is_v3 ? SignatureScheme::V3 : (req.params.contains("Signature") ? SignatureScheme::V1 : SignatureScheme::None),
                  Verdict::Skipped, ""};
     if (is_v3) {
-      if (auto a = contracts::parse_v3_authorization(authorization)) r.access_key_id = a->access_key_id;
+      if (auto a = contracts::parse_v3_authorization_view(authorization)) r.access_key_id = a->access_key_id;
     } else if (auto it = req.params.find("AccessKeyId"); it != req.params.end()) {
       r.access_key_id = it->second;
     }
@@ -129,7 +129,7 @@ AuthResult Authenticator::verify_v1(const RpcRequest& req) {
 AuthResult Authenticator::verify_v3(const RpcRequest& req) {
   AuthResult r{std::nullopt, contracts::SignatureScheme::V3, Verdict::Ok, ""};
   const auto& headers = req.raw->headers;
-  auto auth = contracts::parse_v3_authorization(contracts::header_value(headers, "authorization"));
+  auto auth = contracts::parse_v3_authorization_view(contracts::header_value(headers, "authorization"));
   if (!auth) return refuse(r, Verdict::Malformed, fail(codes::kIncompleteSignature));
   r.access_key_id = auth->access_key_id;
   if (auth->algorithm != contracts::kAcs3HmacSha256 && auth->algorithm != contracts::kAcs3HmacSm3) {

@@ -658,6 +658,28 @@ TEST(ParseV3AuthorizationTest, ParsesSdkHeader) {
   EXPECT_EQ(auth->signature, "e464d21be31bb76883c3953b29f87a182fa9ab75afbc7cce0a923f64232b2960");
 }
 
+TEST(ParseV3AuthorizationTest, TheViewKeepsNamesAsSentAndSignsTheSameCanonicalRequest) {
+  // The verifier parses views (no copies) and lowers names only in the canonical request;
+  // what it signs must be what the owned, lower-cased form signs.
+  const std::string header =
+      "ACS3-HMAC-SHA256 Credential=testid,SignedHeaders=host;X-Acs-Date;x-acs-action,Signature=abc";
+  const auto view = parse_v3_authorization_view(header);
+  const auto owned = parse_v3_authorization(header);
+  ASSERT_TRUE(view.has_value());
+  ASSERT_TRUE(owned.has_value());
+  EXPECT_EQ(view->algorithm, "ACS3-HMAC-SHA256");
+  EXPECT_EQ(view->access_key_id, "testid");
+  EXPECT_EQ(view->signed_headers, (std::vector<std::string_view>{"host", "X-Acs-Date", "x-acs-action"}));
+  EXPECT_EQ(view->signature, "abc");
+  const HeaderList headers{{"Host", "ecs.aliyuncs.com"}, {"x-acs-date", "2026-12-05T00:00:00Z"},
+                           {"X-ACS-Action", "StopDiskReplicaPair"}};
+  const ParamList query{{"RegionId", "cn-hangzhou"}};
+  const std::string canonical =
+      v3_canonical_request("POST", "/", query, headers, "e3b0", view->signed_headers);
+  EXPECT_EQ(canonical, v3_canonical_request(V3Request{"POST", "/", query, headers, "e3b0"}, owned->signed_headers));
+  EXPECT_NE(canonical.find("\nhost;x-acs-action;x-acs-date\n"), std::string::npos) << canonical;
+}
+
 TEST(ParseV3AuthorizationTest, ToleratesSpacesAfterCommasAndAroundValue) {
   const auto auth = parse_v3_authorization(
       "  ACS3-HMAC-SM3  Credential=ak, SignedHeaders=host,  Signature=abc  ");
