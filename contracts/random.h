@@ -1,10 +1,11 @@
 // random.h: the injected, seeded source of randomness. Every random choice the mock or a
 // bundled client makes (pair ids, nonces, fault coin flips, delays) goes through a Random,
-// and the mock's RequestIds come from RequestIds, so a run is reproducible from its seed. It lives in contracts because
-// it is pure (a deterministic function of the seed and the order of draws) and both the
-// mock and the harness's bundled client draw from it; fresh seeds (OS entropy) are the
-// mock's business (mock/seed.h). SeededRandom is thread-safe (one mutex; draws are
-// cheap); its sequence depends on the order of calls.
+// and the mock's RequestIds come from RequestIds, so a run is reproducible from its seed.
+// It lives in contracts because it is pure (a deterministic function of the seed and the
+// order of draws) and both the mock and the harness's bundled client draw from it; fresh
+// seeds (OS entropy) are the mock's business (mock/seed.h). SeededRandom is thread-safe
+// (one mutex; draws are cheap); its sequence depends on the order of calls. RequestIds is
+// thread-safe without a lock.
 #pragma once
 
 #include <atomic>

@@ -69,7 +69,7 @@ struct ServiceOptions {
 // What a call needs before it takes the Service's lock, from the world current when it
 // began: a concurrent reset replaces the world, and the call keeps what it started with.
 // Every member is thread-safe on its own (the catalogue is immutable; the authenticator,
-// the clock and the random guard themselves).
+// the clock, the random and the RequestIds guard themselves).
 struct CallGate {
   std::shared_ptr<const contracts::ErrorCatalogue> errors;
   std::shared_ptr<Authenticator> auth;
