@@ -83,6 +83,23 @@ std::string Random::request_id() {
 
 std::string Random::alnum_lower(std::size_t n) { return draw(*this, "0123456789abcdefghijklmnopqrstuvwxyz", n); }
 
+std::string request_id_form(const std::array<std::uint8_t, 16>& bytes) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(kRequestIdLength);
+  std::size_t nibble = 0;
+  for (std::size_t i = 0; i < kRequestIdLength; ++i) {
+    if (is_request_id_dash(i)) {
+      out += '-';
+      continue;
+    }
+    const std::uint8_t byte = bytes[nibble / 2];
+    out += kHex[nibble % 2 == 0 ? byte >> 4 : byte & 0xF];
+    ++nibble;
+  }
+  return out;
+}
+
 std::string RequestIds::at(std::uint64_t seed, std::uint64_t n) {
   auto splitmix = [seed](std::uint64_t i) {  // output i of SplitMix64 seeded with `seed`
     std::uint64_t z = seed + (i + 1) * 0x9E3779B97F4A7C15ULL;
@@ -91,14 +108,11 @@ std::string RequestIds::at(std::uint64_t seed, std::uint64_t n) {
     return z ^ (z >> 31);
   };
   const std::uint64_t halves[2] = {splitmix(2 * n), splitmix(2 * n + 1)};
-  static constexpr char kDigits[] = "0123456789ABCDEF";
-  std::string out(36, '-');
-  std::size_t at = 0;
-  for (int digit = 0; digit < 32; ++digit) {
-    if (digit == 8 || digit == 12 || digit == 16 || digit == 20) ++at;  // the dashes of 8-4-4-4-12
-    out[at++] = kDigits[(halves[digit / 16] >> (60 - 4 * (digit % 16))) & 0xF];
+  std::array<std::uint8_t, 16> bytes;
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    bytes[i] = static_cast<std::uint8_t>(halves[i / 8] >> (56 - 8 * (i % 8)));  // big-endian
   }
-  return out;
+  return request_id_form(bytes);
 }
 
 std::uint64_t SeededRandom::next_u64() {

@@ -8,7 +8,9 @@
 // thread-safe without a lock.
 #pragma once
 
+#include <array>
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <mutex>
 #include <random>
@@ -55,6 +57,13 @@ class SeededRandom final : public Random {
   std::mt19937_64 engine_;
   std::uint64_t seed_;
 };
+
+// How a RequestId looks (as Alibaba's do): 32 upper-case hex digits as 8-4-4-4-12, 36
+// characters. request_id_form writes 16 bytes that way; the token store reads an id back
+// into 16 bytes with the same layout.
+constexpr std::size_t kRequestIdLength = 36;
+constexpr bool is_request_id_dash(std::size_t i) { return i == 8 || i == 13 || i == 18 || i == 23; }
+std::string request_id_form(const std::array<std::uint8_t, 16>& bytes);
 
 // The RequestIds a server seeded with `seed` gives its answers, in the order it takes
 // them: the n-th (from 0) is the SplitMix64 stream seeded with `seed`, outputs 2n and

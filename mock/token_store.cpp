@@ -6,6 +6,7 @@
 
 #include "contracts/crypto.h"
 #include "contracts/json_writer.h"
+#include "contracts/random.h"
 
 namespace ebsmock::mock {
 namespace {
@@ -18,15 +19,12 @@ int hex_value(char c) {
   return -1;
 }
 
-// The mock's own RequestIds (contracts::Random::request_id): 8-4-4-4-12 upper-case hex.
-constexpr std::size_t kIdLength = 36;
-bool is_dash_at(std::size_t i) { return i == 8 || i == 13 || i == 18 || i == 23; }
-
+// The mock's own RequestIds (contracts::RequestIds): 8-4-4-4-12 upper-case hex.
 bool pack_request_id(std::string_view id, std::array<std::uint8_t, 16>& out) {
-  if (id.size() != kIdLength) return false;
+  if (id.size() != contracts::kRequestIdLength) return false;
   std::size_t nibble = 0;
   for (std::size_t i = 0; i < id.size(); ++i) {
-    if (is_dash_at(i)) {
+    if (contracts::is_request_id_dash(i)) {
       if (id[i] != '-') return false;
       continue;
     }
@@ -37,23 +35,6 @@ bool pack_request_id(std::string_view id, std::array<std::uint8_t, 16>& out) {
     ++nibble;
   }
   return true;
-}
-
-std::string unpack_request_id(const std::array<std::uint8_t, 16>& packed) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(kIdLength);
-  std::size_t nibble = 0;
-  for (std::size_t i = 0; i < kIdLength; ++i) {
-    if (is_dash_at(i)) {
-      out += '-';
-      continue;
-    }
-    const std::uint8_t byte = packed[nibble / 2];
-    out += kHex[nibble % 2 == 0 ? byte >> 4 : byte & 0xF];
-    ++nibble;
-  }
-  return out;
 }
 
 // The id's JSON string contents, as the envelope writes it between the quotes.
@@ -221,7 +202,7 @@ std::optional<TokenStore::RecordedAnswer> TokenStore::answer(const Key& key,
   const Record& r = records_[slot];
   RecordedAnswer out;
   out.http_status = r.http_status;
-  out.request_id = r.packed_id ? unpack_request_id(r.packed_request_id) : std::string(texts_.text(r.request_id));
+  out.request_id = r.packed_id ? contracts::request_id_form(r.packed_request_id) : std::string(texts_.text(r.request_id));
   const std::string_view shape = texts_.text(r.body);
   if (r.id_at == kNoCut) {
     out.body = shape;
