@@ -85,16 +85,12 @@ std::string Random::alnum_lower(std::size_t n) { return draw(*this, "0123456789a
 
 std::string request_id_form(const std::array<std::uint8_t, 16>& bytes) {
   static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(kRequestIdLength);
+  std::string out(kRequestIdLength, '-');
   std::size_t nibble = 0;
   for (std::size_t i = 0; i < kRequestIdLength; ++i) {
-    if (is_request_id_dash(i)) {
-      out += '-';
-      continue;
-    }
+    if (is_request_id_dash(i)) continue;
     const std::uint8_t byte = bytes[nibble / 2];
-    out += kHex[nibble % 2 == 0 ? byte >> 4 : byte & 0xF];
+    out[i] = kHex[nibble % 2 == 0 ? byte >> 4 : byte & 0xF];
     ++nibble;
   }
   return out;
