@@ -1,8 +1,10 @@
 // adaptive_mutex_test.cpp: AdaptiveMutex excludes: increments made under it by many
-// threads at once are never lost, and try_lock fails while another holds it.
+// threads at once are never lost, and try_lock fails while another holds it; a waiter
+// that outlasts the spin and sleeps is woken by unlock.
 // Multi-threaded.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -44,6 +46,42 @@ TEST(AdaptiveMutex, TryLockFailsWhileHeldElsewhere) {
     if (got) mu.unlock();
   }).join();
   EXPECT_TRUE(got);
+}
+
+TEST(AdaptiveMutex, AWaiterThatSleepsIsWokenByUnlock) {
+  AdaptiveMutex mu;
+  std::unique_lock held(mu);
+  std::atomic<bool> got{false};
+  std::thread waiter([&] {
+    std::lock_guard lock(mu);
+    got = true;
+  });
+  // The waiter marks the lock contended only once its spin is over and it goes to sleep.
+  while (!mu.has_sleepers()) std::this_thread::yield();
+  EXPECT_FALSE(got);
+  held.unlock();  // must wake it: without the wake-up, join() never returns
+  waiter.join();
+  EXPECT_TRUE(got);
+  // The woken waiter held the lock as contended; its unlock leaves it free.
+  EXPECT_TRUE(mu.try_lock());
+  mu.unlock();
+}
+
+TEST(AdaptiveMutex, ManySleepersAreAllWokenInTurn) {
+  AdaptiveMutex mu;
+  std::unique_lock held(mu);
+  std::atomic<int> done{0};
+  std::vector<std::thread> waiters;
+  for (int t = 0; t < 4; ++t) {
+    waiters.emplace_back([&] {
+      std::lock_guard lock(mu);
+      ++done;
+    });
+  }
+  while (!mu.has_sleepers()) std::this_thread::yield();
+  held.unlock();
+  for (auto& w : waiters) w.join();  // one wake-up per unlock: each woken waiter wakes the next
+  EXPECT_EQ(done, 4);
 }
 
 }  // namespace
