@@ -14,6 +14,12 @@
 namespace ebsmock::mock {
 namespace codes = contracts::codes;
 
+namespace {
+// Process-wide, so that no two gates, of any Service, ever share an epoch: a thread's
+// cached gate (Service::current_gate) is never mistaken for another Service's.
+std::atomic<std::uint64_t> next_gate_epoch{1};
+}  // namespace
+
 // One call's waits (or one admin clock advance's): the wait stage's delay and hold, and
 // the race window a planted bug may open (race_window.h). A hold_until fault is waited
 // once: in the window when the call opens one there, else at the wait stage. Lives on the
@@ -107,6 +113,7 @@ void Service::reset_locked() {
   {
     std::lock_guard lock(gate_mu_);
     gate_ = state_.gate;
+    gate_epoch_.store(next_gate_epoch.fetch_add(1, std::memory_order_relaxed), std::memory_order_release);
   }
   journal_.clear();
 }
@@ -204,17 +211,31 @@ void Service::apply_event_locked(const scenarios::ScheduledEvent& event, contrac
                           event.description.empty() ? event.source : event.source + ": " + event.description);
 }
 
-Exchange Service::begin(const RawRequest& raw, std::shared_ptr<const CallGate>& gate) {
+const CallGate& Service::current_gate() const {
+  // Each thread keeps the gate it last used, with its epoch. Only a new world's gate
+  // (a reset or load) sends it to gate_mu_; every other call reads one atomic. Without
+  // this, every call took gate_mu_ and moved the shared_ptr's count between the cores.
+  struct Cached {
+    std::uint64_t epoch = 0;  // never a gate's: epochs start at 1
+    std::shared_ptr<const CallGate> gate;
+  };
+  thread_local Cached cached;
+  if (cached.epoch != gate_epoch_.load(std::memory_order_acquire)) {
+    std::lock_guard lock(gate_mu_);
+    cached.gate = gate_;
+    cached.epoch = gate_epoch_.load(std::memory_order_relaxed);
+  }
+  return *cached.gate;
+}
+
+Exchange Service::begin(const RawRequest& raw, const CallGate*& gate) {
   Exchange x;
   x.raw = &raw;
   x.host = contracts::header_value(raw.headers, "host");
   if (auto id = contracts::header_value(raw.headers, contracts::kCallIdHeader); contracts::is_valid_call_id(id)) {
     x.call_id = std::move(id);
   }
-  {
-    std::lock_guard lock(gate_mu_);
-    gate = gate_;
-  }
+  gate = &current_gate();
   x.request_id = gate->request_ids->next();
   x.time = contracts::format_iso8601_millis(gate->world_clock->now());
   return x;
@@ -231,7 +252,7 @@ ConnectionAction Service::finish(Exchange& x, std::unique_lock<AdaptiveMutex>* h
 }
 
 ConnectionAction Service::handle_rpc(const RawRequest& raw, std::stop_token stop) {
-  std::shared_ptr<const CallGate> gate;
+  const CallGate* gate = nullptr;
   Exchange x = begin(raw, gate);
   const contracts::ErrorCatalogue& errors = *gate->errors;
   if (!admit(x, errors, *gate->auth)) return finish(x, nullptr);
@@ -272,7 +293,7 @@ void Service::refuse_replaced(Exchange& x, const contracts::ErrorCatalogue& erro
 
 Answer Service::answer_http_failure(HttpFailure failure, int status, std::string_view detail,
                                     const RawRequest& raw) {
-  std::shared_ptr<const CallGate> gate;
+  const CallGate* gate = nullptr;
   Exchange x = begin(raw, gate);
   const contracts::ErrorCatalogue& errors = *gate->errors;
   switch (failure) {

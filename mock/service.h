@@ -12,6 +12,7 @@
 // (race_window.h; never in the correct server).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -142,10 +143,13 @@ class Service {
   const std::shared_ptr<Clock>& wait_clock() const { return wait_clock_; }
 
  private:
-  // Starts an exchange: its RequestId and world time, from the current world's gate (kept
-  // by the caller). Takes only gate_mu_: every request passes here, and waiting for the
+  // Starts an exchange: its RequestId and world time, from the current world's gate (set
+  // in `gate`). Does not take mu_: every request passes here, and waiting for the
   // Service's lock twice per request made each one queue twice behind the commits.
-  Exchange begin(const RawRequest& raw, std::shared_ptr<const CallGate>& gate);
+  Exchange begin(const RawRequest& raw, const CallGate*& gate);
+  // The current world's gate. The calling thread keeps it alive until its next call here,
+  // so it stays valid for the rest of the call even if a reset replaces it meanwhile.
+  const CallGate& current_gate() const;
   // Render and record; `held` is the lock of the call's commit, released after recording.
   ConnectionAction finish(Exchange& x, std::unique_lock<AdaptiveMutex>* held);
   // Applies every time-driven change and every scenario [[event]] due on the world clock,
@@ -164,8 +168,9 @@ class Service {
   // a waiter that slept paid more in futex wake-ups than the wait itself (RESULTS.md).
   AdaptiveMutex mu_;
   // Guards gate_ only, and is held only to copy or replace it (after mu_ when both are held).
-  std::mutex gate_mu_;
+  mutable std::mutex gate_mu_;
   std::shared_ptr<const CallGate> gate_;  // state_.gate, readable without mu_
+  std::atomic<std::uint64_t> gate_epoch_{0};  // gate_'s epoch, process-unique; set under gate_mu_
   scenarios::Scenario scenario_;
   ServiceOptions options_;
   std::uint64_t seed_;
