@@ -148,7 +148,9 @@ class Service {
   // Service's lock twice per request made each one queue twice behind the commits.
   Exchange begin(const RawRequest& raw, const CallGate*& gate);
   // The current world's gate. The calling thread keeps it alive until its next call here,
-  // so it stays valid for the rest of the call even if a reset replaces it meanwhile.
+  // so it stays valid for the rest of the call even if a reset replaces it meanwhile; a
+  // thread runs one call at a time (an HTTP worker, or a test's own thread), so no call's
+  // gate is dropped under it.
   const CallGate& current_gate() const;
   // Render and record; `held` is the lock of the call's commit, released after recording.
   ConnectionAction finish(Exchange& x, std::unique_lock<AdaptiveMutex>* held);
