@@ -26,7 +26,7 @@ std::atomic<std::uint64_t> next_gate_epoch{1};
 // call's thread; `lock` is the call's hold on the Service's mutex.
 class CallWindow final : public RaceWindow {
  public:
-  CallWindow(Service& service, std::unique_lock<AdaptiveMutex>& lock, std::optional<scenarios::HoldSpec> hold,
+  CallWindow(Service& service, std::unique_lock<SpinningMutex>& lock, std::optional<scenarios::HoldSpec> hold,
              std::optional<HoldOutcome>& outcome, std::stop_token stop)
       : service_(service), lock_(lock), hold_(std::move(hold)), outcome_(outcome), stop_(std::move(stop)),
         generation_(service.state_.generation) {}
@@ -62,7 +62,7 @@ class CallWindow final : public RaceWindow {
   }
 
   Service& service_;
-  std::unique_lock<AdaptiveMutex>& lock_;
+  std::unique_lock<SpinningMutex>& lock_;
   std::optional<scenarios::HoldSpec> hold_;
   std::optional<HoldOutcome>& outcome_;
   std::stop_token stop_;
@@ -241,7 +241,7 @@ Exchange Service::begin(const RawRequest& raw, const CallGate*& gate) {
   return x;
 }
 
-ConnectionAction Service::finish(Exchange& x, std::unique_lock<AdaptiveMutex>* held) {
+ConnectionAction Service::finish(Exchange& x, std::unique_lock<SpinningMutex>* held) {
   render(x);
   const JournalEntry entry = journal_entry(std::move(x));  // freed after the lock
   const std::uint64_t seq = journal_.append(entry);  // under the commit's lock: seq is the commit order

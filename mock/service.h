@@ -23,7 +23,7 @@
 
 #include "contracts/random.h"
 #include "contracts/world.h"
-#include "mock/adaptive_mutex.h"
+#include "mock/spinning_mutex.h"
 #include "mock/authenticator.h"
 #include "mock/clock.h"
 #include "mock/connection_action.h"
@@ -153,7 +153,7 @@ class Service {
   // gate is dropped under it.
   const CallGate& current_gate() const;
   // Render and record; `held` is the lock of the call's commit, released after recording.
-  ConnectionAction finish(Exchange& x, std::unique_lock<AdaptiveMutex>* held);
+  ConnectionAction finish(Exchange& x, std::unique_lock<SpinningMutex>* held);
   // Applies every time-driven change and every scenario [[event]] due on the world clock,
   // in time order (an event after the changes due at its instant), journaling each.
   contracts::Instant catch_up_locked();
@@ -166,9 +166,10 @@ class Service {
 
   friend class CallWindow;  // service.cpp: one call's wait stage and race window
 
-  // Spins briefly before it sleeps: held a few microseconds per call by every worker, so
-  // a waiter that slept paid more in futex wake-ups than the wait itself (RESULTS.md).
-  AdaptiveMutex mu_;
+  // Spins up to ~24 us before it sleeps: held a few microseconds per call by every
+  // worker, so a waiter that slept paid more in futex wake-ups than the wait itself
+  // (RESULTS.md).
+  SpinningMutex mu_;
   // Guards gate_ only, and is held only to copy or replace it (after mu_ when both are held).
   mutable std::mutex gate_mu_;
   std::shared_ptr<const CallGate> gate_;  // state_.gate, readable without mu_

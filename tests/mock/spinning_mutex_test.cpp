@@ -1,4 +1,4 @@
-// adaptive_mutex_test.cpp: AdaptiveMutex excludes: increments made under it by many
+// spinning_mutex_test.cpp: SpinningMutex excludes: increments made under it by many
 // threads at once are never lost, and try_lock fails while another holds it; a waiter
 // that outlasts the spin and sleeps is woken by unlock.
 // Multi-threaded.
@@ -9,13 +9,13 @@
 #include <thread>
 #include <vector>
 
-#include "mock/adaptive_mutex.h"
+#include "mock/spinning_mutex.h"
 
 namespace ebsmock::mock {
 namespace {
 
-TEST(AdaptiveMutex, NoIncrementIsLostUnderConcurrentWriters) {
-  AdaptiveMutex mu;
+TEST(SpinningMutex, NoIncrementIsLostUnderConcurrentWriters) {
+  SpinningMutex mu;
   // Read, yield, write: without exclusion the other writers' increments in between are lost.
   long counter = 0;
   constexpr int kThreads = 8, kEach = 2'000;
@@ -34,8 +34,8 @@ TEST(AdaptiveMutex, NoIncrementIsLostUnderConcurrentWriters) {
   EXPECT_EQ(counter, kThreads * kEach);
 }
 
-TEST(AdaptiveMutex, TryLockFailsWhileHeldElsewhere) {
-  AdaptiveMutex mu;
+TEST(SpinningMutex, TryLockFailsWhileHeldElsewhere) {
+  SpinningMutex mu;
   std::unique_lock held(mu);
   bool got = true;
   std::thread([&] { got = mu.try_lock(); }).join();
@@ -48,8 +48,8 @@ TEST(AdaptiveMutex, TryLockFailsWhileHeldElsewhere) {
   EXPECT_TRUE(got);
 }
 
-TEST(AdaptiveMutex, AWaiterThatSleepsIsWokenByUnlock) {
-  AdaptiveMutex mu;
+TEST(SpinningMutex, AWaiterThatSleepsIsWokenByUnlock) {
+  SpinningMutex mu;
   std::unique_lock held(mu);
   std::atomic<bool> got{false};
   std::thread waiter([&] {
@@ -67,8 +67,8 @@ TEST(AdaptiveMutex, AWaiterThatSleepsIsWokenByUnlock) {
   mu.unlock();
 }
 
-TEST(AdaptiveMutex, ManySleepersAreAllWokenInTurn) {
-  AdaptiveMutex mu;
+TEST(SpinningMutex, ManySleepersAreAllWokenInTurn) {
+  SpinningMutex mu;
   std::unique_lock held(mu);
   std::atomic<int> done{0};
   std::vector<std::thread> waiters;

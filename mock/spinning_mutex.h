@@ -1,4 +1,4 @@
-// adaptive_mutex.h: a mutex that spins before it sleeps. For a lock held a few
+// spinning_mutex.h: a mutex that spins before it sleeps. For a lock held a few
 // microseconds at a time by busy workers, a waiter that sleeps pays a futex wait, a
 // wake-up and two context switches (several microseconds of CPU) to wait out a section
 // shorter than that; a spin usually sees the lock free first.
@@ -20,11 +20,11 @@
 
 namespace ebsmock::mock {
 
-class AdaptiveMutex {
+class SpinningMutex {
  public:
-  AdaptiveMutex() = default;
-  AdaptiveMutex(const AdaptiveMutex&) = delete;
-  AdaptiveMutex& operator=(const AdaptiveMutex&) = delete;
+  SpinningMutex() = default;
+  SpinningMutex(const SpinningMutex&) = delete;
+  SpinningMutex& operator=(const SpinningMutex&) = delete;
 
   void lock() {
     std::uint32_t c = kFree;
