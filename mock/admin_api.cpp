@@ -142,7 +142,7 @@ ConnectionAction AdminApi::serve(const RawRequest& raw) {
 
 nlohmann::json AdminApi::health_json() {
   return service_.inspect([&](const WorldState& s) {
-    const Journal& journal = service_.journal();
+    const Journal::Summary journal = service_.journal().summary_locked();  // inspect holds its guard
     const TokenStore& tokens = service_.tokens();
     return nlohmann::json{
         {"status", "ok"},
@@ -153,8 +153,8 @@ nlohmann::json AdminApi::health_json() {
         {"pairs", s.world.pairs().size()},
         {"groups", s.world.groups().size()},
         {"drills", s.world.drills().size()},
-        {"journal", {{"entries", journal.size()}, {"last_seq", journal.last_seq()}, {"dropped", journal.dropped()}}},
-        {"answers", journal.answers_json()},
+        {"journal", {{"entries", journal.entries}, {"last_seq", journal.last_seq}, {"dropped", journal.dropped}}},
+        {"answers", journal.answers},
         {"tokens", {{"remembered", tokens.size()}, {"capacity", tokens.capacity()}, {"evicted", tokens.evicted()}}},
         {"verify_signatures", s.scenario->auth.verify_signatures},
         // Planted bug, so a client can tell it talks to a server that is wrong on purpose.

@@ -57,7 +57,7 @@ class HoldBoard {
   // waiters_.size(), written under mu_: journaled() reads it without the lock, so a
   // request with no hold anywhere takes no lock here. A waiter registers before it
   // searches the journal, and journaled() reads after its entry was appended; the
-  // journal's own lock orders the two, so one of them always sees the other.
+  // journal's lock (the Service's) orders the two, so one of them always sees the other.
   std::atomic<std::size_t> waiting_ = 0;
 };
 

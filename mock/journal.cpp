@@ -8,26 +8,44 @@ namespace ebsmock::mock {
 
 namespace {
 
-std::string outcome_of(const JournalEntry& e) {
-  if (!e.code.empty()) return e.code;
-  if (e.status == 0) return "no-answer";
-  if (e.status >= 200 && e.status < 300) return "ok";
-  return "http-" + std::to_string(e.status);
+// Counts a request's answer under its outcome: the error Code, "ok", "no-answer", or
+// "http-STATUS". Spelled only when it is a status without a Code, which is rare.
+void count_answer(std::map<std::string, std::uint64_t, std::less<>>& counts, const JournalEntry& e) {
+  std::string spelled;
+  std::string_view outcome = e.code;
+  if (outcome.empty()) {
+    if (e.status == 0) {
+      outcome = "no-answer";
+    } else if (e.status >= 200 && e.status < 300) {
+      outcome = "ok";
+    } else {
+      spelled = "http-" + std::to_string(e.status);
+      outcome = spelled;
+    }
+  }
+  auto it = counts.find(outcome);
+  if (it == counts.end()) it = counts.emplace(std::string(outcome), 0).first;
+  ++it->second;
 }
 
 }  // namespace
 
 std::uint64_t Journal::append(const JournalEntry& entry) {
-  // Packed before the lock. The entry the ring drops is one block freed here, under the
-  // lock: jemalloc frees a block without reading it, so its being cold costs nothing.
-  const bool is_request = entry.kind == contracts::JournalKind::Request;
-  const bool by_fault = entry.fault.has_value();
-  const std::string outcome = is_request ? outcome_of(entry) : std::string();
-  PackedEntry packed(entry);
+  PackedEntry packed(entry);  // before the lock
   std::lock_guard lock(mu_);
+  return store_locked(std::move(packed), entry);
+}
+
+std::uint64_t Journal::append_locked(const JournalEntry& entry) { return store_locked(PackedEntry(entry), entry); }
+
+std::uint64_t Journal::store_locked(PackedEntry packed, const JournalEntry& entry) {
+  // The entry the ring drops is one block freed here: jemalloc frees a block without
+  // reading it, so its being cold costs nothing.
   const std::uint64_t seq = next_seq_++;
   packed.stamp_seq(seq);
-  if (is_request) ++(by_fault ? fault_answers_ : model_answers_)[outcome];
+  if (entry.kind == contracts::JournalKind::Request) {
+    count_answer(entry.fault ? fault_answers_ : model_answers_, entry);
+  }
   if (has_file_.load(std::memory_order_relaxed)) unwritten_.push_back(packed.copy());  // set under mu_
   entries_.push_back(std::move(packed));
   while (entries_.size() > capacity_) {
@@ -70,8 +88,7 @@ std::vector<JournalEntry> Journal::since(std::uint64_t since, std::size_t limit)
   return out;
 }
 
-void Journal::clear() {
-  std::lock_guard lock(mu_);
+void Journal::clear_locked() {
   entries_.clear();
   dropped_ = 0;
   model_answers_.clear();
@@ -128,10 +145,14 @@ void Journal::open_file(const std::string& path) {
 
 nlohmann::json Journal::answers_json() const {
   std::lock_guard lock(mu_);
+  return summary_locked().answers;
+}
+
+Journal::Summary Journal::summary_locked() const {
   nlohmann::json j = {{"model", nlohmann::json::object()}, {"fault", nlohmann::json::object()}};
   for (const auto& [outcome, n] : model_answers_) j["model"][outcome] = n;
   for (const auto& [outcome, n] : fault_answers_) j["fault"][outcome] = n;
-  return j;
+  return Summary{entries_.size(), next_seq_ - 1, dropped_, std::move(j)};
 }
 
 std::uint64_t Journal::last_seq() const {

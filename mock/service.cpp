@@ -73,7 +73,7 @@ Service::Service(scenarios::Scenario scenario, ServiceOptions options)
     : scenario_(std::move(scenario)),
       options_(std::move(options)),
       tokens_(options_.token_capacity),
-      journal_(options_.journal_capacity) {
+      journal_(options_.journal_capacity, &mu_) {
   if (!options_.journal_file.empty()) journal_.open_file(options_.journal_file);
   seed_ = options_.seed ? *options_.seed : scenario_.seed ? *scenario_.seed : fresh_seed();
   wall_clock_ = options_.wall_clock ? options_.wall_clock : make_real_clock();
@@ -115,7 +115,7 @@ void Service::reset_locked() {
     gate_ = state_.gate;
     gate_epoch_.store(next_gate_epoch.fetch_add(1, std::memory_order_relaxed), std::memory_order_release);
   }
-  journal_.clear();
+  journal_.clear_locked();
 }
 
 void Service::reset() {
@@ -193,7 +193,7 @@ void Service::journal_progress_locked(std::vector<contracts::TimedTransition> ch
     e.transition = std::move(change.transition);
     e.vanished = change.vanished;
     e.event = std::string(event);
-    journal_.append(e);
+    journal_.append_locked(e);
   }
 }
 

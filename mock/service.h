@@ -127,7 +127,8 @@ class Service {
   // schedule time passing against a request; `stop` cuts such a hold short.
   bool advance_clock(contracts::Duration by, std::string_view call_id = {}, std::stop_token stop = {});
 
-  // Runs `view(state)` under the lock, with the world brought up to the clock first.
+  // Runs `view(state)` under the lock, with the world brought up to the clock first. The
+  // lock guards the journal too: a view reads it with its `_locked` calls only.
   template <class View>
   auto inspect(View&& view) {
     std::lock_guard lock(mu_);
@@ -168,7 +169,7 @@ class Service {
 
   // Spins up to ~24 us before it sleeps: held a few microseconds per call by every
   // worker, so a waiter that slept paid more in futex wake-ups than the wait itself
-  // (RESULTS.md).
+  // (RESULTS.md). Also the journal's guard, so a commit's entry costs no second lock.
   SpinningMutex mu_;
   // Guards gate_ only, and is held only to copy or replace it (after mu_ when both are held).
   mutable std::mutex gate_mu_;
