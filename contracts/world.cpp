@@ -146,7 +146,8 @@ void World::note_due(ResourceKind kind, const std::string& id, std::optional<Ins
   // retention, long sync cycles) with many re-scheduled resources could pile them up.
   // Compact before pushing: the resource may not be in its map yet (add_*, create).
   if (due_.size() >= 4 * (pairs_.size() + groups_.size() + drills_.size()) + 1024) compact_due();
-  due_.emplace(*due, kind, id);
+  due_.emplace_back(*due, kind, id);
+  std::push_heap(due_.begin(), due_.end(), std::greater<>());
 }
 
 void World::compact_due() {
@@ -161,7 +162,8 @@ void World::compact_due() {
   for (const auto& [id, d] : drills_) {
     if (auto due = due_of(d)) live.emplace_back(*due, ResourceKind::Drill, id);
   }
-  due_ = decltype(due_)(std::greater<>(), std::move(live));
+  due_ = std::move(live);
+  std::make_heap(due_.begin(), due_.end(), std::greater<>());
 }
 
 void World::add_pair(Pair pair, Instant now) {
@@ -202,9 +204,10 @@ std::vector<TimedTransition> World::advance(Instant now) {
   std::vector<TimedTransition> events;
   // Changes come out in time order; one may schedule another that is also due (a
   // completed sync starting the next cycle), which the queue then yields in turn.
-  while (!due_.empty() && std::get<0>(due_.top()) <= now) {
-    auto [at, kind, id] = due_.top();
-    due_.pop();
+  while (!due_.empty() && std::get<0>(due_.front()) <= now) {
+    std::pop_heap(due_.begin(), due_.end(), std::greater<>());
+    auto [at, kind, id] = std::move(due_.back());
+    due_.pop_back();
     if (kind == ResourceKind::Group) {
       auto it = groups_.find(id);
       if (it != groups_.end() && due_of(it->second) == at) advance_group(it->second, at, events);

@@ -27,7 +27,6 @@
 #include <memory>
 #include <ostream>
 #include <optional>
-#include <queue>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -288,8 +287,10 @@ class World {
   // dropped when it comes up. Ties: pairs before groups before drills, then the smaller
   // id, as a scan in that order would. Member pairs are not queued, their group is (unless
   // force_status put one in a transient status of its own).
+  // A min-heap (std::push_heap/pop_heap with std::greater): a priority_queue's top() is
+  // const, so taking an entry out would copy its id.
   using DueEntry = std::tuple<Instant, ResourceKind, std::string>;
-  std::priority_queue<DueEntry, std::vector<DueEntry>, std::greater<>> due_;
+  std::vector<DueEntry> due_;
   void compact_due();
 };
 

@@ -40,7 +40,7 @@ struct Exchange {
   const RawRequest* raw = nullptr;
   std::string host;        // the Host header: HostId of error bodies
   std::string request_id;  // drawn from the world's Random
-  std::string time;        // world time of the entry, ISO 8601 with milliseconds
+  contracts::Instant time{};  // world time of the entry (the journal spells it, once)
   // The x-ebsmock-call-id header when valid (contracts::is_valid_call_id), else "".
   std::string call_id;
 

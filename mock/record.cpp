@@ -2,6 +2,7 @@
 #include "mock/record.h"
 
 #include "contracts/redaction.h"
+#include "contracts/time.h"
 
 namespace ebsmock::mock {
 
@@ -19,7 +20,7 @@ FaultSummary summarize(const FaultDecision& d) {
 JournalEntry journal_entry(Exchange&& x) {
   JournalEntry e;
   e.kind = contracts::JournalKind::Request;
-  e.time = std::move(x.time);
+  e.time = contracts::format_iso8601_millis(x.time);
   e.method = x.raw ? x.raw->method : std::string();
   if (x.request) {
     e.action = std::move(x.request->action);

@@ -237,14 +237,15 @@ Exchange Service::begin(const RawRequest& raw, const CallGate*& gate) {
   }
   gate = &current_gate();
   x.request_id = gate->request_ids->next();
-  x.time = contracts::format_iso8601_millis(gate->world_clock->now());
+  x.time = gate->world_clock->now();
   return x;
 }
 
 ConnectionAction Service::finish(Exchange& x, std::unique_lock<SpinningMutex>* held) {
   render(x);
   const JournalEntry entry = journal_entry(std::move(x));  // freed after the lock
-  const std::uint64_t seq = journal_.append(entry);  // under the commit's lock: seq is the commit order
+  // Under the commit's lock (the journal's guard too): seq is the commit order.
+  const std::uint64_t seq = held ? journal_.append_locked(entry) : journal_.append(entry);
   holds_.journaled(seq, x.call_id, x.client_token);
   if (held) held->unlock();
   journal_.settle();
@@ -271,7 +272,7 @@ ConnectionAction Service::handle_rpc(const RawRequest& raw, std::stop_token stop
       window.wait(x.delay(), hold_here);
       now = catch_up_locked();
     }
-    x.time = contracts::format_iso8601_millis(now);
+    x.time = now;
     commit(x, *state_.model, state_.world, *state_.token_policy, *state_.gate->random, now, &window);
   } catch (const WorldReplaced&) {
     refuse_replaced(x, errors);

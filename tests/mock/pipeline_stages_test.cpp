@@ -7,6 +7,7 @@
 #include <atomic>
 #include <thread>
 
+#include "contracts/time.h"
 #include "contracts/world.h"
 #include "mock/admission.h"
 #include "mock/commit.h"
@@ -46,7 +47,7 @@ Exchange begun(const RawRequest& raw) {
   x.raw = &raw;
   x.host = "ebs.test";
   x.request_id = "11111111-2222-3333-4444-555555555555";
-  x.time = "2024-01-01T00:00:00.000Z";
+  x.time = *contracts::parse_iso8601("2024-01-01T00:00:00.000Z");
   return x;
 }
 
