@@ -160,11 +160,6 @@ std::uint64_t Journal::last_seq() const {
   return next_seq_ - 1;
 }
 
-std::size_t Journal::size() const {
-  std::lock_guard lock(mu_);
-  return entries_.size();
-}
-
 std::uint64_t Journal::dropped() const {
   std::lock_guard lock(mu_);
   return dropped_;

@@ -71,7 +71,6 @@ class Journal {
   std::vector<JournalEntry> since(std::uint64_t since, std::size_t limit = SIZE_MAX) const;
   void clear_locked();  // the caller holds the guard
   std::uint64_t last_seq() const;
-  std::size_t size() const;
   std::uint64_t dropped() const;
   // Every request answered since the last clear_locked(), whether or not still in the ring:
   // {"model": {OUTCOME: n}, "fault": {OUTCOME: n}}, "fault" when a rule or replay step
@@ -79,8 +78,9 @@ class Journal {
   // or "http-STATUS" (a non-2xx without a Code, e.g. a gateway HTML page). A soak reads it
   // to prove that no error came from anything but the scenario.
   nlohmann::json answers_json() const;
-  // size(), last_seq(), dropped() and answers_json() at one instant, for a caller that
-  // holds the guard (the admin API's health, consistent with the world it reads alongside).
+  // The ring's size, last_seq(), dropped() and answers_json() at one instant, for a
+  // caller that holds the guard (the admin API's health, consistent with the world it
+  // reads alongside).
   struct Summary {
     std::size_t entries;
     std::uint64_t last_seq, dropped;
