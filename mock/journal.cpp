@@ -10,22 +10,32 @@ namespace {
 
 // Counts a request's answer under its outcome: the error Code, "ok", "no-answer", or
 // "http-STATUS". Spelled only when it is a status without a Code, which is rare.
-void count_answer(std::map<std::string, std::uint64_t, std::less<>>& counts, const JournalEntry& e) {
+template <typename Counts>
+void count_answer(Counts& counts, const JournalEntry& e) {
   std::string spelled;
   std::string_view outcome = e.code;
   if (outcome.empty()) {
     if (e.status == 0) {
       outcome = "no-answer";
     } else if (e.status >= 200 && e.status < 300) {
-      outcome = "ok";
+      ++counts.ok;
+      return;
     } else {
       spelled = "http-" + std::to_string(e.status);
       outcome = spelled;
     }
   }
-  auto it = counts.find(outcome);
-  if (it == counts.end()) it = counts.emplace(std::string(outcome), 0).first;
+  auto it = counts.others.find(outcome);
+  if (it == counts.others.end()) it = counts.others.emplace(std::string(outcome), 0).first;
   ++it->second;
+}
+
+template <typename Counts>
+nlohmann::json answers_of(const Counts& counts) {
+  nlohmann::json j = nlohmann::json::object();
+  for (const auto& [outcome, n] : counts.others) j[outcome] = n;
+  if (counts.ok > 0) j["ok"] = counts.ok;
+  return j;
 }
 
 }  // namespace
@@ -91,8 +101,8 @@ std::vector<JournalEntry> Journal::since(std::uint64_t since, std::size_t limit)
 void Journal::clear_locked() {
   entries_.clear();
   dropped_ = 0;
-  model_answers_.clear();
-  fault_answers_.clear();
+  model_answers_ = {};
+  fault_answers_ = {};
 }
 
 namespace {
@@ -149,9 +159,7 @@ nlohmann::json Journal::answers_json() const {
 }
 
 Journal::Summary Journal::summary_locked() const {
-  nlohmann::json j = {{"model", nlohmann::json::object()}, {"fault", nlohmann::json::object()}};
-  for (const auto& [outcome, n] : model_answers_) j["model"][outcome] = n;
-  for (const auto& [outcome, n] : fault_answers_) j["fault"][outcome] = n;
+  nlohmann::json j = {{"model", answers_of(model_answers_)}, {"fault", answers_of(fault_answers_)}};
   return Summary{entries_.size(), next_seq_ - 1, dropped_, std::move(j)};
 }
 

@@ -97,7 +97,13 @@ class Journal {
   std::deque<PackedEntry> entries_;
   std::uint64_t next_seq_ = 1;
   std::uint64_t dropped_ = 0;
-  std::map<std::string, std::uint64_t, std::less<>> model_answers_, fault_answers_;
+  // Answers by outcome (the error Code, "ok", "no-answer", "http-STATUS"). Most are "ok",
+  // which is counted apart so the request path, under the lock, skips the map.
+  struct AnswerCounts {
+    std::uint64_t ok = 0;
+    std::map<std::string, std::uint64_t, std::less<>> others;
+  };
+  AnswerCounts model_answers_, fault_answers_;
   // Copies of the entries appended but not yet written to the file (only with a file).
   std::vector<PackedEntry> unwritten_;
 
