@@ -27,28 +27,45 @@ std::optional<contracts::Status> status_of(const contracts::World& world, contra
 
 }  // namespace
 
-CallContext call_context(const Exchange& x, const contracts::World& world, TokenStore& tokens) {
+CallFacts call_facts(const Exchange& x) {
   const contracts::Params& params = x.request->params;
-  CallContext call;
+  CallFacts facts;
+  CallContext& call = facts.call;
   call.action = x.request->action;
   call.params = &params;
   call.region = param_or_empty(params, "RegionId");
-  const auto targets = contracts::call_targets(*x.op, params);
-  for (const auto& t : targets) {
+  facts.targets = contracts::call_targets(*x.op, params);
+  for (const auto& t : facts.targets) {
     if (t.kind == contracts::ResourceKind::Pair && call.pair_id.empty()) call.pair_id = t.id;
     if (t.kind == contracts::ResourceKind::Group && call.group_id.empty()) call.group_id = t.id;
-    if (t.kind == contracts::ResourceKind::Drill && !call.drill_status) {
-      call.drill_status = status_of(world, contracts::ResourceKind::Drill, t.id);
-    }
-  }
-  if (!targets.empty() && targets.front().kind && *targets.front().kind != contracts::ResourceKind::Drill) {
-    call.target_status = status_of(world, *targets.front().kind, targets.front().id);
   }
   call.access_key_id = x.auth.access_key_id;
   call.client_token = x.client_token;
   call.call_id = x.call_id;
-  if (!call.client_token.empty()) call.token_reused = tokens.note_seen({call.access_key_id, call.client_token});
+  return facts;
+}
+
+const CallContext& observe(CallFacts& facts, const Exchange& x, const contracts::World& world, TokenStore& tokens) {
+  CallContext& call = facts.call;
+  for (const auto& t : facts.targets) {
+    if (t.kind == contracts::ResourceKind::Drill && !call.drill_status) {
+      call.drill_status = status_of(world, contracts::ResourceKind::Drill, t.id);
+    }
+  }
+  const auto& targets = facts.targets;
+  if (!targets.empty() && targets.front().kind && *targets.front().kind != contracts::ResourceKind::Drill) {
+    call.target_status = status_of(world, *targets.front().kind, targets.front().id);
+  }
+  if (!call.client_token.empty()) {
+    call.token_reused = tokens.note_seen(x.token ? *x.token : TokenStore::Key(call.access_key_id, call.client_token));
+  }
   return call;
+}
+
+CallContext call_context(const Exchange& x, const contracts::World& world, TokenStore& tokens) {
+  CallFacts facts = call_facts(x);
+  observe(facts, x, world, tokens);
+  return std::move(facts.call);
 }
 
 void decide(Exchange& x, const CallContext& call, std::initializer_list<Decider*> deciders) {

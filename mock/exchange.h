@@ -64,8 +64,10 @@ struct Exchange {
   // What the ClientToken step decided; nullopt when it did not apply (no token, a read,
   // or a fault that keeps the call from the model).
   std::optional<contracts::TokenDecision> idempotence;
-  // The digest of a tokened call's parameters, taken before the Service's lock
-  // (digest_token): what a retry's parameters are compared against.
+  // Taken before the Service's lock (digest_token): the key of the call's ClientToken
+  // (any call that carries one), and for an operation that honours it, the digest of the
+  // parameters, which a retry's are compared against.
+  std::optional<TokenStore::Key> token;
   std::optional<contracts::RequestDigest> token_digest;
   // The token this call executes under (Execute only): completed or abandoned at commit.
   std::optional<TokenStore::Key> token_key;

@@ -48,7 +48,9 @@ ServiceAnswer replayed_answer(const Exchange& x, const TokenPolicy& tokens, cons
 }  // namespace
 
 void digest_token(Exchange& x) {
-  if (x.token_digest || !x.op || !contracts::uses_idempotence(*x.op) || x.client_token.empty()) return;
+  if (x.client_token.empty()) return;
+  if (!x.token) x.token.emplace(x.auth.access_key_id, x.client_token);
+  if (x.token_digest || !x.op || !contracts::uses_idempotence(*x.op)) return;
   x.token_digest = contracts::request_digest(contracts::request_fingerprint(*x.op, x.request->params));
 }
 
@@ -56,14 +58,14 @@ void open_token(Exchange& x, TokenPolicy& tokens, const contracts::Policy& contr
                 contracts::Instant now, const contracts::ErrorCatalogue& errors, RaceWindow* window) {
   ClosedWindow closed;
   if (!x.reaches_model() || !contracts::uses_idempotence(*x.op) || x.client_token.empty()) return;
-  TokenStore::Key key{x.auth.access_key_id, x.client_token};
   digest_token(x);
+  const TokenStore::Key& key = *x.token;
   const TokenDecision decision =
       tokens.begin(key, *x.token_digest, now, contract.token_ttl, window ? *window : closed);
   x.idempotence = decision;
   switch (decision) {
     case TokenDecision::Execute:
-      x.token_key = std::move(key);
+      x.token_key = key;
       break;
     case TokenDecision::Replay:
       x.service_answer = replayed_answer(x, tokens, key, contract);

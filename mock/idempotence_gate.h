@@ -51,9 +51,10 @@ class StoreTokenPolicy final : public TokenPolicy {
   TokenStore& store_;
 };
 
-// Digests an admitted call's parameters when it carries a ClientToken for an operation
-// that honours one: a pure function of the request, so the Service runs it before taking
-// its lock, which every call waits on. open_token() digests a call that skipped this.
+// Makes the key of an admitted call's ClientToken, and digests its parameters when the
+// operation honours the token: pure functions of the request, so the Service runs this
+// before taking its lock, which every call waits on. call_context() and open_token() do
+// it for a call that skipped this.
 void digest_token(Exchange& x);
 // `window`: the call's race window (nullptr: one that never opens).
 void open_token(Exchange& x, TokenPolicy& tokens, const contracts::Policy& contract,

@@ -258,10 +258,11 @@ ConnectionAction Service::handle_rpc(const RawRequest& raw, std::stop_token stop
   const contracts::ErrorCatalogue& errors = *gate->errors;
   if (!admit(x, errors, *gate->auth)) return finish(x, nullptr);
   digest_token(x);
+  CallFacts facts = call_facts(x);
 
   std::unique_lock lock(mu_);
   auto now = catch_up_locked();
-  decide(x, call_context(x, state_.world, tokens_), {state_.replay.get(), state_.faults.get()});
+  decide(x, observe(facts, x, state_.world, tokens_), {state_.replay.get(), state_.faults.get()});
   CallWindow window(*this, lock, x.fault ? x.fault->hold : std::nullopt, x.hold, stop);
   try {
     open_token(x, *state_.token_policy, state_.world.policy(), now, errors, &window);

@@ -48,16 +48,13 @@ std::string json_contents(std::string_view id) {
 
 TokenStore::TokenStore(std::size_t capacity) : capacity_(std::max<std::size_t>(1, capacity)) {}
 
-TokenStore::Digest TokenStore::key_digest(const Key& key) const {
-  if (key == last_key_ && !key.second.empty()) return last_key_digest_;
+TokenStore::Key::Key(std::string_view access_key_id, std::string_view client_token) {
   // Length-prefixed, so no (AccessKeyId, ClientToken) split of the same bytes collides.
-  std::string text = std::to_string(key.first.size());
+  std::string text = std::to_string(access_key_id.size());
   text += ':';
-  text += key.first;
-  text += key.second;
-  last_key_ = key;
-  last_key_digest_ = contracts::request_digest(text);
-  return last_key_digest_;
+  text += access_key_id;
+  text += client_token;
+  digest_ = contracts::request_digest(text);
 }
 
 std::uint64_t TokenStore::hash_of(const Digest& key) {
@@ -80,7 +77,7 @@ void TokenStore::index_erase(const Digest& key) {
 }
 
 TokenStore::Slot TokenStore::touch(const Key& key, bool* existed) {
-  const Digest digest = key_digest(key);
+  const Digest& digest = key.digest();
   Slot slot = lookup(digest);
   if (existed) *existed = slot != kNoSlot;
   if (slot != kNoSlot) return slot;
@@ -142,7 +139,7 @@ bool TokenStore::note_seen(const Key& key) {
 
 contracts::TokenDecision TokenStore::peek(const Key& key, const Digest& digest, contracts::Instant now,
                                           contracts::Duration ttl) const {
-  const Slot slot = lookup(key_digest(key));
+  const Slot slot = lookup(key.digest());
   const auto state = slot == kNoSlot ? std::nullopt : state_of(records_[slot], digest);
   return contracts::decide_token(state ? &*state : nullptr, now, ttl);
 }
@@ -162,7 +159,7 @@ contracts::TokenDecision TokenStore::begin(const Key& key, const Digest& digest,
 }
 
 void TokenStore::complete(const Key& key, int http_status, std::string_view body, std::string_view request_id) {
-  const Slot slot = lookup(key_digest(key));
+  const Slot slot = lookup(key.digest());
   if (slot == kNoSlot || records_[slot].state == State::Seen) return;
   Record& r = records_[slot];
   forget_answer(r);
@@ -191,13 +188,13 @@ void TokenStore::complete(const Key& key, int http_status, std::string_view body
 }
 
 void TokenStore::abandon(const Key& key) {
-  const Slot slot = lookup(key_digest(key));
+  const Slot slot = lookup(key.digest());
   if (slot != kNoSlot) forget_answer(records_[slot]);
 }
 
 std::optional<TokenStore::RecordedAnswer> TokenStore::answer(const Key& key,
                                                              std::optional<std::string_view> request_id) const {
-  const Slot slot = lookup(key_digest(key));
+  const Slot slot = lookup(key.digest());
   if (slot == kNoSlot || records_[slot].state != State::Answered) return std::nullopt;
   const Record& r = records_[slot];
   RecordedAnswer out;

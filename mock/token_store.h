@@ -9,8 +9,7 @@
 // Expiry by the policy's TTL is decided per lookup (contracts::decide_token), so an
 // expired record needs no sweep: it is overwritten when its token comes back.
 // A token costs a fixed-size record in a flat table (tests/bench/token_memory.cpp
-// measures it): the token is known by a SHA-256 digest of (AccessKeyId, ClientToken), its
-// parameters by contracts::request_digest, its RequestId packed when it has the mock's
+// measures it): the token is known by its Key's digest, its parameters by contracts::request_digest, its RequestId packed when it has the mock's
 // own shape, and its answer body with the RequestId cut out, interned (TextPool), so
 // answers that differ only in their RequestId share one copy.
 // Not thread-safe: the Service calls it under its mutex.
@@ -33,7 +32,18 @@ namespace ebsmock::mock {
 
 class TokenStore {
  public:
-  using Key = std::pair<std::string, std::string>;  // (AccessKeyId, ClientToken)
+  // A token as the store knows it: (AccessKeyId, ClientToken), by a SHA-256 digest of
+  // both. The digest is the store's one costly step, so the Service makes a call's key
+  // before it takes the lock that every call waits on (digest_token).
+  class Key {
+   public:
+    Key(std::string_view access_key_id, std::string_view client_token);
+    const contracts::RequestDigest& digest() const { return digest_; }
+    friend bool operator==(const Key&, const Key&) = default;
+
+   private:
+    contracts::RequestDigest digest_;
+  };
   static constexpr std::size_t kDefaultCapacity = 100'000;
 
   // The first answer of a token's request, as it is replayed.
@@ -94,7 +104,6 @@ class TokenStore {
     bool packed_id = false;
   };
 
-  Digest key_digest(const Key& key) const;
   std::optional<contracts::TokenState> state_of(const Record& r, const Digest& params) const;
   Slot lookup(const Digest& key) const;
   Slot touch(const Key& key, bool* existed);
@@ -114,10 +123,6 @@ class TokenStore {
   std::deque<Slot> order_;
   TextPool texts_;
   std::uint64_t evicted_ = 0;
-  // The last key hashed: one request asks about its token several times (seen, begin,
-  // complete), so this saves most SHA-256 runs.
-  mutable Key last_key_;
-  mutable Digest last_key_digest_{};
 };
 
 }  // namespace ebsmock::mock

@@ -172,6 +172,31 @@ TEST(PipelineDecide, TheContextNotesAReusedToken) {
   EXPECT_TRUE(call_context(b, world, tokens).token_reused);
 }
 
+// The Service gathers the request's facts before its lock and the world's under it
+// (service.cpp): so call_facts must not need the world, and observe must read it.
+TEST(PipelineDecide, TheWorldsFactsAreReadWhenObservedNotWhenTheRequestsAreGathered) {
+  Gate g;
+  RawRequest raw;
+  Exchange x = admitted_stop(g, raw, "tok-o");
+  digest_token(x);
+  ASSERT_TRUE(x.token);
+  CallFacts facts = call_facts(x);
+  EXPECT_EQ(facts.call.pair_id, kPair);
+  EXPECT_EQ(facts.call.region, "cn-hangzhou");
+  EXPECT_EQ(facts.call.client_token, "tok-o");
+  EXPECT_FALSE(facts.call.target_status);
+
+  contracts::World world = world_with_pair(Status::Normal);
+  world.force(contracts::ResourceKind::Pair, kPair, Status::Stopped, kNow);  // after the facts
+  TokenStore tokens;
+  const CallContext& call = observe(facts, x, world, tokens);
+  EXPECT_EQ(call.target_status, Status::Stopped);
+  EXPECT_FALSE(call.token_reused);
+  // observe noted the key digest_token made, the one open_token executes under.
+  EXPECT_TRUE(tokens.note_seen(*x.token));
+  EXPECT_EQ(*x.token, TokenStore::Key(x.auth.access_key_id, "tok-o"));
+}
+
 // --- the ClientToken gate ---
 
 TEST(PipelineIdempotence, ExecuteThenReplayThenMismatchThenInFlight) {

@@ -83,6 +83,17 @@ TEST(TokenStore, SeenIsRememberedApartFromTheAnswer) {
   EXPECT_EQ(store.evicted(), 2u);
 }
 
+TEST(TokenStore, AKeyIsItsAccessKeyIdAndTokenNotTheirJoinedText) {
+  using Key = TokenStore::Key;
+  EXPECT_EQ(Key("ak", "tok"), Key("ak", "tok"));
+  EXPECT_NE(Key("ak", "tok"), Key("akt", "ok"));  // the same bytes, split elsewhere
+  EXPECT_NE(Key("ak", "tok"), Key("ak2", "tok"));
+  TokenStore store;
+  EXPECT_FALSE(store.note_seen(Key("ak", "tok")));
+  EXPECT_FALSE(store.note_seen(Key("akt", "ok")));
+  EXPECT_TRUE(store.note_seen(Key("ak", "tok")));
+}
+
 TEST(TokenStore, AnExpiredRecordIsReplacedWhenItsTokenReturns) {
   TokenStore store(4);
   execute(store, 0);
