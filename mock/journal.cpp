@@ -10,6 +10,7 @@ namespace {
 
 // Counts a request's answer under its outcome: the error Code, "ok", "no-answer", or
 // "http-STATUS". Spelled only when it is a status without a Code, which is rare.
+// Templates, because Counts is the journal's private Journal::AnswerCounts.
 template <typename Counts>
 void count_answer(Counts& counts, const JournalEntry& e) {
   std::string spelled;
