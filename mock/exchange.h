@@ -69,8 +69,11 @@ struct Exchange {
   // parameters, which a retry's are compared against.
   std::optional<TokenStore::Key> token;
   std::optional<contracts::RequestDigest> token_digest;
-  // The token this call executes under (Execute only): completed or abandoned at commit.
-  std::optional<TokenStore::Key> token_key;
+  // The token this call executes under (Execute only), completed or abandoned at commit;
+  // nullptr for any other call.
+  const TokenStore::Key* token_key() const {
+    return idempotence == contracts::TokenDecision::Execute && token ? &*token : nullptr;
+  }
 
   // --- commit ---
   Effect effect = Effect::NotRun;

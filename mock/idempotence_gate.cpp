@@ -65,8 +65,7 @@ void open_token(Exchange& x, TokenPolicy& tokens, const contracts::Policy& contr
   x.idempotence = decision;
   switch (decision) {
     case TokenDecision::Execute:
-      x.token_key = key;
-      break;
+      break;  // x.token_key() names it now
     case TokenDecision::Replay:
       x.service_answer = replayed_answer(x, tokens, key, contract);
       break;
@@ -81,15 +80,16 @@ void open_token(Exchange& x, TokenPolicy& tokens, const contracts::Policy& contr
 }
 
 void close_token(const Exchange& x, TokenPolicy& tokens) {
-  if (!x.token_key) return;
+  const TokenStore::Key* key = x.token_key();
+  if (!key) return;
   const ServiceAnswer* answer = x.service_answer ? &*x.service_answer : nullptr;
   // Remember a success even when a fault answers with an error: a retry with the same
   // token must get this original answer (ambiguous failure, commit after). A call that
   // did not succeed changed nothing, so its token may execute again.
   if (x.effect == Effect::Applied && answer && answer->code.empty()) {
-    tokens.complete(*x.token_key, answer->answer.status, answer->answer.body, x.request_id);
+    tokens.complete(*key, answer->answer.status, answer->answer.body, x.request_id);
   } else {
-    tokens.abandon(*x.token_key);
+    tokens.abandon(*key);
   }
 }
 

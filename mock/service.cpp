@@ -285,8 +285,7 @@ void Service::refuse_replaced(Exchange& x, const contracts::ErrorCatalogue& erro
   // Answer as a gateway whose backend went away.
   x.refusal = errors.make(codes::kServiceUnavailable);
   x.service_answer = ServiceAnswer{error_answer(*x.refusal, x.request_id, x.host), x.refusal->code};
-  x.idempotence.reset();
-  x.token_key.reset();
+  x.idempotence.reset();  // and so x.token_key(): the new world has no such token
   x.effect = Effect::NotRun;
   x.transition.reset();
   x.member_transitions.clear();

@@ -209,7 +209,7 @@ TEST(PipelineIdempotence, ExecuteThenReplayThenMismatchThenInFlight) {
   Exchange first = admitted_stop(g, raw, "tok-i");
   open_token(first, tokens, contract, kNow, g.errors);
   EXPECT_EQ(first.idempotence, TokenDecision::Execute);
-  ASSERT_TRUE(first.token_key);
+  ASSERT_TRUE(first.token_key());
   // While it is in flight, the same token is refused.
   Exchange meanwhile = admitted_stop(g, raw, "tok-i");
   open_token(meanwhile, tokens, contract, kNow, g.errors);
@@ -255,7 +255,7 @@ TEST(PipelineIdempotence, AFailureIsForgottenAndAFaultThatStopsTheCallSkipsTheGa
   stopped.fault->error = g.errors.make("InternalError");  // commit before: never reaches the model
   open_token(stopped, tokens, contract, kNow, g.errors);
   EXPECT_FALSE(stopped.idempotence);
-  EXPECT_FALSE(stopped.token_key);
+  EXPECT_FALSE(stopped.token_key());
 }
 
 // --- commit ---
