@@ -3,17 +3,26 @@
 #include "contracts/percent_encoding.h"
 
 #include <algorithm>
+#include <array>
 
 namespace ebsmock::contracts {
 namespace {
 
 constexpr char kHexUpper[] = "0123456789ABCDEF";
 
-bool is_unreserved(unsigned char c) {
-  // Deliberately not std::isalnum: that is locale-dependent, and the signature is not.
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-         c == '-' || c == '_' || c == '.' || c == '~';
-}
+// A table, not a chain of ranges: every byte of every signed request's canonical query is
+// looked up here. Deliberately not std::isalnum, which is locale-dependent; the signature
+// is not.
+constexpr auto kUnreserved = [] {
+  std::array<bool, 256> table{};
+  for (int c = 0; c < 256; ++c) {
+    table[static_cast<std::size_t>(c)] = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+               c == '_' || c == '.' || c == '~';
+  }
+  return table;
+}();
+
+bool is_unreserved(unsigned char c) { return kUnreserved[c]; }
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -32,43 +41,55 @@ std::string percent_encode(std::string_view raw) {
 }
 
 void append_percent_encoded(std::string& out, std::string_view raw) {
-  for (char ch : raw) {
+  // Runs of unreserved bytes (every byte of an id, a region, a token) are appended whole:
+  // the canonical query of every signed request passes here.
+  std::size_t run = 0;
+  for (std::size_t i = 0; i < raw.size(); ++i) {
     // Work on the byte value so UTF-8 continuation bytes (>= 0x80) are escaped one by one.
-    const auto c = static_cast<unsigned char>(ch);
-    if (is_unreserved(c)) {
-      out.push_back(ch);
-    } else {
-      out.push_back('%');
-      out.push_back(kHexUpper[c >> 4]);
-      out.push_back(kHexUpper[c & 0x0F]);
-    }
+    const auto c = static_cast<unsigned char>(raw[i]);
+    if (is_unreserved(c)) continue;
+    out.append(raw.data() + run, i - run);
+    run = i + 1;
+    const char escape[3] = {'%', kHexUpper[c >> 4], kHexUpper[c & 0x0F]};
+    out.append(escape, 3);
   }
+  out.append(raw.data() + run, raw.size() - run);
 }
 
 std::optional<std::string> percent_decode(std::string_view encoded, bool plus_is_space) {
+  // Most names and values have nothing to decode: copied in one piece, and otherwise the
+  // runs between escapes are.
+  auto is_special = [plus_is_space](char c) { return c == '%' || (c == '+' && plus_is_space); };
+  std::size_t i = 0;
+  while (i < encoded.size() && !is_special(encoded[i])) ++i;
+  if (i == encoded.size()) return std::string(encoded);
   std::string out;
   out.reserve(encoded.size());
-  for (size_t i = 0; i < encoded.size(); ++i) {
+  std::size_t run = 0;
+  for (; i < encoded.size(); ++i) {
     const char c = encoded[i];
-    if (c == '%') {
-      if (i + 2 >= encoded.size()) return std::nullopt;  // "%", "%4" at the end
-      const int hi = hex_value(encoded[i + 1]);
-      const int lo = hex_value(encoded[i + 2]);
-      if (hi < 0 || lo < 0) return std::nullopt;
-      out.push_back(static_cast<char>((hi << 4) | lo));
-      i += 2;
-    } else if (c == '+' && plus_is_space) {
+    if (!is_special(c)) continue;  // raw bytes >= 0x80 (unescaped UTF-8 from a lax client) pass untouched
+    out.append(encoded.data() + run, i - run);
+    if (c == '+') {
       out.push_back(' ');
-    } else {
-      // Raw bytes >= 0x80 (unescaped UTF-8 sent by a lax client) pass through untouched.
-      out.push_back(c);
+      run = i + 1;
+      continue;
     }
+    if (i + 2 >= encoded.size()) return std::nullopt;  // "%", "%4" at the end
+    const int hi = hex_value(encoded[i + 1]);
+    const int lo = hex_value(encoded[i + 2]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out.push_back(static_cast<char>((hi << 4) | lo));
+    i += 2;
+    run = i + 1;
   }
+  out.append(encoded.data() + run, encoded.size() - run);
   return out;
 }
 
 std::optional<ParamList> parse_urlencoded(std::string_view text) {
   ParamList params;
+  params.reserve(static_cast<std::size_t>(std::count(text.begin(), text.end(), '&')) + 1);
   while (!text.empty()) {
     const size_t amp = text.find('&');
     const std::string_view segment = text.substr(0, amp);
@@ -95,21 +116,34 @@ std::string sorted_encoded_query(const ParamList& params, std::string_view skip)
 }
 
 void append_sorted_encoded_query(std::string& out, const ParamList& params, std::string_view skip) {
-  std::vector<const std::pair<std::string, std::string>*> sorted;
-  sorted.reserve(params.size());
-  for (const auto& p : params) {
-    if (skip.empty() || p.first != skip) sorted.push_back(&p);
-  }
+  using Param = std::pair<std::string, std::string>;
   // std::string's operator< compares as unsigned char, i.e. byte order.
-  std::stable_sort(sorted.begin(), sorted.end(),
-                   [](const auto* a, const auto* b) { return a->first < b->first; });
-  bool first = true;
-  for (const auto* p : sorted) {
-    if (!first) out.push_back('&');
-    first = false;
-    append_percent_encoded(out, p->first);
+  auto by_name = [](const Param* a, const Param* b) { return a->first < b->first; };
+  // A request carries a handful of parameters: their pointers are sorted on the stack by
+  // insertion (stable: only a strictly greater name moves, so a repeated name keeps its
+  // wire order), without the vector and the buffer std::stable_sort would allocate. A
+  // long list (a hand-made body) takes std::stable_sort, to stay O(n log n).
+  constexpr std::size_t kOnStack = 32;
+  std::array<const Param*, kOnStack> on_stack;
+  std::vector<const Param*> on_heap;
+  const Param** sorted = on_stack.data();
+  if (params.size() > kOnStack) {
+    on_heap.resize(params.size());
+    sorted = on_heap.data();
+  }
+  std::size_t n = 0;
+  for (const auto& p : params) {
+    if (!skip.empty() && p.first == skip) continue;
+    sorted[n++] = &p;
+    if (params.size() > kOnStack) continue;
+    for (std::size_t at = n - 1; at > 0 && by_name(sorted[at], sorted[at - 1]); --at) std::swap(sorted[at], sorted[at - 1]);
+  }
+  if (params.size() > kOnStack) std::stable_sort(sorted, sorted + n, by_name);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i > 0) out.push_back('&');
+    append_percent_encoded(out, sorted[i]->first);
     out.push_back('=');
-    append_percent_encoded(out, p->second);
+    append_percent_encoded(out, sorted[i]->second);
   }
 }
 

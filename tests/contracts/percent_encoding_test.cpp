@@ -5,7 +5,10 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include <algorithm>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace ebsmock::contracts {
 namespace {
@@ -152,6 +155,63 @@ TEST(ParseUrlencodedTest, SdkWireOpenapiEdgeCaseQuery) {
                               {"Tag.2.Key", "k2"},
                               {"Tag.2.Value", ""}};
   EXPECT_EQ(*params, expected);
+}
+
+// The byte-at-a-time decoder percent_decode copies runs around: the two must agree on
+// every input, malformed ones included.
+std::optional<std::string> decode_byte_by_byte(std::string_view encoded, bool plus_is_space) {
+  auto hex = [](char c) { return c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ? c - 'A' + 10 : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1; };
+  std::string out;
+  for (std::size_t i = 0; i < encoded.size(); ++i) {
+    if (encoded[i] == '%') {
+      if (i + 2 >= encoded.size() || hex(encoded[i + 1]) < 0 || hex(encoded[i + 2]) < 0) return std::nullopt;
+      out.push_back(static_cast<char>(hex(encoded[i + 1]) * 16 + hex(encoded[i + 2])));
+      i += 2;
+    } else {
+      out.push_back(encoded[i] == '+' && plus_is_space ? ' ' : encoded[i]);
+    }
+  }
+  return out;
+}
+
+RC_GTEST_PROP(PercentEncodingProperty, DecodeAgreesWithTheByteByByteDecoder, ()) {
+  // Mostly the bytes that matter ('%', '+', hex digits), so escapes and their damage are common.
+  const auto text = *rc::gen::container<std::string>(rc::gen::oneOf(
+      rc::gen::elementOf(std::string("%+aF0-~ ")), rc::gen::arbitrary<char>()));
+  for (bool plus_is_space : {false, true}) {
+    RC_ASSERT(percent_decode(text, plus_is_space) == decode_byte_by_byte(text, plus_is_space));
+  }
+}
+
+RC_GTEST_PROP(PercentEncodingProperty, SortedQueryIsAStableSortByNameOfTheRest, ()) {
+  // Few distinct names, so names repeat; lists on both sides of the 32 sorted on the stack.
+  const auto names = rc::gen::elementOf(std::vector<std::string>{"A", "B", "Ba", "a", "Tag.1.Key", "Tag.10.Key", "x y"});
+  const auto params = *rc::gen::resize(
+      80, rc::gen::container<ParamList>(rc::gen::pair(names, rc::gen::string<std::string>())));
+  const std::string skip = *rc::gen::oneOf(rc::gen::just(std::string()), names);
+  ParamList expected;
+  for (const auto& p : params) {
+    if (skip.empty() || p.first != skip) expected.push_back(p);
+  }
+  std::stable_sort(expected.begin(), expected.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::string joined;
+  for (const auto& [name, value] : expected) {
+    if (!joined.empty()) joined += '&';
+    joined += percent_encode(name) + "=" + percent_encode(value);
+  }
+  RC_ASSERT(sorted_encoded_query(params, skip) == joined);
+}
+
+TEST(SortedQueryTest, RepeatedNamesKeepWireOrderPastTheStackBuffer) {
+  ParamList params;
+  for (int i = 0; i < 40; ++i) params.emplace_back(i % 2 ? "b" : "a", std::to_string(i));
+  std::string expected;
+  for (int parity : {0, 1}) {
+    for (int i = parity; i < 40; i += 2) expected += std::string(expected.empty() ? "" : "&") + (parity ? "b=" : "a=") + std::to_string(i);
+  }
+  EXPECT_EQ(sorted_encoded_query(params), expected);
+  params.resize(10);
+  EXPECT_EQ(sorted_encoded_query(params), "a=0&a=2&a=4&a=6&a=8&b=1&b=3&b=5&b=7&b=9");
 }
 
 RC_GTEST_PROP(PercentEncodingProperty, DecodeInvertsEncode, (const std::string& raw)) {

@@ -78,6 +78,18 @@ TEST_P(Utf8Vectors, ValidityMatchesTheVector) {
   }
 }
 
+TEST_P(Utf8Vectors, ValidityIsTheSameAfterAndBeforeAsciiOfEveryLength) {
+  // is_valid_utf8 skips ASCII eight bytes at a time: the vector must be judged the same
+  // wherever it falls against those words, and whatever ASCII follows it.
+  const Utf8Case& c = GetParam();
+  for (std::size_t before = 0; before <= 17; ++before) {
+    for (std::size_t after : {0, 1, 7, 8, 9}) {
+      const std::string text = std::string(before, 'a') + c.bytes + std::string(after, 'z');
+      EXPECT_EQ(is_valid_utf8(text), c.valid) << before << " bytes before, " << after << " after";
+    }
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Text, Utf8Vectors, ::testing::ValuesIn(kUtf8Cases),
                          [](const auto& info) { return std::string(info.param.name); });
 
