@@ -157,6 +157,41 @@ void JsonWriter::value(std::uint64_t n) {
   comma_ = true;
 }
 
+void JsonWriter::plain_member(std::string_view name, std::string_view text, bool quoted) {
+  const std::size_t at = out_.size();
+  out_.resize(at + comma_ + name.size() + 3 + text.size() + 2 * quoted);
+  char* p = out_.data() + at;
+  if (comma_) *p++ = ',';
+  *p++ = '"';
+  std::memcpy(p, name.data(), name.size());
+  p += name.size();
+  *p++ = '"';
+  *p++ = ':';
+  if (quoted) *p++ = '"';
+  std::memcpy(p, text.data(), text.size());
+  p += text.size();
+  if (quoted) *p = '"';
+  comma_ = true;
+}
+
+void JsonWriter::member(JsonName name, std::string_view s) {
+  if (!needs_no_escape(s)) {
+    key(name);
+    value(s);
+    return;
+  }
+  plain_member(name.view(), s, /*quoted=*/true);
+}
+
+void JsonWriter::member(JsonName name, std::int64_t n) {
+  char buf[24];
+  plain_member(name.view(), std::string_view(buf, std::to_chars(buf, buf + sizeof buf, n).ptr), /*quoted=*/false);
+}
+
+void JsonWriter::member(JsonName name, bool b) {
+  plain_member(name.view(), b ? std::string_view("true") : std::string_view("false"), /*quoted=*/false);
+}
+
 void JsonWriter::value(bool b) {
   separate();
   out_ += b ? "true" : "false";

@@ -48,6 +48,11 @@ class JsonWriter {
   void value(std::int64_t n);
   void value(std::uint64_t n);
   void value(bool b);
+  // key(name) then value(v), written in one append when the value needs no escape: a
+  // Describe item is some thirty members, each two appends otherwise.
+  void member(JsonName name, std::string_view s);
+  void member(JsonName name, std::int64_t n);
+  void member(JsonName name, bool b);
 
   void reserve(std::size_t bytes) { out_.reserve(bytes); }
   const std::string& text() const { return out_; }
@@ -57,6 +62,8 @@ class JsonWriter {
   void separate();
   void open(char c);
   void close(char c);
+  // `"name":` then `text` (a value's JSON text, written as is), after a comma if needed.
+  void plain_member(std::string_view name, std::string_view text, bool quoted);
 
   std::string out_;
   bool comma_ = false;  // a value was written at this level: the next one needs a comma

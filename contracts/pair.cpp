@@ -66,9 +66,9 @@ nlohmann::json to_describe_json(const Pair& p) {
 void write_describe_json(JsonWriter& w, const Pair& p) {
   w.begin_object();
   for_each_describe_field(p, [&](JsonName name, const auto& value) {
-    w.key(name);
     using V = std::decay_t<decltype(value)>;
     if constexpr (std::is_same_v<V, std::vector<Tag>>) {
+      w.key(name);
       w.begin_array();
       for (const auto& t : value) {
         w.begin_object();
@@ -80,7 +80,7 @@ void write_describe_json(JsonWriter& w, const Pair& p) {
       }
       w.end_array();
     } else {
-      w.value(value);
+      w.member(name, value);
     }
   });
   w.end_object();

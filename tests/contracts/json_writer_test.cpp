@@ -85,6 +85,29 @@ TEST(JsonWriterTest, AFixedNameIsWrittenAsTheSameNameComputed) {
   EXPECT_EQ(fixed.text(), computed.text());
 }
 
+RC_GTEST_PROP(JsonWriterTest, AMemberIsItsKeyThenItsValue,
+              (const std::string& s, std::int64_t n, bool b)) {
+  // member() writes both in one append when the value needs no escape: the same bytes as
+  // key() then value(), first in an object or after another member, for any string.
+  JsonWriter one, two;
+  for (JsonWriter* w : {&one, &two}) w->begin_object();
+  one.member("A", std::string_view(s));
+  two.key("A");
+  two.value(std::string_view(s));
+  one.member("B", n);
+  two.key("B");
+  two.value(n);
+  one.member("C", b);
+  two.key("C");
+  two.value(b);
+  one.member("D", std::string_view(s));
+  two.key("D");
+  two.value(std::string_view(s));
+  for (JsonWriter* w : {&one, &two}) w->end_object();
+  RC_ASSERT(one.text() == two.text());
+  RC_ASSERT(one.text() == dom_dump(nlohmann::json{{"A", s}, {"B", n}, {"C", b}, {"D", s}}));
+}
+
 TEST(JsonWriterTest, NumbersAndBooleans) {
   JsonWriter w;
   w.begin_array();
