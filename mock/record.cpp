@@ -38,9 +38,11 @@ JournalEntry journal_entry(Exchange&& x) {
   e.code = std::move(x.code);
   // The RequestId the client saw: a ClientToken replay of the original bytes and a
   // recorded body carry an earlier one, named by the header.
-  e.request_id = x.request_id;
-  if (answer) {
-    if (const auto& rid = contracts::header_value(answer->headers, "x-acs-request-id"); !rid.empty()) e.request_id = rid;
+  const std::string* answered_id = answer ? &contracts::header_value(answer->headers, "x-acs-request-id") : nullptr;
+  if (answered_id && !answered_id->empty() && *answered_id != x.request_id) {
+    e.request_id = *answered_id;
+  } else {
+    e.request_id = std::move(x.request_id);
   }
   e.idempotence = x.idempotence;
   e.effect_applied = x.effect == Effect::Applied;

@@ -8,8 +8,9 @@
 
 namespace ebsmock::mock {
 
-// Takes what it keeps from `x` (the parameters, redacted in place, and the transitions):
-// the exchange is finished, and copying its parameter map was most of this stage's cost.
+// Takes what it keeps from `x` (the parameters, redacted in place, the transitions and the
+// RequestId): the exchange is finished, and copying its parameter map was most of this
+// stage's cost. Its call id and ClientToken stay: the Service reads them after.
 JournalEntry journal_entry(Exchange&& x);
 
 FaultSummary summarize(const FaultDecision& d);

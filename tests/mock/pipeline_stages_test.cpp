@@ -414,10 +414,22 @@ TEST(PipelineRecord, TheEntryStatesWhatHappened) {
 
   Exchange ok = with_model_answer();
   render(ok);
+  const std::string id = ok.request_id;
   JournalEntry o = journal_entry(std::move(ok));
   EXPECT_EQ(o.status, 200);
   EXPECT_FALSE(o.effect_applied);
-  EXPECT_EQ(o.request_id, ok.request_id);
+  EXPECT_EQ(o.request_id, id);
+
+  // An answer that names another RequestId (a ClientToken replay, a recorded body) is
+  // journaled with the id the client saw.
+  Exchange replayed = with_model_answer();
+  render(replayed);
+  int named = 0;
+  for (auto& [name, value] : std::get<Respond>(replayed.action).answer.headers) {
+    if (name == "x-acs-request-id") value = "4E1C8B1A-0000-4000-8000-0000000000AA", ++named;
+  }
+  ASSERT_EQ(named, 1);
+  EXPECT_EQ(journal_entry(std::move(replayed)).request_id, "4E1C8B1A-0000-4000-8000-0000000000AA");
   auto j = to_json(o);
   EXPECT_EQ(j["answer_source"], "model");
   EXPECT_EQ(j["effect_applied"], false);
