@@ -217,12 +217,6 @@ std::size_t char_length(std::string_view v) {
       std::count_if(v.begin(), v.end(), [](char c) { return (c & 0xC0) != 0x80; }));
 }
 
-bool equal_any_case(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
 std::optional<ApiError> check_value(const ParamSpec& spec, std::string_view value,
                                     const ErrorCatalogue& errors) {
   auto invalid = [&] {
@@ -273,7 +267,7 @@ std::optional<ApiError> check_value(const ParamSpec& spec, std::string_view valu
   if (spec.max_items != 0 && split_csv(value).size() > spec.max_items) return invalid();
   if (!spec.allowed_values.empty() &&
       std::none_of(spec.allowed_values.begin(), spec.allowed_values.end(), [&](std::string_view a) {
-        return spec.any_case ? equal_any_case(a, value) : a == value;
+        return spec.any_case ? iequals(a, value) : a == value;
       })) {
     return invalid();
   }
@@ -299,14 +293,8 @@ bool is_protocol_parameter(std::string_view name) {
 }
 
 std::optional<bool> parse_bool(std::string_view text) {
-  auto lower = [](std::string_view s) {
-    std::string out(s);
-    for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-  };
-  std::string l = lower(text);
-  if (l == "true") return true;
-  if (l == "false") return false;
+  if (iequals(text, "true")) return true;
+  if (iequals(text, "false")) return false;
   return std::nullopt;
 }
 
@@ -479,7 +467,7 @@ std::optional<std::string_view> canonical_resource_type(std::string_view text) {
   static constexpr std::string_view kTypes[] = {"diskreplicapair", "diskreplicagroup",
                                                 "dedicatedblockstoragecluster"};
   for (std::string_view t : kTypes) {
-    if (equal_any_case(t, text)) return t;
+    if (iequals(t, text)) return t;
   }
   return std::nullopt;
 }

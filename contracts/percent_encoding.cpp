@@ -16,8 +16,8 @@ constexpr char kHexUpper[] = "0123456789ABCDEF";
 constexpr auto kUnreserved = [] {
   std::array<bool, 256> table{};
   for (int c = 0; c < 256; ++c) {
-    table[static_cast<std::size_t>(c)] = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-               c == '_' || c == '.' || c == '~';
+    const bool alnum = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    table[static_cast<std::size_t>(c)] = alnum || c == '-' || c == '_' || c == '.' || c == '~';
   }
   return table;
 }();
@@ -126,8 +126,9 @@ void append_sorted_encoded_query(std::string& out, const ParamList& params, std:
   constexpr std::size_t kOnStack = 32;
   std::array<const Param*, kOnStack> on_stack;
   std::vector<const Param*> on_heap;
+  const bool long_list = params.size() > kOnStack;
   const Param** sorted = on_stack.data();
-  if (params.size() > kOnStack) {
+  if (long_list) {
     on_heap.resize(params.size());
     sorted = on_heap.data();
   }
@@ -135,10 +136,10 @@ void append_sorted_encoded_query(std::string& out, const ParamList& params, std:
   for (const auto& p : params) {
     if (!skip.empty() && p.first == skip) continue;
     sorted[n++] = &p;
-    if (params.size() > kOnStack) continue;
+    if (long_list) continue;
     for (std::size_t at = n - 1; at > 0 && by_name(sorted[at], sorted[at - 1]); --at) std::swap(sorted[at], sorted[at - 1]);
   }
-  if (params.size() > kOnStack) std::stable_sort(sorted, sorted + n, by_name);
+  if (long_list) std::stable_sort(sorted, sorted + n, by_name);
   for (std::size_t i = 0; i < n; ++i) {
     if (i > 0) out.push_back('&');
     append_percent_encoded(out, sorted[i]->first);

@@ -19,12 +19,9 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-// ASCII-only on purpose: header names are tokens, and std::tolower is locale-dependent.
 std::string to_lower(std::string_view s) {
   std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
+  for (char& c : out) c = ascii_lower(c);
   return out;
 }
 

@@ -21,14 +21,17 @@ using ParamList = std::vector<std::pair<std::string, std::string>>;
 // Header name (any case) and value, as received; a name may repeat.
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
-// ASCII case-insensitive equality (header names, resource types). Inline, and ASCII only
-// (std::tolower is a locale-dependent library call per character): every request
-// compares a few dozen header names, most of them against a name of another length.
+// ASCII lower case: header names, enum values and booleans are ASCII tokens, and
+// std::tolower is a locale-dependent library call per character.
+constexpr char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// ASCII case-insensitive equality (header names, resource types, enum values). Inline:
+// every request compares a few dozen header names, most of them against a name of
+// another length.
 constexpr bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
-  constexpr auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
   for (std::size_t i = 0; i < a.size(); ++i) {
-    if (a[i] != b[i] && lower(a[i]) != lower(b[i])) return false;
+    if (a[i] != b[i] && ascii_lower(a[i]) != ascii_lower(b[i])) return false;
   }
   return true;
 }

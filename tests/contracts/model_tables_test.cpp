@@ -360,5 +360,18 @@ TEST(Diagram, GroupAndDrillMachinesComeFromTheirTables) {
   EXPECT_FALSE(parse_machine("groups"));
 }
 
+TEST(ParamParsing, BooleansAndResourceTypesInAnyLetterCaseOnly) {
+  // SDKs send "true"/"True"; anything else is not a boolean, whatever its case.
+  EXPECT_EQ(parse_bool("true"), std::optional<bool>(true));
+  EXPECT_EQ(parse_bool("TRUE"), std::optional<bool>(true));
+  EXPECT_EQ(parse_bool("False"), std::optional<bool>(false));
+  for (const char* not_bool : {"", "yes", "1", "tru", "truex", "f"}) {
+    EXPECT_EQ(parse_bool(not_bool), std::nullopt) << not_bool;
+  }
+  EXPECT_EQ(canonical_resource_type("DiskReplicaGroup"), std::optional<std::string_view>("diskreplicagroup"));
+  EXPECT_EQ(canonical_resource_type("DISKREPLICAPAIR"), std::optional<std::string_view>("diskreplicapair"));
+  EXPECT_EQ(canonical_resource_type("DiskReplicaGroups"), std::nullopt);
+}
+
 }  // namespace
 }  // namespace ebsmock::contracts
