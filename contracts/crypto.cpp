@@ -33,13 +33,18 @@ const unsigned char* bytes_of(std::string_view s) {
   std::abort();
 }
 
-std::string to_hex(const unsigned char* data, size_t size) {
+// Lower-case hex of size bytes into out[0, 2 * size).
+void write_hex(char* out, const unsigned char* data, size_t size) {
   static constexpr char kHexLower[] = "0123456789abcdef";
-  std::string out(size * 2, '\0');
   for (size_t i = 0; i < size; ++i) {
     out[2 * i] = kHexLower[data[i] >> 4];
     out[2 * i + 1] = kHexLower[data[i] & 0x0F];
   }
+}
+
+std::string to_hex(const unsigned char* data, size_t size) {
+  std::string out(size * 2, '\0');
+  write_hex(out.data(), data, size);
   return out;
 }
 
@@ -91,6 +96,13 @@ std::string sha256_hex(std::string_view data) {
   return to_hex(digest.data(), digest.size());
 }
 
+void append_sha256_hex(std::string& out, std::string_view data) {
+  const auto digest = sha256(data);
+  const std::size_t at = out.size();
+  out.resize(at + 2 * digest.size());
+  write_hex(out.data() + at, digest.data(), digest.size());
+}
+
 std::string sha256_base64(std::string_view data) { return base64_encode(digest_raw(EVP_sha256(), data, "SHA-256")); }
 
 std::string sm3_hex(std::string_view data) { return digest_hex(EVP_sm3(), data, "SM3"); }
@@ -131,16 +143,29 @@ HmacSha256Key::HmacSha256Key(std::string_view key) {
   std::memcpy(outer_.data(), &ctx, sizeof ctx);
 }
 
-std::string HmacSha256Key::hex(std::string_view data) const {
+std::array<unsigned char, 32> HmacSha256Key::mac(std::string_view data) const {
   SHA256_CTX ctx;
-  unsigned char inner_hash[SHA256_DIGEST_LENGTH], out[SHA256_DIGEST_LENGTH];
+  unsigned char inner_hash[SHA256_DIGEST_LENGTH];
+  std::array<unsigned char, 32> out;
   std::memcpy(&ctx, inner_.data(), sizeof ctx);
   SHA256_Update(&ctx, bytes_of(data), data.size());
   SHA256_Final(inner_hash, &ctx);
   std::memcpy(&ctx, outer_.data(), sizeof ctx);
   SHA256_Update(&ctx, inner_hash, sizeof inner_hash);
-  SHA256_Final(out, &ctx);
-  return to_hex(out, sizeof out);
+  SHA256_Final(out.data(), &ctx);
+  return out;
+}
+
+std::string HmacSha256Key::hex(std::string_view data) const {
+  const auto out = mac(data);
+  return to_hex(out.data(), out.size());
+}
+
+bool HmacSha256Key::hex_equals(std::string_view data, std::string_view expected_hex) const {
+  const auto out = mac(data);
+  std::array<char, 2 * SHA256_DIGEST_LENGTH> hex;
+  write_hex(hex.data(), out.data(), out.size());
+  return expected_hex == std::string_view(hex.data(), hex.size());
 }
 
 std::string base64_encode(std::string_view data) {

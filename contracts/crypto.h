@@ -11,6 +11,7 @@
 namespace ebsmock::contracts::crypto {
 
 std::string sha256_hex(std::string_view data);         // lower-case hex
+void append_sha256_hex(std::string& out, std::string_view data);  // the same, appended to `out`
 std::array<std::uint8_t, 32> sha256(std::string_view data);
 std::string sha256_base64(std::string_view data);      // as CSP source hashes want it
 std::string sm3_hex(std::string_view data);            // lower-case hex
@@ -31,8 +32,12 @@ class HmacSha256Key {
  public:
   explicit HmacSha256Key(std::string_view key);
   std::string hex(std::string_view data) const;
+  // hex(data) == expected_hex, without building the hex string (a verifier's question).
+  bool hex_equals(std::string_view data, std::string_view expected_hex) const;
 
  private:
+  std::array<unsigned char, 32> mac(std::string_view data) const;
+
   // Two SHA256_CTX states (OpenSSL's, 112 bytes each), after the ipad and opad blocks.
   std::array<unsigned char, 128> inner_{}, outer_{};
 };

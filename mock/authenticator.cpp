@@ -157,9 +157,9 @@ AuthResult Authenticator::verify_v3(const RpcRequest& req) {
   std::string canonical =
       contracts::v3_canonical_request(req.method, req.path, req.query, headers, payload_hash, auth->signed_headers);
   std::string sts = contracts::v3_string_to_sign(auth->algorithm, canonical);
-  auto expected = sha256 ? std::optional(key->hmac_sha256.hex(sts))
-                         : contracts::v3_signature(auth->algorithm, key->secret, sts);
-  if (!expected || *expected != auth->signature) {
+  const bool signature_matches = sha256 ? key->hmac_sha256.hex_equals(sts, auth->signature)
+                                        : contracts::v3_signature(auth->algorithm, key->secret, sts) == auth->signature;
+  if (!signature_matches) {
     return refuse(r, Verdict::BadSignature, fail(codes::kSignatureDoesNotMatch, sts));
   }
   return check_nonce(r, nonce);

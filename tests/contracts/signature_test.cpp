@@ -150,6 +150,32 @@ TEST(CryptoTest, HmacSha256Rfc4231Case2) {
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
 }
 
+TEST(CryptoTest, APrecomputedKeyMacsAsTheOneShotHmac) {
+  // Keys shorter than, as long as, and longer than SHA-256's 64-byte block (hashed first).
+  for (const std::string key : {std::string(), std::string("Jefe"), std::string(64, 'k'), std::string(65, 'k'),
+                                std::string(131, '\xaa')}) {
+    const crypto::HmacSha256Key precomputed(key);
+    for (const std::string data : {std::string(), std::string("what do ya want for nothing?"), std::string(200, 'd')}) {
+      const std::string expected = crypto::hmac_sha256_hex(key, data);
+      EXPECT_EQ(precomputed.hex(data), expected) << key.size() << " " << data.size();
+      EXPECT_TRUE(precomputed.hex_equals(data, expected));
+      std::string other_digit = expected;
+      other_digit.back() = other_digit.back() == '0' ? '1' : '0';
+      std::string upper = expected;
+      for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      for (const std::string& wrong : {other_digit, upper, expected.substr(0, 63), expected + "0", std::string()}) {
+        EXPECT_FALSE(precomputed.hex_equals(data, wrong)) << wrong;
+      }
+    }
+  }
+}
+
+TEST(CryptoTest, Sha256HexAppendsAfterWhatIsThere) {
+  std::string out = "ACS3-HMAC-SHA256\n";
+  crypto::append_sha256_hex(out, "abc");
+  EXPECT_EQ(out, "ACS3-HMAC-SHA256\nba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
 TEST(CryptoTest, HmacAcceptsEmptyKeyAndData) {
   // RFC-independent well-known value: HMAC-SHA256 with empty key over empty message.
   EXPECT_EQ(crypto::hmac_sha256_hex("", ""),
@@ -713,6 +739,8 @@ TEST(ParseV3AuthorizationTest, RejectsMalformedHeaders) {
            "ACS3-HMAC-SHA256 Credential=ak,SignedHeaders=host,Signature=",
            "ACS3-HMAC-SHA256 Credential=ak,SignedHeaders=host;;date,Signature=abc",
            "ACS3-HMAC-SHA256 Credential=ak,SignedHeaders=host;,Signature=abc",
+           "ACS3-HMAC-SHA256 Credential=ak,SignedHeaders=;host,Signature=abc",
+           "ACS3-HMAC-SHA256 Credential=ak,SignedHeaders=host;x-acs-da\tte,Signature=abc",
            "ACS3-HMAC-SHA256 Credential=ak,SignedHeaders=ho st,Signature=abc",
            "ACS3-HMAC-SHA256 Credential=ak,SignedHeaders=host,Signature=abc,",  // trailing comma
            "ACS3-HMAC-SHA256 Credential=ak,,SignedHeaders=host,Signature=abc",
