@@ -264,7 +264,7 @@ std::optional<ApiError> check_value(const ParamSpec& spec, std::string_view valu
       }
     }
   }
-  if (spec.max_items != 0 && split_csv(value).size() > spec.max_items) return invalid();
+  if (spec.max_items != 0 && split_csv_views(value).size() > spec.max_items) return invalid();
   if (!spec.allowed_values.empty() &&
       std::none_of(spec.allowed_values.begin(), spec.allowed_values.end(), [&](std::string_view a) {
         return spec.any_case ? iequals(a, value) : a == value;
@@ -455,6 +455,11 @@ std::string read_param(const Params& params, std::string_view name, std::string_
   auto it = params.find(name);
   if (it == params.end() || it->second.empty()) return std::string(fallback);
   return it->second;
+}
+
+std::string_view param_view(const Params& params, std::string_view name) {
+  auto it = params.find(name);
+  return it == params.end() ? std::string_view() : std::string_view(it->second);
 }
 
 bool read_flag(const Params& params, std::string_view name, bool fallback) {

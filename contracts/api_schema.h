@@ -87,6 +87,8 @@ std::vector<std::string> read_list(const Params& params, std::string_view prefix
 // The value of `name`, or `fallback` when it is absent or sent empty (SDKs send unset
 // strings as empty values).
 std::string read_param(const Params& params, std::string_view name, std::string_view fallback = {});
+// The value of `name` as a view into `params`; empty when absent.
+std::string_view param_view(const Params& params, std::string_view name);
 // A boolean parameter; `fallback` when absent, empty or malformed.
 bool read_flag(const Params& params, std::string_view name, bool fallback);
 

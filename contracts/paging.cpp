@@ -80,7 +80,7 @@ nlohmann::json Page::body(std::size_t total, std::string_view key, nlohmann::jso
 JsonMembers Page::text_members(std::size_t total, std::string_view key, std::string items) const {
   // The members of body(), as its std::map would order them.
   JsonMembers out;
-  out.reserve(5);
+  out.reserve(6);  // and room for the RequestId the answer adds
   std::string next;
   append_json_string(next, next_token(total));
   out.emplace_back("NextToken", std::move(next));

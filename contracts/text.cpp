@@ -109,7 +109,12 @@ std::string printable(std::string_view text, std::size_t max_chars) {
 }
 
 std::vector<std::string> split_csv(std::string_view text) {
-  std::vector<std::string> out;
+  const auto items = split_csv_views(text);
+  return {items.begin(), items.end()};
+}
+
+std::vector<std::string_view> split_csv_views(std::string_view text) {
+  std::vector<std::string_view> out;
   std::size_t start = 0;
   while (start <= text.size()) {
     std::size_t comma = text.find(',', start);
@@ -117,7 +122,7 @@ std::vector<std::string> split_csv(std::string_view text) {
     std::string_view item = text.substr(start, comma - start);
     while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
     while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
-    if (!item.empty()) out.emplace_back(item);
+    if (!item.empty()) out.push_back(item);
     start = comma + 1;
   }
   return out;

@@ -35,6 +35,9 @@ std::string printable(std::string_view text, std::size_t max_chars = 120);
 // A comma-separated list as the API reads one (PairIds): items trimmed of spaces, empty
 // items dropped. "a, b,,c" -> {"a", "b", "c"}.
 std::vector<std::string> split_csv(std::string_view text);
+// The same items as views into `text`, which must outlive them (the request path: no
+// copy of each id).
+std::vector<std::string_view> split_csv_views(std::string_view text);
 
 // A success status: the model ran the request and answered it.
 constexpr bool is_2xx(int http_status) { return http_status >= 200 && http_status < 300; }

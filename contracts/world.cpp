@@ -85,7 +85,7 @@ ApiError World::missing_id(std::string_view what) const {
 }
 
 const Pair* World::find(std::string_view id) const {
-  auto it = pairs_.find(std::string(id));
+  auto it = pairs_.find(id);
   return it == pairs_.end() ? nullptr : &it->second;
 }
 
@@ -518,14 +518,15 @@ Outcome World::describe_progress(const Pair& pair, Instant now) const {
 }
 
 Outcome World::describe_pairs(const Params& params, Instant, BodyForm form) const {
-  Outcome out;
-  const std::string region = read_param(params, "RegionId");
-  const std::string site = read_param(params, "Site");
-  const std::string group = read_param(params, "ReplicaGroupId");
-  const std::string resource_group = read_param(params, "ResourceGroupId");
-  const std::string name = read_param(params, "Name");
-  std::vector<std::string> ids = split_csv(read_param(params, "PairIds"));
+  // Views into `params`, which outlives this call: a Describe copies none of them.
+  const std::string_view region = param_view(params, "RegionId");
+  const std::string_view site = param_view(params, "Site");
+  const std::string_view group = param_view(params, "ReplicaGroupId");
+  const std::string_view resource_group = param_view(params, "ResourceGroupId");
+  const std::string_view name = param_view(params, "Name");
+  const std::vector<std::string_view> ids = split_csv_views(param_view(params, "PairIds"));
   if (ids.size() > 100) {
+    Outcome out;
     out.error = error(codes::kInvalidParameter, "PairIds");
     return out;
   }

@@ -122,6 +122,9 @@ struct IdsNeeded {
   friend bool operator==(const IdsNeeded&, const IdsNeeded&) = default;
 };
 
+// Pairs by id; looked up by view (a request's ids are views into its parameters).
+using PairMap = std::map<std::string, Pair, std::less<>>;
+
 class World {
  public:
   explicit World(Policy policy = {});
@@ -151,7 +154,7 @@ class World {
   // --- What the world holds.
 
   // Pairs by id (including deleted ones still within their retention).
-  const std::map<std::string, Pair>& pairs() const { return pairs_; }
+  const PairMap& pairs() const { return pairs_; }
   const Pair* find(std::string_view id) const;
   // Groups by id (including deleted ones still within their retention).
   const std::map<std::string, Group>& groups() const { return groups_; }
@@ -277,7 +280,7 @@ class World {
   // Shared: a World is copied per step by the harness's checkers, and the policy (the
   // region table, the error catalogue) never changes after construction.
   std::shared_ptr<const Policy> policy_;
-  std::map<std::string, Pair> pairs_;
+  PairMap pairs_;
   std::map<std::string, Group> groups_;
   std::map<std::string, Drill> drills_;
   // Every scheduled change as (due, kind, id), earliest first, so advance() touches only

@@ -31,7 +31,7 @@ Group* find_visible(std::map<std::string, Group>& groups, const Params& params,
 // The group (ReplicaGroupId, visible in RegionId) and pair (ReplicaPairId) of an Add or
 // Remove; either is nullptr when unknown.
 std::pair<Group*, Pair*> membership_of(std::map<std::string, Group>& groups,
-                                       std::map<std::string, Pair>& pairs, const Params& params) {
+                                       PairMap& pairs, const Params& params) {
   auto pit = pairs.find(read_param(params, "ReplicaPairId"));
   return {find_visible(groups, params, "ReplicaGroupId"), pit == pairs.end() ? nullptr : &pit->second};
 }

@@ -22,7 +22,7 @@ struct Tagged {
 
 // The resource `id` of `kind` visible in `region`, or nothing (a dedicatedblockstorage-
 // cluster, not modelled, never exists).
-Tagged find_tagged(std::map<std::string, Pair>& pairs, std::map<std::string, Group>& groups,
+Tagged find_tagged(PairMap& pairs, std::map<std::string, Group>& groups,
                    std::optional<ResourceKind> kind, const std::string& id,
                    const std::string& region) {
   if (kind == ResourceKind::Pair) {
@@ -56,7 +56,7 @@ ResourceType resource_type_of(const Params& params, const ErrorCatalogue& errors
 }
 
 // The tags of every ResourceId.N (all or nothing), or nothing when one is unknown.
-std::optional<std::vector<std::vector<Tag>*>> tags_of_all(std::map<std::string, Pair>& pairs,
+std::optional<std::vector<std::vector<Tag>*>> tags_of_all(PairMap& pairs,
                                                           std::map<std::string, Group>& groups,
                                                           const ResourceType& type, const Params& params) {
   std::vector<std::vector<Tag>*> out;

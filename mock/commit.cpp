@@ -1,6 +1,8 @@
 // commit.cpp: see commit.h.
 #include "mock/commit.h"
 
+#include <optional>
+
 #include "contracts/journal_terms.h"
 #include "mock/envelope.h"
 
@@ -32,13 +34,14 @@ void commit(Exchange& x, Model& model, contracts::World& world, TokenPolicy& tok
   if (!x.reaches_model() && !dry_run) return;
 
   const contracts::NewIds ids = draw_new_ids(world, *x.op, x.request->params, random);
-  contracts::Outcome outcome;
+  // A dry run executes on a copy of the world, with no race window.
+  std::optional<contracts::World> copy;
+  if (dry_run) copy.emplace(world);
+  RaceWindow& race = dry_run || window == nullptr ? static_cast<RaceWindow&>(closed) : *window;
+  contracts::Outcome outcome = model.execute(dry_run ? *copy : world, *x.op, x.request->params, now, ids, dry_run, race);
   if (dry_run) {
-    contracts::World copy = world;
-    outcome = model.execute(copy, *x.op, x.request->params, now, ids, /*dry_run=*/true, closed);
     x.effect = Effect::DryRun;
   } else {
-    outcome = model.execute(world, *x.op, x.request->params, now, ids, /*dry_run=*/false, window ? *window : closed);
     x.effect = Effect::Applied;
     x.transition = outcome.transition;
     x.member_transitions = std::move(outcome.member_transitions);

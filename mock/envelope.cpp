@@ -14,6 +14,7 @@ Answer success_answer(nlohmann::json body, const std::string& request_id) {
   a.status = 200;
   if (body.is_null() || (body.is_object() && body.empty())) {
     // Most writes answer with the RequestId alone: the same bytes without a DOM.
+    a.body.reserve(16 + request_id.size());  // {"RequestId":"…"}: one allocation
     a.body = "{\"RequestId\":";
     contracts::append_json_string(a.body, request_id);
     a.body += '}';
