@@ -8,11 +8,21 @@
 namespace ebsmock::contracts {
 
 std::string request_fingerprint(Operation op, const Params& params) {
-  std::string out(to_string(op));
+  auto counted = [](std::string_view name, std::string_view value) {
+    return !(is_protocol_parameter(name) || name == "ClientToken" || value.empty());
+  };
+  // Sized first: one allocation on the request path, not one per doubling.
+  std::size_t size = to_string(op).size() + 1;
+  for (const auto& [name, value] : params) {
+    if (counted(name, value)) size += name.size() + value.size() + 2;
+  }
+  std::string out;
+  out.reserve(size);
+  out += to_string(op);
   out += '\n';
   // Params is an ordered map, so iteration is already sorted by name.
   for (const auto& [name, value] : params) {
-    if (is_protocol_parameter(name) || name == "ClientToken" || value.empty()) continue;
+    if (!counted(name, value)) continue;
     out += name;
     out += '=';
     out += value;

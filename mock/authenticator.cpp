@@ -151,9 +151,9 @@ AuthResult Authenticator::verify_v3(const RpcRequest& req) {
   // (or a wrong x-acs-content-sha256) fails as a signature mismatch.
   const bool sha256 = auth->algorithm == contracts::kAcs3HmacSha256;
   static const std::string kEmptySha256 = *contracts::v3_payload_hash(contracts::kAcs3HmacSha256, "");
-  const std::string payload_hash = sha256 && req.raw->body.empty()
-                                       ? kEmptySha256
-                                       : contracts::v3_payload_hash(auth->algorithm, req.raw->body).value_or("");
+  std::string body_hash;  // computed only for a body (or SM3): most RPC calls have none
+  if (!sha256 || !req.raw->body.empty()) body_hash = contracts::v3_payload_hash(auth->algorithm, req.raw->body).value_or("");
+  const std::string_view payload_hash = sha256 && req.raw->body.empty() ? std::string_view(kEmptySha256) : body_hash;
   std::string canonical =
       contracts::v3_canonical_request(req.method, req.path, req.query, headers, payload_hash, auth->signed_headers);
   std::string sts = contracts::v3_string_to_sign(auth->algorithm, canonical);
