@@ -4,6 +4,7 @@
 #include "mock/authenticator.h"
 
 #include <algorithm>
+#include <mutex>
 
 #include "contracts/crypto.h"
 #include "contracts/signature_v1.h"
@@ -14,9 +15,6 @@ namespace codes = contracts::codes;
 using Verdict = contracts::SignatureVerdict;
 
 namespace {
-// Bounds the nonce cache even under a flood of unique nonces inside one window.
-constexpr size_t kMaxNonces = 1'000'000;
-
 AuthResult refuse(AuthResult r, Verdict verdict, contracts::ApiError error) {
   r.verdict = verdict;
   r.error = std::move(error);
@@ -32,7 +30,7 @@ AuthResult Authenticator::check_nonce(AuthResult r, const std::string& nonce) {
 Authenticator::Authenticator(std::vector<scenarios::Credential> credentials, bool verify,
                              contracts::Duration window, const Clock& wall_clock,
                              const contracts::ErrorCatalogue& errors)
-    : verify_(verify), window_(window), wall_clock_(wall_clock), errors_(errors), nonces_(kMaxNonces) {
+    : verify_(verify), window_(window), wall_clock_(wall_clock), errors_(errors) {
   for (auto& c : credentials) {
     keys_.insert_or_assign(c.access_key_id, Key{c.access_key_secret, contracts::crypto::HmacSha256Key(c.access_key_secret)});
   }
@@ -78,15 +76,14 @@ std::optional<contracts::ApiError> Authenticator::check_time(std::string_view st
 }
 
 bool Authenticator::remember_nonce(std::string_view access_key_id, std::string_view nonce) {
-  std::lock_guard lock(nonce_mu_);
-  // Read under the lock, so the store sees times in arrival order. A nonce older than the
+  const std::uint64_t hash = NonceStore::hash_of(access_key_id, nonce);
+  // The top bits pick the shard; the store's index files by the low ones.
+  NonceShard& shard = nonce_shards_[hash >> 60];
+  static_assert(kNonceShards == 16, "hash >> 60 picks one of 16 shards");
+  std::lock_guard lock(shard.mu);
+  // Read under the lock, so the shard sees times in arrival order. A nonce older than the
   // window cannot be replayed: its timestamp would be refused.
-  return nonces_.remember(access_key_id, nonce, wall_clock_.now(), window_);
-}
-
-void Authenticator::forget_nonces() {
-  std::lock_guard lock(nonce_mu_);
-  nonces_.clear();
+  return shard.nonces.remember(hash, wall_clock_.now(), window_);
 }
 
 AuthResult Authenticator::verify_v1(const RpcRequest& req) {

@@ -2,11 +2,11 @@
 // V1 (HMAC-SHA1, signature in the parameters) or V3 (ACS3-HMAC-SHA256 / ACS3-HMAC-SM3,
 // Authorization header). Decodes what is on the wire and re-encodes it strictly, as the
 // real gateway does (sdk-wire.md §5). Also enforces the timestamp window and refuses a
-// reused nonce. Thread-safe (the nonce cache has its own mutex).
+// reused nonce. Thread-safe (the nonce cache has its own locks, one per shard).
 #pragma once
 
+#include <array>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,7 +38,6 @@ class Authenticator {
                 const contracts::ErrorCatalogue& errors);
 
   AuthResult authenticate(const RpcRequest& req);
-  void forget_nonces();
 
  private:
   AuthResult verify_v1(const RpcRequest& req);
@@ -63,10 +62,17 @@ class Authenticator {
   const Clock& wall_clock_;
   const contracts::ErrorCatalogue errors_;  // a copy: outlives any reset of the Service
 
-  // Held a fraction of a microsecond by every signed request: a waiter spins rather
-  // than sleeps (spinning_mutex.h).
-  SpinningMutex nonce_mu_;
-  NonceStore nonces_;  // under nonce_mu_
+  // Bounds the nonce cache even under a flood of unique nonces inside one window.
+  static constexpr std::size_t kMaxNonces = 1'000'000;
+  // The nonces in shards by hash, each under its own lock: every signed request holds
+  // one for a fraction of a microsecond, and two cores seldom meet on one shard's lock
+  // or cache lines. Forgetting (the window, the capacity) is oldest first within a shard.
+  static constexpr std::size_t kNonceShards = 16;
+  struct alignas(64) NonceShard {
+    SpinningMutex mu;
+    NonceStore nonces{kMaxNonces / kNonceShards};  // under mu
+  };
+  std::array<NonceShard, kNonceShards> nonce_shards_;
 };
 
 }  // namespace ebsmock::mock

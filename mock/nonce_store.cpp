@@ -22,8 +22,11 @@ std::uint64_t NonceStore::hash_of(std::string_view access_key_id, std::string_vi
 
 bool NonceStore::remember(std::string_view access_key_id, std::string_view nonce, contracts::Instant now,
                           contracts::Duration window) {
+  return remember(hash_of(access_key_id, nonce), now, window);
+}
+
+bool NonceStore::remember(std::uint64_t hash, contracts::Instant now, contracts::Duration window) {
   while (size_ > 0 && now - ring_[head_].seen > window) forget_oldest();
-  const std::uint64_t hash = hash_of(access_key_id, nonce);
   if (index_.find(hash, [&](Slot s) { return ring_[s].hash == hash; }) != SlotIndex::kNone) return false;
   if (size_ >= capacity_) forget_oldest();  // room only for a nonce that is recorded
   if (size_ == ring_.size()) grow();

@@ -31,7 +31,12 @@ class NonceStore {
   // False when it was already recorded: the nonce is reused (nothing is forgotten for it).
   bool remember(std::string_view access_key_id, std::string_view nonce, contracts::Instant now,
                 contracts::Duration window);
+  // The same for a nonce known by hash_of(access_key_id, nonce).
+  bool remember(std::uint64_t hash, contracts::Instant now, contracts::Duration window);
   void clear();
+
+  // The 64-bit hash a nonce is known by (the index files by its low 32 bits).
+  static std::uint64_t hash_of(std::string_view access_key_id, std::string_view nonce);
 
   std::size_t size() const { return size_; }
   std::size_t capacity() const { return capacity_; }
@@ -43,7 +48,6 @@ class NonceStore {
     contracts::Instant seen{};
   };
 
-  static std::uint64_t hash_of(std::string_view access_key_id, std::string_view nonce);
   void forget_oldest();
   void grow();  // doubles the ring (oldest first at position 0) and rebuilds the index
 

@@ -149,6 +149,22 @@ TEST(Auth, TamperedV3BodyFails) {
   expect_error_envelope(r, 400, "SignatureDoesNotMatch");
 }
 
+TEST(Auth, EveryNonceOfManyIsRefusedOnItsSecondUseOnly) {
+  // Enough nonces to land in every shard of the nonce cache, each used twice.
+  SignedWorld w;
+  constexpr int kNonces = 200;
+  auto o = opts(Scheme::V3, "POST", Placement::Query, w.wall->now());
+  for (int i = 0; i < kNonces; ++i) {
+    o.nonce = "nonce-many-" + std::to_string(i);
+    expect_success_envelope(w.server.post(describe_params(), o));
+  }
+  for (int i = kNonces - 1; i >= 0; --i) {  // in the other order
+    o.nonce = "nonce-many-" + std::to_string(i);
+    SCOPED_TRACE(*o.nonce);
+    expect_error_envelope(w.server.post(describe_params(), o), 400, "SignatureNonceUsed");
+  }
+}
+
 TEST(Auth, UnknownAccessKeyId) {
   SignedWorld w;
   for (Scheme scheme : {Scheme::V3, Scheme::V1}) {
