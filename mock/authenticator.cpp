@@ -149,8 +149,11 @@ AuthResult Authenticator::verify_v3(const RpcRequest& req) {
   const bool sha256 = auth->algorithm == contracts::kAcs3HmacSha256;
   static const std::string kEmptySha256 = *contracts::v3_payload_hash(contracts::kAcs3HmacSha256, "");
   std::string body_hash;  // computed only for a body (or SM3): most RPC calls have none
-  if (!sha256 || !req.raw->body.empty()) body_hash = contracts::v3_payload_hash(auth->algorithm, req.raw->body).value_or("");
-  const std::string_view payload_hash = sha256 && req.raw->body.empty() ? std::string_view(kEmptySha256) : body_hash;
+  std::string_view payload_hash = kEmptySha256;
+  if (!sha256 || !req.raw->body.empty()) {
+    body_hash = contracts::v3_payload_hash(auth->algorithm, req.raw->body).value_or("");
+    payload_hash = body_hash;
+  }
   std::string canonical =
       contracts::v3_canonical_request(req.method, req.path, req.query, headers, payload_hash, auth->signed_headers);
   std::string sts = contracts::v3_string_to_sign(auth->algorithm, canonical);
