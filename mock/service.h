@@ -138,6 +138,8 @@ class Service {
 
   Journal& journal() { return journal_; }
   const TokenStore& tokens() const { return tokens_; }
+  // Calls that waited on the lock past its spin and slept (spinning_mutex.h), since start.
+  SpinningMutex::Sleeps lock_sleeps() const { return mu_.sleeps(); }
   std::uint64_t seed() const { return seed_; }
   const ServiceOptions& options() const { return options_; }
   // What delays and other waits run on (options().wait_clock, or the real clock).

@@ -9,6 +9,11 @@
 // 1,000 requests more than this one's budget (tests/bench/RESULTS.md, fourteenth session).
 // Meets the standard Lockable requirements, so std::lock_guard, std::unique_lock and
 // std::condition_variable_any take it. Thread-safe.
+// It counts the waits that outlasted the spin and slept, and how long they slept. A lock
+// held a few microseconds is slept on only when its holder was descheduled inside it, so
+// these are the latency the lock itself added (the Service's lock reports them in
+// /__admin/health; tests/bench/RESULTS.md, nineteenth session). That time is read from
+// std::chrono::steady_clock, not an injected Clock: it measures, and decides nothing.
 #pragma once
 
 #include <linux/futex.h>
@@ -16,6 +21,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 
 namespace ebsmock::mock {
@@ -38,10 +44,17 @@ class SpinningMutex {
     }
     // Sleep until woken: the state says "held, with waiters", so unlock wakes one.
     c = state_.exchange(kContended, std::memory_order_acquire);
-    while (c != kFree) {
+    if (c == kFree) return;
+    const auto slept_from = std::chrono::steady_clock::now();
+    do {
       syscall(SYS_futex, &state_, FUTEX_WAIT_PRIVATE, kContended, nullptr, nullptr, 0);
       c = state_.exchange(kContended, std::memory_order_acquire);
-    }
+    } while (c != kFree);
+    // Counted once the lock is taken: a reader that saw this lock's release sees the count.
+    const auto slept = std::chrono::steady_clock::now() - slept_from;
+    sleeps_.fetch_add(1, std::memory_order_relaxed);
+    slept_ns_.fetch_add(static_cast<std::uint64_t>(std::chrono::nanoseconds(slept).count()),
+                        std::memory_order_relaxed);
   }
   bool try_lock() {
     std::uint32_t c = kFree;
@@ -49,6 +62,16 @@ class SpinningMutex {
   }
   // True while a waiter sleeps, or is about to (for tests).
   bool has_sleepers() const { return state_.load(std::memory_order_relaxed) == kContended; }
+  // The waits so far that outlasted the spin and slept until the lock was theirs, and the
+  // time they slept in all.
+  struct Sleeps {
+    std::uint64_t count = 0;
+    std::chrono::nanoseconds total{0};
+  };
+  Sleeps sleeps() const {
+    return {sleeps_.load(std::memory_order_relaxed),
+            std::chrono::nanoseconds(slept_ns_.load(std::memory_order_relaxed))};
+  }
 
   void unlock() {
     if (state_.exchange(kFree, std::memory_order_release) == kContended) {
@@ -65,6 +88,7 @@ class SpinningMutex {
   // worse (a waiter spins on through a holder that was preempted).
   static constexpr int kSpins = 1000;
   std::atomic<std::uint32_t> state_{kFree};
+  std::atomic<std::uint64_t> sleeps_{0}, slept_ns_{0};  // written only by waiters that slept
 };
 
 }  // namespace ebsmock::mock

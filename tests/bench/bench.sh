@@ -238,6 +238,19 @@ ctxt_switches() {
   echo "$n"
 }
 
+# ebsmock's own count of calls that slept on its world's lock, and for how long in all
+# (/__admin/health's service_lock), as "SLEEPS MS"; nothing for another server or an
+# ebsmock too old to report it.
+lock_sleeps() {  # PORT
+  curl -s --max-time 5 "http://127.0.0.1:$1/__admin/health" 2>/dev/null | python3 -c '
+import json, sys
+try:
+    s = json.load(sys.stdin)["service_lock"]
+    print(s["sleeps"], s["slept_ms"])
+except Exception:
+    pass' || true
+}
+
 # ---------------------------------------------------------------------------------------
 # Load.
 
@@ -251,7 +264,8 @@ wrk_load() {  # PORT CONNS FILE PATH_PREFIX SECONDS
 # appended to raw/LABEL.jsonl with the server's RSS afterwards.
 run_wrk() {
   local label=$1 port=$2 pid=$3 conns=$4 file=$5 prefix=${6:-} duration=${7:-$DURATION} line rss
-  local cpu0 cpu1 cs0 cs1
+  local cpu0 cpu1 cs0 cs1 sleeps0="" sleeps1="" lock=""
+  [[ $label == ebsmock* ]] && sleeps0=$(lock_sleeps "$port")
   cpu0=$(cpu_ms "$pid")
   cs0=$(ctxt_switches "$pid")
   line=$(wrk_load "$port" "$conns" "$file" "$prefix" "$duration" 2>&1 | tee -a "$out/wrk.log" |
@@ -260,7 +274,12 @@ run_wrk() {
   cpu1=$(cpu_ms "$pid")
   cs1=$(ctxt_switches "$pid")
   read -r cur peak < <(rss_mb "$pid")
-  line="${line%\}},\"server_cpu_ms\":$((cpu1 - cpu0)),\"server_ctxt_switches\":$((cs1 - cs0)),\"rss_mb\":$cur,\"rss_peak_mb\":$peak,\"load\":\"$(cut -d' ' -f1-3 /proc/loadavg)\"}"
+  [[ -n $sleeps0 ]] && sleeps1=$(lock_sleeps "$port")
+  if [[ -n $sleeps1 ]]; then  # this run's share: the health read before wrk minus the one after
+    lock=$(awk -v a="$sleeps0" -v b="$sleeps1" 'BEGIN { split(a, x, " "); split(b, y, " ");
+      printf ",\"lock_sleeps\":%d,\"lock_slept_ms\":%.3f", y[1] - x[1], y[2] - x[2] }')
+  fi
+  line="${line%\}},\"server_cpu_ms\":$((cpu1 - cpu0)),\"server_ctxt_switches\":$((cs1 - cs0))$lock,\"rss_mb\":$cur,\"rss_peak_mb\":$peak,\"load\":\"$(cut -d' ' -f1-3 /proc/loadavg)\"}"
   echo "$line" >>"$raw/$label.jsonl"
   log "$label: $line"
 }

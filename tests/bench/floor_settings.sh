@@ -22,10 +22,16 @@
 #   tcache-16/32  tcache_count=16 / 32
 # (There, the errors' "s" column counts the mix's documented refusals, e.g. a Stop of a
 # pair already stopping: the model's answers, not failures.)
+# `floor_settings.sh tail`: where throughput's p99 goes (item 1c), under the same load as
+# malloc mode. cpp-httplib alone, then alone plus ebsmock's extra CPU per request as plain
+# work (TAIL_BUSY_US, default 4), then the same total with TAIL_LOCKED_US (default 2, about
+# what ebsmock holds its world's lock for) of it under one lock every worker shares, then
+# ebsmock itself; its last column, the calls that slept on the world's lock per 1,000
+# requests (/__admin/health), is "—" for the floors.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 mode=${1:-delay}
-[[ $mode == delay || $mode == malloc ]] || { echo "usage: $0 [delay|malloc]" >&2; exit 2; }
+[[ $mode == delay || $mode == malloc || $mode == tail ]] || { echo "usage: $0 [delay|malloc|tail]" >&2; exit 2; }
 bin=${BENCH_BIN_DIR:-build}
 runs=${BENCH_RUNS:-2}
 duration=${BENCH_DURATION:-5}
@@ -34,7 +40,7 @@ out=tests/bench/out/floor-settings
 mkdir -p "$out"
 floor=$bin/tests/bench/bench_httplib_floor
 make_requests=$bin/tests/bench/bench_make_requests
-if [[ $mode == malloc ]]; then
+if [[ $mode == malloc || $mode == tail ]]; then
   conns=64  # requests: signed_requests, fresh for every run
   "$make_requests" world --pairs 100 --verify true >"$out/world-verify.toml"
 else
@@ -67,13 +73,22 @@ wrk_run() {  # DURATION -> the BENCH json line
 # Signed requests carry nonces a server accepts once (a replay is refused), so the malloc
 # mode writes fresh ones, more than any server here answers in SECONDS, for every wrk run.
 signed_requests() {  # SECONDS
-  [[ $mode == malloc ]] || return 0
+  [[ $mode != delay ]] || return 0
   "$make_requests" requests --host "127.0.0.1:$port" --pairs 100 --count $((80000 * $1)) \
     --mix rw --sign v3 --out "$out/requests.txt"
 }
 
+# ebsmock's calls that slept on its world's lock so far (/__admin/health); nothing for a
+# floor, which has no admin API.
+lock_sleeps() {
+  curl -s --max-time 5 "http://127.0.0.1:$port/__admin/health" 2>/dev/null |
+    python3 -c 'import json, sys
+try: print(json.load(sys.stdin)["service_lock"]["sleeps"])
+except Exception: pass' || true
+}
+
 measure() {  # LABEL COMMAND...: start, warm 3 s, measure, stop, print a row
-  local label=$1 pid c0 c1 line
+  local label=$1 pid c0 c1 line sleeps0="" sleeps1=""
   shift
   signed_requests 3
   "$@" >"$out/server.log" 2>&1 &
@@ -81,26 +96,49 @@ measure() {  # LABEL COMMAND...: start, warm 3 s, measure, stop, print a row
   wait_port || { echo "| $label | did not start |"; kill "$pid" 2>/dev/null; return; }
   wrk_run 3 >/dev/null
   signed_requests "$duration"
+  sleeps0=$(lock_sleeps)
   c0=$(cpu_ms "$pid")
   line=$(wrk_run "$duration")
   c1=$(cpu_ms "$pid")
+  sleeps1=$(lock_sleeps)
   kill "$pid"
   wait "$pid" 2>/dev/null || true
-  python3 - "$label" "$((c1 - c0))" "$(cut -d' ' -f1 /proc/loadavg)" "$line" <<'PY'
+  python3 - "$label" "$((c1 - c0))" "$(cut -d' ' -f1 /proc/loadavg)" "$line" "$sleeps0" "$sleeps1" <<'PY'
 import json, sys
-label, cpu, load, line = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+label, cpu, load, line, before, after = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6]
 r = json.loads(line)
 e = r["errors"]
 errs = "/".join(str(e[k]) for k in ("connect", "read", "write", "status", "timeout"))
-print(f"| {label} | {r['rps']:,.0f} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {r['max_ms']:.0f} | {errs} | "
-      f"{cpu * 1000 / max(r['requests'], 1):.1f} | {load} |")
+n = max(r["requests"], 1)
+sleeps = f"{(int(after) - int(before)) * 1000 / n:.2f}" if before and after else "—"
+print(f"| {label} | {r['rps']:,.0f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {r['max_ms']:.0f} | {errs} | "
+      f"{cpu * 1000 / n:.1f} | {sleeps} | {load} |")
 PY
 }
 
+header() {
+  echo "| setting | req/s | p50 ms | p99 ms | max ms | errors c/r/w/s/t | CPU ms / 1,000 req | slept on the world's lock / 1,000 req | load |"
+  echo "|---|---|---|---|---|---|---|---|---|"
+}
+
+if [[ $mode == tail ]]; then
+  busy=${TAIL_BUSY_US:-4}
+  locked=${TAIL_LOCKED_US:-2}
+  floor_cmd=("$floor" --port "$port" --body tests/bench/body.json)
+  header
+  for ((r = 1; r <= runs; r++)); do
+    measure "cpp-httplib alone" "${floor_cmd[@]}"
+    measure "alone + ${busy} us of work" "${floor_cmd[@]}" --busy-us "$busy"
+    measure "alone + $((busy - locked)) us of work + ${locked} us under one lock" "${floor_cmd[@]}" \
+      --busy-us "$((busy - locked))" --locked-us "$locked"
+    measure "ebsmock" "$bin/harness/ebsmock" serve --scenario "$out/world-verify.toml" --port "$port"
+  done
+  exit 0
+fi
+
 if [[ $mode == malloc ]]; then
   ebsmock=("$bin/harness/ebsmock" serve --scenario "$out/world-verify.toml" --port "$port")
-  echo "| setting | req/s | p50 ms | p99 ms | max ms | errors c/r/w/s/t | CPU ms / 1,000 req | load |"
-  echo "|---|---|---|---|---|---|---|---|"
+  header
   for ((r = 1; r <= runs; r++)); do
     measure "cpp-httplib alone" "$bin/tests/bench/bench_httplib_floor" --port "$port" --body tests/bench/body.json
     measure "ebsmock, glibc defaults" "${ebsmock[@]}"
@@ -113,8 +151,7 @@ if [[ $mode == malloc ]]; then
 fi
 
 floor_cmd=("$floor" --port "$port" --body tests/bench/body.json --delay-ms 200)
-echo "| setting | req/s | p50 ms | p99 ms | max ms | errors c/r/w/s/t | CPU ms / 1,000 req | load |"
-echo "|---|---|---|---|---|---|---|---|"
+header
 for ((r = 1; r <= runs; r++)); do
   measure "floor, slack-50us (before)" "${floor_cmd[@]}" --timer-slack-us 50
   measure "floor, shipped" "${floor_cmd[@]}"

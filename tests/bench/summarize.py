@@ -61,6 +61,18 @@ def cpu_cells(rs, base):
     return cell, f"{med(xs) / med(bs):.2f}x ({spread(rounds, 2)})"
 
 
+def lock_sleeps_cell(rs):
+    """ebsmock's calls that slept on its world's lock per 1,000 requests, with the mean
+    sleep: the latency the lock itself added (a holder descheduled inside it). Medians over
+    the runs; "—" for a server that does not report it."""
+    rs = [r for r in rs if "lock_sleeps" in r and r.get("requests")]
+    if not rs:
+        return "—"
+    per_1k = [r["lock_sleeps"] * 1000.0 / r["requests"] for r in rs]
+    mean_ms = [r["lock_slept_ms"] / r["lock_sleeps"] for r in rs if r["lock_sleeps"]]
+    return f"{fmt(med(per_1k), 2)} ({spread(per_1k, 2)})" + (f", {fmt(med(mean_ms), 2)} ms each" if mean_ms else "")
+
+
 def rps_ratio(rs, base):
     """Ratio of median req/s against a baseline's, with the range of per-round ratios."""
     if not base:
@@ -89,8 +101,8 @@ rows += [(f"ebsmock at {BEFORE}, V3 verified, 100 pairs", "ebsmock-before-verify
 if "throughput" in sections:
     add("### Throughput: wrk -t2 -c64, Stop/Describe/Start/Describe mix (signed requests)")
     add("")
-    add("| server | req/s | p99 ms | non-2xx / errors | RSS after, MB | server CPU ms / 1,000 req | CPU vs cpp-httplib alone (per round) | vs nginx (per round) | vs warm WireMock (per round) | vs cpp-httplib alone (per round) |")
-    add("|---|---|---|---|---|---|---|---|---|---|")
+    add("| server | req/s | p99 ms | non-2xx / errors | RSS after, MB | server CPU ms / 1,000 req | CPU vs cpp-httplib alone (per round) | vs nginx (per round) | vs warm WireMock (per round) | vs cpp-httplib alone (per round) | slept on the world's lock / 1,000 req |")
+    add("|---|---|---|---|---|---|---|---|---|---|---|")
 for label, key in (rows if "throughput" in sections else []):
     rs = load(key)
     if not rs:
@@ -105,7 +117,8 @@ for label, key in (rows if "throughput" in sections else []):
     note = f"{errs}" + (f", {wraps} wraps (INVALID)" if wraps else "")
     cpu, cpu_vs_f = cpu_cells(rs, floor if key != "httplib-floor" else None)
     add(f"| {label} | {fmt(med(rps), 0)} ({spread(rps, 0)}) | {fmt(med(p99), 2)} ({spread(p99, 2)}) | "
-        f"{note} | {fmt(med([r['rss_mb'] for r in rs]), 0)} | {cpu} | {cpu_vs_f} | {vs_n} | {vs_w} | {vs_f} |")
+        f"{note} | {fmt(med([r['rss_mb'] for r in rs]), 0)} | {cpu} | {cpu_vs_f} | {vs_n} | {vs_w} | {vs_f} | "
+        f"{lock_sleeps_cell(rs)} |")
 if "throughput" in sections:
     add("")
     pairs = [("V3 verified", "ebsmock-verify", "ebsmock-before-verify"),
@@ -120,8 +133,8 @@ if "throughput" in sections:
 if "delay" in sections:
     add("### Delay: wrk -t2 -c1000, every request delayed 200 ms (ideal: 5,000 req/s, p99 200 ms)")
     add("")
-    add("| server | req/s | p50 ms | p99 ms | max ms | errors (connect/read/write/status/timeout) | server CPU ms / 1,000 req | CPU vs cpp-httplib alone (per round) | p99 vs cpp-httplib alone (per round) |")
-    add("|---|---|---|---|---|---|---|---|---|")
+    add("| server | req/s | p50 ms | p99 ms | max ms | errors (connect/read/write/status/timeout) | server CPU ms / 1,000 req | CPU vs cpp-httplib alone (per round) | p99 vs cpp-httplib alone (per round) | slept on the world's lock / 1,000 req |")
+    add("|---|---|---|---|---|---|---|---|---|---|")
 for label, key in [] if "delay" not in sections else [("nginx + echo_sleep 0.2", "nginx-delay"),
                    ("cpp-httplib 0.11.4 alone, handler sleeps 200 ms (`httplib_floor.cpp`)", "httplib-floor-delay"),
                    ("WireMock warm, fixedDelayMilliseconds 200", "wiremock-delay"),
@@ -143,7 +156,7 @@ for label, key in [] if "delay" not in sections else [("nginx + echo_sleep 0.2",
     add(f"| {label} | {fmt(med([r['rps'] for r in rs]), 0)} ({spread([r['rps'] for r in rs], 0)}) | "
         f"{fmt(med([r['p50_ms'] for r in rs]), 1)} | {fmt(med([r['p99_ms'] for r in rs]), 1)} "
         f"({spread([r['p99_ms'] for r in rs], 1)}) | {fmt(med([r['max_ms'] for r in rs]), 0)} | {errs} | "
-        f"{cpu} | {cpu_vs_f} | {p99_vs_f} |")
+        f"{cpu} | {cpu_vs_f} | {p99_vs_f} | {lock_sleeps_cell(rs)} |")
 if "delay" in sections:
     add("")
     now, before = load("ebsmock-delay"), load("ebsmock-before-delay")

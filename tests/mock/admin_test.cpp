@@ -44,6 +44,11 @@ TEST(AdminApi, Health) {
   EXPECT_EQ(r.json["pairs"], 2);
   EXPECT_EQ(r.json["verify_signatures"], false);
   EXPECT_EQ(r.json["journal"]["entries"], 0);
+  // One client, one call at a time: nothing waited on the world's lock.
+  s.call("DescribeDiskReplicaPairs", {});
+  r = s.admin_get("/__admin/health");
+  EXPECT_EQ(r.json["service_lock"]["sleeps"], 0);
+  EXPECT_EQ(r.json["service_lock"]["slept_ms"], 0.0);
 }
 
 TEST(AdminApi, ClockAdvanceMovesTheWorld) {

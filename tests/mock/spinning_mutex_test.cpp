@@ -1,6 +1,7 @@
 // spinning_mutex_test.cpp: SpinningMutex excludes: increments made under it by many
 // threads at once are never lost, and try_lock fails while another holds it; a waiter
-// that outlasts the spin and sleeps is woken by unlock.
+// that outlasts the spin and sleeps is woken by unlock, and counted as a sleep (with the
+// time it slept); a lock taken without a wait counts none.
 // Multi-threaded.
 #include <gtest/gtest.h>
 
@@ -65,6 +66,23 @@ TEST(SpinningMutex, AWaiterThatSleepsIsWokenByUnlock) {
   // The woken waiter held the lock as contended; its unlock leaves it free.
   EXPECT_TRUE(mu.try_lock());
   mu.unlock();
+  // One wait slept, for as long as the lock was held after has_sleepers() turned true,
+  // at least the futex round trip.
+  EXPECT_EQ(mu.sleeps().count, 1u);
+  EXPECT_GT(mu.sleeps().total.count(), 0);
+}
+
+TEST(SpinningMutex, ALockTakenWithoutSleepingCountsNoSleep) {
+  SpinningMutex mu;
+  for (int i = 0; i < 1'000; ++i) {
+    std::lock_guard lock(mu);
+  }
+  {
+    std::unique_lock held(mu);
+    std::thread([&] { EXPECT_FALSE(mu.try_lock()); }).join();  // refused, not waited
+  }
+  EXPECT_EQ(mu.sleeps().count, 0u);
+  EXPECT_EQ(mu.sleeps().total.count(), 0);
 }
 
 TEST(SpinningMutex, ManySleepersAreAllWokenInTurn) {
@@ -82,6 +100,10 @@ TEST(SpinningMutex, ManySleepersAreAllWokenInTurn) {
   held.unlock();
   for (auto& w : waiters) w.join();  // one wake-up per unlock: each woken waiter wakes the next
   EXPECT_EQ(done, 4);
+  // At least the one that marked the lock contended slept; a waiter still spinning when
+  // the lock came free took it without sleeping, and is not counted.
+  EXPECT_GE(mu.sleeps().count, 1u);
+  EXPECT_LE(mu.sleeps().count, 4u);
 }
 
 }  // namespace
