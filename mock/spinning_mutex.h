@@ -3,10 +3,13 @@
 // wake-up and two context switches (several microseconds of CPU) to wait out a section
 // shorter than that; a spin usually sees the lock free first.
 // It is Drepper's three-state futex mutex ("Futexes Are Tricky", mutex3) with a spin in
-// front. glibc's PTHREAD_MUTEX_ADAPTIVE_NP spins too, but at most 100 pauses (~2.4 us
-// here) unless the whole process is started with a GLIBC_TUNABLES setting; under the
-// throughput load its waiters still slept often enough to cost ~0.8 ms of CPU per
-// 1,000 requests more than this one's budget (tests/bench/RESULTS.md, fourteenth session).
+// front. The spin lasts while the lock changes hands, and stops once one hold has
+// lasted several usual ones, its holder then most likely descheduled inside it, or fewer
+// when another waiter already sleeps. glibc's PTHREAD_MUTEX_ADAPTIVE_NP spins too, but
+// at most 100 pauses (~2.4 us here) unless the whole process is started with a
+// GLIBC_TUNABLES setting; under the throughput load its waiters still slept often enough
+// to cost ~0.8 ms of CPU per 1,000 requests more than this one's budget
+// (tests/bench/RESULTS.md, fourteenth session).
 // Meets the standard Lockable requirements, so std::lock_guard, std::unique_lock and
 // std::condition_variable_any take it. Thread-safe.
 // It counts the waits that outlasted the spin and slept, and how long they slept. A lock
@@ -34,22 +37,35 @@ class SpinningMutex {
 
   void lock() {
     std::uint32_t c = kFree;
-    if (state_.compare_exchange_strong(c, kLocked, std::memory_order_acquire)) return;
-    for (int i = 0; i < kSpins; ++i) {
+    if (state_.compare_exchange_strong(c, kLocked, std::memory_order_acquire)) return took();
+    // Spin while the lock changes hands. A hold that outlasts kStalePauses means its
+    // holder was descheduled inside it: sleep then, so the cores go to the holder rather
+    // than to a spin. With a waiter already asleep, a shorter hold says so.
+    std::uint64_t hold = holds_.load(std::memory_order_relaxed);
+    int same_hold = 0;
+    for (int i = 0; i < kSpins && same_hold < kStalePauses; ++i, ++same_hold) {
       __builtin_ia32_pause();
-      if (state_.load(std::memory_order_relaxed) == kFree) {
+      const std::uint32_t seen = state_.load(std::memory_order_relaxed);
+      if (seen == kFree) {
         c = kFree;
-        if (state_.compare_exchange_weak(c, kLocked, std::memory_order_acquire)) return;
+        if (state_.compare_exchange_weak(c, kLocked, std::memory_order_acquire)) return took();
+      } else if (seen == kContended && same_hold >= kStalePausesWithSleepers) {
+        break;
+      }
+      if (const std::uint64_t now = holds_.load(std::memory_order_relaxed); now != hold) {
+        hold = now;
+        same_hold = 0;
       }
     }
     // Sleep until woken: the state says "held, with waiters", so unlock wakes one.
     c = state_.exchange(kContended, std::memory_order_acquire);
-    if (c == kFree) return;
+    if (c == kFree) return took();
     const auto slept_from = std::chrono::steady_clock::now();
     do {
       syscall(SYS_futex, &state_, FUTEX_WAIT_PRIVATE, kContended, nullptr, nullptr, 0);
       c = state_.exchange(kContended, std::memory_order_acquire);
     } while (c != kFree);
+    took();
     // Counted once the lock is taken: a reader that saw this lock's release sees the count.
     const auto slept = std::chrono::steady_clock::now() - slept_from;
     sleeps_.fetch_add(1, std::memory_order_relaxed);
@@ -58,7 +74,9 @@ class SpinningMutex {
   }
   bool try_lock() {
     std::uint32_t c = kFree;
-    return state_.compare_exchange_strong(c, kLocked, std::memory_order_acquire);
+    if (!state_.compare_exchange_strong(c, kLocked, std::memory_order_acquire)) return false;
+    took();
+    return true;
   }
   // True while a waiter sleeps, or is about to (for tests).
   bool has_sleepers() const { return state_.load(std::memory_order_relaxed) == kContended; }
@@ -83,11 +101,26 @@ class SpinningMutex {
   // kContended: held, and a waiter may sleep, so unlock must wake one. A waiter that
   // wakes takes the lock as kContended too, since it cannot know whether others sleep.
   static constexpr std::uint32_t kFree = 0, kLocked = 1, kContended = 2;
-  // Pauses before sleeping: ~24 us on the benchmark machine (a pause is ~24 ns on its
-  // AMD EPYC). 300, 600, 1,000, 1,500 and 2,000 measured alike; 3,000 worse, 10,000 far
-  // worse (a waiter spins on through a holder that was preempted).
+  // Pauses before sleeping at most: ~24 us on the benchmark machine (a pause is ~24 ns on
+  // its AMD EPYC). 300, 600, 1,000, 1,500 and 2,000 measured alike; 3,000 worse, 10,000
+  // far worse (a waiter spins on through a holder that was preempted).
   static constexpr int kSpins = 1000;
+  // Pauses one hold may last before a waiter stops spinning: ~10 us, four times the
+  // Service's usual hold; ~2.4 us, about one usual hold, when a waiter already sleeps (the
+  // state is kContended; not at once then, since a waiter woken from its sleep holds the
+  // lock as kContended while it runs). Before, when a holder was descheduled, every waiter
+  // that came spun all of kSpins on the cores the holder needed back: in the delay
+  // section (1,000 connections whose 200 ms delays end together) ~9% of requests slept on
+  // the lock, 1.5-6 ms each on average, against 0.4-0.8 ms with these
+  // (tests/bench/RESULTS.md, nineteenth session).
+  static constexpr int kStalePauses = 400;
+  static constexpr int kStalePausesWithSleepers = 100;
+
+  // Counts a hold: written only by the thread that has just taken the lock.
+  void took() { holds_.store(holds_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed); }
+
   std::atomic<std::uint32_t> state_{kFree};
+  std::atomic<std::uint64_t> holds_{0};  // how many times the lock was taken: a waiter sees it change hands
   std::atomic<std::uint64_t> sleeps_{0}, slept_ns_{0};  // written only by waiters that slept
 };
 
