@@ -71,10 +71,11 @@ wrk_run() {  # DURATION -> the BENCH json line
 }
 
 # Signed requests carry nonces a server accepts once (a replay is refused), so the malloc
-# mode writes fresh ones, more than any server here answers in SECONDS, for every wrk run.
+# and tail modes write fresh ones, more than any server here answers in SECONDS (100,000 a
+# second, as bench.sh), for every wrk run.
 signed_requests() {  # SECONDS
   [[ $mode != delay ]] || return 0
-  "$make_requests" requests --host "127.0.0.1:$port" --pairs 100 --count $((80000 * $1)) \
+  "$make_requests" requests --host "127.0.0.1:$port" --pairs 100 --count $((100000 * $1)) \
     --mix rw --sign v3 --out "$out/requests.txt"
 }
 
