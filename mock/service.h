@@ -138,7 +138,8 @@ class Service {
 
   Journal& journal() { return journal_; }
   const TokenStore& tokens() const { return tokens_; }
-  // Calls that waited on the lock past its spin and slept (spinning_mutex.h), since start.
+  // Waits on the lock that outlasted its spin and slept (spinning_mutex.h), since start; a
+  // call that waits out a delay takes the lock twice, so it may count twice.
   SpinningMutex::Sleeps lock_sleeps() const { return mu_.sleeps(); }
   std::uint64_t seed() const { return seed_; }
   const ServiceOptions& options() const { return options_; }
