@@ -110,8 +110,8 @@ class SpinningMutex {
   // state is kContended; not at once then, since a waiter woken from its sleep holds the
   // lock as kContended while it runs). Before, when a holder was descheduled, every waiter
   // that came spun all of kSpins on the cores the holder needed back: in the delay
-  // section (1,000 connections whose 200 ms delays end together) ~9% of requests slept on
-  // the lock, 1.5-6 ms each on average, against 0.4-0.8 ms with these
+  // section (1,000 connections whose 200 ms delays end together) the lock was slept on ~9
+  // times per 100 requests, 1.5-6 ms each on average, against 0.4-0.8 ms with these
   // (tests/bench/RESULTS.md, nineteenth session).
   static constexpr int kStalePauses = 400;
   static constexpr int kStalePausesWithSleepers = 100;
