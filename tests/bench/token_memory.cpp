@@ -36,10 +36,11 @@ int main() {
   {
     mock::TokenStore store(capacity);
     for (std::size_t i = 0; i < 3 * capacity; ++i) {
-      mock::TokenStore::Key key{"testid", random.request_id()};
+      const std::string token = random.request_id();
+      const mock::TokenStore::Key key{"testid", token};
       contracts::Params params{{"RegionId", "cn-hangzhou"},
                                {"ReplicaPairId", "pair-" + std::to_string(i % 10'000)},
-                               {"ClientToken", key.second}};
+                               {"ClientToken", token}};
       const auto digest = contracts::request_digest(
           contracts::request_fingerprint(contracts::Operation::StopDiskReplicaPair, params));
       store.begin(key, digest, t0, ttl);
