@@ -2,9 +2,15 @@
 #include "mock/clock.h"
 
 #include <sys/prctl.h>
+#include <time.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <cstdint>
+#include <stop_token>
+
+#include "mock/futex.h"
 
 namespace ebsmock::mock {
 
@@ -35,14 +41,24 @@ bool RealClock::sleep_for(contracts::Duration d, std::stop_token stop) {
   if (stop.stop_requested()) return false;
   if (d.count() <= 0) return true;
   use_timer_slack(fixed_slack_ ? *fixed_slack_ : delay_timer_slack(d));
-  // A private mutex and condition variable: nothing else notifies them, so the wait ends
-  // only by its timeout or by the stop token (condition_variable_any registers a stop
-  // callback that wakes it).
-  std::mutex mu;
-  std::condition_variable_any cv;
-  std::unique_lock lock(mu);
-  cv.wait_for(lock, stop, d, [] { return false; });  // false whether timed out or stopped
-  return !stop.stop_requested();
+  // A futex wait on a word only the stop callback writes: the wait ends by its deadline
+  // or by the stop request. A condition variable cost a futex_wake system call per sleep
+  // as well (futex.h), ~7% of ebsmock's CPU under the delay load.
+  timespec deadline{};
+  ::clock_gettime(CLOCK_MONOTONIC, &deadline);
+  const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(d).count() + deadline.tv_nsec;
+  deadline.tv_sec += static_cast<time_t>(ns / 1'000'000'000);
+  deadline.tv_nsec = static_cast<long>(ns % 1'000'000'000);
+  std::atomic<std::uint32_t> stopped{0};
+  // Its destructor waits for a callback already running, so `stopped` outlives every use.
+  std::stop_callback wake(stop, [&stopped] {
+    stopped.store(1, std::memory_order_release);
+    futex_wake(stopped);
+  });
+  while (stopped.load(std::memory_order_acquire) == 0) {
+    if (!futex_wait(stopped, 0, &deadline)) return true;  // the deadline passed
+  }
+  return false;
 }
 
 contracts::Instant ManualClock::now() const {

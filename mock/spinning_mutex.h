@@ -19,15 +19,45 @@
 // std::chrono::steady_clock, not an injected Clock: it measures, and decides nothing.
 #pragma once
 
-#include <linux/futex.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
 
+#include "mock/futex.h"
+
 namespace ebsmock::mock {
+
+// The spin's limits are times; a pause's length differs by CPU (~24 ns on an AMD EPYC,
+// ~11 ns on an Intel Xeon of the same cloud), so they become pause counts per machine.
+struct SpinBudget {
+  int spins;                // pauses before sleeping at most (~24 us)
+  int stale;                // pauses one hold may last before a waiter sleeps (~10 us)
+  int stale_with_sleepers;  // the same when another waiter already sleeps (~2.4 us)
+};
+
+constexpr SpinBudget spin_budget(double ns_per_pause) {
+  const double ns = std::clamp(ns_per_pause, 1.0, 1000.0);
+  auto pauses = [ns](double budget_ns) { return std::max(1, static_cast<int>(budget_ns / ns)); };
+  return {pauses(24'000), pauses(9'600), pauses(2'400)};
+}
+
+// This CPU's budget, measured once: the shortest of a few timed runs of pauses, since a
+// run that was descheduled or interrupted reads long.
+inline const SpinBudget& calibrated_spin_budget() {
+  static const SpinBudget budget = [] {
+    double best = 1000.0;
+    for (int run = 0; run < 8; ++run) {
+      constexpr int kPauses = 256;
+      const auto from = std::chrono::steady_clock::now();
+      for (int i = 0; i < kPauses; ++i) __builtin_ia32_pause();
+      const std::chrono::duration<double, std::nano> took = std::chrono::steady_clock::now() - from;
+      best = std::min(best, took.count() / kPauses);
+    }
+    return spin_budget(best);
+  }();
+  return budget;
+}
 
 class SpinningMutex {
  public:
@@ -38,18 +68,19 @@ class SpinningMutex {
   void lock() {
     std::uint32_t c = kFree;
     if (state_.compare_exchange_strong(c, kLocked, std::memory_order_acquire)) return took();
-    // Spin while the lock changes hands. A hold that outlasts kStalePauses means its
-    // holder was descheduled inside it: sleep then, so the cores go to the holder rather
-    // than to a spin. With a waiter already asleep, a shorter hold says so.
+    // Spin while the lock changes hands. A hold that outlasts the budget's stale time
+    // means its holder was descheduled inside it: sleep then, so the cores go to the
+    // holder rather than to a spin. With a waiter already asleep, a shorter hold says so.
+    const SpinBudget& budget = calibrated_spin_budget();
     std::uint64_t hold = holds_.load(std::memory_order_relaxed);
     int same_hold = 0;
-    for (int i = 0; i < kSpins && same_hold < kStalePauses; ++i, ++same_hold) {
+    for (int i = 0; i < budget.spins && same_hold < budget.stale; ++i, ++same_hold) {
       __builtin_ia32_pause();
       const std::uint32_t seen = state_.load(std::memory_order_relaxed);
       if (seen == kFree) {
         c = kFree;
         if (state_.compare_exchange_weak(c, kLocked, std::memory_order_acquire)) return took();
-      } else if (seen == kContended && same_hold >= kStalePausesWithSleepers) {
+      } else if (seen == kContended && same_hold >= budget.stale_with_sleepers) {
         break;
       }
       if (const std::uint64_t now = holds_.load(std::memory_order_relaxed); now != hold) {
@@ -62,7 +93,7 @@ class SpinningMutex {
     if (c == kFree) return took();
     const auto slept_from = std::chrono::steady_clock::now();
     do {
-      syscall(SYS_futex, &state_, FUTEX_WAIT_PRIVATE, kContended, nullptr, nullptr, 0);
+      futex_wait(state_, kContended);
       c = state_.exchange(kContended, std::memory_order_acquire);
     } while (c != kFree);
     took();
@@ -93,7 +124,7 @@ class SpinningMutex {
 
   void unlock() {
     if (state_.exchange(kFree, std::memory_order_release) == kContended) {
-      syscall(SYS_futex, &state_, FUTEX_WAKE_PRIVATE, 1, nullptr, nullptr, 0);
+      futex_wake(state_, 1);
     }
   }
 
@@ -101,20 +132,18 @@ class SpinningMutex {
   // kContended: held, and a waiter may sleep, so unlock must wake one. A waiter that
   // wakes takes the lock as kContended too, since it cannot know whether others sleep.
   static constexpr std::uint32_t kFree = 0, kLocked = 1, kContended = 2;
-  // Pauses before sleeping at most: ~24 us on the benchmark machine (a pause is ~24 ns on
-  // its AMD EPYC). 300, 600, 1,000, 1,500 and 2,000 measured alike; 3,000 worse, 10,000
-  // far worse (a waiter spins on through a holder that was preempted).
-  static constexpr int kSpins = 1000;
-  // Pauses one hold may last before a waiter stops spinning: ~10 us, four times the
-  // Service's usual hold; ~2.4 us, about one usual hold, when a waiter already sleeps (the
-  // state is kContended; not at once then, since a waiter woken from its sleep holds the
-  // lock as kContended while it runs). Before, when a holder was descheduled, every waiter
-  // that came spun all of kSpins on the cores the holder needed back: in the delay
-  // section (1,000 connections whose 200 ms delays end together) the lock was slept on ~9
-  // times per 100 requests, 1.5-6 ms each on average, against 0.4-0.8 ms with these
-  // (tests/bench/RESULTS.md, nineteenth session).
-  static constexpr int kStalePauses = 400;
-  static constexpr int kStalePausesWithSleepers = 100;
+  // The spin's budget (spin_budget above): at most ~24 us; 300, 600, 1,000, 1,500 and
+  // 2,000 pauses of ~24 ns measured alike, 3,000 worse, 10,000 far worse (a waiter spins
+  // on through a holder that was preempted). A waiter stops spinning once one hold has
+  // lasted ~10 us, four times the Service's usual hold, or ~2.4 us, about one usual hold,
+  // when a waiter already sleeps (the state is kContended; not at once then, since a
+  // waiter woken from its sleep holds the lock as kContended while it runs). Before, when
+  // a holder was descheduled, every waiter that came spun the whole budget on the cores
+  // the holder needed back: in the delay section (1,000 connections whose 200 ms delays
+  // end together) the lock was slept on ~9 times per 100 requests, 1.5-6 ms each on
+  // average, against 0.4-0.8 ms with these (tests/bench/RESULTS.md, nineteenth session).
+  // These were counts of pauses until the twentieth session; on a CPU whose pause is half
+  // as long they gave up twice as soon.
 
   // Counts a hold: written only by the thread that has just taken the lock.
   void took() { holds_.store(holds_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed); }

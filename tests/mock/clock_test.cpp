@@ -105,6 +105,19 @@ TEST(RealClock, AStopRequestEndsTheSleepWithFalse) {
   EXPECT_TRUE(c.sleep_for(0ms, {}));
 }
 
+TEST(RealClock, ASleepLastsAtLeastItsDurationAndReturnsTrue) {
+  RealClock c;
+  std::stop_source stop;  // a token that can be stopped: a stop callback is registered
+  for (auto d : {1ms, 20ms}) {
+    const auto from = std::chrono::steady_clock::now();
+    EXPECT_TRUE(c.sleep_for(d, stop.get_token()));
+    EXPECT_GE(std::chrono::steady_clock::now() - from, d);
+  }
+  const auto from = std::chrono::steady_clock::now();
+  EXPECT_TRUE(c.sleep_for(5ms, {}));  // a token that cannot be stopped
+  EXPECT_GE(std::chrono::steady_clock::now() - from, 5ms);
+}
+
 TEST(RealClock, ASleepsTimerSlackIsAQuarterPercentOfItBetween50And500Microseconds) {
   using std::chrono::microseconds;
   EXPECT_EQ(delay_timer_slack(200ms), microseconds(500));

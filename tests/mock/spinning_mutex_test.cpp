@@ -1,7 +1,8 @@
 // spinning_mutex_test.cpp: SpinningMutex excludes: increments made under it by many
 // threads at once are never lost, and try_lock fails while another holds it; a waiter
 // that outlasts the spin and sleeps is woken by unlock, and counted as a sleep (with the
-// time it slept); a lock taken without a wait counts none.
+// time it slept); a lock taken without a wait counts none. The spin's limits are times,
+// turned into pause counts by this CPU's measured pause.
 // Multi-threaded.
 #include <gtest/gtest.h>
 
@@ -14,6 +15,33 @@
 
 namespace ebsmock::mock {
 namespace {
+
+TEST(SpinBudget, TheSpinsLimitsAreTimesWhateverAPauseLasts) {
+  // ~24 ns a pause (an AMD EPYC): the counts the lock had before they became times.
+  constexpr SpinBudget epyc = spin_budget(24.0);
+  EXPECT_EQ(epyc.spins, 1000);
+  EXPECT_EQ(epyc.stale, 400);
+  EXPECT_EQ(epyc.stale_with_sleepers, 100);
+  // A pause half as long: twice the pauses, the same times.
+  constexpr SpinBudget xeon = spin_budget(12.0);
+  EXPECT_EQ(xeon.spins, 2000);
+  EXPECT_EQ(xeon.stale, 800);
+  EXPECT_EQ(xeon.stale_with_sleepers, 200);
+  // A nonsensical reading is bounded, and every limit is at least one pause.
+  EXPECT_EQ(spin_budget(0.0).spins, 24'000);
+  const SpinBudget slowest = spin_budget(1e9);
+  EXPECT_EQ(slowest.spins, 24);
+  EXPECT_GE(slowest.stale_with_sleepers, 1);
+}
+
+TEST(SpinBudget, ThisMachinesBudgetIsMeasuredWithinTheBounds) {
+  const SpinBudget& b = calibrated_spin_budget();
+  EXPECT_GE(b.spins, 24);
+  EXPECT_LE(b.spins, 24'000);
+  EXPECT_GT(b.spins, b.stale);
+  EXPECT_GT(b.stale, b.stale_with_sleepers);
+  EXPECT_EQ(&b, &calibrated_spin_budget());  // measured once
+}
 
 TEST(SpinningMutex, NoIncrementIsLostUnderConcurrentWriters) {
   SpinningMutex mu;
