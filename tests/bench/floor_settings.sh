@@ -28,10 +28,15 @@
 # what ebsmock holds its world's lock for) of it under one lock every worker shares, then
 # ebsmock itself; its last column, the calls that slept on the world's lock per 1,000
 # requests (/__admin/health), is "—" for the floors.
+# `floor_settings.sh sched` (the throughput load) and `sched-delay` (the delay load):
+# cpp-httplib alone and ebsmock, each under Linux's default scheduling policy and under
+# SCHED_BATCH (`chrt --batch 0`: a waking worker does not preempt a running one, so a
+# holder of the world's lock is descheduled less often inside it).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 mode=${1:-delay}
-[[ $mode == delay || $mode == malloc || $mode == tail ]] || { echo "usage: $0 [delay|malloc|tail]" >&2; exit 2; }
+[[ $mode == delay || $mode == malloc || $mode == tail || $mode == sched || $mode == sched-delay ]] ||
+  { echo "usage: $0 [delay|malloc|tail|sched|sched-delay]" >&2; exit 2; }
 bin=${BENCH_BIN_DIR:-build}
 runs=${BENCH_RUNS:-2}
 duration=${BENCH_DURATION:-5}
@@ -40,7 +45,7 @@ out=tests/bench/out/floor-settings
 mkdir -p "$out"
 floor=$bin/tests/bench/bench_httplib_floor
 make_requests=$bin/tests/bench/bench_make_requests
-if [[ $mode == malloc || $mode == tail ]]; then
+if [[ $mode == malloc || $mode == tail || $mode == sched ]]; then
   conns=64  # requests: signed_requests, fresh for every run
   "$make_requests" world --pairs 100 --verify true >"$out/world-verify.toml"
 else
@@ -74,7 +79,7 @@ wrk_run() {  # DURATION -> the BENCH json line
 # and tail modes write fresh ones, more than any server here answers in SECONDS (100,000 a
 # second, as bench.sh), for every wrk run.
 signed_requests() {  # SECONDS
-  [[ $mode != delay ]] || return 0
+  [[ $mode != delay && $mode != sched-delay ]] || return 0
   "$make_requests" requests --host "127.0.0.1:$port" --pairs 100 --count $((100000 * $1)) \
     --mix rw --sign v3 --out "$out/requests.txt"
 }
@@ -121,6 +126,24 @@ header() {
   echo "| setting | req/s | p50 ms | p99 ms | max ms | errors c/r/w/s/t | CPU ms / 1,000 req | slept on the world's lock / 1,000 req | load |"
   echo "|---|---|---|---|---|---|---|---|---|"
 }
+
+if [[ $mode == sched || $mode == sched-delay ]]; then
+  if [[ $mode == sched ]]; then
+    floor_cmd=("$floor" --port "$port" --body tests/bench/body.json)
+    ebsmock=("$bin/harness/ebsmock" serve --scenario "$out/world-verify.toml" --port "$port")
+  else
+    floor_cmd=("$floor" --port "$port" --body tests/bench/body.json --delay-ms 200)
+    ebsmock=("$bin/harness/ebsmock" serve --scenario "$out/world-delay.toml" --port "$port")
+  fi
+  header
+  for ((r = 1; r <= runs; r++)); do
+    measure "cpp-httplib alone, SCHED_OTHER" "${floor_cmd[@]}"
+    measure "cpp-httplib alone, SCHED_BATCH" chrt --batch 0 "${floor_cmd[@]}"
+    measure "ebsmock, SCHED_OTHER" "${ebsmock[@]}"
+    measure "ebsmock, SCHED_BATCH" chrt --batch 0 "${ebsmock[@]}"
+  done
+  exit 0
+fi
 
 if [[ $mode == tail ]]; then
   busy=${TAIL_BUSY_US:-4}
