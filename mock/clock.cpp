@@ -56,9 +56,9 @@ bool RealClock::sleep_for(contracts::Duration d, std::stop_token stop) {
     futex_wake(stopped);
   });
   while (stopped.load(std::memory_order_acquire) == 0) {
-    if (!futex_wait(stopped, 0, &deadline)) return true;  // the deadline passed
+    if (!futex_wait(stopped, 0, &deadline)) break;  // the deadline passed
   }
-  return false;
+  return !stop.stop_requested();  // false whether stopped during the wait or at its end
 }
 
 contracts::Instant ManualClock::now() const {
