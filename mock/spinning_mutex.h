@@ -6,10 +6,10 @@
 // front. The spin lasts while the lock changes hands, and stops once one hold has
 // lasted several usual ones, its holder then most likely descheduled inside it, or fewer
 // when another waiter already sleeps. glibc's PTHREAD_MUTEX_ADAPTIVE_NP spins too, but
-// at most 100 pauses (~2.4 us here) unless the whole process is started with a
-// GLIBC_TUNABLES setting; under the throughput load its waiters still slept often enough
-// to cost ~0.8 ms of CPU per 1,000 requests more than this one's budget
-// (tests/bench/RESULTS.md, fourteenth session).
+// at most 100 pauses (~2.4 us on the AMD EPYC it was measured on) unless the whole
+// process is started with a GLIBC_TUNABLES setting; under the throughput load its waiters
+// still slept often enough to cost ~0.8 ms of CPU per 1,000 requests more than this
+// one's budget (tests/bench/RESULTS.md, fourteenth session).
 // Meets the standard Lockable requirements, so std::lock_guard, std::unique_lock and
 // std::condition_variable_any take it. Thread-safe.
 // It counts the waits that outlasted the spin and slept, and how long they slept. A lock

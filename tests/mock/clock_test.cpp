@@ -1,7 +1,9 @@
 // clock_test.cpp: the time seam. A ManualClock's sleepers wake exactly when the test says
 // (advance past their deadline, release_all, or their stop token), never on their own;
-// RealClock's waits end early on a stop request, and ask the kernel for their timer slack.
-// No test here waits on wall time to pass, except one 1 ms sleep whose slack is read back.
+// RealClock's waits end early on a stop request, last at least their duration, and ask
+// the kernel for their timer slack. No test here waits on wall time to pass, except the
+// RealClock sleeps that measure their own length (1, 20 and 5 ms) and one 1 ms sleep
+// whose slack is read back.
 #include <gtest/gtest.h>
 #include <sys/prctl.h>
 
