@@ -86,20 +86,29 @@ void append_json_string(std::string& out, std::string_view s) {
   out += '"';
 }
 
-std::string json_object_text(const JsonMembers& members) {
-  std::size_t size = 2;
-  for (const auto& [name, text] : members) size += name.size() + text.size() + 4;
-  std::string out;
-  out.reserve(size);
-  out += '{';
-  for (const auto& [name, text] : members) {
-    if (out.size() > 1) out += ',';
-    append_json_string(out, name);
-    out += ':';
-    out += text;
+std::string JsonObjectText::with_member(std::string_view name, std::string_view value_text) && {
+  if (text.empty()) {  // no object: an empty one
+    text = "{}";
+    slot = 1;
+    member_before = false;
   }
-  out += '}';
-  return out;
+  const bool member_after = text.size() > slot + 1;  // more than the closing brace follows
+  std::string member;
+  member.reserve(name.size() + value_text.size() + 4);
+  if (member_before) member += ',';
+  append_json_string(member, name);
+  member += ':';
+  member += value_text;
+  if (!member_before && member_after) member += ',';
+  text.insert(slot, member);
+  return std::move(text);
+}
+
+void JsonWriter::mark_slot() {
+  // A member written next puts its comma before itself, so the slot is here either way;
+  // only whether a member came before it decides on which side the new member's comma goes.
+  slot_ = out_.size();
+  slot_after_member_ = comma_;
 }
 
 void JsonWriter::separate() {

@@ -10,7 +10,6 @@
 #include <string>
 #include <string_view>
 #include <utility>
-#include <vector>
 
 namespace ebsmock::contracts {
 
@@ -31,6 +30,21 @@ class JsonName {
 
  private:
   std::string_view name_;
+};
+
+// A JSON object's text with a place kept, in name order, for one more member whose value
+// is known only later (JsonWriter::mark_slot): the model writes a Describe body, and the
+// envelope adds the exchange's RequestId. Adding it moves only the members after the
+// place, and no byte when the writer reserved room for it.
+struct JsonObjectText {
+  std::string text;            // the whole object, "{...}"; empty: there is none
+  std::size_t slot = 0;        // the offset where the member goes
+  bool member_before = false;  // a member precedes the slot, so the new one follows a comma
+
+  bool empty() const { return text.empty(); }
+  // The text with `"name":value_text` at the slot (`value_text`: the value's JSON text);
+  // `{"name":value_text}` when there is no text.
+  std::string with_member(std::string_view name, std::string_view value_text) &&;
 };
 
 class JsonWriter {
@@ -54,9 +68,15 @@ class JsonWriter {
   void member(JsonName name, std::int64_t n);
   void member(JsonName name, bool b);
 
+  // Keeps the place of one more member, where its name falls in the name order of the
+  // object being written (the outermost one, which the text must end with).
+  void mark_slot();
+
   void reserve(std::size_t bytes) { out_.reserve(bytes); }
   const std::string& text() const { return out_; }
   std::string take() { return std::move(out_); }
+  // The object written, with the place mark_slot() kept.
+  JsonObjectText take_object() { return JsonObjectText{std::move(out_), slot_, slot_after_member_}; }
 
  private:
   void separate();
@@ -67,14 +87,9 @@ class JsonWriter {
 
   std::string out_;
   bool comma_ = false;  // a value was written at this level: the next one needs a comma
+  std::size_t slot_ = 0;
+  bool slot_after_member_ = false;
 };
-
-// A JSON object's members as (name, JSON text of the value), in name (byte) order: a body
-// kept as text whose members a caller may still merge with its own (RequestId).
-using JsonMembers = std::vector<std::pair<std::string, std::string>>;
-
-// `members` as one JSON object's text.
-std::string json_object_text(const JsonMembers& members);
 
 // `s` as a JSON string literal, appended to `out` (quotes included).
 void append_json_string(std::string& out, std::string_view s);

@@ -77,19 +77,4 @@ nlohmann::json Page::body(std::size_t total, std::string_view key, nlohmann::jso
   return j;
 }
 
-JsonMembers Page::text_members(std::size_t total, std::string_view key, std::string items) const {
-  // The members of body(), as its std::map would order them.
-  JsonMembers out;
-  out.reserve(6);  // and room for the RequestId the answer adds
-  std::string next;
-  append_json_string(next, next_token(total));
-  out.emplace_back("NextToken", std::move(next));
-  out.emplace_back("PageNumber", std::to_string(page_number));
-  out.emplace_back("PageSize", std::to_string(size));
-  out.emplace_back("TotalCount", std::to_string(total));
-  out.emplace_back(std::string(key), std::move(items));
-  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  return out;
-}
-
 }  // namespace ebsmock::contracts

@@ -6,11 +6,13 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -34,9 +36,40 @@ struct Page {
   // The paging fields of an answer: NextToken, PageNumber, PageSize, TotalCount, plus
   // `items` under `key` (e.g. "ReplicaPairs").
   nlohmann::json body(std::size_t total, std::string_view key, nlohmann::json items) const;
-  // The same members as text (`items`: the JSON text of the item array), in name order.
-  JsonMembers text_members(std::size_t total, std::string_view key, std::string items) const;
+  // The same object written into `w` in name order, the items by `write_items(w)` (an
+  // array), with a slot kept for a member named `slot_name` (JsonWriter::mark_slot).
+  template <class WriteItems>
+  void write_object(JsonWriter& w, std::size_t total, std::string_view key, WriteItems&& write_items,
+                    std::string_view slot_name) const;
 };
+
+template <class WriteItems>
+void Page::write_object(JsonWriter& w, std::size_t total, std::string_view key, WriteItems&& write_items,
+                        std::string_view slot_name) const {
+  enum class Part { NextToken, PageNumber, PageSize, TotalCount, Items, Slot };
+  std::array<std::pair<std::string_view, Part>, 6> parts{{{"NextToken", Part::NextToken},
+                                                          {"PageNumber", Part::PageNumber},
+                                                          {"PageSize", Part::PageSize},
+                                                          {"TotalCount", Part::TotalCount},
+                                                          {key, Part::Items},
+                                                          {slot_name, Part::Slot}}};
+  std::sort(parts.begin(), parts.end());  // the order a DOM's std::map dumps them in
+  w.begin_object();
+  for (const auto& [name, part] : parts) {
+    switch (part) {
+      case Part::NextToken: w.member("NextToken", next_token(total)); break;
+      case Part::PageNumber: w.member("PageNumber", page_number); break;
+      case Part::PageSize: w.member("PageSize", static_cast<std::int64_t>(size)); break;
+      case Part::TotalCount: w.member("TotalCount", static_cast<std::int64_t>(total)); break;
+      case Part::Items:
+        w.computed_key(key);
+        write_items(w);
+        break;
+      case Part::Slot: w.mark_slot(); break;
+    }
+  }
+  w.end_object();
+}
 
 // The page a request asks for. nullopt when NextToken is not a token ebsmock issued (the
 // caller answers InvalidParameter NextToken).
@@ -61,18 +94,26 @@ std::optional<nlohmann::json> paged_body(const Params& params, const std::vector
   return page->body(matched.size(), key, std::move(items));
 }
 
-// paged_body as JSON text members, each item written by `write(JsonWriter&, item)`.
+// paged_body as JSON text, each item written by `write(JsonWriter&, item)`, with a slot
+// kept for a member named `slot_name` (the envelope's RequestId).
 template <class Item, class Write>
-std::optional<JsonMembers> paged_text(const Params& params, const std::vector<Item>& matched,
-                                      std::string_view key, Write&& write) {
+std::optional<JsonObjectText> paged_text(const Params& params, const std::vector<Item>& matched,
+                                         std::string_view key, Write&& write, std::string_view slot_name) {
   auto page = read_page(params);
   if (!page) return std::nullopt;
-  JsonWriter items;
-  items.reserve(1024 * std::min(page->size, matched.size()) + 2);  // ~800 bytes per pair
-  items.begin_array();
-  for (std::size_t i = page->offset; i < matched.size() && page->holds(i); ++i) write(items, matched[i]);
-  items.end_array();
-  return page->text_members(matched.size(), key, items.take());
+  JsonWriter w;
+  // ~800 bytes per pair, and room for the paging fields and the slot's member, so that
+  // filling the slot moves the last members in place.
+  w.reserve(1024 * std::min(page->size, matched.size()) + 256);
+  page->write_object(
+      w, matched.size(), key,
+      [&](JsonWriter& items) {
+        items.begin_array();
+        for (std::size_t i = page->offset; i < matched.size() && page->holds(i); ++i) write(items, matched[i]);
+        items.end_array();
+      },
+      slot_name);
+  return w.take_object();
 }
 
 std::string encode_next_token(std::size_t offset);

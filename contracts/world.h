@@ -28,6 +28,7 @@
 #include <ostream>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -76,14 +77,18 @@ struct TimedTransition {
 // mock asks for Text (it only sends the body on); readers of `body` ask for Dom.
 enum class BodyForm { Dom, Text };
 
+// The member every answer's body has and no Outcome's does: the exchange's id, not the
+// operation's. A Text body keeps its place in name order (JsonObjectText).
+inline constexpr std::string_view kRequestIdMember = "RequestId";
+
 // The result of one operation: an error, or a success body (without RequestId, which
 // belongs to the HTTP exchange) and the transitions it caused.
 struct Outcome {
   std::optional<ApiError> error;
   nlohmann::json body = nlohmann::json::object();
-  // BodyForm::Text, when the operation writes text: the body's members, exactly what
-  // dumping the Dom form's `body` gives, member by member. Empty otherwise.
-  JsonMembers text_body;
+  // BodyForm::Text, when the operation writes text: exactly what dumping the Dom form's
+  // `body` gives, with a slot kept for kRequestIdMember. Empty otherwise.
+  JsonObjectText text_body;
   // The status change of the resource the call addressed or created (the pair, the group,
   // or the new/cleared drill), if any.
   std::optional<Transition> transition;

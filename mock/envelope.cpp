@@ -1,7 +1,7 @@
 // envelope.cpp: see envelope.h.
 #include "mock/envelope.h"
 
-#include <algorithm>
+#include "contracts/world.h"
 
 namespace ebsmock::mock {
 
@@ -26,19 +26,12 @@ Answer success_answer(nlohmann::json body, const std::string& request_id) {
   return a;
 }
 
-Answer success_answer_text(contracts::JsonMembers body, const std::string& request_id) {
+Answer success_answer_text(contracts::JsonObjectText body, const std::string& request_id) {
   std::string id;
   contracts::append_json_string(id, request_id);
-  auto at = std::lower_bound(body.begin(), body.end(), std::string_view("RequestId"),
-                             [](const auto& m, std::string_view name) { return m.first < name; });
-  if (at != body.end() && at->first == "RequestId") {
-    at->second = std::move(id);
-  } else {
-    body.emplace(at, "RequestId", std::move(id));
-  }
   Answer a;
   a.status = 200;
-  a.body = contracts::json_object_text(body);
+  a.body = std::move(body).with_member(contracts::kRequestIdMember, id);
   a.headers.emplace_back("x-acs-request-id", request_id);
   return a;
 }

@@ -18,8 +18,8 @@ namespace ebsmock::mock {
 
 Answer success_answer(nlohmann::json body, const std::string& request_id);
 // The same for a body the model wrote as text (contracts::BodyForm::Text): RequestId
-// joins its members in name order, so the bytes are those of the DOM form.
-Answer success_answer_text(contracts::JsonMembers body, const std::string& request_id);
+// fills the slot it kept in name order, so the bytes are those of the DOM form.
+Answer success_answer_text(contracts::JsonObjectText body, const std::string& request_id);
 Answer error_answer(const contracts::ApiError& err, const std::string& request_id,
                     std::string_view host);
 

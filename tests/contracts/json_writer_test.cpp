@@ -1,7 +1,9 @@
 // json_writer_test.cpp: the answers written as JSON text (contracts/json_writer.h,
 // BodyForm::Text) are byte for byte what dumping the DOM form gives: strings with
 // escapes, control bytes, UTF-8 and invalid UTF-8; whole DescribeDiskReplicaPairs bodies
-// over random pairs and paging.
+// over random pairs and paging; a member added later at a kept slot (the RequestId).
+#include <map>
+
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
@@ -108,6 +110,35 @@ RC_GTEST_PROP(JsonWriterTest, AMemberIsItsKeyThenItsValue,
   RC_ASSERT(one.text() == dom_dump(nlohmann::json{{"A", s}, {"B", n}, {"C", b}, {"D", s}}));
 }
 
+RC_GTEST_PROP(JsonWriterTest, AMemberAddedAtTheSlotLandsWhereTheDomWouldPutIt,
+              (const std::map<std::string, std::string>& members, const std::string& slot_name,
+               const std::string& value)) {
+  // Any object (none, one or many members), the slot before, between or after them: the
+  // member added later makes the bytes of a DOM that had it all along.
+  RC_PRE(members.count(slot_name) == 0);
+  JsonWriter w;
+  w.begin_object();
+  bool marked = false;
+  for (const auto& [name, v] : members) {
+    if (!marked && slot_name < name) {
+      w.mark_slot();
+      marked = true;
+    }
+    w.computed_key(name);
+    w.value(std::string_view(v));
+  }
+  if (!marked) w.mark_slot();
+  w.end_object();
+  nlohmann::json dom(members);
+  RC_ASSERT(w.text() == dom_dump(dom));
+  dom[slot_name] = value;
+  RC_ASSERT(w.take_object().with_member(slot_name, text_of(value)) == dom_dump(dom));
+}
+
+TEST(JsonWriterTest, AMemberAddedToNoObjectMakesOne) {
+  EXPECT_EQ(JsonObjectText{}.with_member("RequestId", "\"r\""), R"({"RequestId":"r"})");
+}
+
 TEST(JsonWriterTest, NumbersAndBooleans) {
   JsonWriter w;
   w.begin_array();
@@ -133,7 +164,11 @@ void expect_same_describe(const World& w, const Params& params) {
   ASSERT_EQ(dom.ok(), text.ok());
   if (!dom.ok()) return;
   ASSERT_FALSE(text.text_body.empty());
-  EXPECT_EQ(json_object_text(text.text_body), dom_dump(dom.body));
+  EXPECT_EQ(text.text_body.text, dom_dump(dom.body));
+  // The envelope's RequestId fills the slot the text kept for it.
+  nlohmann::json with_id = dom.body;
+  with_id[std::string(kRequestIdMember)] = "id-1";
+  EXPECT_EQ(std::move(text.text_body).with_member(kRequestIdMember, "\"id-1\""), dom_dump(with_id));
 }
 
 Pair sample_pair(std::string id) {
@@ -183,7 +218,7 @@ RC_GTEST_PROP(JsonWriterTest, DescribePairsTextEqualsTheDomDumpForRandomPairs, (
   Outcome dom = copy.execute(Operation::DescribeDiskReplicaPairs, params, kT0, {}, BodyForm::Dom);
   Outcome text = copy.execute(Operation::DescribeDiskReplicaPairs, params, kT0, {}, BodyForm::Text);
   RC_ASSERT(dom.ok());
-  RC_ASSERT(json_object_text(text.text_body) == dom_dump(dom.body));
+  RC_ASSERT(text.text_body.text == dom_dump(dom.body));
 }
 
 }  // namespace
