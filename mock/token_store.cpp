@@ -2,6 +2,7 @@
 #include "mock/token_store.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 
 #include "contracts/crypto.h"
@@ -37,11 +38,28 @@ bool pack_request_id(std::string_view id, std::array<std::uint8_t, 16>& out) {
   return true;
 }
 
-// The id's JSON string contents, as the envelope writes it between the quotes.
-std::string json_contents(std::string_view id) {
-  std::string quoted;
-  contracts::append_json_string(quoted, id);
-  return quoted.substr(1, quoted.size() - 2);
+// The id's JSON string contents, as the envelope writes it between the quotes: the id
+// itself when it needs no escape (the mock's own ids always), else written into `storage`.
+std::string_view json_contents(std::string_view id, std::string& storage) {
+  const bool plain = std::all_of(id.begin(), id.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return u >= 0x20 && u < 0x80 && c != '"' && c != '\\';
+  });
+  if (plain) return id;
+  contracts::append_json_string(storage, id);
+  return std::string_view(storage).substr(1, storage.size() - 2);
+}
+
+// Where `body` has the member `"RequestId":"<contents>"`, first; npos when nowhere.
+std::size_t find_id_member(std::string_view body, std::string_view contents) {
+  for (std::size_t at = body.find(kIdMember); at != std::string_view::npos; at = body.find(kIdMember, at + 1)) {
+    const std::string_view value = body.substr(at + kIdMember.size());
+    if (value.size() >= contents.size() + 2 && value.front() == '"' && value.substr(1, contents.size()) == contents &&
+        value[contents.size() + 1] == '"') {
+      return at;
+    }
+  }
+  return std::string_view::npos;
 }
 
 }  // namespace
@@ -169,22 +187,31 @@ void TokenStore::complete(const Key& key, int http_status, std::string_view body
   if (!r.packed_id) r.request_id = texts_.add(request_id);
   // The envelope writes `"RequestId":"<id>"` once, at the top level; a body without it
   // (a recorded one, carrying a customer's id) is kept whole.
-  const std::string contents = json_contents(request_id);
-  std::string needle(kIdMember);
-  needle += '"';
-  needle += contents;
-  needle += '"';
-  const std::size_t at = body.find(needle);
+  std::string escaped;
+  const std::string_view contents = json_contents(request_id, escaped);
+  const std::size_t at = find_id_member(body, contents);
   if (at == std::string_view::npos || at + kIdMember.size() + 1 >= kNoCut) {
     r.id_at = kNoCut;
     r.body = texts_.add(body);
     return;
   }
+  // The body without the id's contents. Most are a few dozen bytes, and most shapes are
+  // in the pool already ({"RequestId":""} for every Stop and Start): built on the stack,
+  // so no allocation unless the shape is new or long.
   const std::size_t cut = at + kIdMember.size() + 1;
-  std::string shape(body.substr(0, cut));
-  shape += body.substr(cut + contents.size());
+  const std::string_view before = body.substr(0, cut);
+  const std::string_view after = body.substr(cut + contents.size());
+  std::array<char, 512> small;
+  std::string large;
+  char* shape = small.data();
+  if (before.size() + after.size() > small.size()) {
+    large.resize(before.size() + after.size());
+    shape = large.data();
+  }
+  std::memcpy(shape, before.data(), before.size());
+  std::memcpy(shape + before.size(), after.data(), after.size());
   r.id_at = static_cast<std::uint16_t>(cut);
-  r.body = texts_.add(shape);
+  r.body = texts_.add(std::string_view(shape, before.size() + after.size()));
 }
 
 void TokenStore::abandon(const Key& key) {
@@ -205,7 +232,8 @@ std::optional<TokenStore::RecordedAnswer> TokenStore::answer(const Key& key,
     out.body = shape;
     return out;
   }
-  const std::string contents = json_contents(request_id ? *request_id : std::string_view(out.request_id));
+  std::string escaped;
+  const std::string_view contents = json_contents(request_id ? *request_id : std::string_view(out.request_id), escaped);
   out.body.reserve(shape.size() + contents.size());
   out.body.append(shape.substr(0, r.id_at)).append(contents).append(shape.substr(r.id_at));
   out.request_id_replaced = request_id.has_value();

@@ -151,6 +151,25 @@ TEST(TokenStore, KeepsIdsOfAnyShapeAndBodiesWithoutTheirId) {
   EXPECT_EQ(replay->request_id, "0A1B2C3D-4E5F-6789-ABCD-EF0123456789");
 }
 
+// The id's member is found however the id is escaped and after any earlier RequestId
+// that merely starts like it; a body too long for the stack is cut alike.
+TEST(TokenStore, CutsTheIdOutOfItsOwnMemberHoweverItIsWritten) {
+  TokenStore store(4);
+  const std::string rid = "id-\"q\\";  // id-"q\ written as id-\"q\\ in JSON
+  const std::string body = R"({"Inner":{"RequestId":"id-"},"RequestId":"id-\"q\\"})";
+  ASSERT_EQ(store.begin(key(0), kFp, kT0, kTtl), TokenDecision::Execute);
+  store.complete(key(0), 200, body, rid);
+  EXPECT_EQ(store.answer(key(0))->body, body);
+  EXPECT_EQ(store.answer(key(0), "X")->body, R"({"Inner":{"RequestId":"id-"},"RequestId":"X"})");
+
+  const std::string long_value(2000, 'v');
+  const std::string long_body = "{\"Long\":\"" + long_value + "\",\"RequestId\":\"r-1\"}";
+  ASSERT_EQ(store.begin(key(1), kFp, kT0, kTtl), TokenDecision::Execute);
+  store.complete(key(1), 200, long_body, "r-1");
+  EXPECT_EQ(store.answer(key(1))->body, long_body);
+  EXPECT_EQ(store.answer(key(1), "r-2")->body, "{\"Long\":\"" + long_value + "\",\"RequestId\":\"r-2\"}");
+}
+
 // Many tokens, many evictions, lookups of every kind in between: the flat index finds
 // exactly the remembered tokens (a wrong probe or a bad backward shift loses one).
 TEST(TokenStore, FindsExactlyTheRememberedTokensThroughChurn) {
