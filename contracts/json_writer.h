@@ -35,7 +35,7 @@ class JsonName {
 // A JSON object's text with a place kept, in name order, for one more member whose value
 // is known only later (JsonWriter::mark_slot): the model writes a Describe body, and the
 // envelope adds the exchange's RequestId. Adding it moves only the members after the
-// place, and no byte when the writer reserved room for it.
+// place, without a reallocation when the writer reserved room for it.
 struct JsonObjectText {
   std::string text;            // the whole object, "{...}"; empty: there is none
   std::size_t slot = 0;        // the offset where the member goes
