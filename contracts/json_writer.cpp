@@ -10,11 +10,27 @@ namespace ebsmock::contracts {
 
 namespace {
 
+// [,]"s"[:] in one resize: the usual key and value (ids, names, statuses) need no escape,
+// and a Describe item is some sixty of them, so per-character appends added up.
+void append_plain(std::string& out, bool comma, std::string_view s, bool colon) {
+  const std::size_t at = out.size();
+  out.resize(at + comma + s.size() + 2 + colon);
+  char* p = out.data() + at;
+  if (comma) *p++ = ',';
+  *p++ = '"';
+  std::memcpy(p, s.data(), s.size());
+  p += s.size();
+  *p++ = '"';
+  if (colon) *p = ':';
+}
+
+}  // namespace
+
 // Printable ASCII without '"' or '\\': written as is, between quotes. Eight bytes at a
 // time (every string value of a Describe answer passes here): a byte is < 0x20, '"',
 // '\\' or >= 0x80 exactly when one of these word tests is non-zero (the "haszero" and
 // "hasless" tests are exact as yes/no answers; only where they point may be off).
-bool needs_no_escape(std::string_view s) {
+bool json_string_needs_no_escape(std::string_view s) {
   constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
   constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
   auto has_zero = [](std::uint64_t v) { return (v - kOnes) & ~v & kHighs; };
@@ -33,24 +49,8 @@ bool needs_no_escape(std::string_view s) {
   return true;
 }
 
-// [,]"s"[:] in one resize: the usual key and value (ids, names, statuses) need no escape,
-// and a Describe item is some sixty of them, so per-character appends added up.
-void append_plain(std::string& out, bool comma, std::string_view s, bool colon) {
-  const std::size_t at = out.size();
-  out.resize(at + comma + s.size() + 2 + colon);
-  char* p = out.data() + at;
-  if (comma) *p++ = ',';
-  *p++ = '"';
-  std::memcpy(p, s.data(), s.size());
-  p += s.size();
-  *p++ = '"';
-  if (colon) *p = ':';
-}
-
-}  // namespace
-
 void append_json_string(std::string& out, std::string_view s) {
-  if (needs_no_escape(s)) return append_plain(out, false, s, false);
+  if (json_string_needs_no_escape(s)) return append_plain(out, false, s, false);
   // Bytes >= 0x80 (UTF-8, or not): nlohmann decides, so that invalid sequences become
   // U+FFFD exactly as its dump does. ASCII, the usual case, is escaped here by its rules,
   // runs that need no escape appended whole.
@@ -127,7 +127,7 @@ void JsonWriter::close(char c) {
 }
 
 void JsonWriter::computed_key(std::string_view name) {
-  if (needs_no_escape(name)) {
+  if (json_string_needs_no_escape(name)) {
     append_plain(out_, comma_, name, true);
   } else {
     separate();
@@ -143,7 +143,7 @@ void JsonWriter::key(JsonName name) {
 }
 
 void JsonWriter::value(std::string_view s) {
-  if (needs_no_escape(s)) {
+  if (json_string_needs_no_escape(s)) {
     append_plain(out_, comma_, s, false);
   } else {
     separate();
@@ -184,7 +184,7 @@ void JsonWriter::plain_member(std::string_view name, std::string_view text, bool
 }
 
 void JsonWriter::member(JsonName name, std::string_view s) {
-  if (!needs_no_escape(s)) {
+  if (!json_string_needs_no_escape(s)) {
     key(name);
     value(s);
     return;

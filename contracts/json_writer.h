@@ -91,6 +91,9 @@ class JsonWriter {
   bool slot_after_member_ = false;
 };
 
+// Whether `s` goes between quotes as it is: printable ASCII without '"' or '\\'.
+bool json_string_needs_no_escape(std::string_view s);
+
 // `s` as a JSON string literal, appended to `out` (quotes included).
 void append_json_string(std::string& out, std::string_view s);
 

@@ -41,11 +41,7 @@ bool pack_request_id(std::string_view id, std::array<std::uint8_t, 16>& out) {
 // The id's JSON string contents, as the envelope writes it between the quotes: the id
 // itself when it needs no escape (the mock's own ids always), else written into `storage`.
 std::string_view json_contents(std::string_view id, std::string& storage) {
-  const bool plain = std::all_of(id.begin(), id.end(), [](char c) {
-    const auto u = static_cast<unsigned char>(c);
-    return u >= 0x20 && u < 0x80 && c != '"' && c != '\\';
-  });
-  if (plain) return id;
+  if (contracts::json_string_needs_no_escape(id)) return id;
   contracts::append_json_string(storage, id);
   return std::string_view(storage).substr(1, storage.size() - 2);
 }
