@@ -158,11 +158,8 @@ nlohmann::json AdminApi::health_json() {
         {"answers", journal.answers},
         {"tokens", {{"remembered", tokens.size()}, {"capacity", tokens.capacity()}, {"evicted", tokens.evicted()}}},
         // Latency the mock's own lock added: waits that outlasted its spin (its holder was
-        // descheduled inside it) and slept; and calls whose stages under it the holder ran
-        // for them (combining_mutex.h).
-        {"service_lock", {{"sleeps", lock_sleeps.count},
-                          {"slept_ms", std::chrono::duration<double, std::milli>(lock_sleeps.total).count()},
-                          {"combined", service_.combined_calls()}}},
+        // descheduled inside it) and slept.
+        {"service_lock", {{"sleeps", lock_sleeps.count}, {"slept_ms", std::chrono::duration<double, std::milli>(lock_sleeps.total).count()}}},
         {"verify_signatures", s.scenario->auth.verify_signatures},
         // Planted bug, so a client can tell it talks to a server that is wrong on purpose.
         {"mutant", std::string(to_string(service_.options().mutant))}};

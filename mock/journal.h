@@ -30,7 +30,7 @@
 
 #include "mock/journal_entry.h"
 #include "mock/journal_packing.h"
-#include "mock/combining_mutex.h"
+#include "mock/spinning_mutex.h"
 
 namespace ebsmock::mock {
 
@@ -38,7 +38,7 @@ class Journal {
  public:
   // `guard`: the lock that guards the ring, owned by the caller and outliving the journal;
   // none: the journal's own.
-  explicit Journal(std::size_t capacity = 10'000, CombiningMutex* guard = nullptr)
+  explicit Journal(std::size_t capacity = 10'000, SpinningMutex* guard = nullptr)
       : mu_(guard ? *guard : own_mu_), capacity_(capacity) {}
 
   // Also write every entry to this file as one JSON line (appended). Survives clear_locked():
@@ -91,8 +91,8 @@ class Journal {
  private:
   std::uint64_t store_locked(PackedEntry packed, const JournalEntry& entry);
 
-  mutable CombiningMutex own_mu_;  // the guard when none was passed
-  CombiningMutex& mu_;             // the guard
+  mutable SpinningMutex own_mu_;  // the guard when none was passed
+  SpinningMutex& mu_;             // the guard
   std::size_t capacity_;
   std::deque<PackedEntry> entries_;
   std::uint64_t next_seq_ = 1;

@@ -23,14 +23,13 @@ std::atomic<std::uint64_t> next_gate_epoch{1};
 // One call's waits (or one admin clock advance's): the wait stage's delay and hold, and
 // the race window a planted bug may open (race_window.h). A hold_until fault is waited
 // once: in the window when the call opens one there, else at the wait stage. Lives on the
-// call's thread; `lock` is the call's hold on the Service's mutex. `generation`: the
-// world's when the call decided, read under the lock.
+// call's thread; `lock` is the call's hold on the Service's mutex.
 class CallWindow final : public RaceWindow {
  public:
-  CallWindow(Service& service, std::unique_lock<CombiningMutex>& lock, std::optional<scenarios::HoldSpec> hold,
-             std::optional<HoldOutcome>& outcome, std::stop_token stop, std::uint64_t generation)
+  CallWindow(Service& service, std::unique_lock<SpinningMutex>& lock, std::optional<scenarios::HoldSpec> hold,
+             std::optional<HoldOutcome>& outcome, std::stop_token stop)
       : service_(service), lock_(lock), hold_(std::move(hold)), outcome_(outcome), stop_(std::move(stop)),
-        generation_(generation) {}
+        generation_(service.state_.generation) {}
 
   bool hold_pending() const { return hold_ && !outcome_; }
 
@@ -50,14 +49,8 @@ class CallWindow final : public RaceWindow {
     hold = hold && hold_pending();
     if (delay.count() <= 0 && !hold) return;
     lock_.unlock();
-    wait_then_lock(delay, hold);
-  }
-
-  // The same wait for a call that does not hold the lock (a combined section that ended
-  // at its wait stage): returns holding it.
-  void wait_then_lock(contracts::Duration delay, bool hold) {
     if (delay.count() > 0) service_.wait_clock_->sleep_for(delay, stop_);  // cut short when the server stops
-    if (hold && hold_pending()) hold_now();
+    if (hold) hold_now();
     relock();
   }
 
@@ -69,7 +62,7 @@ class CallWindow final : public RaceWindow {
   }
 
   Service& service_;
-  std::unique_lock<CombiningMutex>& lock_;
+  std::unique_lock<SpinningMutex>& lock_;
   std::optional<scenarios::HoldSpec> hold_;
   std::optional<HoldOutcome>& outcome_;
   std::stop_token stop_;
@@ -162,7 +155,7 @@ bool Service::advance_clock(contracts::Duration by, std::string_view call_id, st
   if (!state_.virtual_clock || by.count() < 0) return false;
   std::optional<HoldOutcome> held;
   CallWindow window(*this, lock, call_id.empty() ? std::nullopt : state_.faults->hold_for_clock_advance(call_id),
-                    held, stop, state_.generation);
+                    held, stop);
   try {
     window.wait(contracts::Duration{0}, !state_.model->opens_race_window_on_advance());
     const contracts::Instant to = state_.virtual_clock->now() + by;
@@ -248,22 +241,13 @@ Exchange Service::begin(const RawRequest& raw, const CallGate*& gate) {
   return x;
 }
 
-JournalEntry Service::record_locked(Exchange& x) {
+ConnectionAction Service::finish(Exchange& x, std::unique_lock<SpinningMutex>* held) {
   render(x);
-  JournalEntry entry = journal_entry(std::move(x));
+  const JournalEntry entry = journal_entry(std::move(x));  // freed after the lock
   // Under the commit's lock (the journal's guard too): seq is the commit order.
-  holds_.journaled(journal_.append_locked(entry), x.call_id, x.client_token);
-  return entry;
-}
-
-ConnectionAction Service::finish(Exchange& x, std::unique_lock<CombiningMutex>* held) {
-  if (held) {
-    const JournalEntry entry = record_locked(x);  // freed after the lock
-    held->unlock();
-  } else {
-    render(x);
-    holds_.journaled(journal_.append(journal_entry(std::move(x))), x.call_id, x.client_token);
-  }
+  const std::uint64_t seq = held ? journal_.append_locked(entry) : journal_.append(entry);
+  holds_.journaled(seq, x.call_id, x.client_token);
+  if (held) held->unlock();
   journal_.settle();
   return std::move(x.action);
 }
@@ -275,14 +259,11 @@ ConnectionAction Service::handle_rpc(const RawRequest& raw, std::stop_token stop
   if (!admit(x, errors, *gate->auth)) return finish(x, nullptr);
   digest_token(x);
   CallFacts facts = call_facts(x);
-  // A planted race opens its window inside the stages under the lock, which a combined
-  // section cannot: mutants keep the plain lock.
-  if (options_.mutant == ServerMutant::None) return handle_combined(x, facts, errors, std::move(stop));
 
   std::unique_lock lock(mu_);
   auto now = catch_up_locked();
   decide(x, observe(facts, x, state_.world, tokens_), {state_.replay.get(), state_.faults.get()});
-  CallWindow window(*this, lock, x.fault ? x.fault->hold : std::nullopt, x.hold, stop, state_.generation);
+  CallWindow window(*this, lock, x.fault ? x.fault->hold : std::nullopt, x.hold, stop);
   try {
     open_token(x, *state_.token_policy, state_.world.policy(), now, errors, &window);
     // A hold is waited here unless the model will open its race window for this call.
@@ -292,46 +273,6 @@ ConnectionAction Service::handle_rpc(const RawRequest& raw, std::stop_token stop
       window.wait(x.delay(), hold_here);
       now = catch_up_locked();
     }
-    x.time = now;
-    commit(x, *state_.model, state_.world, *state_.token_policy, *state_.gate->random, now, &window);
-  } catch (const WorldReplaced&) {
-    refuse_replaced(x, errors);
-  }
-  return finish(x, &lock);
-}
-
-ConnectionAction Service::handle_combined(Exchange& x, CallFacts& facts, const contracts::ErrorCatalogue& errors,
-                                          std::stop_token stop) {
-  // The plain path's stages, for a server whose model and token policy never open a race
-  // window (so none is passed): when the call need not wait, decide to record is one section.
-  bool waits = false;
-  std::uint64_t generation = 0;
-  std::optional<JournalEntry> spent;  // freed after the lock
-  mu_.run([&] {
-    const auto now = catch_up_locked();
-    decide(x, observe(facts, x, state_.world, tokens_), {state_.replay.get(), state_.faults.get()});
-    open_token(x, *state_.token_policy, state_.world.policy(), now, errors, nullptr);
-    if (x.delay().count() > 0 || (x.fault && x.fault->hold)) {
-      waits = true;
-      generation = state_.generation;
-      return;
-    }
-    x.time = now;
-    commit(x, *state_.model, state_.world, *state_.token_policy, *state_.gate->random, now, nullptr);
-    spent = record_locked(x);
-  });
-  if (!waits) {
-    spent.reset();
-    journal_.settle();
-    return std::move(x.action);
-  }
-  // The wait stage, on this thread, the lock let go meanwhile as on the plain path; then
-  // commit and record under the lock as it does.
-  std::unique_lock lock(mu_, std::defer_lock);
-  CallWindow window(*this, lock, x.fault->hold, x.hold, std::move(stop), generation);
-  try {
-    window.wait_then_lock(x.delay(), true);
-    const auto now = catch_up_locked();
     x.time = now;
     commit(x, *state_.model, state_.world, *state_.token_policy, *state_.gate->random, now, &window);
   } catch (const WorldReplaced&) {

@@ -9,9 +9,7 @@
 // Thread-safe: one mutex guards the world state; a call holds it from decide to record,
 // except while it waits out an injected delay or a hold_until fault at the wait stage (a
 // retry meanwhile sees LastTokenProcessing), or while a planted race's window is open
-// (race_window.h; never in the correct server). In the correct server a call's stages
-// under the lock are one section of a CombiningMutex (combining_mutex.h): when the lock is
-// held, its holder runs them for it.
+// (race_window.h; never in the correct server).
 #pragma once
 
 #include <atomic>
@@ -25,9 +23,9 @@
 
 #include "contracts/random.h"
 #include "contracts/world.h"
+#include "mock/spinning_mutex.h"
 #include "mock/authenticator.h"
 #include "mock/clock.h"
-#include "mock/combining_mutex.h"
 #include "mock/connection_action.h"
 #include "mock/exchange.h"
 #include "mock/fault_engine.h"
@@ -43,8 +41,6 @@
 #include "scenarios/loader/scenario.h"
 
 namespace ebsmock::mock {
-
-struct CallFacts;  // decide.h
 
 struct ServiceOptions {
   // Overrides the scenario's seed (the --seed flag); nullopt = scenario seed or fresh.
@@ -145,8 +141,6 @@ class Service {
   // Waits on the lock that outlasted its spin and slept (spinning_mutex.h), since start; a
   // call that waits out a delay takes the lock twice, so it may count twice.
   SpinningMutex::Sleeps lock_sleeps() const { return mu_.sleeps(); }
-  // Calls whose stages under the lock another thread ran for them (combining_mutex.h).
-  std::uint64_t combined_calls() const { return mu_.combined(); }
   std::uint64_t seed() const { return seed_; }
   const ServiceOptions& options() const { return options_; }
   // What delays and other waits run on (options().wait_clock, or the real clock).
@@ -163,15 +157,7 @@ class Service {
   // gate is dropped under it.
   const CallGate& current_gate() const;
   // Render and record; `held` is the lock of the call's commit, released after recording.
-  ConnectionAction finish(Exchange& x, std::unique_lock<CombiningMutex>* held);
-  // The correct server's call from the lock on: decide to record as one section, which
-  // ends early when the call must wait (a delay or a hold) and goes on after the wait on
-  // this thread, as handle_rpc's plain path.
-  ConnectionAction handle_combined(Exchange& x, CallFacts& facts, const contracts::ErrorCatalogue& errors,
-                                   std::stop_token stop);
-  // Under the lock: render the call's answer and journal it. Returns the entry, for the
-  // caller to free once the lock is let go.
-  JournalEntry record_locked(Exchange& x);
+  ConnectionAction finish(Exchange& x, std::unique_lock<SpinningMutex>* held);
   // Applies every time-driven change and every scenario [[event]] due on the world clock,
   // in time order (an event after the changes due at its instant), journaling each.
   contracts::Instant catch_up_locked();
@@ -186,9 +172,8 @@ class Service {
 
   // Spins up to ~24 us before it sleeps: held a few microseconds per call by every
   // worker, so a waiter that slept paid more in futex wake-ups than the wait itself
-  // (RESULTS.md); and runs a waiting call's section itself (combining_mutex.h). Also the
-  // journal's guard, so a commit's entry costs no second lock.
-  CombiningMutex mu_;
+  // (RESULTS.md). Also the journal's guard, so a commit's entry costs no second lock.
+  SpinningMutex mu_;
   // Guards gate_ only, and is held only to copy or replace it (after mu_ when both are held).
   mutable std::mutex gate_mu_;
   std::shared_ptr<const CallGate> gate_;  // state_.gate, readable without mu_

@@ -66,9 +66,30 @@ class SpinningMutex {
   SpinningMutex& operator=(const SpinningMutex&) = delete;
 
   void lock() {
-    if (try_lock_spinning()) return;
+    std::uint32_t c = kFree;
+    if (state_.compare_exchange_strong(c, kLocked, std::memory_order_acquire)) return took();
+    // Spin while the lock changes hands. A hold that outlasts the budget's stale time
+    // means its holder was descheduled inside it: sleep then, so the cores go to the
+    // holder rather than to a spin. With a waiter already asleep, a shorter hold says so.
+    const SpinBudget& budget = calibrated_spin_budget();
+    std::uint64_t hold = holds_.load(std::memory_order_relaxed);
+    int same_hold = 0;
+    for (int i = 0; i < budget.spins && same_hold < budget.stale; ++i, ++same_hold) {
+      __builtin_ia32_pause();
+      const std::uint32_t seen = state_.load(std::memory_order_relaxed);
+      if (seen == kFree) {
+        c = kFree;
+        if (state_.compare_exchange_weak(c, kLocked, std::memory_order_acquire)) return took();
+      } else if (seen == kContended && same_hold >= budget.stale_with_sleepers) {
+        break;
+      }
+      if (const std::uint64_t now = holds_.load(std::memory_order_relaxed); now != hold) {
+        hold = now;
+        same_hold = 0;
+      }
+    }
     // Sleep until woken: the state says "held, with waiters", so unlock wakes one.
-    std::uint32_t c = state_.exchange(kContended, std::memory_order_acquire);
+    c = state_.exchange(kContended, std::memory_order_acquire);
     if (c == kFree) return took();
     const auto slept_from = std::chrono::steady_clock::now();
     do {
@@ -82,38 +103,6 @@ class SpinningMutex {
     slept_ns_.fetch_add(static_cast<std::uint64_t>(std::chrono::nanoseconds(slept).count()),
                         std::memory_order_relaxed);
   }
-  // Takes the lock, spinning while it changes hands; false, without it, where lock()
-  // would go to sleep. A hold that outlasts the budget's stale time means its holder was
-  // descheduled inside it: sleep then, so the cores go to the holder rather than to a
-  // spin. With a waiter already asleep, a shorter hold says so.
-  bool try_lock_spinning() {
-    std::uint32_t c = kFree;
-    if (state_.compare_exchange_strong(c, kLocked, std::memory_order_acquire)) {
-      took();
-      return true;
-    }
-    const SpinBudget& budget = calibrated_spin_budget();
-    std::uint64_t hold = holds_.load(std::memory_order_relaxed);
-    int same_hold = 0;
-    for (int i = 0; i < budget.spins && same_hold < budget.stale; ++i, ++same_hold) {
-      __builtin_ia32_pause();
-      const std::uint32_t seen = state_.load(std::memory_order_relaxed);
-      if (seen == kFree) {
-        c = kFree;
-        if (state_.compare_exchange_weak(c, kLocked, std::memory_order_acquire)) {
-      took();
-      return true;
-    }
-      } else if (seen == kContended && same_hold >= budget.stale_with_sleepers) {
-        break;
-      }
-      if (const std::uint64_t now = holds_.load(std::memory_order_relaxed); now != hold) {
-        hold = now;
-        same_hold = 0;
-      }
-    }
-    return false;
-  }
   bool try_lock() {
     std::uint32_t c = kFree;
     if (!state_.compare_exchange_strong(c, kLocked, std::memory_order_acquire)) return false;
@@ -122,9 +111,6 @@ class SpinningMutex {
   }
   // True while a waiter sleeps, or is about to (for tests).
   bool has_sleepers() const { return state_.load(std::memory_order_relaxed) == kContended; }
-  // True while someone holds it: a relaxed read, for a waiter that polls before it tries
-  // (a try_lock per pause would pull the lock's line from its holder's core each time).
-  bool held() const { return state_.load(std::memory_order_relaxed) != kFree; }
   // The waits so far that outlasted the spin and slept until the lock was theirs, and the
   // time they slept in all.
   struct Sleeps {

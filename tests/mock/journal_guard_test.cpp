@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "mock/journal.h"
-#include "mock/combining_mutex.h"
+#include "mock/spinning_mutex.h"
 
 namespace ebsmock::mock {
 namespace {
@@ -24,7 +24,7 @@ JournalEntry answered(int status, std::string code = "") {
 }
 
 TEST(JournalGuard, AReaderWaitsWhileAnotherThreadHoldsTheLockTheJournalWasGiven) {
-  CombiningMutex guard;
+  SpinningMutex guard;
   Journal journal(10, &guard);
   std::atomic<bool> read = false;
   std::uint64_t seen = 0;
@@ -47,7 +47,7 @@ TEST(JournalGuard, AReaderWaitsWhileAnotherThreadHoldsTheLockTheJournalWasGiven)
 }
 
 TEST(JournalGuard, TheSummaryUnderTheLockCountsEveryAnswerByOutcomeIncludingDroppedOnes) {
-  CombiningMutex guard;
+  SpinningMutex guard;
   Journal journal(2, &guard);
   journal.append(answered(200));
   journal.append(answered(200));
