@@ -3,6 +3,7 @@
 
 #include <charconv>
 #include <cstring>
+#include <stdexcept>
 
 #include <nlohmann/json.hpp>
 
@@ -109,6 +110,11 @@ void JsonWriter::mark_slot() {
   // only whether a member came before it decides on which side the new member's comma goes.
   slot_ = out_.size();
   slot_after_member_ = comma_;
+}
+
+JsonObjectText JsonWriter::take_object() {
+  if (!slot_) throw std::logic_error("JsonWriter::take_object: no slot was marked (mark_slot)");
+  return JsonObjectText{std::move(out_), *slot_, slot_after_member_};
 }
 
 void JsonWriter::separate() {

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -75,8 +76,9 @@ class JsonWriter {
   void reserve(std::size_t bytes) { out_.reserve(bytes); }
   const std::string& text() const { return out_; }
   std::string take() { return std::move(out_); }
-  // The object written, with the place mark_slot() kept.
-  JsonObjectText take_object() { return JsonObjectText{std::move(out_), slot_, slot_after_member_}; }
+  // The object written, with the place mark_slot() kept. Throws std::logic_error when
+  // mark_slot() was never called: the slot would be nowhere in the object.
+  JsonObjectText take_object();
 
  private:
   void separate();
@@ -87,7 +89,7 @@ class JsonWriter {
 
   std::string out_;
   bool comma_ = false;  // a value was written at this level: the next one needs a comma
-  std::size_t slot_ = 0;
+  std::optional<std::size_t> slot_;
   bool slot_after_member_ = false;
 };
 

@@ -79,7 +79,8 @@ enum class BodyForm { Dom, Text };
 
 // The member every answer's body has and no Outcome's does: the exchange's id, not the
 // operation's. A Text body keeps its place in name order (JsonObjectText).
-inline constexpr std::string_view kRequestIdMember = "RequestId";
+// An array, not a string_view, so that a JsonWriter can take it as a compile-time JsonName.
+inline constexpr char kRequestIdMember[] = "RequestId";
 
 // The result of one operation: an error, or a success body (without RequestId, which
 // belongs to the HTTP exchange) and the transitions it caused.

@@ -15,11 +15,13 @@ Answer success_answer(nlohmann::json body, const std::string& request_id) {
   if (body.is_null() || (body.is_object() && body.empty())) {
     // Most writes answer with the RequestId alone: the same bytes without a DOM.
     a.body.reserve(16 + request_id.size());  // {"RequestId":"…"}: one allocation
-    a.body = "{\"RequestId\":";
+    a.body = "{\"";
+    a.body += contracts::kRequestIdMember;
+    a.body += "\":";
     contracts::append_json_string(a.body, request_id);
     a.body += '}';
   } else {
-    body["RequestId"] = request_id;
+    body[contracts::kRequestIdMember] = request_id;
     a.body = json_text(body);
   }
   a.headers.emplace_back("x-acs-request-id", request_id);
@@ -49,7 +51,7 @@ Answer error_answer(const contracts::ApiError& err, const std::string& request_i
   w.value(std::string_view(err.message));
   w.key("Recommend");
   w.value("https://api.aliyun.com/troubleshoot?q=" + err.code + "&product=ebs&requestId=" + request_id);
-  w.key("RequestId");
+  w.key(contracts::kRequestIdMember);
   w.value(std::string_view(request_id));
   w.end_object();
   Answer a;

@@ -1,6 +1,7 @@
 // idempotence_gate.cpp: see idempotence_gate.h.
 #include "mock/idempotence_gate.h"
 
+#include "contracts/world.h"
 #include "mock/envelope.h"
 
 namespace ebsmock::mock {
@@ -38,7 +39,7 @@ ServiceAnswer replayed_answer(const Exchange& x, const TokenPolicy& tokens, cons
   if (!original && !recorded->request_id_replaced) {
     // A body the store kept whole (its RequestId was not the envelope's): set it here.
     auto body = nlohmann::json::parse(a.body);
-    body["RequestId"] = x.request_id;
+    body[contracts::kRequestIdMember] = x.request_id;
     a.body = json_text(body);
   }
   a.headers.emplace_back("x-acs-request-id", rid);

@@ -1,6 +1,7 @@
 // render.cpp: see render.h.
 #include "mock/render.h"
 
+#include "contracts/world.h"
 #include "mock/envelope.h"
 
 namespace ebsmock::mock {
@@ -28,8 +29,8 @@ ServiceAnswer fault_answer(const Exchange& x, const FaultDecision& d) {
     // what the client saw can be found in the journal (record.cpp reads the header).
     std::string recorded_id;
     if (auto j = nlohmann::json::parse(a.body, nullptr, false);
-        j.is_object() && j.contains("RequestId") && j["RequestId"].is_string()) {
-      recorded_id = j["RequestId"].get<std::string>();
+        j.is_object() && j.contains(contracts::kRequestIdMember) && j[contracts::kRequestIdMember].is_string()) {
+      recorded_id = j[contracts::kRequestIdMember].get<std::string>();
     }
     a.headers.emplace_back("x-acs-request-id", recorded_id.empty() ? x.request_id : recorded_id);
   } else if (d.error) {

@@ -8,11 +8,13 @@
 #include "contracts/crypto.h"
 #include "contracts/json_writer.h"
 #include "contracts/random.h"
+#include "contracts/world.h"
 
 namespace ebsmock::mock {
 namespace {
 
 constexpr std::string_view kIdMember = "\"RequestId\":";
+static_assert(kIdMember.substr(1, kIdMember.size() - 3) == std::string_view(contracts::kRequestIdMember));
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';

@@ -139,6 +139,15 @@ TEST(JsonWriterTest, AMemberAddedToNoObjectMakesOne) {
   EXPECT_EQ(JsonObjectText{}.with_member("RequestId", "\"r\""), R"({"RequestId":"r"})");
 }
 
+TEST(JsonWriterTest, AnObjectTakenWithoutASlotIsRefused) {
+  // Its slot would have been before the opening brace: the member would land outside it.
+  JsonWriter w;
+  w.begin_object();
+  w.member("Code", std::string_view("x"));
+  w.end_object();
+  EXPECT_THROW(w.take_object(), std::logic_error);
+}
+
 TEST(JsonWriterTest, NumbersAndBooleans) {
   JsonWriter w;
   w.begin_array();
