@@ -47,20 +47,23 @@ template <class WriteItems>
 void Page::write_object(JsonWriter& w, std::size_t total, std::string_view key, WriteItems&& write_items,
                         std::string_view slot_name) const {
   enum class Part { NextToken, PageNumber, PageSize, TotalCount, Items, Slot };
-  std::array<std::pair<std::string_view, Part>, 6> parts{{{"NextToken", Part::NextToken},
-                                                          {"PageNumber", Part::PageNumber},
-                                                          {"PageSize", Part::PageSize},
-                                                          {"TotalCount", Part::TotalCount},
+  // Each name spelled once: sorted by it, written as it.
+  constexpr JsonName kNextToken = "NextToken", kPageNumber = "PageNumber", kPageSize = "PageSize",
+                     kTotalCount = "TotalCount";
+  std::array<std::pair<std::string_view, Part>, 6> parts{{{kNextToken.view(), Part::NextToken},
+                                                          {kPageNumber.view(), Part::PageNumber},
+                                                          {kPageSize.view(), Part::PageSize},
+                                                          {kTotalCount.view(), Part::TotalCount},
                                                           {key, Part::Items},
                                                           {slot_name, Part::Slot}}};
   std::sort(parts.begin(), parts.end());  // the order a DOM's std::map dumps them in
   w.begin_object();
   for (const auto& [name, part] : parts) {
     switch (part) {
-      case Part::NextToken: w.member("NextToken", next_token(total)); break;
-      case Part::PageNumber: w.member("PageNumber", page_number); break;
-      case Part::PageSize: w.member("PageSize", static_cast<std::int64_t>(size)); break;
-      case Part::TotalCount: w.member("TotalCount", static_cast<std::int64_t>(total)); break;
+      case Part::NextToken: w.member(kNextToken, next_token(total)); break;
+      case Part::PageNumber: w.member(kPageNumber, page_number); break;
+      case Part::PageSize: w.member(kPageSize, static_cast<std::int64_t>(size)); break;
+      case Part::TotalCount: w.member(kTotalCount, static_cast<std::int64_t>(total)); break;
       case Part::Items:
         w.computed_key(key);
         write_items(w);
