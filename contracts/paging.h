@@ -97,28 +97,6 @@ std::optional<nlohmann::json> paged_body(const Params& params, const std::vector
   return page->body(matched.size(), key, std::move(items));
 }
 
-// paged_body as JSON text, each item written by `write(JsonWriter&, item)`, with a slot
-// kept for a member named `slot_name` (the envelope's RequestId).
-template <class Item, class Write>
-std::optional<JsonObjectText> paged_text(const Params& params, const std::vector<Item>& matched,
-                                         std::string_view key, Write&& write, std::string_view slot_name) {
-  auto page = read_page(params);
-  if (!page) return std::nullopt;
-  JsonWriter w;
-  // ~800 bytes per pair, and room for the paging fields and the slot's member, so that
-  // filling the slot moves the last members in place.
-  w.reserve(1024 * std::min(page->size, matched.size()) + 256);
-  page->write_object(
-      w, matched.size(), key,
-      [&](JsonWriter& items) {
-        items.begin_array();
-        for (std::size_t i = page->offset; i < matched.size() && page->holds(i); ++i) write(items, matched[i]);
-        items.end_array();
-      },
-      slot_name);
-  return w.take_object();
-}
-
 std::string encode_next_token(std::size_t offset);
 std::optional<std::size_t> decode_next_token(std::string_view token);
 

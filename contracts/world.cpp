@@ -568,10 +568,17 @@ Outcome World::describe_pairs(const Params& params, Instant, BodyForm form) cons
     return a->create_time != b->create_time ? a->create_time < b->create_time : a->id < b->id;
   });
 
-  if (form == BodyForm::Text) {
-    return paged_text(params, matched, "ReplicaPairs", [](JsonWriter& w, const Pair* p) { write_describe_json(w, *p); });
+  if (form == BodyForm::Page) {
+    const auto page = read_page(params);
+    if (!page) return refuse(codes::kInvalidParameter, "NextToken");
+    Outcome out;
+    out.body = nlohmann::json();  // not filled: the page is the body
+    PairPage& copied = out.page.emplace(PairPage{*page, matched.size(), {}});
+    copied.items.reserve(std::min(page->size, matched.size()));
+    for (std::size_t i = page->offset; i < matched.size() && page->holds(i); ++i) copied.items.push_back(*matched[i]);
+    return out;
   }
-  return paged(params, matched, "ReplicaPairs", [](const Pair* p) { return to_describe_json(*p); });
+  return paged(params, matched, kReplicaPairsKey, [](const Pair* p) { return to_describe_json(*p); });
 }
 
 }  // namespace ebsmock::contracts

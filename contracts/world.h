@@ -42,6 +42,7 @@
 #include "contracts/json_writer.h"
 #include "contracts/operation.h"
 #include "contracts/pair.h"
+#include "contracts/pair_page.h"
 #include "contracts/policy.h"
 #include "contracts/transitions.h"
 
@@ -71,14 +72,16 @@ struct TimedTransition {
   bool vanished = false;
 };
 
-// How a success body comes back. Dom: in Outcome::body. Text: the operations that answer
-// a large fixed shape (DescribeDiskReplicaPairs) write it as JSON text into
-// Outcome::text_body instead, and leave `body` empty; the others fill `body` as ever. The
-// mock asks for Text (it only sends the body on); readers of `body` ask for Dom.
-enum class BodyForm { Dom, Text };
+// How a success body comes back. Dom: in Outcome::body. Page: the operation that answers
+// a large fixed shape (DescribeDiskReplicaPairs) copies its page into Outcome::page
+// instead, for the caller to write as text when it likes (PairPage::write), and leaves
+// `body` empty; the others fill `body` as ever. The mock asks for Page (it only sends the
+// body on, and writes it after letting go of its world's lock); readers of `body` ask for
+// Dom.
+enum class BodyForm { Dom, Page };
 
 // The member every answer's body has and no Outcome's does: the exchange's id, not the
-// operation's. A Text body keeps its place in name order (JsonObjectText).
+// operation's. A page written as text keeps its place in name order (JsonObjectText).
 // An array, not a string_view, so that a JsonWriter can take it as a compile-time JsonName.
 inline constexpr char kRequestIdMember[] = "RequestId";
 
@@ -87,9 +90,9 @@ inline constexpr char kRequestIdMember[] = "RequestId";
 struct Outcome {
   std::optional<ApiError> error;
   nlohmann::json body = nlohmann::json::object();
-  // BodyForm::Text, when the operation writes text: exactly what dumping the Dom form's
-  // `body` gives, with a slot kept for kRequestIdMember. Empty otherwise.
-  JsonObjectText text_body;
+  // BodyForm::Page, when the operation answers a page of pairs: the page, whose text is
+  // exactly what dumping the Dom form's `body` gives. Empty otherwise.
+  std::optional<PairPage> page;
   // The status change of the resource the call addressed or created (the pair, the group,
   // or the new/cleared drill), if any.
   std::optional<Transition> transition;
@@ -268,10 +271,6 @@ class World {
   template <class Item, class ToJson>
   Outcome paged(const Params& params, const std::vector<Item>& matched, std::string_view key,
                 ToJson&& to_json) const;
-  // The same page as text members, each item written by `write(JsonWriter&, item)`.
-  template <class Item, class Write>
-  Outcome paged_text(const Params& params, const std::vector<Item>& matched, std::string_view key,
-                     Write&& write) const;
   ApiError missing_id(std::string_view what) const;
   // When a resource's next time-driven change is due (pending transition, next sync
   // cycle, end of a deleted pair's or group's retention, a drill's executing/clearing end).

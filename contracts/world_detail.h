@@ -42,15 +42,4 @@ Outcome World::paged(const Params& params, const std::vector<Item>& matched, std
   return out;
 }
 
-template <class Item, class Write>
-Outcome World::paged_text(const Params& params, const std::vector<Item>& matched, std::string_view key,
-                          Write&& write) const {
-  auto text = contracts::paged_text(params, matched, key, std::forward<Write>(write), kRequestIdMember);
-  if (!text) return refuse(codes::kInvalidParameter, "NextToken");
-  Outcome out;
-  out.text_body = std::move(*text);
-  out.body = nlohmann::json();  // not filled: the text is the body
-  return out;
-}
-
 }  // namespace ebsmock::contracts

@@ -47,10 +47,15 @@ void commit(Exchange& x, Model& model, contracts::World& world, TokenPolicy& tok
     x.member_transitions = std::move(outcome.member_transitions);
     if (outcome.ok()) x.new_ids = ids;
   }
-  if (outcome.ok()) {
-    x.service_answer = ServiceAnswer{outcome.text_body.empty() ? success_answer(std::move(outcome.body), x.request_id)
-                                                               : success_answer_text(std::move(outcome.text_body), x.request_id),
-                                     ""};
+  if (outcome.ok() && outcome.page) {
+    auto [answer, page] = success_answer_unwritten(std::move(*outcome.page), x.request_id);
+    x.service_answer = ServiceAnswer{std::move(answer), "", std::move(page)};
+    if (x.token_key()) {  // the token step remembers the body now (no Describe takes a token today)
+      write_page_body(x.service_answer->answer, *x.service_answer->unwritten_page);
+      x.service_answer->unwritten_page.reset();
+    }
+  } else if (outcome.ok()) {
+    x.service_answer = ServiceAnswer{success_answer(std::move(outcome.body), x.request_id), ""};
   } else {
     x.service_answer = ServiceAnswer{error_answer(*outcome.error, x.request_id, x.host), outcome.error->code};
   }

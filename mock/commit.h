@@ -2,7 +2,8 @@
 // call on the model unless something earlier answered it (admission refused it, the
 // ClientToken step replayed or refused it) or the fault keeps it from the model; a
 // truncated answer with commit "before" runs on a copy and discards the effect. Draws the
-// ids a Create needs, renders the model's answer, and closes the call's ClientToken.
+// ids a Create needs, renders the model's answer (a Describe's page stays unwritten, for
+// the Service to write after its lock), and closes the call's ClientToken.
 // Not thread-safe: runs under the Service's mutex, at the call's linearization point.
 #pragma once
 

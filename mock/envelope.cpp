@@ -28,14 +28,16 @@ Answer success_answer(nlohmann::json body, const std::string& request_id) {
   return a;
 }
 
-Answer success_answer_text(contracts::JsonObjectText body, const std::string& request_id) {
-  std::string id;
-  contracts::append_json_string(id, request_id);
-  Answer a;
-  a.status = 200;
-  a.body = std::move(body).with_member(contracts::kRequestIdMember, id);
-  a.headers.emplace_back("x-acs-request-id", request_id);
-  return a;
+std::pair<Answer, UnwrittenPage> success_answer_unwritten(contracts::PairPage page, const std::string& request_id) {
+  std::pair<Answer, UnwrittenPage> out{Answer{}, UnwrittenPage{std::move(page), {}}};
+  out.first.status = 200;
+  out.first.headers.emplace_back("x-acs-request-id", request_id);
+  contracts::append_json_string(out.second.request_id_json, request_id);
+  return out;
+}
+
+void write_page_body(Answer& a, const UnwrittenPage& page) {
+  a.body = page.page.write(contracts::kRequestIdMember).with_member(contracts::kRequestIdMember, page.request_id_json);
 }
 
 Answer error_answer(const contracts::ApiError& err, const std::string& request_id,

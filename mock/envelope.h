@@ -7,19 +7,30 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
 #include "contracts/error_catalogue.h"
 #include "contracts/json_writer.h"
+#include "contracts/pair_page.h"
 #include "mock/connection_action.h"
 
 namespace ebsmock::mock {
 
 Answer success_answer(nlohmann::json body, const std::string& request_id);
-// The same for a body the model wrote as text (contracts::BodyForm::Text): RequestId
-// fills the slot it kept in name order, so the bytes are those of the DOM form.
-Answer success_answer_text(contracts::JsonObjectText body, const std::string& request_id);
+
+// A success whose body is a page of pairs (contracts::BodyForm::Page), written when the
+// caller likes: the Service writes it after letting go of its lock. What the writing needs.
+struct UnwrittenPage {
+  contracts::PairPage page;
+  std::string request_id_json;  // the RequestId as a JSON string literal
+};
+// The answer to `page` without its body yet, and the page with what its body needs.
+std::pair<Answer, UnwrittenPage> success_answer_unwritten(contracts::PairPage page, const std::string& request_id);
+// Writes the page into `a`'s body: RequestId fills the slot the page's text keeps in name
+// order, so the bytes are those of the DOM form with RequestId added.
+void write_page_body(Answer& a, const UnwrittenPage& page);
 Answer error_answer(const contracts::ApiError& err, const std::string& request_id,
                     std::string_view host);
 

@@ -15,6 +15,7 @@
 #include "contracts/world.h"
 #include "mock/authenticator.h"
 #include "mock/connection_action.h"
+#include "mock/envelope.h"
 #include "mock/fault_decision.h"
 #include "mock/hold_board.h"
 #include "mock/rpc_request.h"
@@ -26,6 +27,9 @@ namespace ebsmock::mock {
 struct ServiceAnswer {
   Answer answer;
   std::string code;  // the error Code; "" for a success
+  // A Describe's page, copied out of the world at the commit: `answer.body` stays empty
+  // until the Service writes the page into the answer sent (after its lock, see finish()).
+  std::optional<UnwrittenPage> unwritten_page;
 };
 
 // What became of the operation's effect on the world.

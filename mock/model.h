@@ -41,7 +41,7 @@ class Model {
 // reads or keeps bodies asks for the DOM.
 class WorldModel final : public Model {
  public:
-  explicit WorldModel(contracts::BodyForm form = contracts::BodyForm::Text) : form_(form) {}
+  explicit WorldModel(contracts::BodyForm form = contracts::BodyForm::Page) : form_(form) {}
   contracts::Outcome execute(contracts::World& world, contracts::Operation op, const contracts::Params& params,
                              contracts::Instant now, const contracts::NewIds& ids, bool, RaceWindow&) override {
     return world.execute(op, params, now, ids, form_);

@@ -94,4 +94,12 @@ void render(Exchange& x) {
   }
 }
 
+Answer* sent_service_answer(Exchange& x) {
+  if (auto* truncated = std::get_if<RespondTruncated>(&x.action)) return &truncated->answer;  // only ever the service's
+  if (auto* respond = std::get_if<Respond>(&x.action); respond && x.answer_source == AnswerSource::Model) {
+    return &respond->answer;
+  }
+  return nullptr;
+}
+
 }  // namespace ebsmock::mock

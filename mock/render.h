@@ -12,6 +12,10 @@ namespace ebsmock::mock {
 
 void render(Exchange& x);
 
+// The service's own answer where render() put it in x.action (whole, or to be cut short);
+// nullptr when a fault or replay step answered instead, or nothing is sent.
+Answer* sent_service_answer(Exchange& x);
+
 // What a gateway in front of the service shows when the service does not answer in time.
 extern const std::string_view kGatewayTimeoutHtml;
 

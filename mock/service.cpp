@@ -248,6 +248,10 @@ ConnectionAction Service::finish(Exchange& x, std::unique_lock<SpinningMutex>* h
   const std::uint64_t seq = held ? journal_.append_locked(entry) : journal_.append(entry);
   holds_.journaled(seq, x.call_id, x.client_token);
   if (held) held->unlock();
+  // A Describe's page was copied under the lock; its text is written here, without it.
+  if (x.service_answer && x.service_answer->unwritten_page) {
+    if (Answer* sent = sent_service_answer(x)) write_page_body(*sent, *x.service_answer->unwritten_page);
+  }
   journal_.settle();
   return std::move(x.action);
 }

@@ -9,7 +9,8 @@
 // Thread-safe: one mutex guards the world state; a call holds it from decide to record,
 // except while it waits out an injected delay or a hold_until fault at the wait stage (a
 // retry meanwhile sees LastTokenProcessing), or while a planted race's window is open
-// (race_window.h; never in the correct server).
+// (race_window.h; never in the correct server). A Describe's page is copied under it and
+// written into the answer after it (envelope.h's UnwrittenPage).
 #pragma once
 
 #include <atomic>

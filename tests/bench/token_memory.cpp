@@ -45,7 +45,7 @@ int main() {
           contracts::request_fingerprint(contracts::Operation::StopDiskReplicaPair, params));
       store.begin(key, digest, t0, ttl);
       const std::string rid = random.request_id();
-      mock::Answer answer = mock::success_answer_text({}, rid);
+      mock::Answer answer = mock::success_answer(nlohmann::json(), rid);  // {"RequestId":"..."}
       store.complete(key, answer.status, answer.body, rid);
     }
     const std::size_t with = heap_in_use();

@@ -47,8 +47,15 @@ struct RaceServer {
   std::future<Response> call_async(const std::string& call_id, std::string action, contracts::ParamList params) const {
     return std::async(std::launch::async, [this, call_id, action, params] { return call(call_id, action, params); });
   }
+  // The pair as Describe lists it; {} (and a failure) when the answer lists none. Never
+  // throws: a test that has parked a call must go on to release it, or it hangs.
   Json pair() const {
     auto r = call("", "DescribeDiskReplicaPairs", {{"PairIds", kPair}});
+    if (!r.json.is_object() || !r.json.contains("ReplicaPairs") || !r.json["ReplicaPairs"].is_array() ||
+        r.json["ReplicaPairs"].empty()) {
+      ADD_FAILURE() << "Describe listed no pair: " << r.status << " " << r.body;
+      return Json::object();
+    }
     return r.json["ReplicaPairs"][0];
   }
   // Requests with this ClientToken that the server executed (its journal's word).

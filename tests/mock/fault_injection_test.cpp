@@ -173,6 +173,44 @@ TEST(FaultInjection, TransportFaultsGiveNoUsableAnswerAndAreJournaled) {
   }
 }
 
+// A Describe's page is written after the commit (outside the Service's lock) into the
+// answer that is sent: cut short, it is still the real body's first half under the full
+// Content-Length.
+TEST(FaultInjection, ATruncatedDescribeSendsTheFirstHalfOfItsRealBody) {
+  MockServer s(world_with("[[fault]]\naction = \"DescribeDiskReplicaPairs\"\ntransport = \"truncate\"\n"
+                          "times = 1\n"));
+  const std::string raw = "GET /?Action=DescribeDiskReplicaPairs&Version=2021-07-30&RegionId=cn-hangzhou HTTP/1.1\r\n"
+                          "Host: 127.0.0.1\r\n\r\n";
+  Socket c = Socket::connect(s.port());
+  ASSERT_TRUE(c.valid());
+  ASSERT_TRUE(c.send_all(raw));
+  std::string in;
+  char buf[4096];
+  for (int err = 0;;) {
+    const ssize_t n = c.receive_once(buf, sizeof buf, &err);
+    if (n <= 0) break;
+    in.append(buf, static_cast<std::size_t>(n));
+  }
+  const auto head_end = in.find("\r\n\r\n");
+  ASSERT_NE(head_end, std::string::npos) << in;
+  const std::string head = in.substr(0, head_end);
+  const std::string got = in.substr(head_end + 4);
+  const auto length_at = head.find("Content-Length: ");
+  ASSERT_NE(length_at, std::string::npos) << head;
+  const std::size_t length = std::stoul(head.substr(length_at + 16));
+  // The rule fired once: the next Describe is whole, and its body is as long (one pair,
+  // a RequestId of the same length) and the same up to the RequestId.
+  const auto whole = s.call("DescribeDiskReplicaPairs", {{"RegionId", "cn-hangzhou"}});
+  ASSERT_EQ(whole.status, 200);
+  ASSERT_TRUE(whole.json.contains("ReplicaPairs")) << whole.body;
+  EXPECT_EQ(length, whole.body.size());
+  EXPECT_EQ(got.size(), length / 2);
+  const auto id_at = whole.body.find("\"RequestId\"");
+  ASSERT_NE(id_at, std::string::npos);
+  EXPECT_EQ(got.substr(0, std::min(got.size(), id_at)), whole.body.substr(0, std::min(got.size(), id_at)));
+  EXPECT_NE(got.find("\"ReplicaPairs\":[{\"Bandwidth\":"), std::string::npos) << "the pair's text: " << got;
+}
+
 TEST(FaultInjection, ResetIsAnRstAndCloseIsAFin) {
   for (std::string transport : {"reset", "close"}) {
     MockServer s(world_with("[[fault]]\ntransport = \"" + transport + "\"\n"));
