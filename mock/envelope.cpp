@@ -14,7 +14,9 @@ Answer success_answer(nlohmann::json body, const std::string& request_id) {
   a.status = 200;
   if (body.is_null() || (body.is_object() && body.empty())) {
     // Most writes answer with the RequestId alone: the same bytes without a DOM.
-    a.body.reserve(16 + request_id.size());  // {"RequestId":"…"}: one allocation
+    // {"RequestId":"…"}: one allocation. The name's array counts its NUL, so the
+    // punctuation's seven bytes are six more.
+    a.body.reserve(sizeof(contracts::kRequestIdMember) + 6 + request_id.size());
     a.body = "{\"";
     a.body += contracts::kRequestIdMember;
     a.body += "\":";
