@@ -5,7 +5,8 @@ namespace ebsmock::contracts {
 
 JsonObjectText PairPage::write(std::string_view slot_name) const {
   JsonWriter w;
-  // As paged_text: ~800 bytes per pair, and room for the paging fields and the slot's member.
+  // ~800 bytes per pair, and room for the paging fields and the slot's member, so that
+  // filling the slot moves the last members in place.
   w.reserve(1024 * items.size() + 256);
   page.write_object(
       w, total, kReplicaPairsKey,

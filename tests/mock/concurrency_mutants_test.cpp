@@ -52,7 +52,7 @@ struct RaceServer {
   Json pair() const {
     auto r = call("", "DescribeDiskReplicaPairs", {{"PairIds", kPair}});
     if (!r.json.is_object() || !r.json.contains("ReplicaPairs") || !r.json["ReplicaPairs"].is_array() ||
-        r.json["ReplicaPairs"].empty()) {
+        r.json["ReplicaPairs"].empty() || !r.json["ReplicaPairs"][0].is_object()) {
       ADD_FAILURE() << "Describe listed no pair: " << r.status << " " << r.body;
       return Json::object();
     }
