@@ -25,8 +25,10 @@
 # `floor_settings.sh tail`: where throughput's p99 goes (item 1c), under the same load as
 # malloc mode. cpp-httplib alone, then alone plus ebsmock's extra CPU per request as plain
 # work (TAIL_BUSY_US, default 4), then the same total with TAIL_LOCKED_US (default 2, about
-# what ebsmock holds its world's lock for) of it under one lock every worker shares, then
-# ebsmock itself; its last column, the calls that slept on the world's lock per 1,000
+# what ebsmock holds its world's lock for) of it under one lock every worker shares, under
+# one of 100 locks (locks per resource), under one reader-writer lock taken shared by half
+# the requests (reads without the exclusive lock: glibc's, then one that spins first and
+# wakes every sleeper, never shared and shared by half), then ebsmock itself; its last column, the calls that slept on the world's lock per 1,000
 # requests (/__admin/health), is "—" for the floors.
 # `floor_settings.sh sched` (the throughput load) and `sched-delay` (the delay load):
 # cpp-httplib alone and ebsmock, each under Linux's default scheduling policy and under
@@ -155,6 +157,14 @@ if [[ $mode == tail ]]; then
     measure "alone + ${busy} us of work" "${floor_cmd[@]}" --busy-us "$busy"
     measure "alone + $((busy - locked)) us of work + ${locked} us under one lock" "${floor_cmd[@]}" \
       --busy-us "$((busy - locked))" --locked-us "$locked"
+    measure "alone + $((busy - locked)) us of work + ${locked} us under one of 100 locks" "${floor_cmd[@]}" \
+      --busy-us "$((busy - locked))" --locked-us "$locked" --lock-stripes 100
+    measure "alone + $((busy - locked)) us of work + ${locked} us under one reader-writer lock, shared by half" \
+      "${floor_cmd[@]}" --busy-us "$((busy - locked))" --locked-us "$locked" --shared-percent 50
+    measure "alone + $((busy - locked)) us of work + ${locked} us under one spinning reader-writer lock, never shared" \
+      "${floor_cmd[@]}" --busy-us "$((busy - locked))" --locked-us "$locked" --shared-percent 0 --rw-spin 1
+    measure "alone + $((busy - locked)) us of work + ${locked} us under one spinning reader-writer lock, shared by half" \
+      "${floor_cmd[@]}" --busy-us "$((busy - locked))" --locked-us "$locked" --shared-percent 50 --rw-spin 1
     measure "ebsmock" "$bin/harness/ebsmock" serve --scenario "$out/world-verify.toml" --port "$port"
   done
   exit 0

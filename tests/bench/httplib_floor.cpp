@@ -7,17 +7,26 @@
 // own work. Being the real HttpServer, it cannot drift from ebsmock's server settings.
 //   bench_httplib_floor --port N --body FILE [--delay-ms MS]
 //                       [--min-threads N] [--stack-kb N] [--timer-slack-us N]
-//                       [--busy-us N] [--locked-us N]
+//                       [--busy-us N] [--locked-us N] [--lock-stripes N] [--shared-percent P]
+//                       [--rw-spin 0|1]
 // The rest are the floor-settings experiments (tests/bench/floor_settings.sh):
 // pre-spawned workers, worker stack size, and a fixed timer slack for the delay's sleep
 // instead of RealClock's own (50 = Linux's default, what ebsmock had before); and, for
 // its tail mode, CPU work per request (--busy-us), and work done while holding one lock
 // every worker shares (--locked-us; the SpinningMutex ebsmock's world is behind), so the
 // floor can be given ebsmock's extra cost with and without ebsmock's serialisation.
+// --lock-stripes N spreads the locked work over N locks, a request taking one at random
+// (what locks per resource would give: a descheduled holder stops only its stripe);
+// --shared-percent P takes one reader-writer lock shared for P% of the requests and
+// exclusive for the rest (what serving reads under a shared lock would give): glibc's
+// writer-preferring rwlock, or with --rw-spin 1 one that spins first like SpinningMutex.
 // Runs until killed. Thread-safety: handlers share read-only state and, with --locked-us,
 // one lock.
 #include <pthread.h>
 #include <time.h>
+
+#include <memory>
+#include <vector>
 
 #include <cstdint>
 #include <cstdlib>
@@ -71,19 +80,106 @@ class Burner {
   std::uint64_t per_us_ = 0;
 };
 
+// A reader-writer lock that spins before it sleeps, like SpinningMutex: for --shared-percent
+// with --rw-spin, so the shared-reads experiment is not also a spinning-against-sleeping
+// one. Writers are preferred: a waiting writer stops new readers. Sleepers are all woken
+// (a few on two cores). The experiment's only; correct but not tuned.
+class SpinningSharedMutex {
+ public:
+  void lock_shared() {
+    for (int i = 0;; ++i) {
+      std::uint32_t s = state_.load(std::memory_order_relaxed);
+      if (!(s & (kWriter | kWriterWaiting))) {
+        if (state_.compare_exchange_weak(s, s + 1, std::memory_order_acquire)) return;
+        continue;
+      }
+      if (i < kSpins) {
+        __builtin_ia32_pause();
+      } else {
+        sleep_while(s);
+      }
+    }
+  }
+  void unlock_shared() {
+    const std::uint32_t s = state_.fetch_sub(1, std::memory_order_release) - 1;
+    if ((s & kReaders) == 0 && (s & kSleepers)) wake();
+  }
+  void lock() {
+    for (int i = 0;; ++i) {
+      std::uint32_t s = state_.load(std::memory_order_relaxed);
+      if (!(s & (kWriter | kReaders))) {
+        if (state_.compare_exchange_weak(s, (s & kSleepers) | kWriter, std::memory_order_acquire)) return;
+        continue;
+      }
+      if (!(s & kWriterWaiting)) {
+        state_.compare_exchange_weak(s, s | kWriterWaiting, std::memory_order_relaxed);
+        continue;
+      }
+      if (i < kSpins) {
+        __builtin_ia32_pause();
+      } else {
+        sleep_while(s);
+      }
+    }
+  }
+  void unlock() {
+    const std::uint32_t s = state_.fetch_and(~kWriter, std::memory_order_release);
+    if (s & kSleepers) wake();
+  }
+
+ private:
+  static constexpr std::uint32_t kWriter = 1u << 31, kWriterWaiting = 1u << 30, kSleepers = 1u << 29,
+                                 kReaders = kSleepers - 1;
+  static constexpr int kSpins = 1000;
+  void sleep_while(std::uint32_t s) {
+    if (!(s & kSleepers) && !state_.compare_exchange_strong(s, s | kSleepers, std::memory_order_relaxed)) return;
+    ebsmock::mock::futex_wait(state_, s | kSleepers);
+  }
+  void wake() {
+    state_.fetch_and(~kSleepers, std::memory_order_relaxed);
+    ebsmock::mock::futex_wake(state_);
+  }
+  std::atomic<std::uint32_t> state_{0};
+};
+
 class FixedAnswer final : public ebsmock::mock::RequestHandler {
  public:
-  FixedAnswer(std::string body, int delay_ms, long slack_us, long busy_us, long locked_us)
+  FixedAnswer(std::string body, int delay_ms, long slack_us, long busy_us, long locked_us, long stripes,
+              long shared_percent, bool rw_spin)
       : body_(std::move(body)), delay_(delay_ms),
         clock_(slack_us >= 0 ? ebsmock::mock::RealClock(std::chrono::microseconds(slack_us))
                              : ebsmock::mock::RealClock()),
-        busy_us_(busy_us), locked_us_(locked_us) {}
+        busy_us_(busy_us), locked_us_(locked_us), shared_percent_(shared_percent), rw_spin_(rw_spin),
+        stripes_(static_cast<std::size_t>(stripes > 0 ? stripes : 1)) {
+    pthread_rwlockattr_t attr;
+    pthread_rwlockattr_init(&attr);
+    // A world lock must not starve its writers behind a stream of readers.
+    pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+    pthread_rwlock_init(&rw_, &attr);
+  }
 
   ebsmock::mock::ConnectionAction handle(const ebsmock::mock::RawRequest&, std::stop_token stop) override {
     if (delay_.count() > 0) clock_.sleep_for(delay_, stop);
     burner_.burn_us(busy_us_);
-    if (locked_us_ > 0) {
-      std::lock_guard lock(shared_);
+    if (locked_us_ > 0 && shared_percent_ >= 0 && rw_spin_) {
+      if (static_cast<long>(next_random() % 100) < shared_percent_) {
+        spinning_rw_.lock_shared();
+        burner_.burn_us(locked_us_);
+        spinning_rw_.unlock_shared();
+      } else {
+        std::lock_guard lock(spinning_rw_);
+        burner_.burn_us(locked_us_);
+      }
+    } else if (locked_us_ > 0 && shared_percent_ >= 0) {
+      if (static_cast<long>(next_random() % 100) < shared_percent_) {
+        pthread_rwlock_rdlock(&rw_);
+      } else {
+        pthread_rwlock_wrlock(&rw_);
+      }
+      burner_.burn_us(locked_us_);
+      pthread_rwlock_unlock(&rw_);
+    } else if (locked_us_ > 0) {
+      std::lock_guard lock(stripes_[stripes_.size() == 1 ? 0 : next_random() % stripes_.size()]);
       burner_.burn_us(locked_us_);
     }
     return ebsmock::mock::Respond{ebsmock::mock::Answer{200, body_}};
@@ -97,9 +193,20 @@ class FixedAnswer final : public ebsmock::mock::RequestHandler {
   const std::string body_;
   const ebsmock::contracts::Duration delay_;
   ebsmock::mock::RealClock clock_;
-  const long busy_us_, locked_us_;
+  static std::uint64_t next_random() {
+    thread_local std::uint64_t x = reinterpret_cast<std::uintptr_t>(&x) | 1;  // xorshift64, per thread
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return x;
+  }
+
+  const long busy_us_, locked_us_, shared_percent_;
+  const bool rw_spin_;
+  SpinningSharedMutex spinning_rw_;
   const Burner burner_{busy_us_ > 0 || locked_us_ > 0};
-  ebsmock::mock::SpinningMutex shared_;
+  std::vector<ebsmock::mock::SpinningMutex> stripes_;
+  pthread_rwlock_t rw_;
 };
 
 }  // namespace
@@ -107,7 +214,7 @@ class FixedAnswer final : public ebsmock::mock::RequestHandler {
 int main(int argc, char** argv) {
   int port = 0;
   int delay_ms = 0;
-  long min_threads = -1, stack_kb = 0, slack_us = -1, busy_us = 0, locked_us = 0;
+  long min_threads = -1, stack_kb = 0, slack_us = -1, busy_us = 0, locked_us = 0, stripes = 1, shared_percent = -1, rw_spin = 0;
   std::string body_file;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string_view flag = argv[i];
@@ -119,6 +226,9 @@ int main(int argc, char** argv) {
     else if (flag == "--timer-slack-us") slack_us = std::atol(argv[i + 1]);
     else if (flag == "--busy-us") busy_us = std::atol(argv[i + 1]);
     else if (flag == "--locked-us") locked_us = std::atol(argv[i + 1]);
+    else if (flag == "--lock-stripes") stripes = std::atol(argv[i + 1]);
+    else if (flag == "--shared-percent") shared_percent = std::atol(argv[i + 1]);
+    else if (flag == "--rw-spin") rw_spin = std::atol(argv[i + 1]);
     else {
       std::cerr << "bench_httplib_floor: unknown flag " << flag << "\n";
       return 2;
@@ -127,12 +237,12 @@ int main(int argc, char** argv) {
   std::ifstream in(body_file);
   if (port <= 0 || !in) {
     std::cerr << "usage: bench_httplib_floor --port N --body FILE [--delay-ms MS] [--min-threads N] [--stack-kb N] "
-                 "[--timer-slack-us N] [--busy-us N] [--locked-us N]\n";
+                 "[--timer-slack-us N] [--busy-us N] [--locked-us N] [--lock-stripes N] [--shared-percent P] [--rw-spin 0|1]\n";
     return 2;
   }
   std::stringstream buf;
   buf << in.rdbuf();
-  FixedAnswer handler(buf.str(), delay_ms, slack_us, busy_us, locked_us);
+  FixedAnswer handler(buf.str(), delay_ms, slack_us, busy_us, locked_us, stripes, shared_percent, rw_spin != 0);
   if (stack_kb > 0) {
     pthread_attr_t attr;
     pthread_attr_init(&attr);
