@@ -1,12 +1,13 @@
 // spinning_mutex_test.cpp: SpinningMutex excludes: increments made under it by many
 // threads at once are never lost, and try_lock fails while another holds it; a waiter
 // that outlasts the spin and sleeps is woken by unlock, and counted as a sleep (with the
-// time it slept); a lock taken without a wait counts none. The spin's limits are times,
-// turned into pause counts by this CPU's measured pause.
+// time it slept), and one unlock wakes every sleeper; a lock taken without a wait counts
+// none. The spin's limits are times, turned into pause counts by this CPU's measured pause.
 // Multi-threaded.
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -91,7 +92,7 @@ TEST(SpinningMutex, AWaiterThatSleepsIsWokenByUnlock) {
   held.unlock();  // must wake it: without the wake-up, join() never returns
   waiter.join();
   EXPECT_TRUE(got);
-  // The woken waiter held the lock as contended; its unlock leaves it free.
+  // Its unlock leaves the lock free.
   EXPECT_TRUE(mu.try_lock());
   mu.unlock();
   // One wait slept, for as long as the lock was held after has_sleepers() turned true,
@@ -126,12 +127,40 @@ TEST(SpinningMutex, ManySleepersAreAllWokenInTurn) {
   }
   while (!mu.has_sleepers()) std::this_thread::yield();
   held.unlock();
-  for (auto& w : waiters) w.join();  // one wake-up per unlock: each woken waiter wakes the next
+  for (auto& w : waiters) w.join();  // a waiter that slept again is woken by the next unlock
   EXPECT_EQ(done, 4);
   // At least the one that marked the lock contended slept; a waiter still spinning when
   // the lock came free took it without sleeping, and is not counted.
   EXPECT_GE(mu.sleeps().count, 1u);
   EXPECT_LE(mu.sleeps().count, 4u);
+}
+
+// The sleepers behind a holder are woken together by its unlock, not one per unlock: one
+// per unlock made them a queue in which each waited for the one before it to be
+// scheduled and to unlock (a convoy; tests/bench/RESULTS.md, twenty-fourth session).
+TEST(SpinningMutex, OneUnlockWakesEverySleeper) {
+  SpinningMutex mu;
+  std::unique_lock held(mu);
+  std::atomic<bool> release{false};
+  std::vector<std::thread> waiters;
+  for (int t = 0; t < 3; ++t) {
+    waiters.emplace_back([&] {
+      std::lock_guard lock(mu);
+      // Keeps the lock until the test has counted the wake-ups, so the other two find it
+      // held again: woken by one unlock, they can only have been woken by this test's.
+      while (!release) std::this_thread::yield();
+    });
+  }
+  while (mu.asleep() < 3) std::this_thread::yield();
+  EXPECT_EQ(mu.wake_ups(), 0u);
+  held.unlock();
+  // Woken one per unlock, two would sleep on until the first waiter unlocks, which it
+  // does only after this: the guard then fails the test rather than hanging it.
+  const auto guard = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (mu.wake_ups() < 3 && std::chrono::steady_clock::now() < guard) std::this_thread::yield();
+  EXPECT_EQ(mu.wake_ups(), 3u);
+  release = true;
+  for (auto& w : waiters) w.join();
 }
 
 }  // namespace
