@@ -87,40 +87,25 @@ class Burner {
 class SpinningSharedMutex {
  public:
   void lock_shared() {
-    for (int i = 0;; ++i) {
-      std::uint32_t s = state_.load(std::memory_order_relaxed);
-      if (!(s & (kWriter | kWriterWaiting))) {
-        if (state_.compare_exchange_weak(s, s + 1, std::memory_order_acquire)) return;
-        continue;
-      }
-      if (i < kSpins) {
-        __builtin_ia32_pause();
-      } else {
-        sleep_while(s);
-      }
-    }
+    acquire([this](std::uint32_t s) {
+      if (s & (kWriter | kWriterWaiting)) return Step::Wait;
+      return state_.compare_exchange_weak(s, s + 1, std::memory_order_acquire) ? Step::Taken : Step::Retry;
+    });
   }
   void unlock_shared() {
     const std::uint32_t s = state_.fetch_sub(1, std::memory_order_release) - 1;
     if ((s & kReaders) == 0 && (s & kSleepers)) wake();
   }
   void lock() {
-    for (int i = 0;; ++i) {
-      std::uint32_t s = state_.load(std::memory_order_relaxed);
+    acquire([this](std::uint32_t s) {
       if (!(s & (kWriter | kReaders))) {
-        if (state_.compare_exchange_weak(s, (s & kSleepers) | kWriter, std::memory_order_acquire)) return;
-        continue;
+        return state_.compare_exchange_weak(s, (s & kSleepers) | kWriter, std::memory_order_acquire) ? Step::Taken
+                                                                                                      : Step::Retry;
       }
-      if (!(s & kWriterWaiting)) {
-        state_.compare_exchange_weak(s, s | kWriterWaiting, std::memory_order_relaxed);
-        continue;
-      }
-      if (i < kSpins) {
-        __builtin_ia32_pause();
-      } else {
-        sleep_while(s);
-      }
-    }
+      if (s & kWriterWaiting) return Step::Wait;
+      state_.compare_exchange_weak(s, s | kWriterWaiting, std::memory_order_relaxed);
+      return Step::Retry;
+    });
   }
   void unlock() {
     const std::uint32_t s = state_.fetch_and(~kWriter, std::memory_order_release);
@@ -131,6 +116,23 @@ class SpinningSharedMutex {
   static constexpr std::uint32_t kWriter = 1u << 31, kWriterWaiting = 1u << 30, kSleepers = 1u << 29,
                                  kReaders = kSleepers - 1;
   static constexpr int kSpins = 1000;
+  enum class Step { Taken, Retry, Wait };
+  // Reads the state and gives it to `step` until it took the lock: at once again after
+  // Retry (the state moved), after a pause or a sleep on Wait (spins first, then sleeps).
+  template <class StepFn>
+  void acquire(StepFn step) {
+    for (int i = 0;; ++i) {
+      const std::uint32_t s = state_.load(std::memory_order_relaxed);
+      const Step next = step(s);
+      if (next == Step::Taken) return;
+      if (next == Step::Retry) continue;
+      if (i < kSpins) {
+        __builtin_ia32_pause();
+      } else {
+        sleep_while(s);
+      }
+    }
+  }
   void sleep_while(std::uint32_t s) {
     if (!(s & kSleepers) && !state_.compare_exchange_strong(s, s | kSleepers, std::memory_order_relaxed)) return;
     ebsmock::mock::futex_wait(state_, s | kSleepers);
