@@ -3,22 +3,22 @@
 // wake-up and two context switches (several microseconds of CPU) to wait out a section
 // shorter than that; a spin usually sees the lock free first.
 // It is Drepper's three-state futex mutex ("Futexes Are Tricky", mutex3) with a spin in
-// front, and with two changes to how sleepers wake. The spin lasts while the lock changes
-// hands, and stops once one hold has lasted several usual ones, its holder then most
-// likely descheduled inside it, or fewer when another waiter already sleeps.
-// An unlock wakes every sleeper, not one, and a woken waiter spins again like any
-// other instead of taking the lock as contended. With one woken per unlock, the
-// sleepers behind a descheduled holder were a queue: each waited for the one before it
-// to be woken, scheduled, and to unlock, a scheduling delay per place on two busy cores.
-// Woken together, each waits only for its own. Under the throughput load the mean sleep
-// fell from ~3 ms to ~0.6 ms and the p99 by a third, at the same CPU
-// (tests/bench/RESULTS.md, twenty-fourth session). It stays correct because the lock is
-// free only after an unlock that wakes every sleeper: a waiter that takes a free lock as
-// plain "locked" strands nobody, and whoever sleeps later marks it contended first. glibc's PTHREAD_MUTEX_ADAPTIVE_NP spins too, but
+// front. The spin lasts while the lock changes hands, and stops once one hold has
+// lasted several usual ones, its holder then most likely descheduled inside it, or fewer
+// when another waiter already sleeps. glibc's PTHREAD_MUTEX_ADAPTIVE_NP spins too, but
 // at most 100 pauses (~2.4 us on the AMD EPYC it was measured on) unless the whole
 // process is started with a GLIBC_TUNABLES setting; under the throughput load its waiters
 // still slept often enough to cost ~0.8 ms of CPU per 1,000 requests more than this
 // one's budget (tests/bench/RESULTS.md, fourteenth session).
+// Unlike mutex3, an unlock wakes every sleeper, not one, and a woken waiter spins again
+// like any other instead of taking the lock as contended. With one woken per unlock, the
+// sleepers behind a descheduled holder were a queue: each waited for the one before it
+// to be woken, scheduled, and to unlock, a scheduling delay per place on two busy cores.
+// Woken together, each waits only for its own: under the throughput load the mean sleep
+// fell from ~3 ms to ~0.6 ms at the same CPU (tests/bench/RESULTS.md, twenty-fourth
+// session). It stays correct because the lock is free only after an unlock that wakes
+// every sleeper: a waiter that takes a free lock as plain "locked" strands nobody, and
+// whoever sleeps later marks it contended first.
 // Meets the standard Lockable requirements, so std::lock_guard, std::unique_lock and
 // std::condition_variable_any take it. Thread-safe.
 // It counts the waits that outlasted the spin and slept, and how long they slept. A lock
