@@ -50,13 +50,9 @@ struct RaceServer {
   // The pair as Describe lists it; {} (and a failure) when the answer lists none. Never
   // throws: a test that has parked a call must go on to release it, or it hangs.
   Json pair() const {
-    auto r = call("", "DescribeDiskReplicaPairs", {{"PairIds", kPair}});
-    if (!r.json.is_object() || !r.json.contains("ReplicaPairs") || !r.json["ReplicaPairs"].is_array() ||
-        r.json["ReplicaPairs"].empty() || !r.json["ReplicaPairs"][0].is_object()) {
-      ADD_FAILURE() << "Describe listed no pair: " << r.status << " " << r.body;
-      return Json::object();
-    }
-    return r.json["ReplicaPairs"][0];
+    const Response r = call("", "DescribeDiskReplicaPairs", {{"PairIds", kPair}});
+    const Json* pair = first_listed_pair(r);
+    return pair ? *pair : Json::object();
   }
   // Requests with this ClientToken that the server executed (its journal's word).
   int executed(const std::string& token) const {

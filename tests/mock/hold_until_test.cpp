@@ -46,13 +46,9 @@ struct HeldServer {
   // The pair's Status as Describe lists it; "<absent>" (and a failure) when it lists none.
   // Never throws: a test that has parked a call must go on to release it, or it hangs.
   std::string status(const std::string& pair = kPair) const {
-    auto r = call("", "DescribeDiskReplicaPairs", {{"PairIds", pair}});
-    if (!r.json.is_object() || !r.json.contains("ReplicaPairs") || !r.json["ReplicaPairs"].is_array() ||
-        r.json["ReplicaPairs"].empty() || !r.json["ReplicaPairs"][0].is_object()) {
-      ADD_FAILURE() << "Describe listed no pair: " << r.status << " " << r.body;
-      return "<absent>";
-    }
-    return r.json["ReplicaPairs"][0].value("Status", "");
+    const Response r = call("", "DescribeDiskReplicaPairs", {{"PairIds", pair}});
+    const Json* listed = first_listed_pair(r);
+    return listed ? listed->value("Status", "") : "<absent>";
   }
   // The request entry with this call id.
   Json entry(const std::string& call_id) const {

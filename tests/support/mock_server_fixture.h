@@ -141,6 +141,18 @@ inline void expect_success_envelope(const Response& r) {
       << r.json["RequestId"];
 }
 
+// The first pair a DescribeDiskReplicaPairs answer lists, or nullptr (and a test failure)
+// when it lists none. Never throws: a test that has parked a call must go on to release
+// it, or it hangs.
+inline const Json* first_listed_pair(const Response& r) {
+  const Json* pairs = r.json.is_object() && r.json.contains("ReplicaPairs") ? &r.json["ReplicaPairs"] : nullptr;
+  if (pairs == nullptr || !pairs->is_array() || pairs->empty() || !(*pairs)[0].is_object()) {
+    ADD_FAILURE() << "Describe listed no pair: " << r.status << " " << r.body;
+    return nullptr;
+  }
+  return &(*pairs)[0];
+}
+
 // ---------------------------------------------------------------------------------------
 // Raw TCP.
 
