@@ -136,9 +136,9 @@ class SpinningMutex {
   // 2,000 pauses of ~24 ns measured alike, 3,000 worse, 10,000 far worse (a waiter spins
   // on through a holder that was preempted). A waiter stops spinning once one hold has
   // lasted ~10 us, four times the Service's usual hold, or ~2.4 us, about one usual hold,
-  // when a waiter already sleeps (the state is kContended; not at once then: until the
-  // twenty-fourth session a waiter woken from its sleep held the lock as kContended while
-  // it ran, and a waiter that slept and took a freed lock at once still does). Before, when
+  // when a waiter already sleeps (the state is kContended; not at once then, since a
+  // waiter whose exchange found the lock free holds it as kContended while it runs, as
+  // every woken waiter did before the twenty-fourth session). Before, when
   // a holder was descheduled, every waiter that came spun the whole budget on the cores
   // the holder needed back: in the delay section (1,000 connections whose 200 ms delays
   // end together) the lock was slept on ~9 times per 100 requests, 1.5-6 ms each on

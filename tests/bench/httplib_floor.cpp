@@ -195,6 +195,8 @@ class FixedAnswer final : public ebsmock::mock::RequestHandler {
   const std::string body_;
   const ebsmock::contracts::Duration delay_;
   ebsmock::mock::RealClock clock_;
+  // Per thread, not contracts::SeededRandom: that one is behind a lock, and a lock shared
+  // by every request would be part of what the lock experiments measure.
   static std::uint64_t next_random() {
     thread_local std::uint64_t x = reinterpret_cast<std::uintptr_t>(&x) | 1;  // xorshift64, per thread
     x ^= x << 13;
