@@ -34,6 +34,9 @@
 #               programs, each run 3 times; the generator draws no delay faults), beside
 #               the sequential harness (200 reference cases of up to 30 commands) in the
 #               same run; needs no tools beyond ebsmock, like checker
+# Before and after the throughput and delay sections, 5 s of each CPU's own stalls (a
+# thread that never blocks, tests/bench/vcpu_gaps.cpp): how much of the run's time the
+# machine itself took away.
 # Raw results: tests/bench/out/raw/*.jsonl; table: tests/bench/out/results.md.
 # Environment: BENCH_RUNS, BENCH_DURATION (s), BENCH_SECTIONS ("throughput delay start rss
 # profile harness"), BENCH_JOURNAL_ENTRIES, BENCH_SOAK_REQUESTS, BENCH_RSS_MAX_SECONDS,
@@ -104,7 +107,7 @@ build_tools() {
   else
     cmake -S . -B "$build" -G Ninja >/dev/null
     cmake --build "$build" --target ebsmock bench_make_requests bench_start_probe bench_httplib_floor \
-      bench_linearizability bench_token_memory
+      bench_linearizability bench_token_memory bench_vcpu_gaps
   fi
   ebsmock=$build/harness/ebsmock
   ebsmock_before=${BENCH_BASELINE_BIN_DIR:+$BENCH_BASELINE_BIN_DIR/harness/ebsmock}
@@ -113,6 +116,7 @@ build_tools() {
   httplib_floor=$build/tests/bench/bench_httplib_floor
   linearizability=$build/tests/bench/bench_linearizability
   token_memory=$build/tests/bench/bench_token_memory
+  vcpu_gaps=$build/tests/bench/bench_vcpu_gaps
 }
 
 # ---------------------------------------------------------------------------------------
@@ -222,20 +226,24 @@ cpu_ms() {
   echo $((ticks * 1000 / $(getconf CLK_TCK)))
 }
 
-# Context switches (voluntary + involuntary) a server's threads have made so far: the sum
-# over /proc/PID/task/*/status of the process and its children (a process's own status
-# counts only its main thread). Threads that have exited are not counted: cpp-httplib's
-# and nginx's workers live as long as the server. Steadier than wall-clock figures on a
-# shared machine: a lock convoy shows here as switches per request.
+# Context switches a server's threads have made so far, as "ALL INVOLUNTARY": sums over
+# /proc/PID/task/*/status of the process and its children (a process's own status counts
+# only its main thread). Threads that have exited are not counted: cpp-httplib's and
+# nginx's workers live as long as the server. Steadier than wall-clock figures on a shared
+# machine: a lock convoy shows here as switches per request. The involuntary ones are the
+# scheduler taking a running worker off its CPU: for ebsmock, one that lands inside the
+# world's lock stops every request behind it until that worker runs again.
 ctxt_switches() {
-  local pid=$1 n=0 p t
+  local pid=$1 all=0 forced=0 p t a f
   for p in $pid $(pgrep -P "$pid" 2>/dev/null || true); do
     for t in /proc/$p/task/*/status; do
       [[ -r $t ]] || continue
-      n=$((n + $(awk '/ctxt_switches:/ {s += $2} END {print s + 0}' "$t" 2>/dev/null || echo 0)))
+      read -r a f < <(awk '/^voluntary_ctxt_switches:/ {v = $2} /^nonvoluntary_ctxt_switches:/ {n = $2}
+        END {print v + n, n + 0}' "$t" 2>/dev/null || echo "0 0")
+      all=$((all + a)) forced=$((forced + f))
     done
   done
-  echo "$n"
+  echo "$all $forced"
 }
 
 # ebsmock's own count of calls that slept on its world's lock, and for how long in all
@@ -264,22 +272,27 @@ wrk_load() {  # PORT CONNS FILE PATH_PREFIX SECONDS
 # appended to raw/LABEL.jsonl with the server's RSS afterwards.
 run_wrk() {
   local label=$1 port=$2 pid=$3 conns=$4 file=$5 prefix=${6:-} duration=${7:-$DURATION} line rss
-  local cpu0 cpu1 cs0 cs1 sleeps0="" sleeps1="" lock=""
+  local cpu0 cpu1 cs0 cs1 forced0 forced1 sleeps0="" sleeps1="" lock="" by0="" by1="" bystander=""
   [[ $label == ebsmock* ]] && sleeps0=$(lock_sleeps "$port")
+  # WireMock stays up across a section's rounds (it is measured warm): the CPU its idle JVM
+  # uses during another server's run is recorded (bystander_cpu_ms), since a neighbour's
+  # work would fall on that run's figures (20-30 ms in a 10 s run, twenty-fifth session).
+  [[ -n ${wm_pid:-} && $pid != "$wm_pid" ]] && kill -0 "$wm_pid" 2>/dev/null && by0=$(cpu_ms "$wm_pid")
   cpu0=$(cpu_ms "$pid")
-  cs0=$(ctxt_switches "$pid")
+  read -r cs0 forced0 < <(ctxt_switches "$pid")
   line=$(wrk_load "$port" "$conns" "$file" "$prefix" "$duration" 2>&1 | tee -a "$out/wrk.log" |
     sed -n 's/^BENCH //p')
   [[ -n $line ]] || { log "$label: wrk printed no result (see out/wrk.log)"; return 1; }
   cpu1=$(cpu_ms "$pid")
-  cs1=$(ctxt_switches "$pid")
+  read -r cs1 forced1 < <(ctxt_switches "$pid")
+  [[ -n $by0 ]] && by1=$(cpu_ms "$wm_pid") && bystander=",\"bystander_cpu_ms\":$((by1 - by0))"
   read -r cur peak < <(rss_mb "$pid")
   [[ -n $sleeps0 ]] && sleeps1=$(lock_sleeps "$port")
   if [[ -n $sleeps1 ]]; then  # this run's share: the health read before wrk minus the one after
     lock=$(awk -v a="$sleeps0" -v b="$sleeps1" 'BEGIN { split(a, x, " "); split(b, y, " ");
       printf ",\"lock_sleeps\":%d,\"lock_slept_ms\":%.3f", y[1] - x[1], y[2] - x[2] }')
   fi
-  line="${line%\}},\"server_cpu_ms\":$((cpu1 - cpu0)),\"server_ctxt_switches\":$((cs1 - cs0))$lock,\"rss_mb\":$cur,\"rss_peak_mb\":$peak,\"load\":\"$(cut -d' ' -f1-3 /proc/loadavg)\"}"
+  line="${line%\}},\"server_cpu_ms\":$((cpu1 - cpu0)),\"server_ctxt_switches\":$((cs1 - cs0)),\"server_preemptions\":$((forced1 - forced0))$lock$bystander,\"rss_mb\":$cur,\"rss_peak_mb\":$peak,\"load\":\"$(cut -d' ' -f1-3 /proc/loadavg)\"}"
   echo "$line" >>"$raw/$label.jsonl"
   log "$label: $line"
 }
@@ -350,6 +363,7 @@ throughput() {
     stop_pid "$mock_pid"
   done
   stop_pid "$wm_pid"
+  wm_pid=""
 }
 
 # The delay section's unmeasured warm-up of a freshly started server: its first second
@@ -411,6 +425,7 @@ delay() {
     fi
   done
   stop_pid "$wm_pid"
+  wm_pid=""
 }
 
 start_times() {
@@ -640,8 +655,18 @@ if (( needs_tools )); then install_tools; fi
 build_tools
 ulimit -n 65536 2>/dev/null || ulimit -n 4096
 log "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%FT%TZ)"
+# The machine's own stalls (vcpu_gaps.cpp), before and after the sections whose figures
+# are wall-clock latencies.
+machine_gaps() {  # WHEN
+  if [[ -x ${vcpu_gaps:-} ]] && { has_section throughput || has_section delay; }; then
+    "$vcpu_gaps" --seconds 5 | sed "s/^{/{\"when\":\"$1\",/" >>"$raw/machine.jsonl"
+    log "vCPU gaps $1: $(tail -1 "$raw/machine.jsonl")"
+  fi
+}
+machine_gaps before
 has_section throughput && throughput
 has_section delay && delay
+machine_gaps after
 has_section start && start_times
 if has_section rss; then
   # Heap bytes per remembered ClientToken (allocator count, load-independent).

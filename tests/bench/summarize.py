@@ -73,6 +73,39 @@ def lock_sleeps_cell(rs):
     return f"{fmt(med(per_1k), 2)} ({spread(per_1k, 2)})" + (f", {fmt(med(mean_ms), 2)} ms each" if mean_ms else "")
 
 
+def preemptions_cell(rs):
+    """Times per 1,000 requests the scheduler took one of the server's running threads off
+    its CPU (involuntary context switches), median with spread. For ebsmock, the share of
+    these that land inside the world's lock stops every request behind it."""
+    xs = [r["server_preemptions"] * 1000.0 / r["requests"] for r in rs
+          if r.get("server_preemptions") is not None and r.get("requests")]
+    return f"{fmt(med(xs), 1)} ({spread(xs, 1)})" if xs else "—"
+
+
+def machine_line(records):
+    """The machine's own stalls (bench_vcpu_gaps) before and after the latency sections:
+    per CPU, the time a never-blocking thread did not run, its gaps over 1 ms, the longest."""
+    parts = []
+    for m in records:
+        cpus = "; ".join(f"cpu{c['cpu']} lost {c['lost_ms']:.1f} ms, {c['gaps_over_1ms']} over 1 ms, "
+                         f"longest {c['max_gap_us'] / 1000:.1f} ms" for c in m["cpus"])
+        parts.append(f"{m['when']} ({m['seconds']} s): {cpus}")
+    return "; ".join(parts)
+
+
+def bystander_line(keys):
+    """The CPU the idle WireMock JVM (kept up across rounds, to be measured warm) used
+    during the other servers' runs: medians per server."""
+    cells = []
+    for label, key in keys:
+        xs = [r["bystander_cpu_ms"] for r in load(key) if "bystander_cpu_ms" in r]
+        if xs:
+            cells.append(f"{label} {fmt(med(xs), 0)} ms ({spread(xs, 0)})")
+    if not cells:
+        return None
+    return "WireMock's CPU while idle beside the other servers' runs, per run: " + "; ".join(cells) + "."
+
+
 def rps_ratio(rs, base):
     """Ratio of median req/s against a baseline's, with the range of per-round ratios."""
     if not base:
@@ -86,6 +119,11 @@ add = lines.append
 add(f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {os.cpu_count()} cores "
     f"(`bash tests/bench/bench.sh`), {runs} runs of {duration} s each, medians with min–max.")
 add("")
+machine = load("machine")
+if machine:
+    add("The machine's own stalls, a thread that never blocks pinned to each CPU "
+        "(`bench_vcpu_gaps`): " + machine_line(machine) + ".")
+    add("")
 
 # --- throughput ---------------------------------------------------------------------
 nginx, wm, floor = load("nginx"), load("wiremock"), load("httplib-floor")
@@ -101,8 +139,8 @@ rows += [(f"ebsmock at {BEFORE}, V3 verified, 100 pairs", "ebsmock-before-verify
 if "throughput" in sections:
     add("### Throughput: wrk -t2 -c64, Stop/Describe/Start/Describe mix (signed requests)")
     add("")
-    add("| server | req/s | p99 ms | non-2xx / errors | RSS after, MB | server CPU ms / 1,000 req | CPU vs cpp-httplib alone (per round) | vs nginx (per round) | vs warm WireMock (per round) | vs cpp-httplib alone (per round) | slept on the world's lock / 1,000 req |")
-    add("|---|---|---|---|---|---|---|---|---|---|---|")
+    add("| server | req/s | p99 ms | non-2xx / errors | RSS after, MB | server CPU ms / 1,000 req | CPU vs cpp-httplib alone (per round) | vs nginx (per round) | vs warm WireMock (per round) | vs cpp-httplib alone (per round) | slept on the world's lock / 1,000 req | preempted / 1,000 req |")
+    add("|---|---|---|---|---|---|---|---|---|---|---|---|")
 for label, key in (rows if "throughput" in sections else []):
     rs = load(key)
     if not rs:
@@ -118,9 +156,13 @@ for label, key in (rows if "throughput" in sections else []):
     cpu, cpu_vs_f = cpu_cells(rs, floor if key != "httplib-floor" else None)
     add(f"| {label} | {fmt(med(rps), 0)} ({spread(rps, 0)}) | {fmt(med(p99), 2)} ({spread(p99, 2)}) | "
         f"{note} | {fmt(med([r['rss_mb'] for r in rs]), 0)} | {cpu} | {cpu_vs_f} | {vs_n} | {vs_w} | {vs_f} | "
-        f"{lock_sleeps_cell(rs)} |")
+        f"{lock_sleeps_cell(rs)} | {preemptions_cell(rs)} |")
 if "throughput" in sections:
     add("")
+    line = bystander_line([(key, key) for _, key in rows if not key.startswith("wiremock")])
+    if line:
+        add(line)
+        add("")
     pairs = [("V3 verified", "ebsmock-verify", "ebsmock-before-verify"),
              ("verification off", "ebsmock-noverify", "ebsmock-before-noverify")]
     shown = [(n, load(a), load(b)) for n, a, b in pairs if load(b)]
@@ -133,8 +175,8 @@ if "throughput" in sections:
 if "delay" in sections:
     add("### Delay: wrk -t2 -c1000, every request delayed 200 ms (ideal: 5,000 req/s, p99 200 ms)")
     add("")
-    add("| server | req/s | p50 ms | p99 ms | max ms | errors (connect/read/write/status/timeout) | server CPU ms / 1,000 req | CPU vs cpp-httplib alone (per round) | p99 vs cpp-httplib alone (per round) | slept on the world's lock / 1,000 req |")
-    add("|---|---|---|---|---|---|---|---|---|---|")
+    add("| server | req/s | p50 ms | p99 ms | max ms | errors (connect/read/write/status/timeout) | server CPU ms / 1,000 req | CPU vs cpp-httplib alone (per round) | p99 vs cpp-httplib alone (per round) | slept on the world's lock / 1,000 req | preempted / 1,000 req |")
+    add("|---|---|---|---|---|---|---|---|---|---|---|")
 for label, key in [] if "delay" not in sections else [("nginx + echo_sleep 0.2", "nginx-delay"),
                    ("cpp-httplib 0.11.4 alone, handler sleeps 200 ms (`httplib_floor.cpp`)", "httplib-floor-delay"),
                    ("WireMock warm, fixedDelayMilliseconds 200", "wiremock-delay"),
@@ -156,9 +198,13 @@ for label, key in [] if "delay" not in sections else [("nginx + echo_sleep 0.2",
     add(f"| {label} | {fmt(med([r['rps'] for r in rs]), 0)} ({spread([r['rps'] for r in rs], 0)}) | "
         f"{fmt(med([r['p50_ms'] for r in rs]), 1)} | {fmt(med([r['p99_ms'] for r in rs]), 1)} "
         f"({spread([r['p99_ms'] for r in rs], 1)}) | {fmt(med([r['max_ms'] for r in rs]), 0)} | {errs} | "
-        f"{cpu} | {cpu_vs_f} | {p99_vs_f} | {lock_sleeps_cell(rs)} |")
+        f"{cpu} | {cpu_vs_f} | {p99_vs_f} | {lock_sleeps_cell(rs)} | {preemptions_cell(rs)} |")
 if "delay" in sections:
     add("")
+    line = bystander_line([(k, k) for k in ("nginx-delay", "httplib-floor-delay", "ebsmock-delay", "ebsmock-before-delay")])
+    if line:
+        add(line)
+        add("")
     now, before = load("ebsmock-delay"), load("ebsmock-before-delay")
     if now and before:
         diffs = [a["p99_ms"] - b["p99_ms"] for a, b in zip(now, before)]
