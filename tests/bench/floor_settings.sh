@@ -30,6 +30,9 @@
 # the requests (reads without the exclusive lock: glibc's, then one that spins first and
 # wakes every sleeper, never shared and shared by half), then ebsmock itself; its last column, the calls that slept on the world's lock per 1,000
 # requests (/__admin/health), is "—" for the floors.
+# `floor_settings.sh curve`: the p99 that CPU alone costs, under the same load: cpp-httplib
+# alone, alone plus each of CURVE_US (default "2 4 6") microseconds of plain work per
+# request and no lock at all, then ebsmock (whose extra CPU is ~6 us a request).
 # `floor_settings.sh sched` (the throughput load) and `sched-delay` (the delay load):
 # cpp-httplib alone and ebsmock, each under Linux's default scheduling policy and under
 # SCHED_BATCH (`chrt --batch 0`: a waking worker does not preempt a running one, so a
@@ -37,8 +40,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 mode=${1:-delay}
-[[ $mode == delay || $mode == malloc || $mode == tail || $mode == sched || $mode == sched-delay ]] ||
-  { echo "usage: $0 [delay|malloc|tail|sched|sched-delay]" >&2; exit 2; }
+[[ $mode == delay || $mode == malloc || $mode == tail || $mode == curve || $mode == sched || $mode == sched-delay ]] ||
+  { echo "usage: $0 [delay|malloc|tail|curve|sched|sched-delay]" >&2; exit 2; }
 bin=${BENCH_BIN_DIR:-build}
 runs=${BENCH_RUNS:-2}
 duration=${BENCH_DURATION:-5}
@@ -47,7 +50,7 @@ out=tests/bench/out/floor-settings
 mkdir -p "$out"
 floor=$bin/tests/bench/bench_httplib_floor
 make_requests=$bin/tests/bench/bench_make_requests
-if [[ $mode == malloc || $mode == tail || $mode == sched ]]; then
+if [[ $mode == malloc || $mode == tail || $mode == curve || $mode == sched ]]; then
   conns=64  # requests: signed_requests, fresh for every run
   "$make_requests" world --pairs 100 --verify true >"$out/world-verify.toml"
 else
@@ -165,6 +168,19 @@ if [[ $mode == tail ]]; then
       "${floor_cmd[@]}" --busy-us "$((busy - locked))" --locked-us "$locked" --shared-percent 0 --rw-spin 1
     measure "alone + $((busy - locked)) us of work + ${locked} us under one spinning reader-writer lock, shared by half" \
       "${floor_cmd[@]}" --busy-us "$((busy - locked))" --locked-us "$locked" --shared-percent 50 --rw-spin 1
+    measure "ebsmock" "$bin/harness/ebsmock" serve --scenario "$out/world-verify.toml" --port "$port"
+  done
+  exit 0
+fi
+
+if [[ $mode == curve ]]; then
+  floor_cmd=("$floor" --port "$port" --body tests/bench/body.json)
+  header
+  for ((r = 1; r <= runs; r++)); do
+    measure "cpp-httplib alone" "${floor_cmd[@]}"
+    for us in ${CURVE_US:-2 4 6}; do
+      measure "alone + ${us} us of work" "${floor_cmd[@]}" --busy-us "$us"
+    done
     measure "ebsmock" "$bin/harness/ebsmock" serve --scenario "$out/world-verify.toml" --port "$port"
   done
   exit 0
