@@ -95,12 +95,12 @@ def machine_line(records):
 
 def bystander_line(keys):
     """The CPU the idle WireMock JVM (kept up across rounds, to be measured warm) used
-    during the other servers' runs: medians per server."""
+    during the other servers' runs: medians per server (raw file name)."""
     cells = []
-    for label, key in keys:
+    for key in keys:
         xs = [r["bystander_cpu_ms"] for r in load(key) if "bystander_cpu_ms" in r]
         if xs:
-            cells.append(f"{label} {fmt(med(xs), 0)} ms ({spread(xs, 0)})")
+            cells.append(f"{key} {fmt(med(xs), 0)} ms ({spread(xs, 0)})")
     if not cells:
         return None
     return "WireMock's CPU while idle beside the other servers' runs, per run: " + "; ".join(cells) + "."
@@ -159,7 +159,7 @@ for label, key in (rows if "throughput" in sections else []):
         f"{lock_sleeps_cell(rs)} | {preemptions_cell(rs)} |")
 if "throughput" in sections:
     add("")
-    line = bystander_line([(key, key) for _, key in rows if not key.startswith("wiremock")])
+    line = bystander_line([key for _, key in rows if not key.startswith("wiremock")])
     if line:
         add(line)
         add("")
@@ -201,7 +201,7 @@ for label, key in [] if "delay" not in sections else [("nginx + echo_sleep 0.2",
         f"{cpu} | {cpu_vs_f} | {p99_vs_f} | {lock_sleeps_cell(rs)} | {preemptions_cell(rs)} |")
 if "delay" in sections:
     add("")
-    line = bystander_line([(k, k) for k in ("nginx-delay", "httplib-floor-delay", "ebsmock-delay", "ebsmock-before-delay")])
+    line = bystander_line(["nginx-delay", "httplib-floor-delay", "ebsmock-delay", "ebsmock-before-delay"])
     if line:
         add(line)
         add("")
