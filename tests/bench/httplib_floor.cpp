@@ -25,9 +25,6 @@
 #include <pthread.h>
 #include <time.h>
 
-#include <memory>
-#include <vector>
-
 #include <cstdint>
 #include <cstdlib>
 #include <fstream>
@@ -36,6 +33,7 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "mock/clock.h"
 #include "mock/http_server.h"
@@ -144,6 +142,30 @@ class SpinningSharedMutex {
   std::atomic<std::uint32_t> state_{0};
 };
 
+// glibc's reader-writer lock, writer-preferring (a world lock must not starve its writers
+// behind a stream of readers), with the shared-mutex interface SpinningSharedMutex has, so
+// one code path takes either.
+class WriterPreferringRwLock {
+ public:
+  WriterPreferringRwLock() {
+    pthread_rwlockattr_t attr;
+    pthread_rwlockattr_init(&attr);
+    pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+    pthread_rwlock_init(&rw_, &attr);
+    pthread_rwlockattr_destroy(&attr);
+  }
+  WriterPreferringRwLock(const WriterPreferringRwLock&) = delete;
+  WriterPreferringRwLock& operator=(const WriterPreferringRwLock&) = delete;
+  ~WriterPreferringRwLock() { pthread_rwlock_destroy(&rw_); }
+  void lock_shared() { pthread_rwlock_rdlock(&rw_); }
+  void unlock_shared() { pthread_rwlock_unlock(&rw_); }
+  void lock() { pthread_rwlock_wrlock(&rw_); }
+  void unlock() { pthread_rwlock_unlock(&rw_); }
+
+ private:
+  pthread_rwlock_t rw_;
+};
+
 class FixedAnswer final : public ebsmock::mock::RequestHandler {
  public:
   FixedAnswer(std::string body, int delay_ms, long slack_us, long busy_us, long locked_us, long stripes,
@@ -152,34 +174,17 @@ class FixedAnswer final : public ebsmock::mock::RequestHandler {
         clock_(slack_us >= 0 ? ebsmock::mock::RealClock(std::chrono::microseconds(slack_us))
                              : ebsmock::mock::RealClock()),
         busy_us_(busy_us), locked_us_(locked_us), shared_percent_(shared_percent), rw_spin_(rw_spin),
-        stripes_(static_cast<std::size_t>(stripes > 0 ? stripes : 1)) {
-    pthread_rwlockattr_t attr;
-    pthread_rwlockattr_init(&attr);
-    // A world lock must not starve its writers behind a stream of readers.
-    pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
-    pthread_rwlock_init(&rw_, &attr);
-  }
+        stripes_(static_cast<std::size_t>(stripes > 0 ? stripes : 1)) {}
 
   ebsmock::mock::ConnectionAction handle(const ebsmock::mock::RawRequest&, std::stop_token stop) override {
     if (delay_.count() > 0) clock_.sleep_for(delay_, stop);
     burner_.burn_us(busy_us_);
-    if (locked_us_ > 0 && shared_percent_ >= 0 && rw_spin_) {
-      if (static_cast<long>(next_random() % 100) < shared_percent_) {
-        spinning_rw_.lock_shared();
-        burner_.burn_us(locked_us_);
-        spinning_rw_.unlock_shared();
+    if (locked_us_ > 0 && shared_percent_ >= 0) {
+      if (rw_spin_) {
+        burn_under(spinning_rw_);
       } else {
-        std::lock_guard lock(spinning_rw_);
-        burner_.burn_us(locked_us_);
+        burn_under(glibc_rw_);
       }
-    } else if (locked_us_ > 0 && shared_percent_ >= 0) {
-      if (static_cast<long>(next_random() % 100) < shared_percent_) {
-        pthread_rwlock_rdlock(&rw_);
-      } else {
-        pthread_rwlock_wrlock(&rw_);
-      }
-      burner_.burn_us(locked_us_);
-      pthread_rwlock_unlock(&rw_);
     } else if (locked_us_ > 0) {
       std::lock_guard lock(stripes_[stripes_.size() == 1 ? 0 : next_random() % stripes_.size()]);
       burner_.burn_us(locked_us_);
@@ -195,6 +200,20 @@ class FixedAnswer final : public ebsmock::mock::RequestHandler {
   const std::string body_;
   const ebsmock::contracts::Duration delay_;
   ebsmock::mock::RealClock clock_;
+  // The locked work under a reader-writer lock, taken shared for shared_percent_% of the
+  // requests and exclusive for the rest.
+  template <class SharedLock>
+  void burn_under(SharedLock& rw) {
+    if (static_cast<long>(next_random() % 100) < shared_percent_) {
+      rw.lock_shared();
+      burner_.burn_us(locked_us_);
+      rw.unlock_shared();
+    } else {
+      std::lock_guard lock(rw);
+      burner_.burn_us(locked_us_);
+    }
+  }
+
   // Per thread, not contracts::SeededRandom: that one is behind a lock, and a lock shared
   // by every request would be part of what the lock experiments measure.
   static std::uint64_t next_random() {
@@ -210,7 +229,7 @@ class FixedAnswer final : public ebsmock::mock::RequestHandler {
   SpinningSharedMutex spinning_rw_;
   const Burner burner_{busy_us_ > 0 || locked_us_ > 0};
   std::vector<ebsmock::mock::SpinningMutex> stripes_;
-  pthread_rwlock_t rw_;
+  WriterPreferringRwLock glibc_rw_;
 };
 
 }  // namespace
