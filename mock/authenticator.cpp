@@ -22,8 +22,8 @@ AuthResult refuse(AuthResult r, Verdict verdict, contracts::ApiError error) {
 }
 }  // namespace
 
-AuthResult Authenticator::check_nonce(AuthResult r, const std::string& nonce) {
-  if (!remember_nonce(r.access_key_id, nonce)) return refuse(std::move(r), Verdict::NonceReused, fail(codes::kSignatureNonceUsed));
+AuthResult Authenticator::check_nonce(AuthResult r, std::uint64_t nonce_hash) {
+  if (!remember_nonce(nonce_hash)) return refuse(std::move(r), Verdict::NonceReused, fail(codes::kSignatureNonceUsed));
   return r;
 }
 
@@ -75,8 +75,13 @@ std::optional<contracts::ApiError> Authenticator::check_time(std::string_view st
   return std::nullopt;
 }
 
-bool Authenticator::remember_nonce(std::string_view access_key_id, std::string_view nonce) {
+std::uint64_t Authenticator::prefetch_nonce(std::string_view access_key_id, std::string_view nonce) const {
   const std::uint64_t hash = NonceStore::hash_of(access_key_id, nonce);
+  nonce_shards_[hash >> 60].nonces.prefetch(hash);
+  return hash;
+}
+
+bool Authenticator::remember_nonce(std::uint64_t hash) {
   // The top bits pick the shard; the store's index files by the low ones.
   NonceShard& shard = nonce_shards_[hash >> 60];
   static_assert(kNonceShards == 16, "hash >> 60 picks one of 16 shards");
@@ -112,6 +117,7 @@ AuthResult Authenticator::verify_v1(const RpcRequest& req) {
   if (auto err = check_time(get("Timestamp"))) {
     return refuse(r, Verdict::BadTime, std::move(*err));
   }
+  const std::uint64_t nonce_hash = prefetch_nonce(r.access_key_id, get("SignatureNonce"));
   contracts::ParamList all;
   all.reserve(req.query.size() + req.form.size());
   all.insert(all.end(), req.query.begin(), req.query.end());
@@ -120,7 +126,7 @@ AuthResult Authenticator::verify_v1(const RpcRequest& req) {
   if (contracts::v1_signature(key->secret, sts) != get("Signature")) {
     return refuse(r, Verdict::BadSignature, fail(codes::kSignatureDoesNotMatch, sts));
   }
-  return check_nonce(std::move(r), get("SignatureNonce"));
+  return check_nonce(std::move(r), nonce_hash);
 }
 
 AuthResult Authenticator::verify_v3(const RpcRequest& req) {
@@ -144,6 +150,7 @@ AuthResult Authenticator::verify_v3(const RpcRequest& req) {
   if (auto err = check_time(date)) {
     return refuse(r, Verdict::BadTime, std::move(*err));
   }
+  const std::uint64_t nonce_hash = prefetch_nonce(r.access_key_id, nonce);
   // The payload hash is recomputed from the bytes received, so a body altered in transit
   // (or a wrong x-acs-content-sha256) fails as a signature mismatch.
   const bool sha256 = auth->algorithm == contracts::kAcs3HmacSha256;
@@ -162,7 +169,7 @@ AuthResult Authenticator::verify_v3(const RpcRequest& req) {
   if (!signature_matches) {
     return refuse(r, Verdict::BadSignature, fail(codes::kSignatureDoesNotMatch, sts));
   }
-  return check_nonce(r, nonce);
+  return check_nonce(r, nonce_hash);
 }
 
 }  // namespace ebsmock::mock

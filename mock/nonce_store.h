@@ -9,7 +9,7 @@
 // text form, a string per nonce in a hash set, cost ~150 bytes and two allocations each).
 // Two different nonces whose hashes collide would make the second look reused: with a
 // full store of 1,000,000 nonces, about one request in 2^44.
-// Not thread-safe: the Authenticator calls it under its own mutex.
+// Not thread-safe: the Authenticator calls it under its own mutex (prefetch excepted).
 #pragma once
 
 #include <cstddef>
@@ -37,6 +37,9 @@ class NonceStore {
 
   // The 64-bit hash a nonce is known by (the index files by its low 32 bits).
   static std::uint64_t hash_of(std::string_view access_key_id, std::string_view nonce);
+  // Starts loading the index bucket remember(hash) probes first (SlotIndex::prefetch).
+  // Unlike the rest of the store, safe to call without the owner's lock.
+  void prefetch(std::uint64_t hash) const noexcept { index_.prefetch(hash); }
 
   std::size_t size() const { return size_; }
   std::size_t capacity() const { return capacity_; }

@@ -262,6 +262,7 @@ ConnectionAction Service::handle_rpc(const RawRequest& raw, std::stop_token stop
   const contracts::ErrorCatalogue& errors = *gate->errors;
   if (!admit(x, errors, *gate->auth)) return finish(x, nullptr);
   digest_token(x);
+  if (x.token) tokens_.prefetch(*x.token);
   CallFacts facts = call_facts(x);
 
   std::unique_lock lock(mu_);

@@ -5,10 +5,11 @@
 // sought (a read of a record, cold in a big table) only when those 32 bits agree, and
 // deletion and growth never read a record at all. Used by TokenStore (ClientToken
 // records) and NonceStore (signature nonces). Not thread-safe: each owner calls it under
-// its own lock.
+// its own lock, except prefetch(), which any thread may call at any time.
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <cstddef>
 #include <cstdint>
@@ -22,12 +23,28 @@ class SlotIndex {
   static constexpr Slot kNone = UINT32_MAX;
 
   explicit SlotIndex(std::size_t buckets = 16) { reset(buckets); }
+  SlotIndex(const SlotIndex&) = delete;
+  SlotIndex& operator=(const SlotIndex&) = delete;
 
   // Empties the index into `buckets` buckets (rounded up to a power of two, at most
   // 2^32), releasing any larger table it had.
   void reset(std::size_t buckets) {
     std::vector<Bucket>(std::bit_ceil(std::clamp<std::size_t>(buckets, 1, std::size_t{1} << 32)), Bucket{})
         .swap(buckets_);
+    hint_table_.store(reinterpret_cast<std::uintptr_t>(buckets_.data()), std::memory_order_relaxed);
+    hint_mask_.store(buckets_.size() - 1, std::memory_order_relaxed);
+  }
+  // Starts loading the bucket a find or insert of `hash` probes first, so that the cache
+  // miss it costs in a big table overlaps the caller's other work (a nonce's bucket with
+  // the signature's hashing, a ClientToken's with the wait for the world's lock). Any
+  // thread may call it, without the owner's lock: it reads only the table's address and
+  // size as reset() last published them. Both may be stale or from two different resets,
+  // which is harmless: a prefetch is a hint that cannot fault, and the address is formed
+  // as an integer, never as a pointer past the table.
+  void prefetch(std::uint64_t hash) const noexcept {
+    const std::uintptr_t table = hint_table_.load(std::memory_order_relaxed);
+    const std::size_t bucket = static_cast<std::uint32_t>(hash) & hint_mask_.load(std::memory_order_relaxed);
+    __builtin_prefetch(reinterpret_cast<const void*>(table + bucket * sizeof(Bucket)));
   }
   std::size_t buckets() const { return buckets_.size(); }
 
@@ -85,6 +102,9 @@ class SlotIndex {
   std::size_t next(std::size_t b) const { return (b + 1) & (buckets_.size() - 1); }
 
   std::vector<Bucket> buckets_;
+  // The table's address and size - 1, for prefetch() from threads without the lock.
+  std::atomic<std::uintptr_t> hint_table_{0};
+  std::atomic<std::size_t> hint_mask_{0};
 };
 
 }  // namespace ebsmock::mock

@@ -12,7 +12,7 @@
 // measures it): the token is known by its Key's digest, its parameters by contracts::request_digest, its RequestId packed when it has the mock's
 // own shape, and its answer body with the RequestId cut out, interned (TextPool), so
 // answers that differ only in their RequestId share one copy.
-// Not thread-safe: the Service calls it under its mutex.
+// Not thread-safe: the Service calls it under its mutex (prefetch excepted).
 #pragma once
 
 #include <array>
@@ -58,6 +58,10 @@ class TokenStore {
 
   explicit TokenStore(std::size_t capacity = kDefaultCapacity);
 
+  // Starts loading the index bucket a look-up of `key` probes first (SlotIndex::prefetch).
+  // Unlike the rest of the store, safe to call without the owner's lock: the Service calls
+  // it before it waits for the world's lock, so the miss is not taken while holding it.
+  void prefetch(const Key& key) const noexcept { index_.prefetch(hash_of(key.digest())); }
   // Records that a request carried `key`; returns whether it was seen before (and is
   // still remembered).
   bool note_seen(const Key& key);
