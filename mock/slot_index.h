@@ -31,8 +31,8 @@ class SlotIndex {
   void reset(std::size_t buckets) {
     std::vector<Bucket>(std::bit_ceil(std::clamp<std::size_t>(buckets, 1, std::size_t{1} << 32)), Bucket{})
         .swap(buckets_);
-    hint_table_.store(reinterpret_cast<std::uintptr_t>(buckets_.data()), std::memory_order_relaxed);
-    hint_mask_.store(buckets_.size() - 1, std::memory_order_relaxed);
+    hint_.table.store(reinterpret_cast<std::uintptr_t>(buckets_.data()), std::memory_order_relaxed);
+    hint_.mask.store(buckets_.size() - 1, std::memory_order_relaxed);
   }
   // Starts loading the bucket a find or insert of `hash` probes first, so that the cache
   // miss it costs in a big table overlaps the caller's other work (a nonce's bucket with
@@ -42,8 +42,8 @@ class SlotIndex {
   // which is harmless: a prefetch is a hint that cannot fault, and the address is formed
   // as an integer, never as a pointer past the table.
   void prefetch(std::uint64_t hash) const noexcept {
-    const std::uintptr_t table = hint_table_.load(std::memory_order_relaxed);
-    const std::size_t bucket = static_cast<std::uint32_t>(hash) & hint_mask_.load(std::memory_order_relaxed);
+    const std::uintptr_t table = hint_.table.load(std::memory_order_relaxed);
+    const std::size_t bucket = static_cast<std::uint32_t>(hash) & hint_.mask.load(std::memory_order_relaxed);
     __builtin_prefetch(reinterpret_cast<const void*>(table + bucket * sizeof(Bucket)));
   }
   std::size_t buckets() const { return buckets_.size(); }
@@ -102,9 +102,15 @@ class SlotIndex {
   std::size_t next(std::size_t b) const { return (b + 1) & (buckets_.size() - 1); }
 
   std::vector<Bucket> buckets_;
-  // The table's address and size - 1, for prefetch() from threads without the lock.
-  std::atomic<std::uintptr_t> hint_table_{0};
-  std::atomic<std::size_t> hint_mask_{0};
+  // The table's address and size - 1, for prefetch() from threads without the lock. On a
+  // cache line of its own: the owner's fields beside it change with every insert, and a
+  // line another core has just written would make reading the hint the very miss that
+  // prefetching is meant to hide.
+  struct alignas(64) Hint {
+    std::atomic<std::uintptr_t> table{0};
+    std::atomic<std::size_t> mask{0};
+  };
+  Hint hint_;
 };
 
 }  // namespace ebsmock::mock
