@@ -36,7 +36,9 @@ class SlotIndex {
   }
   // Starts loading the bucket a find or insert of `hash` probes first, so that the cache
   // miss it costs in a big table overlaps the caller's other work (a nonce's bucket with
-  // the signature's hashing, a ClientToken's with the wait for the world's lock). Any
+  // the signature's hashing, a ClientToken's with the wait for the world's lock). A miss
+  // of the TLB is not hidden: profiled on a virtual machine, the prefetch itself waited
+  // for the page walk, and only the wait for the cache line moved off the look-up. Any
   // thread may call it, without the owner's lock: it reads only the table's address and
   // size as reset() last published them. Both may be stale or from two different resets,
   // which is harmless: a prefetch is a hint that cannot fault, and the address is formed
