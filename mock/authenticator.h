@@ -44,7 +44,8 @@ class Authenticator {
   AuthResult verify_v3(const RpcRequest& req);
   std::optional<contracts::ApiError> check_time(std::string_view stamp);
   // The nonce's hash (NonceStore::hash_of), its shard's bucket already on its way into
-  // the cache: called before the signature's hashing, whose time hides the miss.
+  // the cache: called before the signature's hashing, whose time hides the cache miss
+  // (not a TLB miss: SlotIndex::prefetch).
   std::uint64_t prefetch_nonce(std::string_view access_key_id, std::string_view nonce) const;
   // The last step of both schemes: refuses a nonce already used within the window.
   AuthResult check_nonce(AuthResult r, std::uint64_t nonce_hash);
