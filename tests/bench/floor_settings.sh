@@ -50,6 +50,11 @@ out=tests/bench/out/floor-settings
 mkdir -p "$out"
 floor=$bin/tests/bench/bench_httplib_floor
 make_requests=$bin/tests/bench/bench_make_requests
+# The servers every mode starts: cpp-httplib alone (the delay modes add --delay-ms 200),
+# and ebsmock on the throughput load's world or on the delay load's.
+floor_cmd=("$floor" --port "$port" --body tests/bench/body.json)
+ebsmock_verify=("$bin/harness/ebsmock" serve --scenario "$out/world-verify.toml" --port "$port")
+ebsmock_delay=("$bin/harness/ebsmock" serve --scenario "$out/world-delay.toml" --port "$port")
 if [[ $mode == malloc || $mode == tail || $mode == curve || $mode == sched ]]; then
   conns=64  # requests: signed_requests, fresh for every run
   "$make_requests" world --pairs 100 --verify true >"$out/world-verify.toml"
@@ -134,11 +139,10 @@ header() {
 
 if [[ $mode == sched || $mode == sched-delay ]]; then
   if [[ $mode == sched ]]; then
-    floor_cmd=("$floor" --port "$port" --body tests/bench/body.json)
-    ebsmock=("$bin/harness/ebsmock" serve --scenario "$out/world-verify.toml" --port "$port")
+    ebsmock=("${ebsmock_verify[@]}")
   else
-    floor_cmd=("$floor" --port "$port" --body tests/bench/body.json --delay-ms 200)
-    ebsmock=("$bin/harness/ebsmock" serve --scenario "$out/world-delay.toml" --port "$port")
+    floor_cmd+=(--delay-ms 200)
+    ebsmock=("${ebsmock_delay[@]}")
   fi
   header
   for ((r = 1; r <= runs; r++)); do
@@ -153,7 +157,6 @@ fi
 if [[ $mode == tail ]]; then
   busy=${TAIL_BUSY_US:-4}
   locked=${TAIL_LOCKED_US:-2}
-  floor_cmd=("$floor" --port "$port" --body tests/bench/body.json)
   header
   for ((r = 1; r <= runs; r++)); do
     measure "cpp-httplib alone" "${floor_cmd[@]}"
@@ -168,26 +171,25 @@ if [[ $mode == tail ]]; then
       "${floor_cmd[@]}" --busy-us "$((busy - locked))" --locked-us "$locked" --shared-percent 0 --rw-spin 1
     measure "alone + $((busy - locked)) us of work + ${locked} us under one spinning reader-writer lock, shared by half" \
       "${floor_cmd[@]}" --busy-us "$((busy - locked))" --locked-us "$locked" --shared-percent 50 --rw-spin 1
-    measure "ebsmock" "$bin/harness/ebsmock" serve --scenario "$out/world-verify.toml" --port "$port"
+    measure "ebsmock" "${ebsmock_verify[@]}"
   done
   exit 0
 fi
 
 if [[ $mode == curve ]]; then
-  floor_cmd=("$floor" --port "$port" --body tests/bench/body.json)
   header
   for ((r = 1; r <= runs; r++)); do
     measure "cpp-httplib alone" "${floor_cmd[@]}"
     for us in ${CURVE_US:-2 4 6}; do
       measure "alone + ${us} us of work" "${floor_cmd[@]}" --busy-us "$us"
     done
-    measure "ebsmock" "$bin/harness/ebsmock" serve --scenario "$out/world-verify.toml" --port "$port"
+    measure "ebsmock" "${ebsmock_verify[@]}"
   done
   exit 0
 fi
 
 if [[ $mode == malloc ]]; then
-  ebsmock=("$bin/harness/ebsmock" serve --scenario "$out/world-verify.toml" --port "$port")
+  ebsmock=("${ebsmock_verify[@]}")
   header
   for ((r = 1; r <= runs; r++)); do
     measure "cpp-httplib alone" "$bin/tests/bench/bench_httplib_floor" --port "$port" --body tests/bench/body.json
@@ -200,7 +202,7 @@ if [[ $mode == malloc ]]; then
   exit 0
 fi
 
-floor_cmd=("$floor" --port "$port" --body tests/bench/body.json --delay-ms 200)
+floor_cmd+=(--delay-ms 200)
 header
 for ((r = 1; r <= runs; r++)); do
   measure "floor, slack-50us (before)" "${floor_cmd[@]}" --timer-slack-us 50
@@ -208,5 +210,5 @@ for ((r = 1; r <= runs; r++)); do
   measure "floor, slack-1ms" "${floor_cmd[@]}" --timer-slack-us 1000
   measure "floor, shipped + prespawn-1024" "${floor_cmd[@]}" --min-threads 1024
   measure "floor, shipped + stack-128k" "${floor_cmd[@]}" --stack-kb 128
-  measure "ebsmock, shipped" "$bin/harness/ebsmock" serve --scenario "$out/world-delay.toml" --port "$port"
+  measure "ebsmock, shipped" "${ebsmock_delay[@]}"
 done
