@@ -192,7 +192,7 @@ if [[ $mode == malloc ]]; then
   ebsmock=("${ebsmock_verify[@]}")
   header
   for ((r = 1; r <= runs; r++)); do
-    measure "cpp-httplib alone" "$bin/tests/bench/bench_httplib_floor" --port "$port" --body tests/bench/body.json
+    measure "cpp-httplib alone" "${floor_cmd[@]}"
     measure "ebsmock, glibc defaults" "${ebsmock[@]}"
     measure "ebsmock, mxfast-0" env GLIBC_TUNABLES=glibc.malloc.mxfast=0 "${ebsmock[@]}"
     measure "ebsmock, tcache-max" env GLIBC_TUNABLES=glibc.malloc.tcache_max=4200 "${ebsmock[@]}"
