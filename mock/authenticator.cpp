@@ -77,14 +77,12 @@ std::optional<contracts::ApiError> Authenticator::check_time(std::string_view st
 
 std::uint64_t Authenticator::prefetch_nonce(std::string_view access_key_id, std::string_view nonce) const {
   const std::uint64_t hash = NonceStore::hash_of(access_key_id, nonce);
-  nonce_shards_[hash >> 60].nonces.prefetch(hash);
+  nonce_shards_[shard_index(hash)].nonces.prefetch(hash);
   return hash;
 }
 
 bool Authenticator::remember_nonce(std::uint64_t hash) {
-  // The top bits pick the shard; the store's index files by the low ones.
-  NonceShard& shard = nonce_shards_[hash >> 60];
-  static_assert(kNonceShards == 16, "hash >> 60 picks one of 16 shards");
+  NonceShard& shard = nonce_shards_[shard_index(hash)];
   std::lock_guard lock(shard.mu);
   // Read under the lock, so the shard sees times in arrival order. A nonce older than the
   // window cannot be replayed: its timestamp would be refused.

@@ -77,6 +77,12 @@ class Authenticator {
     NonceStore nonces{kMaxNonces / kNonceShards};  // under mu
   };
   std::array<NonceShard, kNonceShards> nonce_shards_;
+  // Which shard a nonce's hash files it in: the top bits (the store's index files by the
+  // low ones).
+  static std::size_t shard_index(std::uint64_t hash) {
+    static_assert(kNonceShards == 16, "hash >> 60 picks one of 16 shards");
+    return static_cast<std::size_t>(hash >> 60);
+  }
 };
 
 }  // namespace ebsmock::mock
