@@ -12,6 +12,11 @@
 #   delay       wrk -t2 -c1000, every request delayed 200 ms ([[fault]] action="*"); each
 #               server gets BENCH_DELAY_WARM s (default 3) of the same load first, unmeasured,
 #               so the figures are of 1,000 parked requests, not of the pool growing to them
+#   paced       the throughput section's signed mix at the same offered rates for
+#               cpp-httplib alone and ebsmock (bench_paced_load: open loop, latency from
+#               when each request was due), at BENCH_PACED_LOADS (fractions of cpp-httplib
+#               alone's closed-loop req/s, measured first in the same run; default
+#               "0.1 0.3 0.6"), BENCH_PACED_DURATION s each (default 6, after 2 s unmeasured)
 #   start       exec -> first answered request (tests/bench/start_probe.cpp): the default
 #               world, 100 pairs, 10,000 pairs, 10,000 pairs with tags, nginx, WireMock
 #   rss         soak: 10,000 pairs under load with mixed faults (soak-faults.toml) until the
@@ -66,7 +71,9 @@ BIG_PAIRS=10000
 JOURNAL_TARGET=${BENCH_JOURNAL_ENTRIES:-1000000}
 SOAK_REQUESTS=${BENCH_SOAK_REQUESTS:-1000000}
 RSS_MAX_SECONDS=${BENCH_RSS_MAX_SECONDS:-420}
-SECTIONS=${BENCH_SECTIONS:-"throughput delay start rss profile harness checker dashboard concurrent"}
+SECTIONS=${BENCH_SECTIONS:-"throughput delay paced start rss profile harness checker dashboard concurrent"}
+PACED_LOADS=${BENCH_PACED_LOADS:-"0.1 0.3 0.6"}
+PACED_DURATION=${BENCH_PACED_DURATION:-6}
 P_MOCK=28480 P_NGINX=28481 P_WM=28482 P_FLOOR=28483
 WIREMOCK_VERSION=3.13.2
 
@@ -106,7 +113,7 @@ build_tools() {
     build=$BENCH_BIN_DIR
   else
     cmake -S . -B "$build" -G Ninja >/dev/null
-    cmake --build "$build" --target ebsmock bench_make_requests bench_start_probe bench_httplib_floor \
+    cmake --build "$build" --target ebsmock bench_make_requests bench_start_probe bench_httplib_floor bench_paced_load \
       bench_linearizability bench_token_memory bench_vcpu_gaps
   fi
   ebsmock=$build/harness/ebsmock
@@ -114,6 +121,7 @@ build_tools() {
   make_requests=$build/tests/bench/bench_make_requests
   start_probe=$build/tests/bench/bench_start_probe
   httplib_floor=$build/tests/bench/bench_httplib_floor
+  paced_load=$build/tests/bench/bench_paced_load
   linearizability=$build/tests/bench/bench_linearizability
   token_memory=$build/tests/bench/bench_token_memory
   vcpu_gaps=$build/tests/bench/bench_vcpu_gaps
@@ -428,6 +436,59 @@ delay() {
   wm_pid=""
 }
 
+# run_paced LABEL PORT PID RATE FILE LOAD: one open-loop run (2 s unmeasured, then
+# PACED_DURATION s measured) appended to raw/LABEL.jsonl with the server's CPU over the
+# whole run; "requests" is every answer of the run (for CPU per request), "measured" those
+# whose latencies count.
+run_paced() {
+  local label=$1 port=$2 pid=$3 rate=$4 file=$5 load=$6 line cpu0 cpu1
+  cpu0=$(cpu_ms "$pid")
+  line=$("$paced_load" --port "$port" --requests "$file" --rate "$rate" --duration "$PACED_DURATION" \
+    --warm-up 2 --connections "$CONNS" --threads "$THREADS" | sed -n 's/^PACED //p')
+  cpu1=$(cpu_ms "$pid")
+  [[ -n $line ]] || { log "$label: bench_paced_load printed no result"; return 1; }
+  line=$(python3 -c 'import json, sys; d = json.loads(sys.argv[1]); d["requests"] = d["answered_total"]
+d["load"] = float(sys.argv[2]); d["server_cpu_ms"] = int(sys.argv[3]); print(json.dumps(d))' "$line" "$load" "$((cpu1 - cpu0))")
+  echo "$line" >>"$raw/$label.jsonl"
+  log "$label: $line"
+}
+
+paced() {
+  # The offered rates are fractions of cpp-httplib alone's closed-loop rate on this machine
+  # now (one wrk run), so the loads mean the same on a faster or slower machine.
+  "$make_requests" world --pairs "$PAIRS" --verify true >"$out/world-verify.toml"
+  local file capacity
+  file=$(signed_requests "$PAIRS" $((100000 * 5)))
+  start_floor
+  capacity=$(wrk_load "$P_FLOOR" "$CONNS" "$file" "" 5 2>&1 | sed -n 's/^BENCH //p' |
+    python3 -c 'import json, sys; print(int(json.load(sys.stdin)["rps"]))')
+  stop_pid "$floor_pid"
+  echo "{\"floor_closed_loop_rps\":$capacity}" >>"$raw/paced-capacity.jsonl"
+  log "paced: cpp-httplib alone answers $capacity req/s closed-loop; loads $PACED_LOADS of it"
+  local r load rate
+  for ((r = 1; r <= RUNS; r++)); do
+    for load in $PACED_LOADS; do
+      rate=$(awk -v c="$capacity" -v l="$load" 'BEGIN { printf "%d", c * l }')
+      log "paced round $r/$RUNS, $rate req/s"
+      # Fresh signatures for every run (ebsmock refuses a nonce twice), a few more than sent.
+      file=$(signed_requests "$PAIRS" $((rate * (PACED_DURATION + 2) + 1000)))
+      start_floor
+      run_paced "paced-floor-$load" "$P_FLOOR" "$floor_pid" "$rate" "$file" "$load"
+      stop_pid "$floor_pid"
+      file=$(signed_requests "$PAIRS" $((rate * (PACED_DURATION + 2) + 1000)))
+      start_mock "$out/world-verify.toml"
+      run_paced "paced-ebsmock-$load" "$P_MOCK" "$mock_pid" "$rate" "$file" "$load"
+      stop_pid "$mock_pid"
+      if [[ -n $ebsmock_before ]]; then
+        file=$(signed_requests "$PAIRS" $((rate * (PACED_DURATION + 2) + 1000)))
+        mock_bin=$ebsmock_before start_mock "$out/world-verify.toml"
+        run_paced "paced-ebsmock-before-$load" "$P_MOCK" "$mock_pid" "$rate" "$file" "$load"
+        stop_pid "$mock_pid"
+      fi
+    done
+  done
+}
+
 start_times() {
   local req=$out/start-request.http file
   file=$(signed_requests "$PAIRS" 1)
@@ -658,7 +719,7 @@ log "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +
 # The machine's own stalls (vcpu_gaps.cpp), before and after the sections whose figures
 # are wall-clock latencies.
 machine_gaps() {  # WHEN
-  if [[ -x ${vcpu_gaps:-} ]] && { has_section throughput || has_section delay; }; then
+  if [[ -x ${vcpu_gaps:-} ]] && { has_section throughput || has_section delay || has_section paced; }; then
     "$vcpu_gaps" --seconds 5 | sed "s/^{/{\"when\":\"$1\",/" >>"$raw/machine.jsonl"
     log "vCPU gaps $1: $(tail -1 "$raw/machine.jsonl")"
   fi
@@ -666,6 +727,7 @@ machine_gaps() {  # WHEN
 machine_gaps before
 has_section throughput && throughput
 has_section delay && delay
+has_section paced && paced
 machine_gaps after
 has_section start && start_times
 if has_section rss; then

@@ -13,7 +13,7 @@ import time
 
 raw, out_md, runs, duration = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 # Sections that ran (bench.sh exports BENCH_SECTIONS); the others are left out of the table.
-sections = set(os.environ.get("BENCH_SECTIONS", "throughput delay start rss profile harness checker dashboard concurrent").split())
+sections = set(os.environ.get("BENCH_SECTIONS", "throughput delay paced start rss profile harness checker dashboard concurrent").split())
 
 
 def load(name):
@@ -212,6 +212,45 @@ if "delay" in sections:
             + ", ".join(f"{d:+.1f}" for d in diffs) + " ms per round (median "
             + f"{statistics.median(diffs):+.1f} ms).")
         add("")
+
+# --- paced ----------------------------------------------------------------------------
+capacity = load("paced-capacity")
+# The loads run, as bench.sh spelled them in the raw files' names (paced-floor-0.3.jsonl).
+paced_loads = sorted({n[len("paced-floor-"):-len(".jsonl")] for n in os.listdir(raw)
+                      if n.startswith("paced-floor-") and n.endswith(".jsonl")}, key=float)
+if "paced" in sections and paced_loads:
+    cap = capacity[-1]["floor_closed_loop_rps"] if capacity else None
+    add("### Paced: the signed mix at the same offered rate for both servers (open loop, latency from when each request was due)")
+    add("")
+    add(f"`bench_paced_load`, 64 connections, {runs} runs per load, each 2 s unmeasured then the measured seconds; "
+        f"a load is a fraction of cpp-httplib alone's closed-loop rate measured first in this run"
+        + (f" ({cap:,} req/s)" if cap else "") + ". Ratios are ebsmock's over cpp-httplib alone's, "
+        "of medians, with the per-round range.")
+    add("")
+    add("| load | server | offered req/s | answered req/s | p50 ms | p99 ms | p99.9 ms | p99 vs cpp-httplib alone (per round) | server CPU ms / 1,000 req | CPU vs cpp-httplib alone (per round) | not 200 / errors / unsent / sent >1 ms late |")
+    add("|---|---|---|---|---|---|---|---|---|---|---|")
+for load_ in paced_loads if "paced" in sections else []:
+    pf = load(f"paced-floor-{load_}")
+    for label, key in [("cpp-httplib 0.11.4 alone", "paced-floor"), ("ebsmock, V3 verified", "paced-ebsmock"),
+                       (f"ebsmock at {BEFORE}", "paced-ebsmock-before")]:
+        rs = load(f"{key}-{load_}")
+        if not rs:
+            continue
+        p99 = [r["p99_ms"] for r in rs]
+        vs = "—"
+        if key != "paced-floor" and pf:
+            vs = (f"{med(p99) / med([r['p99_ms'] for r in pf]):.2f}x "
+                  f"({spread(per_round_ratio(rs, pf, 'p99_ms'), 2)})")
+        cpu, cpu_vs_f = cpu_cells(rs, pf if key != "paced-floor" else None)
+        not200 = sum(n for r in rs for st, n in r["statuses"].items() if st != "200")
+        errs = sum(sum(r["errors"].values()) for r in rs)
+        add(f"| {load_} | {label} | {fmt(med([r['offered_rps'] for r in rs]), 0)} | "
+            f"{fmt(med([r['answered_rps'] for r in rs]), 0)} | {fmt(med([r['p50_ms'] for r in rs]), 3)} | "
+            f"{fmt(med(p99), 3)} ({spread(p99, 3)}) | {fmt(med([r['p999_ms'] for r in rs]), 2)} | {vs} | "
+            f"{cpu} | {cpu_vs_f} | {not200} / {errs} / {sum(r['unsent'] for r in rs)} / "
+            f"{sum(r['late_sends'] for r in rs)} |")
+if "paced" in sections and paced_loads:
+    add("")
 
 # --- start ----------------------------------------------------------------------------
 starts = load("start")

@@ -16,22 +16,63 @@
 #include <cctype>
 #include <chrono>
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 
 namespace ebsmock::testing {
 
+// The framing of one HTTP response whose head is complete: its status, where its body
+// starts, how long the body is (Content-Length; a response without one runs until the
+// peer closes, which a caller reading keep-alive answers treats as not framed), and
+// whether the server said it will close the connection after it.
+struct ResponseFrame {
+  int status = 0;
+  std::size_t body_start = 0;
+  std::size_t body_size = 0;
+  bool closes = false;
+  std::size_t size() const { return body_start + body_size; }
+};
+
+// The frame of the response at the start of `text`, once its head (through the blank
+// line) is all there and has a Content-Length; nullopt before that.
+inline std::optional<ResponseFrame> frame_response(std::string_view text) {
+  const auto head_end = text.find("\r\n\r\n");
+  if (head_end == std::string_view::npos || text.size() < 12) return std::nullopt;
+  ResponseFrame frame;
+  frame.status = std::atoi(std::string(text.substr(9, 3)).c_str());
+  frame.body_start = head_end + 4;
+  bool has_length = false;
+  auto lower_equals = [](std::string_view a, std::string_view lower) {
+    return a.size() == lower.size() &&
+           std::equal(a.begin(), a.end(), lower.begin(), [](char x, char y) {
+             return std::tolower(static_cast<unsigned char>(x)) == y;
+           });
+  };
+  for (std::size_t at = text.find("\r\n") + 2; at < head_end;) {
+    const auto eol = text.find("\r\n", at);
+    const std::string_view line = text.substr(at, eol - at);
+    at = eol + 2;
+    const auto colon = line.find(':');
+    if (colon == std::string_view::npos) continue;
+    std::string_view value = line.substr(colon + 1);
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+    if (lower_equals(line.substr(0, colon), "content-length")) {
+      frame.body_size = std::strtoul(std::string(value).c_str(), nullptr, 10);
+      has_length = true;
+    } else if (lower_equals(line.substr(0, colon), "connection")) {
+      frame.closes = lower_equals(value.substr(0, value.find_last_not_of(" \t") + 1), "close");
+    }
+  }
+  if (!has_length) return std::nullopt;
+  return frame;
+}
+
 // Whether `text` holds one complete HTTP response (headers + Content-Length body).
 inline bool has_complete_response(std::string_view text) {
-  auto head_end = text.find("\r\n\r\n");
-  if (head_end == std::string_view::npos) return false;
-  std::string head(text.substr(0, head_end));
-  for (auto& c : head) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  auto pos = head.find("\r\ncontent-length:");
-  if (pos == std::string::npos) return false;  // read until close
-  std::size_t len = std::strtoul(head.c_str() + pos + 17, nullptr, 10);
-  return text.size() >= head_end + 4 + len;
+  const auto frame = frame_response(text);
+  return frame && text.size() >= frame->size();
 }
 
 class Socket {
