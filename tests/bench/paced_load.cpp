@@ -36,6 +36,7 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <cmath>
 #include <cerrno>
 #include <cinttypes>
 #include <cstdio>
@@ -143,10 +144,10 @@ class Sender {
     }
     for (auto& c : connections_) {
       if (c.in_flight && c.measured) ++tally_.timeouts;
-      // Every request due before the end that was never sent.
-      for (auto k = c.next; due_of(c, k) < end_; ++k) {
-        if (due_of(c, k) >= measure_from_) ++tally_.unsent;
-      }
+      // The measured requests due before the end that were never sent.
+      const auto from = std::max(c.next, first_due_at_or_after(c, measure_from_));
+      const auto to = first_due_at_or_after(c, end_);
+      if (to > from) tally_.unsent += to - from;
     }
   }
 
@@ -163,6 +164,18 @@ class Sender {
   Clock::time_point due_of(const Connection& c, std::uint64_t k) const {
     const double at = (static_cast<double>(c.index) + static_cast<double>(k) * o_.connections) / o_.rate;
     return t0_ + to_duration(at);
+  }
+
+  // The first k whose request is due at or after `t` on connection c: the arithmetic
+  // estimate, then moved onto due_of's own rounding (a rate far beyond what is sent must
+  // not make counting the unsent a loop over every slot).
+  std::uint64_t first_due_at_or_after(const Connection& c, Clock::time_point t) const {
+    const double seconds = std::chrono::duration<double>(t - t0_).count();
+    const double estimate = std::ceil((seconds * o_.rate - c.index) / o_.connections);
+    std::uint64_t k = estimate > 0 ? static_cast<std::uint64_t>(estimate) : 0;
+    while (k > 0 && due_of(c, k - 1) >= t) --k;
+    while (due_of(c, k) < t) ++k;
+    return k;
   }
 
   bool open(Connection& c) {

@@ -1,6 +1,7 @@
 // paced_load_test.cpp: bench_paced_load against a real `ebsmock serve`: it sends exactly
 // the requests its schedule makes due, reopens connections the server closes at its
-// keep-alive limit without losing an answer, and charges a late answer from when its
+// keep-alive limit without losing an answer, counts every due request it could not get
+// answered, and charges a late answer from when its
 // request was due (what makes it open-loop; a closed-loop tool reports the server's
 // service time instead). Every assertion is a count or a lower bound the schedule
 // fixes, not a timing the machine could miss. Also the response framing it reads answers
@@ -98,6 +99,23 @@ TEST(PacedLoad, ChargesALateAnswerFromWhenItsRequestWasDue) {
   // Every one but the first went more than 1 ms after it was due (the first too, if the
   // sender thread itself started late).
   EXPECT_GE(result["late_sends"].get<int>(), 19);
+}
+
+TEST(PacedLoad, CountsEveryDueRequestTheServerCouldNotTake) {
+  // 100 requests are due on one connection in the measured second, and every answer takes
+  // 200 ms: at most 7 can be answered by the end plus the 300 ms timeout. Each due request
+  // is then answered, timed out in flight, or never sent: nothing goes uncounted.
+  const auto world = write_world("200ms");
+  const auto requests = write_requests(200);
+  ServedProcess server({"serve", "--scenario", world, "--port", "0"});
+  ASSERT_GT(server.port(), 0) << server.stderr_text();
+  const auto result = run_paced("--port " + std::to_string(server.port()) + " --requests " + requests +
+                                " --rate 100 --duration 1 --connections 1 --threads 1 --timeout-ms 300");
+  ASSERT_FALSE(result.is_null());
+  const int measured = result["measured"], timeouts = result["errors"]["timeout"], unsent = result["unsent"];
+  EXPECT_EQ(measured + timeouts + unsent, 100);
+  EXPECT_LE(measured, 7);
+  EXPECT_GE(unsent, 92);
 }
 
 TEST(PacedLoad, RefusesBadFlags) {
