@@ -1,11 +1,11 @@
-// paced_load_test.cpp: bench_paced_load against a real `ebsmock serve`: it sends exactly
+// paced_load_test.cpp: bench_paced_load against a real `ebsmock serve`. It sends exactly
 // the requests its schedule makes due, reopens connections the server closes at its
 // keep-alive limit without losing an answer, counts every due request it could not get
-// answered, and charges a late answer from when its
-// request was due (what makes it open-loop; a closed-loop tool reports the server's
-// service time instead). Every assertion is a count or a lower bound the schedule
-// fixes, not a timing the machine could miss. Also the response framing it reads answers
-// with (socket_client.h's frame_response). One thread per test.
+// answered, and charges a late answer from when its request was due (what makes it
+// open-loop; a closed-loop tool reports the server's service time instead). Every
+// assertion is a count or a bound the schedule fixes, not a timing the machine could
+// miss. Also the response framing it reads answers with (socket_client.h's
+// frame_response). One thread per test.
 #include <gtest/gtest.h>
 
 #include <cstdio>
