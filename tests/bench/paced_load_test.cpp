@@ -45,14 +45,31 @@ std::string write_requests(int count) {
   return path;
 }
 
-// Runs bench_paced_load with ARGS; its PACED line's JSON, or null when it printed none.
-nlohmann::json run_paced(const std::string& args) {
-  const std::string command = std::string(EBSMOCK_PACED_LOAD) + " " + args + " 2>&1";
-  FILE* pipe = ::popen(command.c_str(), "r");
+// Runs COMMAND (stderr with stdout); what it printed, and its exit status in `status`.
+std::string run_command(const std::string& command, int* status) {
+  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
   std::string output;
   char buf[4096];
   while (pipe && std::fgets(buf, sizeof buf, pipe)) output += buf;
-  if (pipe) ::pclose(pipe);
+  *status = pipe ? ::pclose(pipe) : -1;
+  return output;
+}
+
+// Serves a world (optionally delaying every answer by DELAY), writes LINES requests, and
+// runs bench_paced_load against it with FLAGS; its PACED line's JSON, or null (a failure
+// added) when the server did not start or the tool printed none.
+nlohmann::json paced_run(const std::string& delay, int lines, const std::string& flags) {
+  const auto world = write_world(delay);
+  const auto requests = write_requests(lines);
+  ServedProcess server({"serve", "--scenario", world, "--port", "0"});
+  if (server.port() <= 0) {
+    ADD_FAILURE() << "ebsmock serve did not start: " << server.stderr_text();
+    return nullptr;
+  }
+  int status = 0;
+  const auto output = run_command(std::string(EBSMOCK_PACED_LOAD) + " --port " + std::to_string(server.port()) +
+                                      " --requests " + requests + " " + flags,
+                                  &status);
   const auto at = output.find("PACED ");
   if (at == std::string::npos) {
     ADD_FAILURE() << "no PACED line in: " << output;
@@ -64,12 +81,7 @@ nlohmann::json run_paced(const std::string& args) {
 TEST(PacedLoad, SendsEveryDueRequestAcrossKeepAliveLimitsWithoutLosingAnAnswer) {
   // ebsmock closes a connection after 1,000 requests: 2 connections at 2,000 req/s for
   // 1.2 s measured (after 0.3 s unmeasured) send 1,500 each, so each is reopened.
-  const auto world = write_world("");
-  const auto requests = write_requests(3200);
-  ServedProcess server({"serve", "--scenario", world, "--port", "0"});
-  ASSERT_GT(server.port(), 0) << server.stderr_text();
-  const auto result = run_paced("--port " + std::to_string(server.port()) + " --requests " + requests +
-                                " --rate 2000 --duration 1.2 --warm-up 0.3 --connections 2 --threads 2");
+  const auto result = paced_run("", 3200, "--rate 2000 --duration 1.2 --warm-up 0.3 --connections 2 --threads 2");
   ASSERT_FALSE(result.is_null());
   EXPECT_EQ(result["measured"], 2400);  // due in the measured 1.2 s: exactly rate x duration
   EXPECT_EQ(result["answered_total"], 3000);
@@ -85,12 +97,8 @@ TEST(PacedLoad, ChargesALateAnswerFromWhenItsRequestWasDue) {
   // the k-th request (due at k x 50 ms) cannot be sent before k answers have come back, at
   // k x 200 ms, so its latency counted from when it was due is at least k x 150 ms + 200.
   // A closed-loop tool would report 200 ms for every one.
-  const auto world = write_world("200ms");
-  const auto requests = write_requests(40);
-  ServedProcess server({"serve", "--scenario", world, "--port", "0"});
-  ASSERT_GT(server.port(), 0) << server.stderr_text();
-  const auto result = run_paced("--port " + std::to_string(server.port()) + " --requests " + requests +
-                                " --rate 20 --duration 1 --connections 1 --threads 1 --timeout-ms 10000");
+  const auto result =
+      paced_run("200ms", 40, "--rate 20 --duration 1 --connections 1 --threads 1 --timeout-ms 10000");
   ASSERT_FALSE(result.is_null());
   EXPECT_EQ(result["measured"], 20);
   EXPECT_EQ(result["unsent"], 0);
@@ -105,12 +113,8 @@ TEST(PacedLoad, CountsEveryDueRequestTheServerCouldNotTake) {
   // 100 requests are due on one connection in the measured second, and every answer takes
   // 200 ms: at most 7 can be answered by the end plus the 300 ms timeout. Each due request
   // is then answered, timed out in flight, or never sent: nothing goes uncounted.
-  const auto world = write_world("200ms");
-  const auto requests = write_requests(200);
-  ServedProcess server({"serve", "--scenario", world, "--port", "0"});
-  ASSERT_GT(server.port(), 0) << server.stderr_text();
-  const auto result = run_paced("--port " + std::to_string(server.port()) + " --requests " + requests +
-                                " --rate 100 --duration 1 --connections 1 --threads 1 --timeout-ms 300");
+  const auto result =
+      paced_run("200ms", 200, "--rate 100 --duration 1 --connections 1 --threads 1 --timeout-ms 300");
   ASSERT_FALSE(result.is_null());
   const int measured = result["measured"], timeouts = result["errors"]["timeout"], unsent = result["unsent"];
   EXPECT_EQ(measured + timeouts + unsent, 100);
@@ -119,12 +123,8 @@ TEST(PacedLoad, CountsEveryDueRequestTheServerCouldNotTake) {
 }
 
 TEST(PacedLoad, RefusesBadFlags) {
-  const std::string command = std::string(EBSMOCK_PACED_LOAD) + " --port 1 --rate -3 --requests x 2>&1";
-  FILE* pipe = ::popen(command.c_str(), "r");
-  std::string output;
-  char buf[512];
-  while (pipe && std::fgets(buf, sizeof buf, pipe)) output += buf;
-  const int status = pipe ? ::pclose(pipe) : -1;
+  int status = 0;
+  const auto output = run_command(std::string(EBSMOCK_PACED_LOAD) + " --port 1 --rate -3 --requests x", &status);
   EXPECT_EQ(WEXITSTATUS(status), 2);
   EXPECT_NE(output.find("usage: bench_paced_load"), std::string::npos) << output;
 }
