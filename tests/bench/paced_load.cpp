@@ -248,8 +248,8 @@ class Sender {
         return;
       }
       c.in.append(buf, static_cast<std::size_t>(n));
+      if (!ebsmock::testing::complete_response_size(c.in)) continue;
       const auto frame = ebsmock::testing::frame_response(c.in);
-      if (!frame || c.in.size() < frame->size()) continue;
       if (c.in_flight) ++tally_.answered;
       if (c.in_flight && c.measured) {
         const auto us = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - c.due).count();

@@ -137,10 +137,11 @@ TEST(ResponseFrame, ReadsStatusBodyLengthAndCloseFromTheHead) {
   ASSERT_TRUE(frame);
   EXPECT_EQ(frame->status, 403);
   EXPECT_EQ(frame->body_start, head.size());
-  EXPECT_EQ(frame->body_size, 5u);
+  EXPECT_EQ(frame->content_length, 5u);
+  EXPECT_FALSE(frame->chunked);
   EXPECT_TRUE(frame->closes);
   EXPECT_FALSE(has_complete_response(head + "abcd"));
-  EXPECT_TRUE(has_complete_response(head + "abcde"));
+  EXPECT_EQ(complete_response_size(head + "abcde" + "HTTP/1.1 200"), head.size() + 5);
 }
 
 TEST(ResponseFrame, KeepAliveAndUnframedAnswers) {
@@ -148,9 +149,27 @@ TEST(ResponseFrame, KeepAliveAndUnframedAnswers) {
   ASSERT_TRUE(kept);
   EXPECT_EQ(kept->status, 200);
   EXPECT_FALSE(kept->closes);
-  EXPECT_EQ(kept->size(), kept->body_start);
-  // Without a Content-Length the body runs to the close: not a keep-alive frame.
+  EXPECT_EQ(kept->content_length, 0u);
+  // Without a Content-Length or chunks the body runs to the close: not a keep-alive frame.
   EXPECT_FALSE(frame_response("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nbody"));
+}
+
+TEST(ResponseFrame, ChunkedAnswersEndAtTheLastChunk) {
+  // WireMock answers this way; the start probe waited out its whole window for it.
+  const std::string head = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
+  const auto frame = frame_response(head);
+  ASSERT_TRUE(frame);
+  EXPECT_TRUE(frame->chunked);
+  const std::string body = "5\r\nhello\r\n1a;ext=1\r\nabcdefghijklmnopqrstuvwxyz\r\n0\r\n\r\n";
+  for (std::size_t cut = 0; cut < body.size(); ++cut) {
+    EXPECT_FALSE(complete_response_size(head + body.substr(0, cut))) << "complete after " << cut << " bytes";
+  }
+  EXPECT_EQ(complete_response_size(head + body + "HTTP/1.1"), head.size() + body.size());
+  // Trailers after the last chunk, then the blank line.
+  const std::string trailed = "2\r\nok\r\n0\r\nX-Checksum: 1\r\n\r\n";
+  EXPECT_FALSE(complete_response_size(head + trailed.substr(0, trailed.size() - 2)));
+  EXPECT_EQ(complete_response_size(head + trailed), head.size() + trailed.size());
+  EXPECT_FALSE(complete_response_size(head + "zz\r\n"));  // not a chunk size
 }
 
 }  // namespace

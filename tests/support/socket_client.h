@@ -24,19 +24,19 @@
 namespace ebsmock::testing {
 
 // The framing of one HTTP response whose head is complete: its status, where its body
-// starts, how long the body is (Content-Length; a response without one runs until the
-// peer closes, which a caller reading keep-alive answers treats as not framed), and
-// whether the server said it will close the connection after it.
+// starts, how the body ends (Content-Length, or chunked transfer coding; a response with
+// neither runs until the peer closes, which a caller reading keep-alive answers treats as
+// not framed), and whether the server said it will close the connection after it.
 struct ResponseFrame {
   int status = 0;
   std::size_t body_start = 0;
-  std::size_t body_size = 0;
+  std::size_t content_length = 0;  // when !chunked
+  bool chunked = false;
   bool closes = false;
-  std::size_t size() const { return body_start + body_size; }
 };
 
 // The frame of the response at the start of `text`, once its head (through the blank
-// line) is all there and has a Content-Length; nullopt before that.
+// line) is all there and says how its body ends; nullopt before that.
 inline std::optional<ResponseFrame> frame_response(std::string_view text) {
   const auto head_end = text.find("\r\n\r\n");
   if (head_end == std::string_view::npos || text.size() < 12) return std::nullopt;
@@ -58,22 +58,48 @@ inline std::optional<ResponseFrame> frame_response(std::string_view text) {
     if (colon == std::string_view::npos) continue;
     std::string_view value = line.substr(colon + 1);
     while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+    value = value.substr(0, value.find_last_not_of(" \t") + 1);
     if (lower_equals(line.substr(0, colon), "content-length")) {
-      frame.body_size = std::strtoul(std::string(value).c_str(), nullptr, 10);
+      frame.content_length = std::strtoul(std::string(value).c_str(), nullptr, 10);
       has_length = true;
+    } else if (lower_equals(line.substr(0, colon), "transfer-encoding")) {
+      frame.chunked = lower_equals(value, "chunked");
     } else if (lower_equals(line.substr(0, colon), "connection")) {
-      frame.closes = lower_equals(value.substr(0, value.find_last_not_of(" \t") + 1), "close");
+      frame.closes = lower_equals(value, "close");
     }
   }
-  if (!has_length) return std::nullopt;
+  if (!has_length && !frame.chunked) return std::nullopt;
   return frame;
 }
 
-// Whether `text` holds one complete HTTP response (headers + Content-Length body).
-inline bool has_complete_response(std::string_view text) {
+// How many bytes of `text` the response at its start takes, once all of it is there
+// (the body's Content-Length, or its chunks through the last, empty one and the blank
+// line after any trailers); nullopt before that or when it is not framed.
+inline std::optional<std::size_t> complete_response_size(std::string_view text) {
   const auto frame = frame_response(text);
-  return frame && text.size() >= frame->size();
+  if (!frame) return std::nullopt;
+  if (!frame->chunked) {
+    const auto size = frame->body_start + frame->content_length;
+    return text.size() >= size ? std::optional<std::size_t>(size) : std::nullopt;
+  }
+  for (std::size_t at = frame->body_start;;) {
+    const auto eol = text.find("\r\n", at);
+    if (eol == std::string_view::npos) return std::nullopt;
+    char* end = nullptr;
+    const std::string size_line(text.substr(at, eol - at));
+    const auto chunk = std::strtoul(size_line.c_str(), &end, 16);
+    if (end == size_line.c_str()) return std::nullopt;  // not a chunk size: never completes
+    if (chunk == 0) {  // trailers, if any, then the blank line
+      const auto blank = text.find("\r\n\r\n", eol);
+      return blank == std::string_view::npos ? std::nullopt : std::optional<std::size_t>(blank + 4);
+    }
+    at = eol + 2 + chunk + 2;  // the chunk's data and its CRLF
+    if (at > text.size()) return std::nullopt;
+  }
 }
+
+// Whether `text` holds one complete HTTP response (see complete_response_size).
+inline bool has_complete_response(std::string_view text) { return complete_response_size(text).has_value(); }
 
 class Socket {
  public:
