@@ -43,11 +43,12 @@
 # thread that never blocks, tests/bench/vcpu_gaps.cpp): how much of the run's time the
 # machine itself took away.
 # Raw results: tests/bench/out/raw/*.jsonl; table: tests/bench/out/results.md.
-# Environment: BENCH_RUNS, BENCH_DURATION (s), BENCH_SECTIONS ("throughput delay start rss
-# profile harness"), BENCH_JOURNAL_ENTRIES, BENCH_SOAK_REQUESTS, BENCH_RSS_MAX_SECONDS,
+# Environment: BENCH_RUNS, BENCH_DURATION (s), BENCH_SECTIONS (any of the sections above;
+# all by default), BENCH_JOURNAL_ENTRIES, BENCH_SOAK_REQUESTS, BENCH_RSS_MAX_SECONDS,
+# BENCH_PACED_LOADS, BENCH_PACED_DURATION,
 # BENCH_BIN_DIR (use that build directory's binaries instead of building build-bench),
 # BENCH_BASELINE_BIN_DIR and BENCH_BASELINE_LABEL (an earlier build of ebsmock, e.g. the
-# commit before a change, run in the same throughput and delay rounds as rows
+# commit before a change, run in the same throughput, delay and paced rounds as rows
 # "ebsmock-before-*": a change compared with what it replaced, on the same machine, in the
 # same run).
 # Only loopback traffic; every server it starts is stopped by pid on exit.

@@ -220,9 +220,11 @@ paced_loads = sorted({n[len("paced-floor-"):-len(".jsonl")] for n in os.listdir(
                       if n.startswith("paced-floor-") and n.endswith(".jsonl")}, key=float)
 if "paced" in sections and paced_loads:
     cap = capacity[-1]["floor_closed_loop_rps"] if capacity else None
+    measured_s = med([r["duration_s"] for name in ("paced-floor", "paced-ebsmock")
+                      for r in load(f"{name}-{paced_loads[0]}")])
     add("### Paced: the signed mix at the same offered rate for both servers (open loop, latency from when each request was due)")
     add("")
-    add(f"`bench_paced_load`, 64 connections, {runs} runs per load, each 2 s unmeasured then the measured seconds; "
+    add(f"`bench_paced_load`, 64 connections, {runs} runs per load, each 2 s unmeasured then {fmt(measured_s, 0)} s measured; "
         f"a load is a fraction of cpp-httplib alone's closed-loop rate measured first in this run"
         + (f" ({cap:,} req/s)" if cap else "") + ". Ratios are ebsmock's over cpp-httplib alone's, "
         "of medians, with the per-round range.")
