@@ -442,14 +442,20 @@ delay() {
 # whole run; "requests" is every answer of the run (for CPU per request), "measured" those
 # whose latencies count.
 run_paced() {
-  local label=$1 port=$2 pid=$3 rate=$4 file=$5 load=$6 line cpu0 cpu1
+  local label=$1 port=$2 pid=$3 rate=$4 file=$5 load=$6 line cpu0 cpu1 sleeps0="" sleeps1=""
+  [[ $label == paced-ebsmock* ]] && sleeps0=$(lock_sleeps "$port")
   cpu0=$(cpu_ms "$pid")
   line=$("$paced_load" --port "$port" --requests "$file" --rate "$rate" --duration "$PACED_DURATION" \
     --warm-up 2 --connections "$CONNS" --threads "$THREADS" | sed -n 's/^PACED //p')
   cpu1=$(cpu_ms "$pid")
+  [[ -n $sleeps0 ]] && sleeps1=$(lock_sleeps "$port")
   [[ -n $line ]] || { log "$label: bench_paced_load printed no result"; return 1; }
   line=$(python3 -c 'import json, sys; d = json.loads(sys.argv[1]); d["requests"] = d["answered_total"]
-d["load"] = float(sys.argv[2]); d["server_cpu_ms"] = int(sys.argv[3]); print(json.dumps(d))' "$line" "$load" "$((cpu1 - cpu0))")
+d["load"] = float(sys.argv[2]); d["server_cpu_ms"] = int(sys.argv[3])
+if sys.argv[4] and sys.argv[5]:  # the world lock'"'"'s sleeps over the run, as run_wrk records them
+    (a, am), (b, bm) = (map(float, x.split()) for x in sys.argv[4:6])
+    d["lock_sleeps"], d["lock_slept_ms"] = int(b - a), round(bm - am, 3)
+print(json.dumps(d))' "$line" "$load" "$((cpu1 - cpu0))" "$sleeps0" "$sleeps1")
   echo "$line" >>"$raw/$label.jsonl"
   log "$label: $line"
 }

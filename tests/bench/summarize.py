@@ -229,8 +229,8 @@ if "paced" in sections and paced_loads:
         + (f" ({cap:,} req/s)" if cap else "") + ". Ratios are ebsmock's over cpp-httplib alone's, "
         "of medians, with the per-round range.")
     add("")
-    add("| load | server | offered req/s | answered req/s | p50 ms | p99 ms | p99.9 ms | p99 vs cpp-httplib alone (per round) | server CPU ms / 1,000 req | CPU vs cpp-httplib alone (per round) | not 200 / errors / unsent / sent >1 ms late |")
-    add("|---|---|---|---|---|---|---|---|---|---|---|")
+    add("| load | server | offered req/s | answered req/s | p50 ms | p99 ms | p99.9 ms | p99 vs cpp-httplib alone (per round) | server CPU ms / 1,000 req | CPU vs cpp-httplib alone (per round) | slept on the world's lock / 1,000 req | not 200 / errors / unsent / sent >1 ms late |")
+    add("|---|---|---|---|---|---|---|---|---|---|---|---|")
 for load_ in paced_loads if "paced" in sections else []:
     pf = load(f"paced-floor-{load_}")
     for label, key in [("cpp-httplib 0.11.4 alone", "paced-floor"), ("ebsmock, V3 verified", "paced-ebsmock"),
@@ -249,7 +249,7 @@ for load_ in paced_loads if "paced" in sections else []:
         add(f"| {load_} | {label} | {fmt(med([r['offered_rps'] for r in rs]), 0)} | "
             f"{fmt(med([r['answered_rps'] for r in rs]), 0)} | {fmt(med([r['p50_ms'] for r in rs]), 3)} | "
             f"{fmt(med(p99), 3)} ({spread(p99, 3)}) | {fmt(med([r['p999_ms'] for r in rs]), 2)} | {vs} | "
-            f"{cpu} | {cpu_vs_f} | {not200} / {errs} / {sum(r['unsent'] for r in rs)} / "
+            f"{cpu} | {cpu_vs_f} | {lock_sleeps_cell(rs)} | {not200} / {errs} / {sum(r['unsent'] for r in rs)} / "
             f"{sum(r['late_sends'] for r in rs)} |")
 if "paced" in sections and paced_loads:
     add("")
