@@ -24,7 +24,7 @@
 //   PACED {"offered_rps":..,"connections":..,"duration_s":..,"measured":..,"answered_rps":..,
 //          "answered_total":.. (warm-up's answers included, for a server's CPU per request),
 //          "p50_ms":..,"p90_ms":..,"p99_ms":..,"p999_ms":..,"max_ms":..,"late_sends":..,
-//          "statuses":{"200":..},"errors":{"connect":..,"read":..,"timeout":..},"unsent":..,"wraps":..,
+//          "statuses":{"200":..},"errors":{"connect":..,"read":..,"write":..,"timeout":..},"unsent":..,"wraps":..,
 //          "reopened":..}
 // late_sends counts measured requests sent more than 1 ms after they were due; reopened,
 // the connections the server closed (or that failed) and that were opened again.
@@ -73,7 +73,7 @@ struct Tally {
   std::vector<std::uint32_t> latencies_us;  // measured answers only
   std::uint64_t answered = 0;               // every answer, warm-up's included
   std::map<int, std::uint64_t> statuses;
-  std::uint64_t connect_errors = 0, read_errors = 0, timeouts = 0, unsent = 0, wraps = 0;
+  std::uint64_t connect_errors = 0, read_errors = 0, write_errors = 0, timeouts = 0, unsent = 0, wraps = 0;
   std::uint64_t late_sends = 0;
   std::uint64_t reopened = 0;  // connections the server closed (or that failed), opened again
 };
@@ -178,13 +178,16 @@ class Sender {
     return k;
   }
 
+  // What epoll hands back for c: its place in connections_ (which never reallocates).
+  std::uint32_t key_of(const Connection& c) const { return static_cast<std::uint32_t>(&c - connections_.data()); }
+
   bool open(Connection& c) {
     c.socket = Socket::connect(o_.port);  // loopback: the handshake is done when this returns
     if (!c.socket.valid()) return false;
     ::fcntl(c.socket.fd(), F_SETFL, ::fcntl(c.socket.fd(), F_GETFL) | O_NONBLOCK);
     epoll_event e{};
     e.events = EPOLLIN;
-    e.data.u32 = static_cast<std::uint32_t>(&c - connections_.data());
+    e.data.u32 = key_of(c);
     return ::epoll_ctl(epoll_, EPOLL_CTL_ADD, c.socket.fd(), &e) == 0;
   }
 
@@ -223,7 +226,7 @@ class Sender {
       const ssize_t n = ::send(c.socket.fd(), c.unsent.data(), c.unsent.size(), MSG_NOSIGNAL);
       if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
       if (n <= 0) {
-        if (c.measured) ++tally_.read_errors;
+        if (c.measured) ++tally_.write_errors;
         reopen(c);
         return;
       }
@@ -231,7 +234,7 @@ class Sender {
     }
     epoll_event e{};
     e.events = EPOLLIN | (c.unsent.empty() ? 0u : static_cast<std::uint32_t>(EPOLLOUT));
-    e.data.u32 = static_cast<std::uint32_t>(&c - connections_.data());
+    e.data.u32 = key_of(c);
     ::epoll_ctl(epoll_, EPOLL_CTL_MOD, c.socket.fd(), &e);
   }
 
@@ -248,8 +251,8 @@ class Sender {
         return;
       }
       c.in.append(buf, static_cast<std::size_t>(n));
-      if (!ebsmock::testing::complete_response_size(c.in)) continue;
       const auto frame = ebsmock::testing::frame_response(c.in);
+      if (!frame || !ebsmock::testing::complete_response_size(c.in, *frame)) continue;
       if (c.in_flight) ++tally_.answered;
       if (c.in_flight && c.measured) {
         const auto us = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - c.due).count();
@@ -361,6 +364,7 @@ int main(int argc, char** argv) {
     all_tally.answered += t.answered;
     all_tally.connect_errors += t.connect_errors;
     all_tally.read_errors += t.read_errors;
+    all_tally.write_errors += t.write_errors;
     all_tally.timeouts += t.timeouts;
     all_tally.unsent += t.unsent;
     all_tally.wraps += t.wraps;
@@ -377,11 +381,11 @@ int main(int argc, char** argv) {
       "PACED {\"offered_rps\":%.1f,\"connections\":%d,\"duration_s\":%.3f,\"measured\":%zu,"
       "\"answered_rps\":%.1f,\"answered_total\":%" PRIu64 ",\"p50_ms\":%.3f,\"p90_ms\":%.3f,\"p99_ms\":%.3f,\"p999_ms\":%.3f,"
       "\"max_ms\":%.3f,\"late_sends\":%" PRIu64 ",\"statuses\":{%s},\"errors\":{\"connect\":%" PRIu64
-      ",\"read\":%" PRIu64 ",\"timeout\":%" PRIu64 "},\"unsent\":%" PRIu64 ",\"wraps\":%" PRIu64 ",\"reopened\":%" PRIu64 "}\n",
+      ",\"read\":%" PRIu64 ",\"write\":%" PRIu64 ",\"timeout\":%" PRIu64 "},\"unsent\":%" PRIu64 ",\"wraps\":%" PRIu64 ",\"reopened\":%" PRIu64 "}\n",
       o.rate, o.connections, o.duration_s, lat.size(), static_cast<double>(lat.size()) / o.duration_s,
       all_tally.answered,
       percentile_ms(lat, 0.50), percentile_ms(lat, 0.90), percentile_ms(lat, 0.99), percentile_ms(lat, 0.999),
       lat.empty() ? 0.0 : lat.back() / 1000.0, all_tally.late_sends, statuses.c_str(), all_tally.connect_errors,
-      all_tally.read_errors, all_tally.timeouts, all_tally.unsent, all_tally.wraps, all_tally.reopened);
+      all_tally.read_errors, all_tally.write_errors, all_tally.timeouts, all_tally.unsent, all_tally.wraps, all_tally.reopened);
   return 0;
 }

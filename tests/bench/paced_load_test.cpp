@@ -86,7 +86,7 @@ TEST(PacedLoad, SendsEveryDueRequestAcrossKeepAliveLimitsWithoutLosingAnAnswer) 
   EXPECT_EQ(result["measured"], 2400);  // due in the measured 1.2 s: exactly rate x duration
   EXPECT_EQ(result["answered_total"], 3000);
   EXPECT_EQ(result["statuses"], nlohmann::json({{"200", 2400}}));
-  EXPECT_EQ(result["errors"], nlohmann::json({{"connect", 0}, {"read", 0}, {"timeout", 0}}));
+  EXPECT_EQ(result["errors"], nlohmann::json({{"connect", 0}, {"read", 0}, {"write", 0}, {"timeout", 0}}));
   EXPECT_EQ(result["unsent"], 0);
   EXPECT_EQ(result["wraps"], 0);
   EXPECT_EQ(result["reopened"], 2);  // each connection once, at its 1,000th answer

@@ -74,15 +74,13 @@ inline std::optional<ResponseFrame> frame_response(std::string_view text) {
 
 // How many bytes of `text` the response at its start takes, once all of it is there
 // (the body's Content-Length, or its chunks through the last, empty one and the blank
-// line after any trailers); nullopt before that or when it is not framed.
-inline std::optional<std::size_t> complete_response_size(std::string_view text) {
-  const auto frame = frame_response(text);
-  if (!frame) return std::nullopt;
-  if (!frame->chunked) {
-    const auto size = frame->body_start + frame->content_length;
+// line after any trailers); nullopt before that. `frame` is frame_response(text)'s.
+inline std::optional<std::size_t> complete_response_size(std::string_view text, const ResponseFrame& frame) {
+  if (!frame.chunked) {
+    const auto size = frame.body_start + frame.content_length;
     return text.size() >= size ? std::optional<std::size_t>(size) : std::nullopt;
   }
-  for (std::size_t at = frame->body_start;;) {
+  for (std::size_t at = frame.body_start;;) {
     const auto eol = text.find("\r\n", at);
     if (eol == std::string_view::npos) return std::nullopt;
     char* end = nullptr;
@@ -96,6 +94,12 @@ inline std::optional<std::size_t> complete_response_size(std::string_view text) 
     at = eol + 2 + chunk + 2;  // the chunk's data and its CRLF
     if (at > text.size()) return std::nullopt;
   }
+}
+
+// The same, framing the head itself; nullopt too when the response is not framed.
+inline std::optional<std::size_t> complete_response_size(std::string_view text) {
+  const auto frame = frame_response(text);
+  return frame ? complete_response_size(text, *frame) : std::nullopt;
 }
 
 // Whether `text` holds one complete HTTP response (see complete_response_size).
