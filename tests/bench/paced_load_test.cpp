@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "tests/support/command_line.h"
 #include "tests/support/served_process.h"
 #include "tests/support/socket_client.h"
 
@@ -45,16 +46,6 @@ std::string write_requests(int count) {
   return path;
 }
 
-// Runs COMMAND (stderr with stdout); what it printed, and its exit status in `status`.
-std::string run_command(const std::string& command, int* status) {
-  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
-  std::string output;
-  char buf[4096];
-  while (pipe && std::fgets(buf, sizeof buf, pipe)) output += buf;
-  *status = pipe ? ::pclose(pipe) : -1;
-  return output;
-}
-
 // Serves a world (optionally delaying every answer by DELAY), writes LINES requests, and
 // runs bench_paced_load against it with FLAGS; its PACED line's JSON, or null (a failure
 // added) when the server did not start or the tool printed none.
@@ -66,10 +57,9 @@ nlohmann::json paced_run(const std::string& delay, int lines, const std::string&
     ADD_FAILURE() << "ebsmock serve did not start: " << server.stderr_text();
     return nullptr;
   }
-  int status = 0;
-  const auto output = run_command(std::string(EBSMOCK_PACED_LOAD) + " --port " + std::to_string(server.port()) +
-                                      " --requests " + requests + " " + flags,
-                                  &status);
+  const auto output = test::run_command(std::string(EBSMOCK_PACED_LOAD) + " --port " +
+                                        std::to_string(server.port()) + " --requests " + requests + " " + flags)
+                          .output;
   const auto at = output.find("PACED ");
   if (at == std::string::npos) {
     ADD_FAILURE() << "no PACED line in: " << output;
@@ -123,10 +113,9 @@ TEST(PacedLoad, CountsEveryDueRequestTheServerCouldNotTake) {
 }
 
 TEST(PacedLoad, RefusesBadFlags) {
-  int status = 0;
-  const auto output = run_command(std::string(EBSMOCK_PACED_LOAD) + " --port 1 --rate -3 --requests x", &status);
-  EXPECT_EQ(WEXITSTATUS(status), 2);
-  EXPECT_NE(output.find("usage: bench_paced_load"), std::string::npos) << output;
+  const auto run = test::run_command(std::string(EBSMOCK_PACED_LOAD) + " --port 1 --rate -3 --requests x");
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.output.find("usage: bench_paced_load"), std::string::npos) << run.output;
 }
 
 TEST(ResponseFrame, ReadsStatusBodyLengthAndCloseFromTheHead) {

@@ -1,5 +1,5 @@
 // command_line.h: what tests of the `ebsmock` command line share: run the binary
-// (EBSMOCK_BINARY) in a shell and collect its output and exit status, read a file whole,
+// (EBSMOCK_BINARY), or any command, in a shell and collect its output and exit status, read a file whole,
 // and the example trace's path. Test-only and header-only; every call is independent
 // (as thread-safe as popen).
 #pragma once
@@ -24,9 +24,9 @@ struct CommandRun {
   std::string output;  // stdout and stderr, interleaved as written
 };
 
-// `ebsmock ARGUMENTS 2>&1`; ARGUMENTS is shell text, quoted by the caller.
-inline CommandRun run_ebsmock(std::string_view arguments) {
-  const std::string command = "'" + std::string(EBSMOCK_BINARY) + "' " + std::string(arguments) + " 2>&1";
+// `COMMAND 2>&1` in a shell; COMMAND is shell text, quoted by the caller.
+inline CommandRun run_command(std::string_view command_text) {
+  const std::string command = std::string(command_text) + " 2>&1";
   CommandRun run;
   FILE* pipe = ::popen(command.c_str(), "r");
   if (!pipe) return run;
@@ -37,6 +37,11 @@ inline CommandRun run_ebsmock(std::string_view arguments) {
   const int status = ::pclose(pipe);
   run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return run;
+}
+
+// `ebsmock ARGUMENTS 2>&1`; ARGUMENTS is shell text, quoted by the caller.
+inline CommandRun run_ebsmock(std::string_view arguments) {
+  return run_command("'" + std::string(EBSMOCK_BINARY) + "' " + std::string(arguments));
 }
 
 // The whole file; "" when it cannot be read (the test's own assertions then fail).
