@@ -106,12 +106,13 @@ def bystander_line(keys):
     return "WireMock's CPU while idle beside the other servers' runs, per run: " + "; ".join(cells) + "."
 
 
-def rps_ratio(rs, base):
-    """Ratio of median req/s against a baseline's, with the range of per-round ratios."""
+def ratio_cell(rs, base, key="rps"):
+    """Ratio of median req/s (or of another figure, `key`) against a baseline's, with the
+    range of per-round ratios."""
     if not base:
         return "—"
-    return (f"{med([r['rps'] for r in rs]) / med([r['rps'] for r in base]):.2f}x "
-            f"({spread(per_round_ratio(rs, base, 'rps'), 2)})")
+    return (f"{med([r[key] for r in rs]) / med([r[key] for r in base]):.2f}x "
+            f"({spread(per_round_ratio(rs, base, key), 2)})")
 
 
 lines = []
@@ -149,9 +150,9 @@ for label, key in (rows if "throughput" in sections else []):
     p99 = [r["p99_ms"] for r in rs]
     errs = sum(sum(r["errors"].values()) for r in rs)
     wraps = sum(r["wraps"] for r in rs)
-    vs_n = rps_ratio(rs, nginx) if key != "nginx" else "—"
-    vs_w = rps_ratio(rs, wm) if key not in ("wiremock", "wiremock-cold") else "—"
-    vs_f = rps_ratio(rs, floor) if key.startswith("ebsmock") else "—"
+    vs_n = ratio_cell(rs, nginx) if key != "nginx" else "—"
+    vs_w = ratio_cell(rs, wm) if key not in ("wiremock", "wiremock-cold") else "—"
+    vs_f = ratio_cell(rs, floor) if key.startswith("ebsmock") else "—"
     note = f"{errs}" + (f", {wraps} wraps (INVALID)" if wraps else "")
     cpu, cpu_vs_f = cpu_cells(rs, floor if key != "httplib-floor" else None)
     add(f"| {label} | {fmt(med(rps), 0)} ({spread(rps, 0)}) | {fmt(med(p99), 2)} ({spread(p99, 2)}) | "
@@ -168,7 +169,7 @@ if "throughput" in sections:
     shown = [(n, load(a), load(b)) for n, a, b in pairs if load(b)]
     if shown:
         add(f"This build against {BEFORE}, same rounds: " + "; ".join(
-            f"{n} {rps_ratio(a, b)}" for n, a, b in shown) + ".")
+            f"{n} {ratio_cell(a, b)}" for n, a, b in shown) + ".")
         add("")
 
 # --- delay ----------------------------------------------------------------------------
@@ -191,10 +192,7 @@ for label, key in [] if "delay" not in sections else [("nginx + echo_sleep 0.2",
     errs = "/".join(str(sum(x[k] for x in e)) for k in ("connect", "read", "write", "status", "timeout"))
     dfloor = load("httplib-floor-delay")
     cpu, cpu_vs_f = cpu_cells(rs, dfloor if key != "httplib-floor-delay" else None)
-    p99_vs_f = "—"
-    if dfloor and key != "httplib-floor-delay":
-        p99_vs_f = (f"{med([r['p99_ms'] for r in rs]) / med([r['p99_ms'] for r in dfloor]):.2f}x "
-                    f"({spread(per_round_ratio(rs, dfloor, 'p99_ms'), 2)})")
+    p99_vs_f = ratio_cell(rs, dfloor, "p99_ms") if key != "httplib-floor-delay" else "—"
     add(f"| {label} | {fmt(med([r['rps'] for r in rs]), 0)} ({spread([r['rps'] for r in rs], 0)}) | "
         f"{fmt(med([r['p50_ms'] for r in rs]), 1)} | {fmt(med([r['p99_ms'] for r in rs]), 1)} "
         f"({spread([r['p99_ms'] for r in rs], 1)}) | {fmt(med([r['max_ms'] for r in rs]), 0)} | {errs} | "
@@ -239,10 +237,7 @@ for load_ in paced_loads if "paced" in sections else []:
         if not rs:
             continue
         p99 = [r["p99_ms"] for r in rs]
-        vs = "—"
-        if key != "paced-floor" and pf:
-            vs = (f"{med(p99) / med([r['p99_ms'] for r in pf]):.2f}x "
-                  f"({spread(per_round_ratio(rs, pf, 'p99_ms'), 2)})")
+        vs = ratio_cell(rs, pf, "p99_ms") if key != "paced-floor" else "—"
         cpu, cpu_vs_f = cpu_cells(rs, pf if key != "paced-floor" else None)
         not200 = sum(n for r in rs for st, n in r["statuses"].items() if st != "200")
         errs = sum(sum(r["errors"].values()) for r in rs)
@@ -372,7 +367,7 @@ if dash_none and dash_four:
     add(f"| no dashboard | {fmt(med([r['rps'] for r in dash_none]), 0)} ({spread([r['rps'] for r in dash_none], 0)}) | "
         f"{fmt(med([r['p99_ms'] for r in dash_none]), 2)} | — |")
     add(f"| four dashboards | {fmt(med([r['rps'] for r in dash_four]), 0)} ({spread([r['rps'] for r in dash_four], 0)}) | "
-        f"{fmt(med([r['p99_ms'] for r in dash_four]), 2)} | {rps_ratio(dash_four, dash_none)} |")
+        f"{fmt(med([r['p99_ms'] for r in dash_four]), 2)} | {ratio_cell(dash_four, dash_none)} |")
     if dash_streams:
         add("")
         add(f"Journal events per stream per run: {spread([r['journal_events'] for r in dash_streams], 0)}; "
