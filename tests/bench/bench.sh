@@ -268,6 +268,15 @@ except Exception:
     pass' || true
 }
 
+# A run's share of those sleeps, as JSON members to append to its record
+# (',"lock_sleeps":N,"lock_slept_ms":MS'): the health read after the run minus the one
+# before; nothing when either read is missing.
+lock_fields() {  # BEFORE AFTER
+  [[ -n $1 && -n $2 ]] || return 0
+  awk -v a="$1" -v b="$2" 'BEGIN { split(a, x, " "); split(b, y, " ");
+    printf ",\"lock_sleeps\":%d,\"lock_slept_ms\":%.3f", y[1] - x[1], y[2] - x[2] }'
+}
+
 # ---------------------------------------------------------------------------------------
 # Load.
 
@@ -297,10 +306,7 @@ run_wrk() {
   [[ -n $by0 ]] && by1=$(cpu_ms "$wm_pid") && bystander=",\"bystander_cpu_ms\":$((by1 - by0))"
   read -r cur peak < <(rss_mb "$pid")
   [[ -n $sleeps0 ]] && sleeps1=$(lock_sleeps "$port")
-  if [[ -n $sleeps1 ]]; then  # this run's share: the health read before wrk minus the one after
-    lock=$(awk -v a="$sleeps0" -v b="$sleeps1" 'BEGIN { split(a, x, " "); split(b, y, " ");
-      printf ",\"lock_sleeps\":%d,\"lock_slept_ms\":%.3f", y[1] - x[1], y[2] - x[2] }')
-  fi
+  lock=$(lock_fields "$sleeps0" "$sleeps1")
   line="${line%\}},\"server_cpu_ms\":$((cpu1 - cpu0)),\"server_ctxt_switches\":$((cs1 - cs0)),\"server_preemptions\":$((forced1 - forced0))$lock$bystander,\"rss_mb\":$cur,\"rss_peak_mb\":$peak,\"load\":\"$(cut -d' ' -f1-3 /proc/loadavg)\"}"
   echo "$line" >>"$raw/$label.jsonl"
   log "$label: $line"
@@ -450,12 +456,10 @@ run_paced() {
   cpu1=$(cpu_ms "$pid")
   [[ -n $sleeps0 ]] && sleeps1=$(lock_sleeps "$port")
   [[ -n $line ]] || { log "$label: bench_paced_load printed no result"; return 1; }
-  line=$(python3 -c 'import json, sys; d = json.loads(sys.argv[1]); d["requests"] = d["answered_total"]
-d["load"] = float(sys.argv[2]); d["server_cpu_ms"] = int(sys.argv[3])
-if sys.argv[4] and sys.argv[5]:  # the world lock'"'"'s sleeps over the run, as run_wrk records them
-    (a, am), (b, bm) = (map(float, x.split()) for x in sys.argv[4:6])
-    d["lock_sleeps"], d["lock_slept_ms"] = int(b - a), round(bm - am, 3)
-print(json.dumps(d))' "$line" "$load" "$((cpu1 - cpu0))" "$sleeps0" "$sleeps1")
+  local answered load_number
+  answered=$(sed -n 's/.*"answered_total":\([0-9]*\).*/\1/p' <<<"$line")
+  load_number=$(awk -v l="$load" 'BEGIN { printf "%g", l }')  # ".5" is not JSON; 0.5 is
+  line="${line%\}},\"requests\":$answered,\"load\":$load_number,\"server_cpu_ms\":$((cpu1 - cpu0))$(lock_fields "$sleeps0" "$sleeps1")}"
   echo "$line" >>"$raw/$label.jsonl"
   log "$label: $line"
 }
