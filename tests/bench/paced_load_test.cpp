@@ -16,14 +16,12 @@
 #include "tests/support/command_line.h"
 #include "tests/support/served_process.h"
 #include "tests/support/socket_client.h"
+#include "tests/support/temp_path.h"
 
 namespace ebsmock::testing {
 namespace {
 
-std::string temp_path(const std::string& name) {
-  const char* dir = std::getenv("TMPDIR");
-  return std::string(dir ? dir : "/tmp") + "/ebsmock-paced-" + std::to_string(::getpid()) + "-" + name;
-}
+std::string temp_path(const std::string& name) { return unique_temp_path("paced", name); }
 
 // A world that does not verify signatures, one pair, and optionally one [[fault]] delay.
 std::string write_world(const std::string& delay) {

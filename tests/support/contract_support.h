@@ -3,15 +3,13 @@
 // temporary path. Test-only and header-only; every function is independent (reentrant).
 #pragma once
 
-#include <unistd.h>
-
 #include <cstdint>
-#include <filesystem>
 #include <string>
 
 #include "harness/contract/case_runner.h"
 #include "harness/contract/checks.h"
 #include "harness/contract/contract_run.h"
+#include "tests/support/temp_path.h"
 
 namespace ebsmock::testing {
 
@@ -39,10 +37,6 @@ inline bool violates(const harness::ContractResult& r, harness::CheckId id) {
 }
 
 // A path in the temporary directory, unique to this process.
-inline std::string temp_path(const std::string& name) {
-  return (std::filesystem::temp_directory_path() /
-          ("ebsmock-contract-" + std::to_string(::getpid()) + "-" + name))
-      .string();
-}
+inline std::string temp_path(const std::string& name) { return unique_temp_path("contract", name); }
 
 }  // namespace ebsmock::testing
