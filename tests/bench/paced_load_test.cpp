@@ -21,11 +21,9 @@
 namespace ebsmock::testing {
 namespace {
 
-std::string temp_path(const std::string& name) { return unique_temp_path("paced", name); }
-
 // A world that does not verify signatures, one pair, and optionally one [[fault]] delay.
 std::string write_world(const std::string& delay) {
-  const auto path = temp_path("world.toml");
+  const auto path = unique_temp_path("paced", "world.toml");
   std::ofstream(path) << "[scenario]\nname = \"paced\"\nseed = 1\n\n[auth]\nverify_signatures = false\n\n"
                       << (delay.empty() ? "" : "[[fault]]\naction = \"*\"\ndelay = \"" + delay + "\"\n\n")
                       << "[[pair]]\nid = \"pair-cn-paced\"\nregion = \"cn-hangzhou\"\n"
@@ -35,7 +33,7 @@ std::string write_world(const std::string& delay) {
 
 // COUNT unsigned DescribeDiskReplicaPairs requests, one per line, CRLF written as CR.
 std::string write_requests(int count) {
-  const auto path = temp_path("requests.txt");
+  const auto path = unique_temp_path("paced", "requests.txt");
   std::ofstream out(path);
   for (int i = 0; i < count; ++i) {
     out << "POST /?PairIds=pair-cn-paced&RegionId=cn-hangzhou HTTP/1.1\rhost: 127.0.0.1\r"
