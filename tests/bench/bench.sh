@@ -476,22 +476,23 @@ paced() {
   stop_pid "$floor_pid"
   echo "{\"floor_closed_loop_rps\":$capacity}" >>"$raw/paced-capacity.jsonl"
   log "paced: cpp-httplib alone answers $capacity req/s closed-loop; loads $PACED_LOADS of it"
-  local r load rate
+  local r load rate count
   for ((r = 1; r <= RUNS; r++)); do
     for load in $PACED_LOADS; do
       rate=$(awk -v c="$capacity" -v l="$load" 'BEGIN { printf "%d", c * l }')
-      log "paced round $r/$RUNS, $rate req/s"
       # Fresh signatures for every run (ebsmock refuses a nonce twice), a few more than sent.
-      file=$(signed_requests "$PAIRS" $((rate * (PACED_DURATION + 2) + 1000)))
+      count=$((rate * (PACED_DURATION + 2) + 1000))
+      log "paced round $r/$RUNS, $rate req/s"
+      file=$(signed_requests "$PAIRS" "$count")
       start_floor
       run_paced "paced-floor-$load" "$P_FLOOR" "$floor_pid" "$rate" "$file" "$load"
       stop_pid "$floor_pid"
-      file=$(signed_requests "$PAIRS" $((rate * (PACED_DURATION + 2) + 1000)))
+      file=$(signed_requests "$PAIRS" "$count")
       start_mock "$out/world-verify.toml"
       run_paced "paced-ebsmock-$load" "$P_MOCK" "$mock_pid" "$rate" "$file" "$load"
       stop_pid "$mock_pid"
       if [[ -n $ebsmock_before ]]; then
-        file=$(signed_requests "$PAIRS" $((rate * (PACED_DURATION + 2) + 1000)))
+        file=$(signed_requests "$PAIRS" "$count")
         mock_bin=$ebsmock_before start_mock "$out/world-verify.toml"
         run_paced "paced-ebsmock-before-$load" "$P_MOCK" "$mock_pid" "$rate" "$file" "$load"
         stop_pid "$mock_pid"
