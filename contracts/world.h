@@ -37,6 +37,7 @@
 
 #include "contracts/api_schema.h"
 #include "contracts/drill.h"
+#include "contracts/due_queue.h"
 #include "contracts/error_catalogue.h"
 #include "contracts/group.h"
 #include "contracts/json_writer.h"
@@ -131,6 +132,12 @@ struct IdsNeeded {
   friend bool operator==(const IdsNeeded&, const IdsNeeded&) = default;
 };
 
+// The pairs a call of `op` with `params` touches, when it touches nothing but pairs it
+// names (a pair's Start, Stop, Failover, Reprotect, Delete, Modify or Progress; a Describe
+// by PairIds, split as it splits them): the calls World::execute may run concurrently
+// (see there). Empty when the call needs the whole world. Views into `params`.
+std::vector<std::string_view> pair_call_scope(Operation op, const Params& params);
+
 // Pairs by id; looked up by view (a request's ids are views into its parameters).
 using PairMap = std::map<std::string, Pair, std::less<>>;
 
@@ -182,8 +189,27 @@ class World {
   // followed by the drills that vanish with it.
   std::vector<TimedTransition> advance(Instant now);
 
+  // Whether something time-driven may be due at `now` that only advance() applies: a
+  // group's or drill's change (a stale schedule entry can make this early), or stale
+  // pair entries piled up by catch_up_pair. Safe to call while pair calls run (see
+  // execute).
+  bool needs_advance(Instant now) const;
+  // Applies pair `id`'s own time-driven changes due at or before `now`, as advance()
+  // would, appending them to `events`. False when one of them is advance()'s to make: a
+  // group member's own (a forced status; a member otherwise moves with its group, whose
+  // change needs_advance reports) or the end of its retention after `deleted` (it
+  // vanishes from the map). Nothing of that change is made then, and `now`'s
+  // call must advance() the world first. Safe to run like a pair call (see execute): it
+  // reads and writes only that pair, and schedules through the due queue. What it leaves
+  // in the queue goes stale, for advance() to drop.
+  bool catch_up_pair(std::string_view id, Instant now, std::vector<TimedTransition>& events);
+
   // Runs one validated request (api_schema's validate_params). Call advance(now) first:
-  // execute assumes the world is current. `ids` is used only by the calls ids_needed()
+  // execute assumes the world is current.
+  // Concurrency: calls with a pair_call_scope, on disjoint sets of pairs, may run at the
+  // same time (each with catch_up_pair of its pairs first), provided nothing else runs on
+  // the world meanwhile: they read the maps, groups and drills without changing them,
+  // write only their own pairs, and schedule changes through the thread-safe due queue. `ids` is used only by the calls ids_needed()
   // names.
   Outcome execute(Operation op, const Params& params, Instant now, const NewIds& ids = {},
                   BodyForm form = BodyForm::Dom);
@@ -288,17 +314,19 @@ class World {
   PairMap pairs_;
   std::map<std::string, Group> groups_;
   std::map<std::string, Drill> drills_;
-  // Every scheduled change as (due, kind, id), earliest first, so advance() touches only
-  // what is due (a scan of every pair per request made a 10,000-pair world 3x slower, and
-  // with changes due all the time a lower bound alone did not help). Whatever schedules a
-  // change pushes it; an entry whose resource no longer has that due time is stale and is
-  // dropped when it comes up. Ties: pairs before groups before drills, then the smaller
-  // id, as a scan in that order would. Member pairs are not queued, their group is (unless
-  // force_status put one in a transient status of its own).
-  // A min-heap (std::push_heap/pop_heap with std::greater): a priority_queue's top() is
-  // const, so taking an entry out would copy its id.
-  using DueEntry = std::tuple<Instant, ResourceKind, std::string>;
-  std::vector<DueEntry> due_;
+  // Every scheduled change, so advance() touches only what is due (a scan of every pair
+  // per request made a 10,000-pair world 3x slower, and with changes due all the time a
+  // lower bound alone did not help). Whatever schedules a change pushes it; an entry whose
+  // resource no longer has that due time is stale and is dropped when it comes up. Member
+  // pairs are not queued, their group is (unless force_status put one in a transient
+  // status of its own). Pairs have a queue of their own, so that a pair's changes, which
+  // catch_up_pair makes when a call touches the pair, do not count as due for everyone.
+  DueQueue pair_due_;
+  DueQueue due_;  // groups and drills
+  // Applies the pair's change due at `at` (its pending transition or its next sync
+  // cycle); false, changing nothing, when what is due is its vanishing.
+  bool step_pair(Pair& p, Instant at, std::vector<TimedTransition>& events);
+  // Drops the stale entries once they have piled up; advance() calls it, holding the world.
   void compact_due();
 };
 
