@@ -1,5 +1,5 @@
-// token_store.cpp: ClientToken records in a flat table, bounded with oldest-first eviction.
-#include "mock/token_store.h"
+// token_shard.cpp: ClientToken records in a flat table, bounded with oldest-first eviction.
+#include "mock/token_shard.h"
 
 #include <algorithm>
 #include <array>
@@ -62,9 +62,9 @@ std::size_t find_id_member(std::string_view body, std::string_view contents) {
 
 }  // namespace
 
-TokenStore::TokenStore(std::size_t capacity) : capacity_(std::max<std::size_t>(1, capacity)) {}
+TokenShard::TokenShard(std::size_t capacity) : capacity_(std::max<std::size_t>(1, capacity)) {}
 
-TokenStore::Key::Key(std::string_view access_key_id, std::string_view client_token) {
+TokenShard::Key::Key(std::string_view access_key_id, std::string_view client_token) {
   // Length-prefixed, so no (AccessKeyId, ClientToken) split of the same bytes collides.
   std::string text = std::to_string(access_key_id.size());
   text += ':';
@@ -73,26 +73,26 @@ TokenStore::Key::Key(std::string_view access_key_id, std::string_view client_tok
   digest_ = contracts::request_digest(text);
 }
 
-std::uint64_t TokenStore::hash_of(const Digest& key) {
+std::uint64_t TokenShard::hash_of(const Digest& key) {
   std::uint64_t h;
   std::memcpy(&h, key.data(), sizeof h);  // a SHA-256 prefix: already uniform
   return h;
 }
 
-TokenStore::Slot TokenStore::lookup(const Digest& key) const {
+TokenShard::Slot TokenShard::lookup(const Digest& key) const {
   return index_.find(hash_of(key), [&](Slot s) { return records_[s].key == key; });
 }
 
-void TokenStore::index_insert(Slot slot) {
+void TokenShard::index_insert(Slot slot) {
   if ((order_.size() + 1) * 4 > index_.buckets() * 3) index_.rehash(index_.buckets() * 2);
   index_.insert(slot, hash_of(records_[slot].key));
 }
 
-void TokenStore::index_erase(const Digest& key) {
+void TokenShard::index_erase(const Digest& key) {
   index_.erase(hash_of(key), [&](Slot s) { return records_[s].key == key; });
 }
 
-TokenStore::Slot TokenStore::touch(const Key& key, bool* existed) {
+TokenShard::Slot TokenShard::touch(const Key& key, bool* existed) {
   const Digest& digest = key.digest();
   Slot slot = lookup(digest);
   if (existed) *existed = slot != kNoSlot;
@@ -112,7 +112,7 @@ TokenStore::Slot TokenStore::touch(const Key& key, bool* existed) {
   return slot;
 }
 
-void TokenStore::make_room() {
+void TokenShard::make_room() {
   // Each step drops the oldest slot or moves an in-flight one to the back, at most one
   // lap: if every remembered token is in flight (more delayed requests than capacity),
   // the store goes over capacity for a while rather than forget an answer it owes.
@@ -133,7 +133,7 @@ void TokenStore::make_room() {
   }
 }
 
-void TokenStore::forget_answer(Record& r) {
+void TokenShard::forget_answer(Record& r) {
   if (r.state == State::Answered) {
     texts_.release(r.body);
     if (!r.packed_id) texts_.release(r.request_id);
@@ -141,26 +141,26 @@ void TokenStore::forget_answer(Record& r) {
   r.state = State::Seen;
 }
 
-std::optional<contracts::TokenState> TokenStore::state_of(const Record& r, const Digest& params) const {
+std::optional<contracts::TokenState> TokenShard::state_of(const Record& r, const Digest& params) const {
   if (r.state == State::Seen) return std::nullopt;
   return contracts::TokenState{r.state == State::InFlight,
                                contracts::Instant(contracts::Duration(r.first_seen_ms)), r.params == params};
 }
 
-bool TokenStore::note_seen(const Key& key) {
+bool TokenShard::note_seen(const Key& key) {
   bool existed = false;
   touch(key, &existed);
   return existed;
 }
 
-contracts::TokenDecision TokenStore::peek(const Key& key, const Digest& digest, contracts::Instant now,
+contracts::TokenDecision TokenShard::peek(const Key& key, const Digest& digest, contracts::Instant now,
                                           contracts::Duration ttl) const {
   const Slot slot = lookup(key.digest());
   const auto state = slot == kNoSlot ? std::nullopt : state_of(records_[slot], digest);
   return contracts::decide_token(state ? &*state : nullptr, now, ttl);
 }
 
-contracts::TokenDecision TokenStore::begin(const Key& key, const Digest& digest, contracts::Instant now,
+contracts::TokenDecision TokenShard::begin(const Key& key, const Digest& digest, contracts::Instant now,
                                            contracts::Duration ttl) {
   Record& r = records_[touch(key, nullptr)];
   const auto state = state_of(r, digest);
@@ -174,7 +174,7 @@ contracts::TokenDecision TokenStore::begin(const Key& key, const Digest& digest,
   return decision;
 }
 
-void TokenStore::complete(const Key& key, int http_status, std::string_view body, std::string_view request_id) {
+void TokenShard::complete(const Key& key, int http_status, std::string_view body, std::string_view request_id) {
   const Slot slot = lookup(key.digest());
   if (slot == kNoSlot || records_[slot].state == State::Seen) return;
   Record& r = records_[slot];
@@ -212,12 +212,12 @@ void TokenStore::complete(const Key& key, int http_status, std::string_view body
   r.body = texts_.add(std::string_view(shape, before.size() + after.size()));
 }
 
-void TokenStore::abandon(const Key& key) {
+void TokenShard::abandon(const Key& key) {
   const Slot slot = lookup(key.digest());
   if (slot != kNoSlot) forget_answer(records_[slot]);
 }
 
-std::optional<TokenStore::RecordedAnswer> TokenStore::answer(const Key& key,
+std::optional<TokenShard::RecordedAnswer> TokenShard::answer(const Key& key,
                                                              std::optional<std::string_view> request_id) const {
   const Slot slot = lookup(key.digest());
   if (slot == kNoSlot || records_[slot].state != State::Answered) return std::nullopt;
@@ -238,7 +238,7 @@ std::optional<TokenStore::RecordedAnswer> TokenStore::answer(const Key& key,
   return out;
 }
 
-void TokenStore::clear() {
+void TokenShard::clear() {
   records_.clear();
   free_.clear();
   index_.reset(16);

@@ -1,4 +1,5 @@
-// token_store.h: remembers ClientTokens per AccessKeyId: which tokens were seen (for
+// token_shard.h: remembers ClientTokens per AccessKeyId (one shard of the TokenStore,
+// token_store.h): which tokens were seen (for
 // fault rules on reused tokens) and what the first request carrying each answered, and
 // applies contracts/idempotence.h's decisions to them.
 // Memory is bounded: at most `capacity` tokens are remembered, and past that the token
@@ -12,7 +13,7 @@
 // measures it): the token is known by its Key's digest, its parameters by contracts::request_digest, its RequestId packed when it has the mock's
 // own shape, and its answer body with the RequestId cut out, interned (TextPool), so
 // answers that differ only in their RequestId share one copy.
-// Not thread-safe: the Service calls it under its mutex (prefetch excepted).
+// Not thread-safe: the TokenStore calls it under the shard's lock (prefetch excepted).
 #pragma once
 
 #include <array>
@@ -30,7 +31,7 @@
 
 namespace ebsmock::mock {
 
-class TokenStore {
+class TokenShard {
  public:
   // A token as the store knows it: (AccessKeyId, ClientToken), by a SHA-256 digest of
   // both. The digest is the store's one costly step, so the Service makes a call's key
@@ -44,7 +45,6 @@ class TokenStore {
    private:
     contracts::RequestDigest digest_;
   };
-  static constexpr std::size_t kDefaultCapacity = 100'000;
 
   // The first answer of a token's request, as it is replayed.
   struct RecordedAnswer {
@@ -56,11 +56,11 @@ class TokenStore {
     bool request_id_replaced = false;
   };
 
-  explicit TokenStore(std::size_t capacity = kDefaultCapacity);
+  explicit TokenShard(std::size_t capacity);
 
   // Starts loading the index bucket a look-up of `key` probes first (SlotIndex::prefetch).
-  // Unlike the rest of the store, safe to call without the owner's lock: the Service calls
-  // it before it waits for the world's lock, so the miss is not taken while holding it.
+  // Unlike the rest of the shard, safe to call without its lock: the Service calls it
+  // before it takes any lock, so the miss is not taken while holding one.
   void prefetch(const Key& key) const noexcept { index_.prefetch(hash_of(key.digest())); }
   // Records that a request carried `key`; returns whether it was seen before (and is
   // still remembered).
