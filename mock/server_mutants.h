@@ -14,7 +14,8 @@
 // them apart (tests/harness/concurrency_negative_control_test.cpp shows it).
 //
 // Thread-safety: the enum and names are pure; the decorators are not thread-safe and are
-// called under the Service's mutex, like the World they wrap.
+// called holding the whole world, like the World they wrap (a server with a mutant never
+// runs calls on pairs alone, service.h).
 #pragma once
 
 #include <map>

@@ -1,15 +1,8 @@
-// journal_guard_test.cpp: a Journal given a lock (the Service's) is guarded by that lock:
-// a reader waits while another thread holds it, and an entry appended under it
-// (append_locked) is seen once it is let go; the summary read under it counts every
-// answer by outcome, the ring's drops included.
-// Multi-threaded (the reader test); the waits are on the lock's own state, not on time.
+// journal_summary_test.cpp: the journal's summary (the admin API's health) counts every
+// answer by outcome, the ring's drops included. Single-threaded.
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <thread>
-
 #include "mock/journal.h"
-#include "mock/spinning_mutex.h"
 
 namespace ebsmock::mock {
 namespace {
@@ -23,32 +16,8 @@ JournalEntry answered(int status, std::string code = "") {
   return e;
 }
 
-TEST(JournalGuard, AReaderWaitsWhileAnotherThreadHoldsTheLockTheJournalWasGiven) {
-  SpinningMutex guard;
-  Journal journal(10, &guard);
-  std::atomic<bool> read = false;
-  std::uint64_t seen = 0;
-  std::thread reader;
-  {
-    std::lock_guard lock(guard);
-    journal.append_locked(answered(200));
-    reader = std::thread([&] {
-      seen = journal.last_seq();
-      read = true;
-    });
-    // The reader either got past the lock (the journal did not use it) or spun out its
-    // budget and sleeps on it: whichever comes first, no clock is read.
-    while (!guard.has_sleepers() && !read) std::this_thread::yield();
-    EXPECT_FALSE(read) << "the reader did not wait for the lock the journal was given";
-  }
-  reader.join();
-  EXPECT_TRUE(read);
-  EXPECT_EQ(seen, 1u);
-}
-
-TEST(JournalGuard, TheSummaryUnderTheLockCountsEveryAnswerByOutcomeIncludingDroppedOnes) {
-  SpinningMutex guard;
-  Journal journal(2, &guard);
+TEST(JournalSummary, CountsEveryAnswerByOutcomeIncludingDroppedOnes) {
+  Journal journal(2);
   journal.append(answered(200));
   journal.append(answered(200));
   journal.append(answered(403, "Forbidden.RAM"));
@@ -61,8 +30,7 @@ TEST(JournalGuard, TheSummaryUnderTheLockCountsEveryAnswerByOutcomeIncludingDrop
   progress.kind = contracts::JournalKind::Progress;  // not an answer: not counted
   journal.append(progress);
 
-  std::lock_guard lock(guard);
-  const Journal::Summary summary = journal.summary_locked();
+  const Journal::Summary summary = journal.summary();
   EXPECT_EQ(summary.entries, 2u);
   EXPECT_EQ(summary.last_seq, 7u);
   EXPECT_EQ(summary.dropped, 5u);
