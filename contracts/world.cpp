@@ -141,19 +141,25 @@ std::optional<Instant> World::due_of(const Group& g) const {
 }
 
 void World::note_due(ResourceKind kind, const std::string& id, std::optional<Instant> due) {
-  // No compaction here: pair calls on different pairs push at the same time (see
+  // No compaction here: calls holding different partitions push at the same time (see
   // execute), and compacting reads every resource. advance() compacts.
-  if (due) (kind == ResourceKind::Pair ? pair_due_ : due_).push(*due, kind, id);
+  if (due) (kind == ResourceKind::Pair ? pair_due_[pair_partition(id)] : due_).push(*due, kind, id);
+}
+
+std::size_t World::due_entries() const {
+  std::size_t n = due_.size();
+  for (const auto& q : pair_due_) n += q.size();
+  return n;
 }
 
 void World::compact_due() {
   // Stale entries leave the queues when their time comes; a long horizon (deleted
   // retention, long sync cycles) with many re-scheduled resources could pile them up.
-  if (pair_due_.size() + due_.size() < 4 * (pairs_.size() + groups_.size() + drills_.size()) + 1024) return;
-  std::vector<DueQueue::Entry> pairs, others;
-  pairs.reserve(pairs_.size());
+  if (due_entries() < 4 * (pairs_.size() + groups_.size() + drills_.size()) + 1024) return;
+  std::array<std::vector<DueQueue::Entry>, kPairPartitions> pairs;
+  std::vector<DueQueue::Entry> others;
   for (const auto& [id, p] : pairs_) {
-    if (auto due = due_of(p)) pairs.emplace_back(*due, ResourceKind::Pair, id);
+    if (auto due = due_of(p)) pairs[pair_partition(id)].emplace_back(*due, ResourceKind::Pair, id);
   }
   for (const auto& [id, g] : groups_) {
     if (auto due = due_of(g)) others.emplace_back(*due, ResourceKind::Group, id);
@@ -161,7 +167,7 @@ void World::compact_due() {
   for (const auto& [id, d] : drills_) {
     if (auto due = due_of(d)) others.emplace_back(*due, ResourceKind::Drill, id);
   }
-  pair_due_.assign(std::move(pairs));
+  for (std::size_t i = 0; i < kPairPartitions; ++i) pair_due_[i].assign(std::move(pairs[i]));
   due_.assign(std::move(others));
 }
 
@@ -237,14 +243,16 @@ bool World::step_pair(Pair& p, Instant at, std::vector<TimedTransition>& events)
 std::vector<TimedTransition> World::advance(Instant now) {
   std::vector<TimedTransition> events;
   compact_due();
-  // Changes come out in time order, the two queues merged (their entries order alike);
-  // one may schedule another that is also due (a completed sync starting the next
-  // cycle), which the queues then yield in turn.
+  // Changes come out in time order, the queues merged (their entries order alike); one
+  // may schedule another that is also due (a completed sync starting the next cycle),
+  // which the queues then yield in turn.
   for (;;) {
-    const bool pairs_due = !pair_due_.empty() && std::get<0>(pair_due_.front()) <= now;
-    const bool others_due = !due_.empty() && std::get<0>(due_.front()) <= now;
-    if (!pairs_due && !others_due) break;
-    auto [at, kind, id] = pairs_due && (!others_due || pair_due_.front() < due_.front()) ? pair_due_.pop() : due_.pop();
+    DueQueue* next = due_.due_by(now) ? &due_ : nullptr;
+    for (auto& q : pair_due_) {
+      if (q.due_by(now) && (next == nullptr || q.front() < next->front())) next = &q;
+    }
+    if (next == nullptr) break;
+    auto [at, kind, id] = next->pop();
     if (kind == ResourceKind::Group) {
       auto it = groups_.find(id);
       if (it != groups_.end() && due_of(it->second) == at) advance_group(it->second, at, events);
@@ -278,20 +286,23 @@ std::vector<TimedTransition> World::advance(Instant now) {
   return events;
 }
 
-bool World::catch_up_pair(std::string_view id, Instant now, std::vector<TimedTransition>& events) {
-  auto it = pairs_.find(id);
-  if (it == pairs_.end()) return true;
-  Pair& p = it->second;
-  for (auto due = due_of(p); due && *due <= now; due = due_of(p)) {
-    // A member moves with its group, which advance() alone moves.
-    if (group_of(p) != nullptr || !step_pair(p, *due, events)) return false;
+bool World::catch_up_partition(std::size_t partition, Instant now, std::vector<TimedTransition>& events) {
+  DueQueue& queue = pair_due_[partition];
+  while (queue.due_by(now)) {
+    const auto& [at, kind, id] = queue.front();
+    auto it = pairs_.find(id);
+    if (it == pairs_.end() || due_of(it->second) != at) {  // stale
+      queue.pop();
+      continue;
+    }
+    Pair& p = it->second;
+    // A member's own change may touch its group; a vanishing changes the map.
+    if (group_of(p) != nullptr || (!p.pending && !p.next_cycle)) return false;
+    const Instant when = at;
+    queue.pop();  // before step_pair, which may push the pair's next change
+    step_pair(p, when, events);
   }
   return true;
-}
-
-bool World::needs_advance(Instant now) const {
-  // Stale pair entries pile up when pairs catch up on their own; advance() drops them.
-  return due_.earliest() <= now || pair_due_.size() >= 4 * pairs_.size() + 1024;
 }
 
 std::vector<Transition> World::force(ResourceKind kind, std::string_view id, Status status, Instant now) {

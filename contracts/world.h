@@ -21,6 +21,7 @@
 //    not a member: it behaves as an ungrouped pair, but cannot be added to another group.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <functional>
 #include <map>
@@ -189,27 +190,35 @@ class World {
   // followed by the drills that vanish with it.
   std::vector<TimedTransition> advance(Instant now);
 
-  // Whether something time-driven may be due at `now` that only advance() applies: a
-  // group's or drill's change (a stale schedule entry can make this early), or stale
-  // pair entries piled up by catch_up_pair. Safe to call while pair calls run (see
-  // execute).
-  bool needs_advance(Instant now) const;
-  // Applies pair `id`'s own time-driven changes due at or before `now`, as advance()
-  // would, appending them to `events`. False when one of them is advance()'s to make: a
-  // group member's own (a forced status; a member otherwise moves with its group, whose
-  // change needs_advance reports) or the end of its retention after `deleted` (it
-  // vanishes from the map). Nothing of that change is made then, and `now`'s
-  // call must advance() the world first. Safe to run like a pair call (see execute): it
-  // reads and writes only that pair, and schedules through the due queue. What it leaves
-  // in the queue goes stale, for advance() to drop.
-  bool catch_up_pair(std::string_view id, Instant now, std::vector<TimedTransition>& events);
+  // Pairs are spread over kPairPartitions partitions by a hash of their id, each with a
+  // schedule of its own, so that calls holding different partitions can run at the same
+  // time (see execute) and each bring its own pairs up to the clock. The mock locks per
+  // partition (mock/world_locks.h).
+  static constexpr std::size_t kPairPartitions = 64;
+  static std::size_t pair_partition(std::string_view pair_id) {
+    return std::hash<std::string_view>{}(pair_id) % kPairPartitions;
+  }
+  // Whether a group's or drill's change may be due at `now` (a stale schedule entry can
+  // make it early): only advance() makes those. Safe to call while calls holding
+  // partitions run (see execute).
+  bool needs_advance(Instant now) const { return due_.due_by(now); }
+  // Applies the time-driven changes of the pairs in `partition` due at or before `now`,
+  // oldest first, as advance() would, appending them to `events`. Stops, returning false,
+  // at a change only advance() makes: a group member's own (a forced status; a member
+  // otherwise moves with its group, whose change needs_advance reports) or the end of a
+  // pair's retention after `deleted` (it vanishes from the map); nothing of that change is
+  // made, and `now`'s call must advance() the world first. Safe to run while calls holding
+  // other partitions run (see execute): it reads and writes only its partition's pairs
+  // and schedule.
+  bool catch_up_partition(std::size_t partition, Instant now, std::vector<TimedTransition>& events);
 
   // Runs one validated request (api_schema's validate_params). Call advance(now) first:
   // execute assumes the world is current.
-  // Concurrency: calls with a pair_call_scope, on disjoint sets of pairs, may run at the
-  // same time (each with catch_up_pair of its pairs first), provided nothing else runs on
-  // the world meanwhile: they read the maps, groups and drills without changing them,
-  // write only their own pairs, and schedule changes through the thread-safe due queue. `ids` is used only by the calls ids_needed()
+  // Concurrency: calls with a pair_call_scope whose pairs lie in disjoint sets of
+  // partitions may run at the same time (each with catch_up_partition of its partitions
+  // first), provided nothing else runs on the world meanwhile: they read the maps, groups
+  // and drills without changing them, and write only their own pairs and their
+  // partitions' schedules. `ids` is used only by the calls ids_needed()
   // names.
   Outcome execute(Operation op, const Params& params, Instant now, const NewIds& ids = {},
                   BodyForm form = BodyForm::Dom);
@@ -319,15 +328,15 @@ class World {
   // lower bound alone did not help). Whatever schedules a change pushes it; an entry whose
   // resource no longer has that due time is stale and is dropped when it comes up. Member
   // pairs are not queued, their group is (unless force_status put one in a transient
-  // status of its own). Pairs have a queue of their own, so that a pair's changes, which
-  // catch_up_pair makes when a call touches the pair, do not count as due for everyone.
-  DueQueue pair_due_;
-  DueQueue due_;  // groups and drills
+  // status of its own). Pairs are queued by partition, groups and drills in due_.
+  std::array<DueQueue, kPairPartitions> pair_due_;
+  DueQueue due_;
   // Applies the pair's change due at `at` (its pending transition or its next sync
   // cycle); false, changing nothing, when what is due is its vanishing.
   bool step_pair(Pair& p, Instant at, std::vector<TimedTransition>& events);
   // Drops the stale entries once they have piled up; advance() calls it, holding the world.
   void compact_due();
+  std::size_t due_entries() const;  // in every queue
 };
 
 }  // namespace ebsmock::contracts

@@ -2,6 +2,8 @@
 // the files), plus the lifecycle of the world state.
 #include "mock/service.h"
 
+#include <bit>
+
 #include "mock/admission.h"
 #include "mock/commit.h"
 #include "mock/decide.h"
@@ -259,19 +261,13 @@ ConnectionAction Service::finish(Exchange& x, std::unique_lock<WorldLocks>* worl
 
 namespace {
 
-// The pairs a call touches when they are all it touches (contracts::pair_call_scope),
-// and their stripes; no ids when the call needs the whole world.
-struct PairScope {
-  std::vector<std::string_view> ids;  // views into the request's parameters
+// The stripes of the pairs a call touches when they are all it touches
+// (contracts::pair_call_scope); none when the call needs the whole world.
+WorldLocks::StripeSet pair_stripes(const Exchange& x) {
   WorldLocks::StripeSet stripes = 0;
-};
-
-PairScope pair_scope(const Exchange& x) {
-  PairScope scope;
-  if (!x.op || !x.request) return scope;
-  scope.ids = contracts::pair_call_scope(*x.op, x.request->params);
-  for (const auto id : scope.ids) scope.stripes |= WorldLocks::stripe_of(id);
-  return scope;
+  if (!x.op || !x.request) return stripes;
+  for (const auto id : contracts::pair_call_scope(*x.op, x.request->params)) stripes |= WorldLocks::stripe_of(id);
+  return stripes;
 }
 
 }  // namespace
@@ -283,22 +279,20 @@ bool Service::pair_calls_allowed(contracts::Instant now) const {
   return !state_.world.needs_advance(now);
 }
 
-std::optional<ConnectionAction> Service::try_pair_call(Exchange& x, CallFacts& facts,
-                                                       const std::vector<std::string_view>& pair_ids,
-                                                       WorldLocks::StripeSet stripes,
+std::optional<ConnectionAction> Service::try_pair_call(Exchange& x, CallFacts& facts, WorldLocks::StripeSet stripes,
                                                        const contracts::ErrorCatalogue& errors) {
   WorldLocks::Held held(locks_, stripes);
   // Read holding the stripes, so no call that holds the world can come between this
   // reading and the call's entry.
   const auto now = state_.gate->world_clock->now();
   if (!pair_calls_allowed(now)) return std::nullopt;
-  // The call's own pairs catch up with the clock; another pair's changes wait until a
-  // call touches it or holds the world (contracts/README.md, "When time-driven changes
+  // The pairs of the call's partitions catch up with the clock; another partition's
+  // changes wait until a call touches it or holds the world (contracts/README.md, "When time-driven changes
   // are journaled").
   std::vector<contracts::TimedTransition> changes;
   bool caught_up = true;
-  for (const auto id : pair_ids) {
-    if (!(caught_up = state_.world.catch_up_pair(id, now, changes))) break;
+  for (WorldLocks::StripeSet left = stripes; left != 0 && caught_up; left &= left - 1) {
+    caught_up = state_.world.catch_up_partition(static_cast<std::size_t>(std::countr_zero(left)), now, changes);
   }
   journal_progress_locked(std::move(changes));
   if (!caught_up) return std::nullopt;  // a change only advance() makes: the call holds the world
@@ -318,8 +312,8 @@ ConnectionAction Service::handle_rpc(const RawRequest& raw, std::stop_token stop
   digest_token(x);
   if (x.token) tokens_.prefetch(*x.token);
   CallFacts facts = call_facts(x);
-  if (const PairScope scope = pair_scope(x); scope.stripes != 0) {
-    if (auto done = try_pair_call(x, facts, scope.ids, scope.stripes, errors)) return std::move(*done);
+  if (const WorldLocks::StripeSet stripes = pair_stripes(x); stripes != 0) {
+    if (auto done = try_pair_call(x, facts, stripes, errors)) return std::move(*done);
   }
 
   std::unique_lock lock(locks_);

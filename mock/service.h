@@ -177,12 +177,11 @@ class Service {
   // Render and record, then let go of what the call's commit held (`world` or `pairs`,
   // either or neither), after its entry is appended.
   ConnectionAction finish(Exchange& x, std::unique_lock<WorldLocks>* world, WorldLocks::Held* pairs = nullptr);
-  // The call on pairs only (`pair_ids`, whose stripes are `stripes`), holding just them,
-  // after catching those pairs up with the clock, if nothing needs the whole world now;
-  // nullopt otherwise (with nothing done but the pairs' catch-up, journaled).
-  std::optional<ConnectionAction> try_pair_call(Exchange& x, CallFacts& facts,
-                                                const std::vector<std::string_view>& pair_ids,
-                                                WorldLocks::StripeSet stripes, const contracts::ErrorCatalogue& errors);
+  // The call on pairs only (their stripes: `stripes`), holding just those, after
+  // catching the stripes' pairs up with the clock, if nothing needs the whole world now;
+  // nullopt otherwise (with nothing done but that catch-up, journaled).
+  std::optional<ConnectionAction> try_pair_call(Exchange& x, CallFacts& facts, WorldLocks::StripeSet stripes,
+                                                const contracts::ErrorCatalogue& errors);
   // Holding any stripe: whether a call may run holding only its pairs' stripes at `now`.
   bool pair_calls_allowed(contracts::Instant now) const;
   // Applies every time-driven change and every scenario [[event]] due on the world clock,

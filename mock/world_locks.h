@@ -1,5 +1,5 @@
-// world_locks.h: the locks the Service's world is held by. The pairs are spread over
-// kStripes stripes by a hash of their id, one SpinningMutex each. A call that touches
+// world_locks.h: the locks the Service's world is held by: one SpinningMutex per stripe,
+// a stripe being one of the World's pair partitions (contracts::World::pair_partition). A call that touches
 // only pairs (most of what clients send: Start, Stop, Describe by id, ...) holds the
 // stripes of its pairs, so calls on different pairs run at the same time; anything else
 // (groups, drills, a Describe of every pair, the clock's catch-up, the admin API) holds
@@ -16,22 +16,21 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <string_view>
 
+#include "contracts/world.h"
 #include "mock/spinning_mutex.h"
 
 namespace ebsmock::mock {
 
 class WorldLocks {
  public:
-  static constexpr std::size_t kStripes = 64;  // one bit each in a StripeSet
-  // A set of stripes, as a bit mask.
+  static constexpr std::size_t kStripes = contracts::World::kPairPartitions;
+  // A set of stripes, as a bit mask: bit i is partition i.
   using StripeSet = std::uint64_t;
+  static_assert(kStripes <= 64, "a StripeSet has a bit per stripe");
 
-  static StripeSet stripe_of(std::string_view pair_id) {
-    return StripeSet{1} << (std::hash<std::string_view>{}(pair_id) % kStripes);
-  }
+  static StripeSet stripe_of(std::string_view pair_id) { return StripeSet{1} << contracts::World::pair_partition(pair_id); }
 
   // Lockable, for std::unique_lock and friends: the whole world.
   void lock() {

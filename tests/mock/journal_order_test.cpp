@@ -9,7 +9,7 @@
 //    code and transition, and ends in exactly the world the server has.
 // Several rounds, each with its own server: the property must hold in every run. Twice:
 // with changes that take seconds on a moving clock, and with changes due at once, which
-// each pair catches up with when a call next touches it, holding only its stripe.
+// a pair's partition catches up with when a call next holds it, and only it.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -35,9 +35,9 @@ const std::vector<std::string> kShared = {"pair-cn-shared0000000001", "pair-cn-s
 
 // Timings of a few seconds, which the moving clock brings due between calls.
 const std::string kSecondsTimings = "[timing]\ncreate = \"2s\"\ninitial_sync = \"3s\"\nsync = \"1s\"\nstop = \"2s\"\n\n";
-// Every change due the instant it is scheduled: each pair catches up when a call next
-// touches it, so most progress entries are journaled by calls on pairs alone, while
-// other pairs' changes wait (World::catch_up_pair).
+// Every change due the instant it is scheduled: each partition of pairs catches up when a
+// call next holds it, so most progress entries are journaled by calls on pairs alone,
+// while other partitions' changes wait (World::catch_up_partition).
 const std::string kZeroTimings = "[timing]\ncreate = \"0\"\ninitial_sync = \"0\"\nsync = \"0\"\nstop = \"0\"\n\n";
 
 std::string world(const std::string& timings) {
