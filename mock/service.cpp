@@ -287,8 +287,8 @@ std::optional<ConnectionAction> Service::try_pair_call(Exchange& x, CallFacts& f
   const auto now = state_.gate->world_clock->now();
   if (!pair_calls_allowed(now)) return std::nullopt;
   // The pairs of the call's partitions catch up with the clock; another partition's
-  // changes wait until a call touches it or holds the world (contracts/README.md, "When time-driven changes
-  // are journaled").
+  // changes wait until a call touches it or holds the world (contracts/README.md, "When
+  // time-driven changes are journaled").
   std::vector<contracts::TimedTransition> changes;
   bool caught_up = true;
   for (WorldLocks::StripeSet left = stripes; left != 0 && caught_up; left &= left - 1) {
