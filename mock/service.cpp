@@ -118,6 +118,7 @@ void Service::reset_locked() {
     gate_epoch_.store(next_gate_epoch.fetch_add(1, std::memory_order_relaxed), std::memory_order_release);
   }
   journal_.clear();
+  note_pair_calls_locked();
 }
 
 void Service::reset() {
@@ -134,6 +135,10 @@ void Service::load(scenarios::Scenario scenario) {
 
 Service::AddFaultsResult Service::add_faults(std::vector<scenarios::FaultSpec> rules) {
   std::lock_guard lock(locks_);
+  struct Noted {
+    Service& s;
+    ~Noted() { s.note_pair_calls_locked(); }
+  } noted{*this};
   AddFaultsResult result;
   for (auto& rule : rules) {
     std::string wanted = rule.id;
@@ -149,7 +154,9 @@ Service::AddFaultsResult Service::add_faults(std::vector<scenarios::FaultSpec> r
 
 bool Service::remove_fault(std::string_view id) {
   std::lock_guard lock(locks_);
-  return state_.faults->remove(id);
+  const bool removed = state_.faults->remove(id);
+  note_pair_calls_locked();
+  return removed;
 }
 
 bool Service::advance_clock(contracts::Duration by, std::string_view call_id, std::stop_token stop) {
@@ -272,8 +279,11 @@ WorldLocks::StripeSet pair_stripes(const Exchange& x) {
 
 }  // namespace
 
+void Service::note_pair_calls_locked() {
+  locks_.set_pair_calls(options_.mutant == ServerMutant::None && state_.faults->size() == 0 && !state_.replay->active());
+}
+
 bool Service::pair_calls_allowed(contracts::Instant now) const {
-  if (options_.mutant != ServerMutant::None || state_.faults->size() > 0 || state_.replay->active()) return false;
   const auto& events = scenario_.events;
   if (state_.next_event < events.size() && state_.start + events[state_.next_event].at <= now) return false;
   return !state_.world.needs_advance(now);
@@ -282,6 +292,9 @@ bool Service::pair_calls_allowed(contracts::Instant now) const {
 std::optional<ConnectionAction> Service::try_pair_call(Exchange& x, CallFacts& facts, WorldLocks::StripeSet stripes,
                                                        const contracts::ErrorCatalogue& errors) {
   WorldLocks::Held held(locks_, stripes);
+  // Off, a holder of the whole world may be changing the state without the stripes:
+  // nothing of it may be read.
+  if (!locks_.pair_calls_on()) return std::nullopt;
   // Read holding the stripes, so no call that holds the world can come between this
   // reading and the call's entry.
   const auto now = state_.gate->world_clock->now();
@@ -312,7 +325,7 @@ ConnectionAction Service::handle_rpc(const RawRequest& raw, std::stop_token stop
   digest_token(x);
   if (x.token) tokens_.prefetch(*x.token);
   CallFacts facts = call_facts(x);
-  if (const WorldLocks::StripeSet stripes = pair_stripes(x); stripes != 0) {
+  if (const WorldLocks::StripeSet stripes = pair_stripes(x); stripes != 0 && locks_.pair_calls_on()) {
     if (auto done = try_pair_call(x, facts, stripes, errors)) return std::move(*done);
   }
 
@@ -335,6 +348,7 @@ ConnectionAction Service::handle_rpc(const RawRequest& raw, std::stop_token stop
   } catch (const WorldReplaced&) {
     refuse_replaced(x, errors);
   }
+  note_pair_calls_locked();  // a rule may have been used up
   return finish(x, &lock);
 }
 

@@ -7,16 +7,16 @@
 // fault rules, replay script) and replaces it whole on reset()/load(), so a run is
 // reproducible from scenario + seed.
 // Thread-safe: the world state is held through WorldLocks (world_locks.h). A call that
-// touches only pairs it names (pair_stripes in service.cpp) holds just their stripes,
+// touches only pairs it names (contracts::pair_call_scope) holds just their stripes,
 // when nothing else needs the world at that moment: no fault rule or replay script is
-// loaded, no planted bug, and nothing time-driven is due (then the call catches the
-// world up, holding it whole). Every other call holds the whole world from decide to
-// record, except while it waits out an injected delay or a hold_until fault at the wait
-// stage (a retry meanwhile sees LastTokenProcessing), or while a planted race's window is
-// open (race_window.h; never in the correct server). Either way a call's journal entry
-// is appended before its locks go, so seq is the commit order. A Describe's page is
-// copied under the locks and written into the answer after them (envelope.h's
-// UnwrittenPage).
+// loaded, no bug planted (then calls on pairs alone are off), and nothing due needs the
+// whole world (then the call catches the world up, holding it whole). Every other call
+// holds the whole world from decide to record, except while it waits out an injected
+// delay or a hold_until fault at the wait stage (a retry meanwhile sees
+// LastTokenProcessing), or while a planted race's window is open (race_window.h; never
+// in the correct server). Either way a call's journal entry is appended before its locks
+// go, so seq is the commit order. A Describe's page is copied under the locks and
+// written into the answer after them (envelope.h's UnwrittenPage).
 #pragma once
 
 #include <atomic>
@@ -182,8 +182,13 @@ class Service {
   // nullopt otherwise (with nothing done but that catch-up, journaled).
   std::optional<ConnectionAction> try_pair_call(Exchange& x, CallFacts& facts, WorldLocks::StripeSet stripes,
                                                 const contracts::ErrorCatalogue& errors);
-  // Holding any stripe: whether a call may run holding only its pairs' stripes at `now`.
+  // Holding a call's stripes, with calls on pairs alone on: whether nothing due at `now`
+  // needs the whole world.
   bool pair_calls_allowed(contracts::Instant now) const;
+  // Holding the whole world, after its rules may have changed: calls on pairs alone are on
+  // from its release unless a fault rule or replay script is loaded or a bug planted
+  // (their counts and races follow the whole world's order).
+  void note_pair_calls_locked();
   // Applies every time-driven change and every scenario [[event]] due on the world clock,
   // in time order (an event after the changes due at its instant), journaling each.
   contracts::Instant catch_up_locked();

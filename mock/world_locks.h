@@ -1,18 +1,23 @@
 // world_locks.h: the locks the Service's world is held by: one SpinningMutex per stripe,
-// a stripe being one of the World's pair partitions (contracts::World::pair_partition). A call that touches
-// only pairs (most of what clients send: Start, Stop, Describe by id, ...) holds the
-// stripes of its pairs, so calls on different pairs run at the same time; anything else
-// (groups, drills, a Describe of every pair, the clock's catch-up, the admin API) holds
-// the whole world, which is every stripe, taken in stripe order.
-// Why stripes and not one lock: a holder preempted inside its hold stops every call
-// queued behind it, which put ebsmock's p99 at 1.5-2.6x cpp-httplib's alone at the same
-// CPU; spread over one lock per pair or so, the same work read 0.85-1.24x
-// (tests/bench/RESULTS.md, twenty-ninth and thirtieth sessions).
-// Thread-safe. Deadlock-free as long as every holder takes stripes in ascending order,
-// which both ways of holding here do; a call never holds stripes when it asks for more.
+// a stripe being one of the World's pair partitions (contracts::World::pair_partition),
+// and one for the whole world. A call that touches only pairs (most of what clients
+// send: Start, Stop, Describe by id, ...) holds the stripes of its pairs, so calls on
+// different pairs run at the same time; anything else (groups, drills, a Describe of
+// every pair, the clock's catch-up, the admin API) holds the whole world: its own lock,
+// then, while calls on pairs alone are on, every stripe in stripe order.
+// Holders of the whole world queue on its one lock before any of them touches a stripe:
+// without it, a thousand delayed calls woke together and each went for all 64 stripes,
+// and the delay section fell from ~4,870 to 132 req/s (tests/bench/RESULTS.md, thirtieth
+// session). While calls on pairs alone are off (a fault rule or replay script is loaded:
+// every call holds the whole world), a holder takes no stripe at all.
+// Why stripes at all: a holder preempted inside its hold stops every call queued behind
+// it; spread over a lock per partition, only the calls on its partition wait.
+// Thread-safe. Deadlock-free: stripes are taken in ascending order, and a holder of the
+// whole world takes its own lock first; a call never holds stripes when it asks for more.
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <bit>
 #include <cstddef>
 #include <cstdint>
@@ -34,11 +39,26 @@ class WorldLocks {
 
   // Lockable, for std::unique_lock and friends: the whole world.
   void lock() {
-    for (auto& s : stripes_) s.mu.lock();
+    whole_.lock();
+    stripes_held_ = pair_calls_on_.load(std::memory_order_relaxed);  // changed only under whole_
+    if (stripes_held_) {
+      for (auto& s : stripes_) s.mu.lock();
+    }
   }
   void unlock() {
-    for (auto& s : stripes_) s.mu.unlock();
+    // The setting takes effect here, once the holder is done with the world: a call on
+    // pairs that then sees it on may go ahead, as no one else holds the world.
+    pair_calls_on_.store(next_pair_calls_on_, std::memory_order_release);
+    if (stripes_held_) {
+      for (auto& s : stripes_) s.mu.unlock();
+    }
+    whole_.unlock();
   }
+  // Holding the whole world: whether calls on pairs alone are on once it is let go.
+  void set_pair_calls(bool on) { next_pair_calls_on_ = on; }
+  // Holding a call's stripes (or not, for a first look): whether it may go ahead on them.
+  // Off: it lets them go and holds the whole world instead.
+  bool pair_calls_on() const { return pair_calls_on_.load(std::memory_order_acquire); }
 
   // Holds `stripes` (non-empty) until destroyed or release()d.
   class Held {
@@ -59,17 +79,18 @@ class WorldLocks {
     StripeSet stripes_;
   };
 
-  // True while a waiter sleeps on some stripe, or is about to (for tests).
+  // True while a waiter sleeps on some stripe or on the whole world, or is about to (for tests).
   bool has_sleepers() const {
+    if (whole_.has_sleepers()) return true;
     for (const auto& s : stripes_) {
       if (s.mu.has_sleepers()) return true;
     }
     return false;
   }
 
-  // Waits on any stripe that outlasted its spin and slept, since construction.
+  // Waits on any of the locks that outlasted their spin and slept, since construction.
   SpinningMutex::Sleeps sleeps() const {
-    SpinningMutex::Sleeps total;
+    SpinningMutex::Sleeps total = whole_.sleeps();
     for (const auto& s : stripes_) {
       const auto one = s.mu.sleeps();
       total.count += one.count;
@@ -83,6 +104,10 @@ class WorldLocks {
     SpinningMutex mu;
   };
   std::array<Stripe, kStripes> stripes_;
+  SpinningMutex whole_;
+  std::atomic<bool> pair_calls_on_{true};
+  bool next_pair_calls_on_ = true;  // under whole_
+  bool stripes_held_ = false;       // under whole_: whether its holder took the stripes
 };
 
 }  // namespace ebsmock::mock

@@ -1,7 +1,8 @@
 // world_locks_test.cpp: WorldLocks, the Service's world held per pair stripe or whole:
 // holders of different stripes run at the same time, the whole world waits for every
-// stripe's holder and a stripe's holder for the whole world's, and a call's stripes are
-// one per distinct stripe of its pairs.
+// stripe's holder and a stripe's holder for the whole world's, holders of the whole world
+// queue on its own lock, and with calls on pairs alone off (a setting that takes effect
+// when the whole world is let go) the whole world takes no stripe.
 // Multi-threaded; every wait is on the locks' own state (a waiter asleep on a stripe, or
 // a thread that finished), never on time.
 #include <gtest/gtest.h>
@@ -71,6 +72,42 @@ TEST(WorldLocks, TheWholeWorldWaitsForAStripesHolderAndAStripeForTheWholeWorld) 
   }
   pair.join();
   EXPECT_TRUE(stripe);
+}
+
+TEST(WorldLocks, HoldersOfTheWholeWorldQueueOnItsOwnLockFirst) {
+  WorldLocks locks;
+  std::atomic<bool> second = false;
+  std::thread other;
+  {
+    std::lock_guard first(locks);
+    other = std::thread([&] {
+      std::lock_guard lock(locks);
+      second = true;
+    });
+    while (!locks.has_sleepers() && !second) std::this_thread::yield();
+    EXPECT_FALSE(second);
+  }
+  other.join();
+  EXPECT_TRUE(second);
+}
+
+TEST(WorldLocks, WithPairCallsOffTheWholeWorldTakesNoStripeAndTheSettingWaitsForItsRelease) {
+  WorldLocks locks;
+  {
+    std::lock_guard lock(locks);
+    locks.set_pair_calls(false);
+    EXPECT_TRUE(locks.pair_calls_on()) << "not before the holder lets go";
+  }
+  EXPECT_FALSE(locks.pair_calls_on());
+  // A call that took its stripe before it looked does not keep the whole world out.
+  WorldLocks::Held held(locks, WorldLocks::stripe_of("pair-cn-a"));
+  std::thread world([&] { std::lock_guard lock(locks); });
+  world.join();  // would wait forever if the whole world took the stripes
+  {
+    std::lock_guard lock(locks);
+    locks.set_pair_calls(true);
+  }
+  EXPECT_TRUE(locks.pair_calls_on());
 }
 
 TEST(WorldLocks, ReleaseLetsGoOfEveryStripeItHeld) {
