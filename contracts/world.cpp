@@ -141,34 +141,29 @@ std::optional<Instant> World::due_of(const Group& g) const {
 }
 
 void World::note_due(ResourceKind kind, const std::string& id, std::optional<Instant> due) {
-  // No compaction here: calls holding different partitions push at the same time (see
-  // execute), and compacting reads every resource. advance() compacts.
-  if (due) (kind == ResourceKind::Pair ? pair_due_[pair_partition(id)] : due_).push(*due, kind, id);
-}
-
-std::size_t World::due_entries() const {
-  std::size_t n = due_.size();
-  for (const auto& q : pair_due_) n += q.size();
-  return n;
+  if (!due) return;
+  // Stale entries leave the queue when their time comes; a long horizon (deleted
+  // retention, long sync cycles) with many re-scheduled resources could pile them up.
+  // Compact before pushing: the resource may not be in its map yet (add_*, create).
+  if (due_.size() >= 4 * (pairs_.size() + groups_.size() + drills_.size()) + 1024) compact_due();
+  due_.emplace_back(*due, kind, id);
+  std::push_heap(due_.begin(), due_.end(), std::greater<>());
 }
 
 void World::compact_due() {
-  // Stale entries leave the queues when their time comes; a long horizon (deleted
-  // retention, long sync cycles) with many re-scheduled resources could pile them up.
-  if (due_entries() < 4 * (pairs_.size() + groups_.size() + drills_.size()) + 1024) return;
-  std::array<std::vector<DueQueue::Entry>, kPairPartitions> pairs;
-  std::vector<DueQueue::Entry> others;
+  std::vector<DueEntry> live;
+  live.reserve(pairs_.size() + groups_.size() + drills_.size());
   for (const auto& [id, p] : pairs_) {
-    if (auto due = due_of(p)) pairs[pair_partition(id)].emplace_back(*due, ResourceKind::Pair, id);
+    if (auto due = due_of(p)) live.emplace_back(*due, ResourceKind::Pair, id);
   }
   for (const auto& [id, g] : groups_) {
-    if (auto due = due_of(g)) others.emplace_back(*due, ResourceKind::Group, id);
+    if (auto due = due_of(g)) live.emplace_back(*due, ResourceKind::Group, id);
   }
   for (const auto& [id, d] : drills_) {
-    if (auto due = due_of(d)) others.emplace_back(*due, ResourceKind::Drill, id);
+    if (auto due = due_of(d)) live.emplace_back(*due, ResourceKind::Drill, id);
   }
-  for (std::size_t i = 0; i < kPairPartitions; ++i) pair_due_[i].assign(std::move(pairs[i]));
-  due_.assign(std::move(others));
+  due_ = std::move(live);
+  std::make_heap(due_.begin(), due_.end(), std::greater<>());
 }
 
 void World::add_pair(Pair pair, Instant now) {
@@ -205,54 +200,14 @@ void World::erase_drills_of(ResourceKind kind, const std::string& id, Instant at
   }
 }
 
-bool World::step_pair(Pair& p, Instant at, std::vector<TimedTransition>& events) {
-  if (p.pending) {
-    Status from = p.status;
-    Status to = p.pending->to;
-    p.pending.reset();
-    p.status = to;
-    if (from == Status::InitialSyncing || from == Status::Syncing ||
-        from == Status::ManualSyncing) {
-      p.last_recover_point = unix_seconds(at);
-    }
-    if (from == Status::Reprotecting && p.reprotect_reverses) {
-      // Open question 5 (choice): reverse replication makes the old secondary the new
-      // primary; Primary*/Standby* keep the initial sites.
-      std::swap(p.source_region, p.destination_region);
-      std::swap(p.source_zone, p.destination_zone);
-      std::swap(p.source_disk_id, p.destination_disk_id);
-    }
-    if (from == Status::Reprotecting) p.reprotect_reverses = false;
-    if (to == Status::Normal && policy_->timing.sync_cycle.count() > 0) {
-      p.next_cycle = at + policy_->timing.sync_cycle;
-    }
-    if (to == Status::Deleted) p.deleted_at = at;
-    events.push_back({{p.id, from, to}, at, false});
-    note_due(p);
-    return true;
-  }
-  if (p.next_cycle) {
-    p.next_cycle.reset();
-    begin(p, Status::Syncing, TimingKey::Sync, at);
-    events.push_back({{p.id, Status::Normal, Status::Syncing}, at, false});
-    return true;
-  }
-  return false;  // the end of a deleted pair's retention: it vanishes
-}
-
 std::vector<TimedTransition> World::advance(Instant now) {
   std::vector<TimedTransition> events;
-  compact_due();
-  // Changes come out in time order, the queues merged (their entries order alike); one
-  // may schedule another that is also due (a completed sync starting the next cycle),
-  // which the queues then yield in turn.
-  for (;;) {
-    DueQueue* next = due_.due_by(now) ? &due_ : nullptr;
-    for (auto& q : pair_due_) {
-      if (q.due_by(now) && (next == nullptr || q.front() < next->front())) next = &q;
-    }
-    if (next == nullptr) break;
-    auto [at, kind, id] = next->pop();
+  // Changes come out in time order; one may schedule another that is also due (a
+  // completed sync starting the next cycle), which the queue then yields in turn.
+  while (!due_.empty() && std::get<0>(due_.front()) <= now) {
+    std::pop_heap(due_.begin(), due_.end(), std::greater<>());
+    auto [at, kind, id] = std::move(due_.back());
+    due_.pop_back();
     if (kind == ResourceKind::Group) {
       auto it = groups_.find(id);
       if (it != groups_.end() && due_of(it->second) == at) advance_group(it->second, at, events);
@@ -275,7 +230,34 @@ std::vector<TimedTransition> World::advance(Instant now) {
     auto it = pairs_.find(id);
     if (it == pairs_.end() || due_of(it->second) != at) continue;  // stale
     Pair& p = it->second;
-    if (!step_pair(p, at, events)) {
+    if (p.pending) {
+      Status from = p.status;
+      Status to = p.pending->to;
+      p.pending.reset();
+      p.status = to;
+      if (from == Status::InitialSyncing || from == Status::Syncing ||
+          from == Status::ManualSyncing) {
+        p.last_recover_point = unix_seconds(at);
+      }
+      if (from == Status::Reprotecting && p.reprotect_reverses) {
+        // Open question 5 (choice): reverse replication makes the old secondary the new
+        // primary; Primary*/Standby* keep the initial sites.
+        std::swap(p.source_region, p.destination_region);
+        std::swap(p.source_zone, p.destination_zone);
+        std::swap(p.source_disk_id, p.destination_disk_id);
+      }
+      if (from == Status::Reprotecting) p.reprotect_reverses = false;
+      if (to == Status::Normal && policy_->timing.sync_cycle.count() > 0) {
+        p.next_cycle = at + policy_->timing.sync_cycle;
+      }
+      if (to == Status::Deleted) p.deleted_at = at;
+      events.push_back({{p.id, from, to}, at, false});
+      note_due(p);
+    } else if (p.next_cycle) {
+      p.next_cycle.reset();
+      begin(p, Status::Syncing, TimingKey::Sync, at);
+      events.push_back({{p.id, Status::Normal, Status::Syncing}, at, false});
+    } else {
       events.push_back({{p.id, Status::Deleted, Status::Deleted}, at, true});
       const std::string vanished = p.id;
       pairs_.erase(it);
@@ -284,25 +266,6 @@ std::vector<TimedTransition> World::advance(Instant now) {
     }
   }
   return events;
-}
-
-bool World::catch_up_partition(std::size_t partition, Instant now, std::vector<TimedTransition>& events) {
-  DueQueue& queue = pair_due_[partition];
-  while (queue.due_by(now)) {
-    const auto& [at, kind, id] = queue.front();
-    auto it = pairs_.find(id);
-    if (it == pairs_.end() || due_of(it->second) != at) {  // stale
-      queue.pop();
-      continue;
-    }
-    Pair& p = it->second;
-    // A member's own change may touch its group; a vanishing changes the map.
-    if (group_of(p) != nullptr || (!p.pending && !p.next_cycle)) return false;
-    const Instant when = at;
-    queue.pop();  // before step_pair, which may push the pair's next change
-    step_pair(p, when, events);
-  }
-  return true;
 }
 
 std::vector<Transition> World::force(ResourceKind kind, std::string_view id, Status status, Instant now) {
@@ -373,24 +336,6 @@ IdsNeeded World::ids_needed(Operation op, const Params& params) const {
       break;
   }
   return needed;
-}
-
-std::vector<std::string_view> pair_call_scope(Operation op, const Params& params) {
-  switch (op) {
-    case Operation::StartDiskReplicaPair:
-    case Operation::StopDiskReplicaPair:
-    case Operation::FailoverDiskReplicaPair:
-    case Operation::ReprotectDiskReplicaPair:
-    case Operation::DeleteDiskReplicaPair:
-    case Operation::ModifyDiskReplicaPair:
-    case Operation::DescribeDiskReplicaPairProgress:
-      if (const auto id = param_view(params, "ReplicaPairId"); !id.empty()) return {id};
-      return {};
-    case Operation::DescribeDiskReplicaPairs:
-      return split_csv_views(param_view(params, "PairIds"));  // as describe_pairs splits them
-    default:
-      return {};
-  }
 }
 
 Outcome World::execute(Operation op, const Params& params, Instant now, const NewIds& ids, BodyForm form) {

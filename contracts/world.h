@@ -21,7 +21,6 @@
 //    not a member: it behaves as an ungrouped pair, but cannot be added to another group.
 #pragma once
 
-#include <array>
 #include <cstddef>
 #include <functional>
 #include <map>
@@ -38,7 +37,6 @@
 
 #include "contracts/api_schema.h"
 #include "contracts/drill.h"
-#include "contracts/due_queue.h"
 #include "contracts/error_catalogue.h"
 #include "contracts/group.h"
 #include "contracts/json_writer.h"
@@ -133,12 +131,6 @@ struct IdsNeeded {
   friend bool operator==(const IdsNeeded&, const IdsNeeded&) = default;
 };
 
-// The pairs a call of `op` with `params` touches, when it touches nothing but pairs it
-// names (a pair's Start, Stop, Failover, Reprotect, Delete, Modify or Progress; a Describe
-// by PairIds, split as it splits them): the calls World::execute may run concurrently
-// (see there). Empty when the call needs the whole world. Views into `params`.
-std::vector<std::string_view> pair_call_scope(Operation op, const Params& params);
-
 // Pairs by id; looked up by view (a request's ids are views into its parameters).
 using PairMap = std::map<std::string, Pair, std::less<>>;
 
@@ -190,35 +182,8 @@ class World {
   // followed by the drills that vanish with it.
   std::vector<TimedTransition> advance(Instant now);
 
-  // Pairs are spread over kPairPartitions partitions by a hash of their id, each with a
-  // schedule of its own, so that calls holding different partitions can run at the same
-  // time (see execute) and each bring its own pairs up to the clock. The mock locks per
-  // partition (mock/world_locks.h).
-  static constexpr std::size_t kPairPartitions = 64;
-  static std::size_t pair_partition(std::string_view pair_id) {
-    return std::hash<std::string_view>{}(pair_id) % kPairPartitions;
-  }
-  // Whether a group's or drill's change may be due at `now` (a stale schedule entry can
-  // make it early): only advance() makes those. Safe to call while calls holding
-  // partitions run (see execute).
-  bool needs_advance(Instant now) const { return due_.due_by(now); }
-  // Applies the time-driven changes of the pairs in `partition` due at or before `now`,
-  // oldest first, as advance() would, appending them to `events`. Stops, returning false,
-  // at a change only advance() makes: a group member's own (a forced status; a member
-  // otherwise moves with its group, whose change needs_advance reports) or the end of a
-  // pair's retention after `deleted` (it vanishes from the map); nothing of that change is
-  // made, and `now`'s call must advance() the world first. Safe to run while calls holding
-  // other partitions run (see execute): it reads and writes only its partition's pairs
-  // and schedule.
-  bool catch_up_partition(std::size_t partition, Instant now, std::vector<TimedTransition>& events);
-
   // Runs one validated request (api_schema's validate_params). Call advance(now) first:
-  // execute assumes the world is current.
-  // Concurrency: calls with a pair_call_scope whose pairs lie in disjoint sets of
-  // partitions may run at the same time (each with catch_up_partition of its partitions
-  // first), provided nothing else runs on the world meanwhile: they read the maps, groups
-  // and drills without changing them, and write only their own pairs and their
-  // partitions' schedules. `ids` is used only by the calls ids_needed()
+  // execute assumes the world is current. `ids` is used only by the calls ids_needed()
   // names.
   Outcome execute(Operation op, const Params& params, Instant now, const NewIds& ids = {},
                   BodyForm form = BodyForm::Dom);
@@ -323,20 +288,18 @@ class World {
   PairMap pairs_;
   std::map<std::string, Group> groups_;
   std::map<std::string, Drill> drills_;
-  // Every scheduled change, so advance() touches only what is due (a scan of every pair
-  // per request made a 10,000-pair world 3x slower, and with changes due all the time a
-  // lower bound alone did not help). Whatever schedules a change pushes it; an entry whose
-  // resource no longer has that due time is stale and is dropped when it comes up. Member
-  // pairs are not queued, their group is (unless force_status put one in a transient
-  // status of its own). Pairs are queued by partition, groups and drills in due_.
-  std::array<DueQueue, kPairPartitions> pair_due_;
-  DueQueue due_;
-  // Applies the pair's change due at `at` (its pending transition or its next sync
-  // cycle); false, changing nothing, when what is due is its vanishing.
-  bool step_pair(Pair& p, Instant at, std::vector<TimedTransition>& events);
-  // Drops the stale entries once they have piled up; advance() calls it, holding the world.
+  // Every scheduled change as (due, kind, id), earliest first, so advance() touches only
+  // what is due (a scan of every pair per request made a 10,000-pair world 3x slower, and
+  // with changes due all the time a lower bound alone did not help). Whatever schedules a
+  // change pushes it; an entry whose resource no longer has that due time is stale and is
+  // dropped when it comes up. Ties: pairs before groups before drills, then the smaller
+  // id, as a scan in that order would. Member pairs are not queued, their group is (unless
+  // force_status put one in a transient status of its own).
+  // A min-heap (std::push_heap/pop_heap with std::greater): a priority_queue's top() is
+  // const, so taking an entry out would copy its id.
+  using DueEntry = std::tuple<Instant, ResourceKind, std::string>;
+  std::vector<DueEntry> due_;
   void compact_due();
-  std::size_t due_entries() const;  // in every queue
 };
 
 }  // namespace ebsmock::contracts

@@ -142,10 +142,9 @@ ConnectionAction AdminApi::serve(const RawRequest& raw) {
 
 nlohmann::json AdminApi::health_json() {
   return service_.inspect([&](const WorldState& s) {
-    const Journal::Summary journal = service_.journal().summary();  // nothing is journaled while inspect holds the world
+    const Journal::Summary journal = service_.journal().summary_locked();  // inspect holds its guard
     const TokenStore& tokens = service_.tokens();
     const SpinningMutex::Sleeps lock_sleeps = service_.lock_sleeps();
-    const Service::CallsHeld held = service_.calls_held();
     return nlohmann::json{
         {"status", "ok"},
         {"version", std::string(version())},
@@ -158,11 +157,9 @@ nlohmann::json AdminApi::health_json() {
         {"journal", {{"entries", journal.entries}, {"last_seq", journal.last_seq}, {"dropped", journal.dropped}}},
         {"answers", journal.answers},
         {"tokens", {{"remembered", tokens.size()}, {"capacity", tokens.capacity()}, {"evicted", tokens.evicted()}}},
-        // Latency the mock's own locks on its world added: waits that outlasted their spin
-        // (a holder was descheduled inside) and slept; and how many calls held only their
-        // pairs (service.h says when a call must hold the whole world).
-        {"service_lock", {{"sleeps", lock_sleeps.count}, {"slept_ms", std::chrono::duration<double, std::milli>(lock_sleeps.total).count()},
-                          {"calls_on_pairs_alone", held.pairs_alone}, {"calls_holding_world", held.whole_world}}},
+        // Latency the mock's own lock added: waits that outlasted its spin (its holder was
+        // descheduled inside it) and slept.
+        {"service_lock", {{"sleeps", lock_sleeps.count}, {"slept_ms", std::chrono::duration<double, std::milli>(lock_sleeps.total).count()}}},
         {"verify_signatures", s.scenario->auth.verify_signatures},
         // Planted bug, so a client can tell it talks to a server that is wrong on purpose.
         {"mutant", std::string(to_string(service_.options().mutant))}};

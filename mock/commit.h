@@ -4,8 +4,7 @@
 // truncated answer with commit "before" runs on a copy and discards the effect. Draws the
 // ids a Create needs, renders the model's answer (a Describe's page stays unwritten, for
 // the Service to write after its lock), and closes the call's ClientToken.
-// Not thread-safe: runs holding the call's world locks (its pairs' or the whole world's,
-// service.h), at the call's linearization point.
+// Not thread-safe: runs under the Service's mutex, at the call's linearization point.
 #pragma once
 
 #include "contracts/random.h"

@@ -3,7 +3,7 @@
 // Service asks the [[replay]] script first and the [[fault]] rules second, and
 // the first that decides answers for the request (rules do not count a call a replay step
 // answered). Also builds the facts rules match on (CallContext) from the exchange and the
-// world. Not thread-safe: decide() runs holding the whole world (service.h), which
+// world. Not thread-safe: decide() and observe() run under the Service's mutex, which
 // keeps rule counters exact; call_facts() reads only the exchange.
 #pragma once
 
@@ -23,14 +23,14 @@
 namespace ebsmock::mock {
 
 // The facts rules match on, in two steps, so that what the request alone says is
-// gathered before the world's locks and only the world's part holding them.
+// gathered before the Service's lock and only the world's part under it.
 struct CallFacts {
   CallContext call;  // without the world's facts until observe()
   std::vector<contracts::CallTarget> targets;
 };
 // The request's own facts: a pure function of the exchange (no lock needed).
 CallFacts call_facts(const Exchange& x);
-// Holding the call's pairs or the whole world: adds the statuses of the call's targets, and notes the
+// Under the Service's lock: adds the statuses of the call's targets, and notes the
 // ClientToken as seen in `tokens` (rules on reused tokens read whether an earlier request
 // carried it). Returns facts.call.
 const CallContext& observe(CallFacts& facts, const Exchange& x, const contracts::World& world, TokenStore& tokens);

@@ -68,7 +68,7 @@ struct Exchange {
   // What the ClientToken step decided; nullopt when it did not apply (no token, a read,
   // or a fault that keeps the call from the model).
   std::optional<contracts::TokenDecision> idempotence;
-  // Taken before the world's locks (digest_token): the key of the call's ClientToken
+  // Taken before the Service's lock (digest_token): the key of the call's ClientToken
   // (any call that carries one), and for an operation that honours it, the digest of the
   // parameters, which a retry's are compared against.
   std::optional<TokenStore::Key> token;

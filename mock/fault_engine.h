@@ -4,7 +4,7 @@
 // Each rule draws its coin flips and delays from its own stream seeded by
 // (scenario seed, rule id), so a rule's firing sequence does not depend on other rules
 // or on unrelated traffic: same seed + same requests = same faults.
-// Not thread-safe: the Service calls it holding the whole world, which also makes the per-rule
+// Not thread-safe: the Service calls it under its mutex, which also makes the per-rule
 // counters exact under concurrent load (no check-then-act races).
 #pragma once
 

@@ -6,7 +6,7 @@
 // The rules sit behind TokenPolicy so a planted server bug can replace them whole
 // (server_mutants.h) instead of branching inside the pipeline; a planted race opens the
 // call's RaceWindow between its check and its act, the documented rules never do.
-// Runs holding the call's world locks (service.h); the TokenStore guards itself.
+// Not thread-safe: runs under the Service's mutex.
 #pragma once
 
 #include <optional>

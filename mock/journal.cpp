@@ -47,6 +47,8 @@ std::uint64_t Journal::append(const JournalEntry& entry) {
   return store_locked(std::move(packed), entry);
 }
 
+std::uint64_t Journal::append_locked(const JournalEntry& entry) { return store_locked(PackedEntry(entry), entry); }
+
 std::uint64_t Journal::store_locked(PackedEntry packed, const JournalEntry& entry) {
   // The entry the ring drops is one block freed here: jemalloc frees a block without
   // reading it, so its being cold costs nothing.
@@ -97,8 +99,7 @@ std::vector<JournalEntry> Journal::since(std::uint64_t since, std::size_t limit)
   return out;
 }
 
-void Journal::clear() {
-  std::lock_guard lock(mu_);
+void Journal::clear_locked() {
   entries_.clear();
   dropped_ = 0;
   model_answers_ = {};
@@ -156,11 +157,6 @@ void Journal::open_file(const std::string& path) {
 nlohmann::json Journal::answers_json() const {
   std::lock_guard lock(mu_);
   return summary_locked().answers;
-}
-
-Journal::Summary Journal::summary() const {
-  std::lock_guard lock(mu_);
-  return summary_locked();
 }
 
 Journal::Summary Journal::summary_locked() const {

@@ -4,8 +4,7 @@
 // The world is an argument so the same Model serves the live world and a dry run's copy.
 // A planted race opens the call's RaceWindow (race_window.h) between its check and its
 // act; the documented Model never does.
-// Implementations are not thread-safe: the Service calls them holding the call's world
-// locks (the documented model runs calls on pairs alone concurrently: World::execute).
+// Implementations are not thread-safe: the Service calls them under its mutex.
 #pragma once
 
 #include <vector>

@@ -2,7 +2,7 @@
 // so a support engineer can reproduce a customer's error trace. Each request is compared
 // with the next unconsumed step; a match consumes it and yields the recorded answer as a
 // FaultDecision, anything else is a mismatch (strict: Mock.ReplayMismatch, lenient: the
-// normal model answers). Not thread-safe: the Service calls it holding the whole world.
+// normal model answers). Not thread-safe: the Service calls it under its mutex.
 #pragma once
 
 #include <cstddef>

@@ -14,8 +14,7 @@
 // them apart (tests/harness/concurrency_negative_control_test.cpp shows it).
 //
 // Thread-safety: the enum and names are pure; the decorators are not thread-safe and are
-// called holding the whole world, like the World they wrap (a server with a mutant never
-// runs calls on pairs alone, service.h).
+// called under the Service's mutex, like the World they wrap.
 #pragma once
 
 #include <map>

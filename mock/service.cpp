@@ -2,8 +2,6 @@
 // the files), plus the lifecycle of the world state.
 #include "mock/service.h"
 
-#include <bit>
-
 #include "mock/admission.h"
 #include "mock/commit.h"
 #include "mock/decide.h"
@@ -25,10 +23,10 @@ std::atomic<std::uint64_t> next_gate_epoch{1};
 // One call's waits (or one admin clock advance's): the wait stage's delay and hold, and
 // the race window a planted bug may open (race_window.h). A hold_until fault is waited
 // once: in the window when the call opens one there, else at the wait stage. Lives on the
-// call's thread; `lock` is the call's hold on the whole world.
+// call's thread; `lock` is the call's hold on the Service's mutex.
 class CallWindow final : public RaceWindow {
  public:
-  CallWindow(Service& service, std::unique_lock<WorldLocks>& lock, std::optional<scenarios::HoldSpec> hold,
+  CallWindow(Service& service, std::unique_lock<SpinningMutex>& lock, std::optional<scenarios::HoldSpec> hold,
              std::optional<HoldOutcome>& outcome, std::stop_token stop)
       : service_(service), lock_(lock), hold_(std::move(hold)), outcome_(outcome), stop_(std::move(stop)),
         generation_(service.state_.generation) {}
@@ -64,7 +62,7 @@ class CallWindow final : public RaceWindow {
   }
 
   Service& service_;
-  std::unique_lock<WorldLocks>& lock_;
+  std::unique_lock<SpinningMutex>& lock_;
   std::optional<scenarios::HoldSpec> hold_;
   std::optional<HoldOutcome>& outcome_;
   std::stop_token stop_;
@@ -75,12 +73,12 @@ Service::Service(scenarios::Scenario scenario, ServiceOptions options)
     : scenario_(std::move(scenario)),
       options_(std::move(options)),
       tokens_(options_.token_capacity),
-      journal_(options_.journal_capacity) {
+      journal_(options_.journal_capacity, &mu_) {
   if (!options_.journal_file.empty()) journal_.open_file(options_.journal_file);
   seed_ = options_.seed ? *options_.seed : scenario_.seed ? *scenario_.seed : fresh_seed();
   wall_clock_ = options_.wall_clock ? options_.wall_clock : make_real_clock();
   wait_clock_ = options_.wait_clock ? options_.wait_clock : make_real_clock();
-  std::lock_guard lock(locks_);
+  std::lock_guard lock(mu_);
   reset_locked();
 }
 
@@ -117,28 +115,23 @@ void Service::reset_locked() {
     gate_ = state_.gate;
     gate_epoch_.store(next_gate_epoch.fetch_add(1, std::memory_order_relaxed), std::memory_order_release);
   }
-  journal_.clear();
-  note_pair_calls_locked();
+  journal_.clear_locked();
 }
 
 void Service::reset() {
-  std::lock_guard lock(locks_);
+  std::lock_guard lock(mu_);
   reset_locked();
 }
 
 void Service::load(scenarios::Scenario scenario) {
-  std::lock_guard lock(locks_);
+  std::lock_guard lock(mu_);
   scenario_ = std::move(scenario);
   if (!options_.seed && scenario_.seed) seed_ = *scenario_.seed;
   reset_locked();
 }
 
 Service::AddFaultsResult Service::add_faults(std::vector<scenarios::FaultSpec> rules) {
-  std::lock_guard lock(locks_);
-  struct Noted {
-    Service& s;
-    ~Noted() { s.note_pair_calls_locked(); }
-  } noted{*this};
+  std::lock_guard lock(mu_);
   AddFaultsResult result;
   for (auto& rule : rules) {
     std::string wanted = rule.id;
@@ -153,14 +146,12 @@ Service::AddFaultsResult Service::add_faults(std::vector<scenarios::FaultSpec> r
 }
 
 bool Service::remove_fault(std::string_view id) {
-  std::lock_guard lock(locks_);
-  const bool removed = state_.faults->remove(id);
-  note_pair_calls_locked();
-  return removed;
+  std::lock_guard lock(mu_);
+  return state_.faults->remove(id);
 }
 
 bool Service::advance_clock(contracts::Duration by, std::string_view call_id, std::stop_token stop) {
-  std::unique_lock lock(locks_);
+  std::unique_lock lock(mu_);
   if (!state_.virtual_clock || by.count() < 0) return false;
   std::optional<HoldOutcome> held;
   CallWindow window(*this, lock, call_id.empty() ? std::nullopt : state_.faults->hold_for_clock_advance(call_id),
@@ -202,7 +193,7 @@ void Service::journal_progress_locked(std::vector<contracts::TimedTransition> ch
     e.transition = std::move(change.transition);
     e.vanished = change.vanished;
     e.event = std::string(event);
-    journal_.append(e);
+    journal_.append_locked(e);
   }
 }
 
@@ -250,71 +241,19 @@ Exchange Service::begin(const RawRequest& raw, const CallGate*& gate) {
   return x;
 }
 
-ConnectionAction Service::finish(Exchange& x, std::unique_lock<WorldLocks>* world, WorldLocks::Held* pairs) {
+ConnectionAction Service::finish(Exchange& x, std::unique_lock<SpinningMutex>* held) {
   render(x);
-  const JournalEntry entry = journal_entry(std::move(x));  // freed after the locks
-  // Still holding what the commit held: seq is the commit order.
-  const std::uint64_t seq = journal_.append(entry);
+  const JournalEntry entry = journal_entry(std::move(x));  // freed after the lock
+  // Under the commit's lock (the journal's guard too): seq is the commit order.
+  const std::uint64_t seq = held ? journal_.append_locked(entry) : journal_.append(entry);
   holds_.journaled(seq, x.call_id, x.client_token);
-  if (world) world->unlock();
-  if (pairs) pairs->release();
-  // A Describe's page was copied under the locks; its text is written here, without them.
+  if (held) held->unlock();
+  // A Describe's page was copied under the lock; its text is written here, without it.
   if (x.service_answer && x.service_answer->unwritten_page) {
     if (Answer* sent = sent_service_answer(x)) write_page_body(*sent, *x.service_answer->unwritten_page);
   }
   journal_.settle();
   return std::move(x.action);
-}
-
-namespace {
-
-// The stripes of the pairs a call touches when they are all it touches
-// (contracts::pair_call_scope); none when the call needs the whole world.
-WorldLocks::StripeSet pair_stripes(const Exchange& x) {
-  WorldLocks::StripeSet stripes = 0;
-  if (!x.op || !x.request) return stripes;
-  for (const auto id : contracts::pair_call_scope(*x.op, x.request->params)) stripes |= WorldLocks::stripe_of(id);
-  return stripes;
-}
-
-}  // namespace
-
-void Service::note_pair_calls_locked() {
-  locks_.set_pair_calls(options_.mutant == ServerMutant::None && state_.faults->size() == 0 && !state_.replay->active());
-}
-
-bool Service::pair_calls_allowed(contracts::Instant now) const {
-  const auto& events = scenario_.events;
-  if (state_.next_event < events.size() && state_.start + events[state_.next_event].at <= now) return false;
-  return !state_.world.needs_advance(now);
-}
-
-std::optional<ConnectionAction> Service::try_pair_call(Exchange& x, CallFacts& facts, WorldLocks::StripeSet stripes,
-                                                       const contracts::ErrorCatalogue& errors) {
-  WorldLocks::Held held(locks_, stripes);
-  // Off, a holder of the whole world may be changing the state without the stripes:
-  // nothing of it may be read.
-  if (!locks_.pair_calls_on()) return std::nullopt;
-  // Read holding the stripes, so no call that holds the world can come between this
-  // reading and the call's entry.
-  const auto now = state_.gate->world_clock->now();
-  if (!pair_calls_allowed(now)) return std::nullopt;
-  // The pairs of the call's partitions catch up with the clock; another partition's
-  // changes wait until a call touches it or holds the world (contracts/README.md, "When
-  // time-driven changes are journaled").
-  std::vector<contracts::TimedTransition> changes;
-  bool caught_up = true;
-  for (WorldLocks::StripeSet left = stripes; left != 0 && caught_up; left &= left - 1) {
-    caught_up = state_.world.catch_up_partition(static_cast<std::size_t>(std::countr_zero(left)), now, changes);
-  }
-  journal_progress_locked(std::move(changes));
-  if (!caught_up) return std::nullopt;  // a change only advance() makes: the call holds the world
-  observe(facts, x, state_.world, tokens_);  // no rule reads it now, but one added later reads the token as seen
-  open_token(x, *state_.token_policy, state_.world.policy(), now, errors);
-  x.time = now;
-  commit(x, *state_.model, state_.world, *state_.token_policy, *state_.gate->random, now);
-  pair_calls_.fetch_add(1, std::memory_order_relaxed);
-  return finish(x, nullptr, &held);
 }
 
 ConnectionAction Service::handle_rpc(const RawRequest& raw, std::stop_token stop) {
@@ -325,12 +264,8 @@ ConnectionAction Service::handle_rpc(const RawRequest& raw, std::stop_token stop
   digest_token(x);
   if (x.token) tokens_.prefetch(*x.token);
   CallFacts facts = call_facts(x);
-  if (const WorldLocks::StripeSet stripes = pair_stripes(x); stripes != 0 && locks_.pair_calls_on()) {
-    if (auto done = try_pair_call(x, facts, stripes, errors)) return std::move(*done);
-  }
 
-  std::unique_lock lock(locks_);
-  world_calls_.fetch_add(1, std::memory_order_relaxed);
+  std::unique_lock lock(mu_);
   auto now = catch_up_locked();
   decide(x, observe(facts, x, state_.world, tokens_), {state_.replay.get(), state_.faults.get()});
   CallWindow window(*this, lock, x.fault ? x.fault->hold : std::nullopt, x.hold, stop);
@@ -348,7 +283,6 @@ ConnectionAction Service::handle_rpc(const RawRequest& raw, std::stop_token stop
   } catch (const WorldReplaced&) {
     refuse_replaced(x, errors);
   }
-  note_pair_calls_locked();  // a rule may have been used up
   return finish(x, &lock);
 }
 

@@ -6,17 +6,11 @@
 // Owns everything a scenario sets up (world, world clock, seeded Random, credentials,
 // fault rules, replay script) and replaces it whole on reset()/load(), so a run is
 // reproducible from scenario + seed.
-// Thread-safe: the world state is held through WorldLocks (world_locks.h). A call that
-// touches only pairs it names (contracts::pair_call_scope) holds just their stripes,
-// when nothing else needs the world at that moment: no fault rule or replay script is
-// loaded, no bug planted (then calls on pairs alone are off), and nothing due needs the
-// whole world (then the call catches the world up, holding it whole). Every other call
-// holds the whole world from decide to record, except while it waits out an injected
-// delay or a hold_until fault at the wait stage (a retry meanwhile sees
-// LastTokenProcessing), or while a planted race's window is open (race_window.h; never
-// in the correct server). Either way a call's journal entry is appended before its locks
-// go, so seq is the commit order. A Describe's page is copied under the locks and
-// written into the answer after them (envelope.h's UnwrittenPage).
+// Thread-safe: one mutex guards the world state; a call holds it from decide to record,
+// except while it waits out an injected delay or a hold_until fault at the wait stage (a
+// retry meanwhile sees LastTokenProcessing), or while a planted race's window is open
+// (race_window.h; never in the correct server). A Describe's page is copied under it and
+// written into the answer after it (envelope.h's UnwrittenPage).
 #pragma once
 
 #include <atomic>
@@ -30,9 +24,9 @@
 
 #include "contracts/random.h"
 #include "contracts/world.h"
+#include "mock/spinning_mutex.h"
 #include "mock/authenticator.h"
 #include "mock/clock.h"
-#include "mock/decide.h"
 #include "mock/connection_action.h"
 #include "mock/exchange.h"
 #include "mock/fault_engine.h"
@@ -45,7 +39,6 @@
 #include "mock/rpc_request.h"
 #include "mock/server_mutants.h"
 #include "mock/token_store.h"
-#include "mock/world_locks.h"
 #include "scenarios/loader/scenario.h"
 
 namespace ebsmock::mock {
@@ -75,7 +68,7 @@ struct ServiceOptions {
   contracts::Duration race_window{std::chrono::milliseconds(3)};
 };
 
-// What a call needs before it takes the world's locks, from the world current when it
+// What a call needs before it takes the Service's lock, from the world current when it
 // began: a concurrent reset replaces the world, and the call keeps what it started with.
 // Every member is thread-safe on its own (the catalogue is immutable; the authenticator,
 // the clock, the random and the RequestIds guard themselves).
@@ -83,14 +76,12 @@ struct CallGate {
   std::shared_ptr<const contracts::ErrorCatalogue> errors;
   std::shared_ptr<Authenticator> auth;
   std::shared_ptr<const Clock> world_clock;
-  std::shared_ptr<contracts::SeededRandom> random;  // drawn holding the whole world
+  std::shared_ptr<contracts::SeededRandom> random;  // drawn under the Service's lock
   std::shared_ptr<contracts::RequestIds> request_ids;
 };
 
 // Everything a scenario sets up; reset()/load() build a new one. Read through
-// Service::inspect, holding the whole world. Replaced and changed (but for the pairs a
-// pair call holds) only by a holder of the whole world, so a call holding any stripe may
-// read it.
+// Service::inspect, under the Service's mutex.
 struct WorldState {
   const scenarios::Scenario* scenario = nullptr;  // what was loaded (the Service's copy)
   // The world's catalogue, authenticator, clock and Random (also what a call begins from).
@@ -137,28 +128,20 @@ class Service {
   // schedule time passing against a request; `stop` cuts such a hold short.
   bool advance_clock(contracts::Duration by, std::string_view call_id = {}, std::stop_token stop = {});
 
-  // Runs `view(state)` holding the whole world, brought up to the clock first. Nothing
-  // is journaled meanwhile, so a view that reads the journal sees it match the world.
+  // Runs `view(state)` under the lock, with the world brought up to the clock first. The
+  // lock guards the journal too: a view reads it with its `_locked` calls only.
   template <class View>
   auto inspect(View&& view) {
-    std::lock_guard lock(locks_);
+    std::lock_guard lock(mu_);
     catch_up_locked();
     return view(static_cast<const WorldState&>(state_));
   }
 
   Journal& journal() { return journal_; }
   const TokenStore& tokens() const { return tokens_; }
-  // Waits on the world's locks that outlasted their spin and slept (spinning_mutex.h),
-  // since start; a call that waits out a delay takes the world twice, so it may count twice.
-  SpinningMutex::Sleeps lock_sleeps() const { return locks_.sleeps(); }
-  // RPC calls run so far holding only their pairs' stripes, and holding the whole world
-  // (since start; a call refused before the world, e.g. by its signature, is neither).
-  struct CallsHeld {
-    std::uint64_t pairs_alone = 0, whole_world = 0;
-  };
-  CallsHeld calls_held() const {
-    return {pair_calls_.load(std::memory_order_relaxed), world_calls_.load(std::memory_order_relaxed)};
-  }
+  // Waits on the lock that outlasted its spin and slept (spinning_mutex.h), since start; a
+  // call that waits out a delay takes the lock twice, so it may count twice.
+  SpinningMutex::Sleeps lock_sleeps() const { return mu_.sleeps(); }
   std::uint64_t seed() const { return seed_; }
   const ServiceOptions& options() const { return options_; }
   // What delays and other waits run on (options().wait_clock, or the real clock).
@@ -166,29 +149,16 @@ class Service {
 
  private:
   // Starts an exchange: its RequestId and world time, from the current world's gate (set
-  // in `gate`). Takes none of the world's locks: every request passes here, and waiting
-  // for the world twice per request made each one queue twice behind the commits.
+  // in `gate`). Does not take mu_: every request passes here, and waiting for the
+  // Service's lock twice per request made each one queue twice behind the commits.
   Exchange begin(const RawRequest& raw, const CallGate*& gate);
   // The current world's gate. The calling thread keeps it alive until its next call here,
   // so it stays valid for the rest of the call even if a reset replaces it meanwhile; a
   // thread runs one call at a time (an HTTP worker, or a test's own thread), so no call's
   // gate is dropped under it.
   const CallGate& current_gate() const;
-  // Render and record, then let go of what the call's commit held (`world` or `pairs`,
-  // either or neither), after its entry is appended.
-  ConnectionAction finish(Exchange& x, std::unique_lock<WorldLocks>* world, WorldLocks::Held* pairs = nullptr);
-  // The call on pairs only (their stripes: `stripes`), holding just those, after
-  // catching the stripes' pairs up with the clock, if nothing needs the whole world now;
-  // nullopt otherwise (with nothing done but that catch-up, journaled).
-  std::optional<ConnectionAction> try_pair_call(Exchange& x, CallFacts& facts, WorldLocks::StripeSet stripes,
-                                                const contracts::ErrorCatalogue& errors);
-  // Holding a call's stripes, with calls on pairs alone on: whether nothing due at `now`
-  // needs the whole world.
-  bool pair_calls_allowed(contracts::Instant now) const;
-  // Holding the whole world, after its rules may have changed: calls on pairs alone are on
-  // from its release unless a fault rule or replay script is loaded or a bug planted
-  // (their counts and races follow the whole world's order).
-  void note_pair_calls_locked();
+  // Render and record; `held` is the lock of the call's commit, released after recording.
+  ConnectionAction finish(Exchange& x, std::unique_lock<SpinningMutex>* held);
   // Applies every time-driven change and every scenario [[event]] due on the world clock,
   // in time order (an event after the changes due at its instant), journaling each.
   contracts::Instant catch_up_locked();
@@ -201,11 +171,13 @@ class Service {
 
   friend class CallWindow;  // service.cpp: one call's wait stage and race window
 
-  WorldLocks locks_;  // the world: state_, scenario_, seed_, holds_' resets
-  std::atomic<std::uint64_t> pair_calls_{0}, world_calls_{0};  // calls_held()
-  // Guards gate_ only, and is held only to copy or replace it (after the world when both are).
+  // Spins up to ~24 us before it sleeps: held a few microseconds per call by every
+  // worker, so a waiter that slept paid more in futex wake-ups than the wait itself
+  // (RESULTS.md). Also the journal's guard, so a commit's entry costs no second lock.
+  SpinningMutex mu_;
+  // Guards gate_ only, and is held only to copy or replace it (after mu_ when both are held).
   mutable std::mutex gate_mu_;
-  std::shared_ptr<const CallGate> gate_;  // state_.gate, readable without the world
+  std::shared_ptr<const CallGate> gate_;  // state_.gate, readable without mu_
   std::atomic<std::uint64_t> gate_epoch_{0};  // gate_'s epoch, process-unique; set under gate_mu_
   scenarios::Scenario scenario_;
   ServiceOptions options_;

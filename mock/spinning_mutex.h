@@ -23,7 +23,7 @@
 // std::condition_variable_any take it. Thread-safe.
 // It counts the waits that outlasted the spin and slept, and how long they slept. A lock
 // held a few microseconds is slept on only when its holder was descheduled inside it, so
-// these are the latency the lock itself added (the world's locks report them in
+// these are the latency the lock itself added (the Service's lock reports them in
 // /__admin/health; tests/bench/RESULTS.md, nineteenth session). That time is read from
 // std::chrono::steady_clock, not an injected Clock: it measures, and decides nothing.
 #pragma once

@@ -45,31 +45,10 @@ TEST(AdminApi, Health) {
   EXPECT_EQ(r.json["verify_signatures"], false);
   EXPECT_EQ(r.json["journal"]["entries"], 0);
   // One client, one call at a time: nothing waited on the world's lock.
-  s.call("DescribeDiskReplicaPairs", {{"RegionId", "cn-hangzhou"}});
+  s.call("DescribeDiskReplicaPairs", {});
   r = s.admin_get("/__admin/health");
   EXPECT_EQ(r.json["service_lock"]["sleeps"], 0);
   EXPECT_EQ(r.json["service_lock"]["slept_ms"], 0.0);
-  // A Describe of every pair holds the whole world.
-  EXPECT_EQ(r.json["service_lock"]["calls_holding_world"], 1);
-  EXPECT_EQ(r.json["service_lock"]["calls_on_pairs_alone"], 0);
-}
-
-TEST(AdminApi, HealthCountsCallsOnPairsAloneUntilAFaultRuleIsLoaded) {
-  MockServer s(world());
-  auto by_id = [&] { s.call("DescribeDiskReplicaPairs", {{"RegionId", "cn-hangzhou"}, {"PairIds", kCreating}}); };
-  by_id();
-  s.call("StopDiskReplicaPair", {{"RegionId", "cn-hangzhou"}, {"ReplicaPairId", kCreating}});
-  auto r = s.admin_get("/__admin/health");
-  EXPECT_EQ(r.json["service_lock"]["calls_on_pairs_alone"], 2) << r.body;
-  EXPECT_EQ(r.json["service_lock"]["calls_holding_world"], 0) << r.body;
-  // A rule counts every call it could match, in journal order: calls hold the world then.
-  const auto added = s.raw_http("POST", "/__admin/faults", {{"Content-Type", "application/json"}},
-                                R"({"action": "TagResources", "error": "InternalError"})");
-  ASSERT_EQ(added.status, 201) << added.body;
-  by_id();
-  r = s.admin_get("/__admin/health");
-  EXPECT_EQ(r.json["service_lock"]["calls_on_pairs_alone"], 2) << r.body;
-  EXPECT_EQ(r.json["service_lock"]["calls_holding_world"], 1) << r.body;
 }
 
 TEST(AdminApi, ClockAdvanceMovesTheWorld) {

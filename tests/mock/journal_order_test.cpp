@@ -7,9 +7,7 @@
 //  - replaying the journal in seq order on a fresh model (requests that ran, with their
 //    journaled time and parameters; progress as the clock moves) reproduces every answer's
 //    code and transition, and ends in exactly the world the server has.
-// Several rounds, each with its own server: the property must hold in every run. Twice:
-// with changes that take seconds on a moving clock, and with changes due at once, which
-// a pair's partition catches up with when a call next holds it, and only it.
+// Several rounds, each with its own server: the property must hold in every run.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -33,15 +31,8 @@ constexpr int kRounds = 12;
 // succession and any gap between commit and journal would show as a broken chain.
 const std::vector<std::string> kShared = {"pair-cn-shared0000000001", "pair-cn-shared0000000002"};
 
-// Timings of a few seconds, which the moving clock brings due between calls.
-const std::string kSecondsTimings = "[timing]\ncreate = \"2s\"\ninitial_sync = \"3s\"\nsync = \"1s\"\nstop = \"2s\"\n\n";
-// Every change due the instant it is scheduled: each partition of pairs catches up when a
-// call next holds it, so most progress entries are journaled by calls on pairs alone,
-// while other partitions' changes wait (World::catch_up_partition).
-const std::string kZeroTimings = "[timing]\ncreate = \"0\"\ninitial_sync = \"0\"\nsync = \"0\"\nstop = \"0\"\n\n";
-
-std::string world(const std::string& timings) {
-  std::string rest = timings;
+std::string world() {
+  std::string rest = "[timing]\ncreate = \"2s\"\ninitial_sync = \"3s\"\nsync = \"1s\"\nstop = \"2s\"\n\n";
   for (const auto& id : kShared) rest += pair_toml(id, "normal", "cn-hangzhou", "cn-shanghai",
                                                    "last_recover_point = 2024-01-01T00:00:00Z");
   return world_toml(/*verify_signatures=*/false, rest, /*seed=*/2024);
@@ -69,13 +60,13 @@ void client(const MockServer& s, int i, std::latch& go) {
   }
 }
 
-void expect_journal_replays(const std::string& timings, bool move_clock) {
+TEST(JournalOrder, SixtyFourClientsAndAMovingClockLeaveAJournalThatReplaysToTheSameWorld) {
   for (int round = 0; round < kRounds; ++round) {
     SCOPED_TRACE("round " + std::to_string(round));
     ServerOptions options;
     options.journal_capacity = 100'000;  // keep every entry
-    MockServer s(world(timings), options);
-    const auto scenario = scenarios::load_scenario_string(world(timings) + "\n[clock]\nmode = \"virtual\"\n", "w.toml");
+    MockServer s(world(), options);
+    const auto scenario = scenarios::load_scenario_string(world() + "\n[clock]\nmode = \"virtual\"\n", "w.toml");
 
     std::latch go(kClients + 1);
     std::atomic<int> running{kClients};
@@ -87,7 +78,7 @@ void expect_journal_replays(const std::string& timings, bool move_clock) {
       });
     }
     go.arrive_and_wait();
-    while (move_clock && running > 0) s.advance("500ms");  // progress lands between the calls
+    while (running > 0) s.advance("500ms");  // progress lands between the calls
     for (auto& t : clients) t.join();
     s.advance("30s");  // let everything settle, journaled as progress
 
@@ -107,14 +98,6 @@ void expect_journal_replays(const std::string& timings, bool move_clock) {
     EXPECT_GT(replayed.requests, kClients * 6);
     EXPECT_EQ(replayed.world.pairs(), served) << "the replayed journal ends in another world";
   }
-}
-
-TEST(JournalOrder, SixtyFourClientsAndAMovingClockLeaveAJournalThatReplaysToTheSameWorld) {
-  expect_journal_replays(kSecondsTimings, /*move_clock=*/true);
-}
-
-TEST(JournalOrder, PairsThatCatchUpWhenTouchedLeaveAJournalThatReplaysToTheSameWorld) {
-  expect_journal_replays(kZeroTimings, /*move_clock=*/false);
 }
 
 }  // namespace

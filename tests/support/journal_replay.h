@@ -5,15 +5,13 @@
 //    resource's first transition creates it unless the scenario already had it;
 //  - replay: a fresh model fed the journal in seq order (requests that ran, with their
 //    journaled time, parameters and drawn ids; progress as the clock moves) makes the same
-//    transitions (a pair's change as its partition catching up alone, when that is how
-//    the mock made it: World::catch_up_partition, contracts/README.md), gives the same answers where the model answered, and ends in the world
+//    transitions, gives the same answers where the model answered, and ends in the world
 //    it returns, for the caller to compare with the server's. A scenario [[event]]'s
 //    forced change is replayed as the event (the journal's target and status), the
 //    changes it drags along (a member's group) expected as the entries that follow.
 // Failures are reported with ADD_FAILURE naming the entry's seq. Header-only; no state.
 #pragma once
 
-#include <algorithm>
 #include <deque>
 #include <map>
 #include <optional>
@@ -82,27 +80,11 @@ struct Replayed {
 
 inline Replayed replay_journal(const std::vector<mock::JournalEntry>& entries, contracts::World model) {
   Replayed out{std::move(model)};
-  // What the model did that the journal must show next: from advance(), in its order;
-  // from a partition catching up alone, in that partition's order (other partitions'
-  // entries may come between).
-  std::deque<contracts::TimedTransition> due;
-  std::map<std::size_t, std::deque<contracts::TimedTransition>> partition_due;
-  auto nothing_pending = [&] {
-    return due.empty() && std::all_of(partition_due.begin(), partition_due.end(),
-                                      [](const auto& p) { return p.second.empty(); });
-  };
-  auto first_pending = [&]() -> const contracts::Transition& {
-    if (!due.empty()) return due.front().transition;
-    for (const auto& [part, changes] : partition_due) {
-      if (!changes.empty()) return changes.front().transition;
-    }
-    static const contracts::Transition none{};
-    return none;
-  };
+  std::deque<contracts::TimedTransition> due;  // what the model did that the journal must show next
   for (const auto& e : entries) {
     const auto at = journal_time(e.time);
     if (e.kind == contracts::JournalKind::Progress) {
-      if (nothing_pending() && !e.event.empty() && e.transition) {
+      if (due.empty() && !e.event.empty() && e.transition) {
         if (!out.world.advance(at).empty()) {
           ADD_FAILURE() << "#" << e.seq << ": a change due before the event " << e.event << " is missing";
           return out;
@@ -111,64 +93,33 @@ inline Replayed replay_journal(const std::vector<mock::JournalEntry>& entries, c
         auto forced = out.world.force(t.kind, t.id, t.to, at);
         for (auto& f : forced) due.push_back(contracts::TimedTransition{std::move(f), at});
       }
-      std::deque<contracts::TimedTransition>* source = &due;
-      if (e.transition && e.transition->kind == contracts::ResourceKind::Pair && !e.vanished) {
-        // A pair's change, made when a call held its partition, or as the whole world
-        // advanced: either way its partition alone catching up to its time makes it.
-        const std::size_t part = contracts::World::pair_partition(e.transition->id);
-        auto& mine = partition_due[part];
-        if (mine.empty() && due.empty()) {
-          std::vector<contracts::TimedTransition> events;
-          const bool alone = out.world.catch_up_partition(part, at, events);
-          mine.assign(events.begin(), events.end());
-          if (!alone) {
-            auto rest = out.world.advance(at);
-            due.insert(due.end(), rest.begin(), rest.end());
-          }
-        }
-        if (!mine.empty()) source = &mine;
-      }
-      if (source->empty() && nothing_pending()) {
+      if (due.empty()) {
         auto events = out.world.advance(at);
         due.assign(events.begin(), events.end());
       }
-      if (source->empty()) {
+      if (due.empty()) {
         ADD_FAILURE() << "#" << e.seq << ": the journal shows " << *e.transition << " but the model has nothing due by "
-                      << e.time << (nothing_pending() ? "" : " that it has not shown already");
+                      << e.time;
         return out;
       }
-      EXPECT_EQ(source->front().transition, *e.transition) << "#" << e.seq;
-      EXPECT_EQ(source->front().vanished, e.vanished) << "#" << e.seq;
-      source->pop_front();
+      EXPECT_EQ(due.front().transition, *e.transition) << "#" << e.seq;
+      EXPECT_EQ(due.front().vanished, e.vanished) << "#" << e.seq;
+      due.pop_front();
       continue;
     }
     if (!e.effect_applied) continue;
-    if (!nothing_pending()) {
-      ADD_FAILURE() << "#" << e.seq << ": the model moved " << first_pending()
+    if (!due.empty()) {
+      ADD_FAILURE() << "#" << e.seq << ": the model moved " << due.front().transition
                     << " but the journal shows it after a later request";
+      return out;
+    }
+    if (!out.world.advance(at).empty()) {
+      ADD_FAILURE() << "#" << e.seq << ": a change due before " << e.action << " is missing from the journal";
       return out;
     }
     const auto op = contracts::parse_operation(e.action);
     if (!op) {
       ADD_FAILURE() << "#" << e.seq << ": unknown action " << e.action;
-      return out;
-    }
-    // A call on pairs alone needs only its pairs' partitions current (other partitions'
-    // changes may be journaled later, when a call touches them); any other call, the
-    // whole world.
-    bool current = true;
-    std::vector<contracts::TimedTransition> missed;
-    for (const auto id : contracts::pair_call_scope(*op, e.params)) {
-      if (!out.world.catch_up_partition(contracts::World::pair_partition(id), at, missed)) current = false;
-    }
-    if (current && contracts::pair_call_scope(*op, e.params).empty()) missed = out.world.advance(at);
-    if (!current) {
-      auto rest = out.world.advance(at);
-      missed.insert(missed.end(), rest.begin(), rest.end());
-    }
-    if (!missed.empty()) {
-      ADD_FAILURE() << "#" << e.seq << ": a change due before " << e.action << " is missing from the journal ("
-                    << missed.front().transition << ")";
       return out;
     }
     contracts::NewIds ids = e.new_ids;
@@ -187,7 +138,7 @@ inline Replayed replay_journal(const std::vector<mock::JournalEntry>& entries, c
     EXPECT_EQ(outcome.member_transitions, e.member_transitions) << "#" << e.seq << " " << e.action;
     ++out.requests;
   }
-  EXPECT_TRUE(nothing_pending()) << "changes the model made are not in the journal, the first " << first_pending();
+  EXPECT_TRUE(due.empty()) << due.size() << " changes the model made are not in the journal";
   return out;
 }
 
