@@ -14,6 +14,7 @@
 #include "tests/support/mock_server_fixture.h"
 #include "tests/support/process_mappings.h"
 #include "tests/support/served_process.h"
+#include "tests/support/temp_path.h"
 
 namespace ebsmock {
 namespace {
@@ -69,8 +70,7 @@ long thp_fault_fallbacks() {
 }
 
 std::filesystem::path write_world(int pairs) {
-  const auto path = std::filesystem::temp_directory_path() /
-                    ("ebsmock-large-world-" + std::to_string(::getpid()) + ".toml");
+  const std::filesystem::path path = testing::unique_temp_path("large-world", "world.toml");
   std::string pair_tables;
   for (int i = 0; i < pairs; ++i) {
     char id[32];

@@ -4,7 +4,6 @@
 // Tests are independent; each starts its own process and uses its own directory.
 #include <gtest/gtest.h>
 
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -13,6 +12,7 @@
 #include <toml++/toml.h>
 
 #include "tests/support/command_line.h"
+#include "tests/support/temp_path.h"
 
 namespace ebsmock::harness {
 namespace {
@@ -26,8 +26,7 @@ class TraceImportCommand : public ::testing::Test {
  protected:
   void SetUp() override {
     if (!std::filesystem::exists(EBSMOCK_BINARY)) GTEST_SKIP() << "ebsmock binary not built";
-    dir_ = std::filesystem::temp_directory_path() /
-           ("ebsmock-trace-test-" + std::to_string(::getpid()));
+    dir_ = ebsmock::testing::unique_temp_path("trace-test", "dir");
     std::filesystem::create_directories(dir_);
   }
   void TearDown() override {

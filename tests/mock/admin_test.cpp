@@ -5,7 +5,6 @@
 // loopback-only rule, unit-tested on AdminApi::handle with a non-loopback remote_addr (no
 // traffic leaves the machine); the journal's bounded ring and its JSON-lines file. Each
 // test owns its server.
-#include <unistd.h>
 
 #include <gtest/gtest.h>
 
@@ -21,6 +20,7 @@
 
 #include "mock/admin_api.h"
 #include "tests/support/mock_server_fixture.h"
+#include "tests/support/temp_path.h"
 
 namespace ebsmock::testing {
 namespace {
@@ -163,7 +163,7 @@ TEST(AdminApi, JournalSurvivesNonUtf8Parameters) {
 // The in-memory journal is a ring of journal_capacity entries; the JSON-lines file keeps
 // every entry, byte for byte what GET /__admin/journal shows, across a reset.
 TEST(AdminApi, JournalRingIsBoundedAndTheFileKeepsEverything) {
-  const std::string path = ::testing::TempDir() + "ebsmock-journal-" + std::to_string(::getpid()) + ".jsonl";
+  const std::string path = unique_temp_path("journal", "journal.jsonl");
   std::remove(path.c_str());
   {
     ServerOptions o;
@@ -200,7 +200,7 @@ TEST(AdminApi, JournalRingIsBoundedAndTheFileKeepsEverything) {
 // A clock advance journals the world's progress with no request after it: the file has
 // it when the advance answers (a SIGKILL then must not lose it), not at the next request.
 TEST(AdminApi, AClockAdvanceWritesItsProgressToTheJournalFileBeforeAnswering) {
-  const std::string path = ::testing::TempDir() + "ebsmock-advance-" + std::to_string(::getpid()) + ".jsonl";
+  const std::string path = unique_temp_path("advance", "journal.jsonl");
   std::remove(path.c_str());
   ServerOptions o;
   o.journal_file = path;

@@ -6,7 +6,6 @@
 // of streams is bounded, the access rules are the admin API's (loopback, token as header
 // or the cookie /__admin/ui?token= sets), and a real server streams and stops with a
 // stream open.
-#include <unistd.h>
 
 #include <gtest/gtest.h>
 
@@ -21,6 +20,7 @@
 #include "mock/admin_api.h"
 #include "mock/event_stream.h"
 #include "tests/support/mock_server_fixture.h"
+#include "tests/support/temp_path.h"
 
 namespace ebsmock::testing {
 namespace {
@@ -178,7 +178,7 @@ TEST(EventStream, ResumesAfterTheGivenSeqAndReportsEntriesNoLongerInMemory) {
 }
 
 TEST(EventStream, ARestartOnTheSameJournalFileGoesOnNumberingSoAResumeNeitherRepeatsNorSkips) {
-  const std::string path = ::testing::TempDir() + "ebsmock-events-" + std::to_string(::getpid()) + ".jsonl";
+  const std::string path = unique_temp_path("events", "journal.jsonl");
   std::remove(path.c_str());
   std::vector<std::uint64_t> seen;
   std::uint64_t last = 0;

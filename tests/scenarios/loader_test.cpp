@@ -1,7 +1,6 @@
 // loader_test.cpp: scenario files that should load: every key lands in the right struct
 // field, defaults are derived deterministically, the built-in world and every scenario
 // shipped in scenarios/ load. Tests are independent; no shared mutable state.
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -14,6 +13,7 @@
 #include "contracts/time.h"
 #include "scenarios/loader/scenario_loader.h"
 #include "tests/support/scenario_load.h"
+#include "tests/support/temp_path.h"
 
 namespace ebsmock::scenarios {
 namespace {
@@ -402,8 +402,7 @@ TEST(LoaderTest, EveryScenarioInTheRepositoryLoads) {
 }
 
 TEST(LoaderTest, LoadsFromAFile) {
-  const auto path = std::filesystem::temp_directory_path() /
-                    ("ebsmock_loader_test_" + std::to_string(::getpid()) + ".toml");
+  const std::filesystem::path path = testing::unique_temp_path("loader-test", "world.toml");
   {
     std::ofstream out(path);
     out << "[scenario]\nname = \"from-file\"\n";
