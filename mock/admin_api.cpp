@@ -5,6 +5,7 @@
 #include "contracts/time.h"
 #include "mock/drill_verdict.h"
 #include "mock/envelope.h"
+#include "mock/latency_probe.h"
 #include "mock/version.h"
 #include "scenarios/loader/fault_rules_text.h"
 #include "scenarios/loader/scenario_loader.h"
@@ -145,7 +146,7 @@ nlohmann::json AdminApi::health_json() {
     const Journal::Summary journal = service_.journal().summary_locked();  // inspect holds its guard
     const TokenStore& tokens = service_.tokens();
     const SpinningMutex::Sleeps lock_sleeps = service_.lock_sleeps();
-    return nlohmann::json{
+    nlohmann::json health{
         {"status", "ok"},
         {"version", std::string(version())},
         {"scenario", s.scenario->name},
@@ -163,6 +164,9 @@ nlohmann::json AdminApi::health_json() {
         {"verify_signatures", s.scenario->auth.verify_signatures},
         // Planted bug, so a client can tell it talks to a server that is wrong on purpose.
         {"mutant", std::string(to_string(service_.options().mutant))}};
+    // Only in a build made for the benchmark (latency_probe.h).
+    if constexpr (kLatencyProbe) health["latency_probe"] = latency_probe().json();
+    return health;
   });
 }
 

@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 
 #include "mock/connection_control.h"
+#include "mock/latency_probe.h"
 
 namespace ebsmock::mock {
 namespace {
@@ -125,6 +126,7 @@ void HttpServer::stop() {
 }
 
 void HttpServer::dispatch(const httplib::Request& req, httplib::Response& res) {
+  LatencySpan span(latency_probe().handler);
   apply(handler_.handle(to_raw(req), stopping_.get_token()), req, res);
 }
 

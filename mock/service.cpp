@@ -32,6 +32,8 @@ class CallWindow final : public RaceWindow {
         generation_(service.state_.generation) {}
 
   bool hold_pending() const { return hold_ && !outcome_; }
+  // True once a wait or race window has let the lock go and taken it again.
+  bool let_go() const { return let_go_; }
 
   void open() override {
     lock_.unlock();
@@ -57,6 +59,7 @@ class CallWindow final : public RaceWindow {
  private:
   void hold_now() { outcome_ = service_.holds_.hold(*hold_, service_.journal_, *service_.wait_clock_, stop_); }
   void relock() {
+    let_go_ = true;
     lock_.lock();
     if (generation_ != service_.state_.generation) throw WorldReplaced();
   }
@@ -65,6 +68,7 @@ class CallWindow final : public RaceWindow {
   std::unique_lock<SpinningMutex>& lock_;
   std::optional<scenarios::HoldSpec> hold_;
   std::optional<HoldOutcome>& outcome_;
+  bool let_go_ = false;
   std::stop_token stop_;
   std::uint64_t generation_;
 };
@@ -241,13 +245,14 @@ Exchange Service::begin(const RawRequest& raw, const CallGate*& gate) {
   return x;
 }
 
-ConnectionAction Service::finish(Exchange& x, std::unique_lock<SpinningMutex>* held) {
+ConnectionAction Service::finish(Exchange& x, std::unique_lock<SpinningMutex>* held, LatencySpan* hold) {
   render(x);
   const JournalEntry entry = journal_entry(std::move(x));  // freed after the lock
   // Under the commit's lock (the journal's guard too): seq is the commit order.
   const std::uint64_t seq = held ? journal_.append_locked(entry) : journal_.append(entry);
   holds_.journaled(seq, x.call_id, x.client_token);
   if (held) held->unlock();
+  if (hold) hold->stop();
   // A Describe's page was copied under the lock; its text is written here, without it.
   if (x.service_answer && x.service_answer->unwritten_page) {
     if (Answer* sent = sent_service_answer(x)) write_page_body(*sent, *x.service_answer->unwritten_page);
@@ -265,7 +270,10 @@ ConnectionAction Service::handle_rpc(const RawRequest& raw, std::stop_token stop
   if (x.token) tokens_.prefetch(*x.token);
   CallFacts facts = call_facts(x);
 
+  LatencySpan lock_wait(latency_probe().world_lock_wait);
   std::unique_lock lock(mu_);
+  lock_wait.stop();
+  LatencySpan lock_hold(latency_probe().world_lock_hold);
   auto now = catch_up_locked();
   decide(x, observe(facts, x, state_.world, tokens_), {state_.replay.get(), state_.faults.get()});
   CallWindow window(*this, lock, x.fault ? x.fault->hold : std::nullopt, x.hold, stop);
@@ -283,7 +291,8 @@ ConnectionAction Service::handle_rpc(const RawRequest& raw, std::stop_token stop
   } catch (const WorldReplaced&) {
     refuse_replaced(x, errors);
   }
-  return finish(x, &lock);
+  if (window.let_go()) lock_hold.cancel();  // not one hold, but two or more
+  return finish(x, &lock, &lock_hold);
 }
 
 void Service::refuse_replaced(Exchange& x, const contracts::ErrorCatalogue& errors) {

@@ -33,6 +33,7 @@
 #include "mock/hold_board.h"
 #include "mock/idempotence_gate.h"
 #include "mock/journal.h"
+#include "mock/latency_probe.h"
 #include "mock/model.h"
 #include "mock/replay_engine.h"
 #include "mock/request_handler.h"
@@ -157,8 +158,9 @@ class Service {
   // thread runs one call at a time (an HTTP worker, or a test's own thread), so no call's
   // gate is dropped under it.
   const CallGate& current_gate() const;
-  // Render and record; `held` is the lock of the call's commit, released after recording.
-  ConnectionAction finish(Exchange& x, std::unique_lock<SpinningMutex>* held);
+  // Render and record; `held` is the lock of the call's commit, released after recording,
+  // and `hold` the span of its hold (the latency probe), stopped when it is released.
+  ConnectionAction finish(Exchange& x, std::unique_lock<SpinningMutex>* held, LatencySpan* hold = nullptr);
   // Applies every time-driven change and every scenario [[event]] due on the world clock,
   // in time order (an event after the changes due at its instant), journaling each.
   contracts::Instant catch_up_locked();

@@ -1,5 +1,5 @@
 // admin_test.cpp: the /__admin/ control plane (mock/admin_api.h) over real HTTP:
-// health, reset (world, clock and journal back to the scenario; sequence numbers never
+// health (with the latency probe only in a build made with it), reset (world, clock and journal back to the scenario; sequence numbers never
 // repeat), the journal with ?since= and ?limit=, pairs (with pending transitions), clock
 // advance (virtual: moves the world; real: 409; malformed: 400), unknown routes; and the
 // loopback-only rule, unit-tested on AdminApi::handle with a non-loopback remote_addr (no
@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "mock/admin_api.h"
+#include "mock/latency_probe.h"
 #include "tests/support/mock_server_fixture.h"
 #include "tests/support/temp_path.h"
 
@@ -49,6 +50,23 @@ TEST(AdminApi, Health) {
   r = s.admin_get("/__admin/health");
   EXPECT_EQ(r.json["service_lock"]["sleeps"], 0);
   EXPECT_EQ(r.json["service_lock"]["slept_ms"], 0.0);
+}
+
+// The latency probe (mock/latency_probe.h) is in health only in a build made with it; there
+// a call's handler, wait for the world's lock and hold are each counted.
+TEST(AdminApi, HealthHasTheLatencyProbeOnlyWhenBuiltIn) {
+  MockServer s(world());
+  auto count = [&](const char* span) {
+    return s.admin_get("/__admin/health").json["latency_probe"][span]["count"].get<std::uint64_t>();
+  };
+  ASSERT_EQ(s.admin_get("/__admin/health").json.contains("latency_probe"), mock::kLatencyProbe);
+  if constexpr (!mock::kLatencyProbe) return;
+  // One probe per process: other tests' calls count too, so compare before and after.
+  const std::uint64_t handler = count("handler"), wait = count("world_lock_wait"), hold = count("world_lock_hold");
+  ASSERT_EQ(s.call("DescribeDiskReplicaPairs", {{"RegionId", "cn-hangzhou"}}).status, 200);  // reaches the world
+  EXPECT_GE(count("handler"), handler + 2);  // the call and the health read before this one
+  EXPECT_EQ(count("world_lock_wait"), wait + 1);
+  EXPECT_EQ(count("world_lock_hold"), hold + 1);
 }
 
 TEST(AdminApi, ClockAdvanceMovesTheWorld) {
