@@ -45,9 +45,4 @@ nlohmann::json LatencyProbe::json() const {
   return {{"handler", handler.json()}, {"world_lock_wait", world_lock_wait.json()}, {"world_lock_hold", world_lock_hold.json()}};
 }
 
-LatencyProbe& latency_probe() {
-  static LatencyProbe probe;
-  return probe;
-}
-
 }  // namespace ebsmock::mock
