@@ -39,6 +39,12 @@
 #               programs, each run 3 times; the generator draws no delay faults), beside
 #               the sequential harness (200 reference cases of up to 30 commands) in the
 #               same run; needs no tools beyond ebsmock, like checker
+#   split       not in the default set: it needs a second build. cpp-httplib alone and an
+#               ebsmock built with the latency probe (-DEBSMOCK_LATENCY_PROBE=ON: build-bench-probe,
+#               or BENCH_PROBE_BIN_DIR), round by round, under the throughput section's load:
+#               the client's latency beside the probe's own (/__admin/health's latency_probe,
+#               read before and after each run): how long ebsmock's handler took, how long
+#               calls waited for the world's lock and held it
 # Before and after the throughput and delay sections, 5 s of each CPU's own stalls (a
 # thread that never blocks, tests/bench/vcpu_gaps.cpp): how much of the run's time the
 # machine itself took away.
@@ -47,6 +53,7 @@
 # all by default), BENCH_JOURNAL_ENTRIES, BENCH_SOAK_REQUESTS, BENCH_RSS_MAX_SECONDS,
 # BENCH_PACED_LOADS, BENCH_PACED_DURATION,
 # BENCH_BIN_DIR (use that build directory's binaries instead of building build-bench),
+# BENCH_PROBE_BIN_DIR (the split section's probe build, instead of building build-bench-probe),
 # BENCH_BASELINE_BIN_DIR and BENCH_BASELINE_LABEL (an earlier build of ebsmock, e.g. the
 # commit before a change, run in the same throughput, delay and paced rounds as rows
 # "ebsmock-before-*": a change compared with what it replaced, on the same machine, in the
@@ -379,6 +386,45 @@ throughput() {
   done
   stop_pid "$wm_pid"
   wm_pid=""
+}
+
+# The split section's probe build: BENCH_PROBE_BIN_DIR, or build-bench-probe made here.
+probe_build() {
+  if [[ -n ${BENCH_PROBE_BIN_DIR:-} ]]; then
+    probe_ebsmock=$BENCH_PROBE_BIN_DIR/harness/ebsmock
+  else
+    cmake -S . -B "$root/build-bench-probe" -G Ninja -DEBSMOCK_LATENCY_PROBE=ON >/dev/null
+    cmake --build "$root/build-bench-probe" --target ebsmock
+    probe_ebsmock=$root/build-bench-probe/harness/ebsmock
+  fi
+}
+
+# /__admin/health's latency_probe, one line of JSON; nothing from a build without it.
+latency_probe() {  # PORT
+  curl -s --max-time 5 "http://127.0.0.1:$1/__admin/health" 2>/dev/null |
+    python3 -c 'import json, sys; print(json.dumps(json.load(sys.stdin)["latency_probe"]))' 2>/dev/null || true
+}
+
+split() {
+  local count=$((100000 * DURATION)) file r before after
+  "$make_requests" world --pairs "$PAIRS" --verify true >"$out/world-verify.toml"
+  probe_build
+  for ((r = 1; r <= RUNS; r++)); do
+    log "split round $r/$RUNS"
+    file=$(signed_requests "$PAIRS" "$count")
+    start_floor
+    run_wrk split-floor "$P_FLOOR" "$floor_pid" "$CONNS" "$file"
+    stop_pid "$floor_pid"
+
+    file=$(signed_requests "$PAIRS" "$count")
+    mock_bin=$probe_ebsmock start_mock "$out/world-verify.toml"
+    before=$(latency_probe "$P_MOCK")
+    [[ -n $before ]] || { log "$probe_ebsmock has no latency probe (built without -DEBSMOCK_LATENCY_PROBE=ON?)"; return 1; }
+    run_wrk split-ebsmock "$P_MOCK" "$mock_pid" "$CONNS" "$file"
+    after=$(latency_probe "$P_MOCK")
+    stop_pid "$mock_pid"
+    echo "{\"round\":$r,\"before\":$before,\"after\":$after}" >>"$raw/split-probe.jsonl"
+  done
 }
 
 # The delay section's unmeasured warm-up of a freshly started server: its first second
@@ -731,7 +777,7 @@ log "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +
 # The machine's own stalls (vcpu_gaps.cpp), before and after the sections whose figures
 # are wall-clock latencies.
 machine_gaps() {  # WHEN
-  if [[ -x ${vcpu_gaps:-} ]] && { has_section throughput || has_section delay || has_section paced; }; then
+  if [[ -x ${vcpu_gaps:-} ]] && { has_section throughput || has_section delay || has_section paced || has_section split; }; then
     "$vcpu_gaps" --seconds 5 | sed "s/^{/{\"when\":\"$1\",/" >>"$raw/machine.jsonl"
     log "vCPU gaps $1: $(tail -1 "$raw/machine.jsonl")"
   fi
@@ -740,6 +786,7 @@ machine_gaps before
 has_section throughput && throughput
 has_section delay && delay
 has_section paced && paced
+has_section split && split
 machine_gaps after
 has_section start && start_times
 if has_section rss; then

@@ -249,6 +249,60 @@ for load_ in paced_loads if "paced" in sections else []:
 if "paced" in sections and paced_loads:
     add("")
 
+# --- split ----------------------------------------------------------------------------
+def probe_delta(before, after):
+    """One run's share of a latency probe histogram (mock/latency_probe.h): the read after
+    the run minus the one before, as (count, total_ms, [(below_us or None, count)])."""
+    buckets = [(b["below_us"], b["count"] - a["count"]) for a, b in zip(before["buckets"], after["buckets"])]
+    return after["count"] - before["count"], after["total_ms"] - before["total_ms"], buckets
+
+
+def bucket_percentile(buckets, fraction):
+    """The bound of the bucket holding the span `fraction` of all are at or below, as text
+    ("<500 µs", "≥10 ms" past the last bound); "n/a" with nothing counted."""
+    total = sum(c for _, c in buckets)
+    if not total:
+        return "n/a"
+    rank, seen = max(1, -(-int(fraction * total * 1000) // 1000)), 0
+    for below, c in buckets:
+        seen += c
+        if seen >= rank:
+            return f"<{below:,} µs" if below is not None else "≥10 ms"
+    return "n/a"
+
+
+def over(buckets, us):
+    """How many spans were at least `us` long (a bucket bound)."""
+    return sum(c for below, c in buckets if below is None or below > us)
+
+
+split_floor, split_mock, split_probe = load("split-floor"), load("split-ebsmock"), load("split-probe")
+if "split" in sections and split_mock and split_probe:
+    add("### Inside the handler and outside it: the latency probe under the throughput load")
+    add("")
+    add("`wrk -t2 -c64`, the throughput section's V3-signed mix, 100 pairs; each round cpp-httplib alone, then "
+        "ebsmock built with `-DEBSMOCK_LATENCY_PROBE=ON`, whose `/__admin/health` `latency_probe` is read before and "
+        "after its run. The handler is ebsmock's whole part of a request (cpp-httplib's parsing and writing, and the "
+        "kernel's, are outside it); a percentile is the bound of its bucket.")
+    add("")
+    add("| round | cpp-httplib alone p50 / p99 ms | ebsmock p50 / p99 ms | handler: mean µs, p50, p99, p99.9 | handlers ≥ 100 µs / ≥ 1 ms | lock wait: mean µs, p99; ≥ 100 µs | lock hold: mean µs, p99; ≥ 100 µs |")
+    add("|---|---|---|---|---|---|---|")
+    for i, (m, pr) in enumerate(zip(split_mock, split_probe)):
+        f = split_floor[i] if i < len(split_floor) else None
+        cells = {}
+        for span in ("handler", "world_lock_wait", "world_lock_hold"):
+            cells[span] = probe_delta(pr["before"][span], pr["after"][span])
+        n, total, hb = cells["handler"]
+        wn, wt, wb = cells["world_lock_wait"]
+        hn, ht, hob = cells["world_lock_hold"]
+        mean = lambda t, k: fmt(t * 1000.0 / k, 1) if k else "n/a"
+        add(f"| {pr['round']} | {fmt(f['p50_ms'], 2) + ' / ' + fmt(f['p99_ms'], 2) if f else 'n/a'} | "
+            f"{fmt(m['p50_ms'], 2)} / {fmt(m['p99_ms'], 2)} | {mean(total, n)}, {bucket_percentile(hb, 0.5)}, "
+            f"{bucket_percentile(hb, 0.99)}, {bucket_percentile(hb, 0.999)} | {over(hb, 100):,} / {over(hb, 1000):,} of {n:,} | "
+            f"{mean(wt, wn)}, {bucket_percentile(wb, 0.99)}; {over(wb, 100):,} | "
+            f"{mean(ht, hn)}, {bucket_percentile(hob, 0.99)}; {over(hob, 100):,} |")
+    add("")
+
 # --- start ----------------------------------------------------------------------------
 starts = load("start")
 if starts:
