@@ -49,7 +49,7 @@ class LatencyHistogram {
 struct LatencyProbe {
   LatencyHistogram handler;          // HttpServer's dispatch, start to finish
   LatencyHistogram world_lock_wait;  // from asking for the world's lock to holding it
-  LatencyHistogram world_lock_hold;  // a call's hold, when no delay or hold let it go meanwhile
+  LatencyHistogram world_lock_hold;  // a call's hold, unless a delay, hold or race window let it go
   nlohmann::json json() const;
 };
 
