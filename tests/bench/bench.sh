@@ -262,11 +262,16 @@ ctxt_switches() {
   echo "$all $forced"
 }
 
+# ebsmock's /__admin/health; nothing from a server without it.
+health() {  # PORT
+  curl -s --max-time 5 "http://127.0.0.1:$1/__admin/health" 2>/dev/null || true
+}
+
 # ebsmock's own count of calls that slept on its world's lock, and for how long in all
 # (/__admin/health's service_lock), as "SLEEPS MS"; nothing for another server or an
 # ebsmock too old to report it.
 lock_sleeps() {  # PORT
-  curl -s --max-time 5 "http://127.0.0.1:$1/__admin/health" 2>/dev/null | python3 -c '
+  health "$1" | python3 -c '
 import json, sys
 try:
     s = json.load(sys.stdin)["service_lock"]
@@ -401,8 +406,7 @@ probe_build() {
 
 # /__admin/health's latency_probe, one line of JSON; nothing from a build without it.
 latency_probe() {  # PORT
-  curl -s --max-time 5 "http://127.0.0.1:$1/__admin/health" 2>/dev/null |
-    python3 -c 'import json, sys; print(json.dumps(json.load(sys.stdin)["latency_probe"]))' 2>/dev/null || true
+  health "$1" | python3 -c 'import json, sys; print(json.dumps(json.load(sys.stdin)["latency_probe"]))' 2>/dev/null || true
 }
 
 split() {

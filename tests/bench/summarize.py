@@ -6,6 +6,7 @@ round ran back to back, so their ratio is less exposed to the machine's load dri
 and the issue's targets, met or not.
 Usage: summarize.py RAW_DIR OUT_MD RUNS DURATION"""
 import json
+import math
 import os
 import statistics
 import sys
@@ -259,15 +260,15 @@ def probe_delta(before, after):
 
 def bucket_percentile(buckets, fraction):
     """The bound of the bucket holding the span `fraction` of all are at or below, as text
-    ("<500 µs", "≥10 ms" past the last bound); "n/a" with nothing counted."""
+    ("<500 µs", or "≥10,000 µs" past the last bound); "n/a" with nothing counted."""
     total = sum(c for _, c in buckets)
     if not total:
         return "n/a"
-    rank, seen = max(1, -(-int(fraction * total * 1000) // 1000)), 0
+    rank, seen = max(1, math.ceil(fraction * total)), 0
     for below, c in buckets:
         seen += c
         if seen >= rank:
-            return f"<{below:,} µs" if below is not None else "≥10 ms"
+            return f"<{below:,} µs" if below is not None else f"≥{buckets[-2][0]:,} µs"
     return "n/a"
 
 
@@ -289,12 +290,9 @@ if "split" in sections and split_mock and split_probe:
     add("|---|---|---|---|---|---|---|")
     for i, (m, pr) in enumerate(zip(split_mock, split_probe)):
         f = split_floor[i] if i < len(split_floor) else None
-        cells = {}
-        for span in ("handler", "world_lock_wait", "world_lock_hold"):
-            cells[span] = probe_delta(pr["before"][span], pr["after"][span])
-        n, total, hb = cells["handler"]
-        wn, wt, wb = cells["world_lock_wait"]
-        hn, ht, hob = cells["world_lock_hold"]
+        n, total, hb = probe_delta(pr["before"]["handler"], pr["after"]["handler"])
+        wn, wt, wb = probe_delta(pr["before"]["world_lock_wait"], pr["after"]["world_lock_wait"])
+        hn, ht, hob = probe_delta(pr["before"]["world_lock_hold"], pr["after"]["world_lock_hold"])
         mean = lambda t, k: fmt(t * 1000.0 / k, 1) if k else "n/a"
         add(f"| {pr['round']} | {fmt(f['p50_ms'], 2) + ' / ' + fmt(f['p99_ms'], 2) if f else 'n/a'} | "
             f"{fmt(m['p50_ms'], 2)} / {fmt(m['p99_ms'], 2)} | {mean(total, n)}, {bucket_percentile(hb, 0.5)}, "
