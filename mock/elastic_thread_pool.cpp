@@ -1,14 +1,18 @@
 // elastic_thread_pool.cpp: grow-on-demand worker pool.
 #include "mock/elastic_thread_pool.h"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 
 namespace ebsmock::mock {
 
 ElasticThreadPool::ElasticThreadPool(std::size_t min_threads, std::size_t max_threads,
-                                     std::chrono::milliseconds idle_timeout)
+                                     std::chrono::milliseconds idle_timeout, int worker_nice)
     : min_threads_(min_threads), max_threads_(std::max(min_threads, max_threads)),
-      idle_timeout_(idle_timeout) {
+      idle_timeout_(idle_timeout), worker_nice_(worker_nice) {
   std::lock_guard lock(mu_);
   for (std::size_t i = 0; i < min_threads_; ++i) {
     ++live_;
@@ -63,7 +67,26 @@ void ElasticThreadPool::reap_finished_locked() {
   finished_.clear();
 }
 
+namespace {
+
+// Lowers the calling thread's priority by `steps` nice steps (0: as it is). Linux keeps a
+// nice value per thread, so the rest of the process is not touched.
+void lower_this_thread_priority(int steps) {
+  if (steps <= 0) return;
+  // PRIO_PROCESS with a thread id names that one thread on Linux (setpriority(2), NOTES).
+  const auto self = static_cast<id_t>(::gettid());
+  errno = 0;
+  const int now = ::getpriority(PRIO_PROCESS, self);
+  if (now == -1 && errno != 0) return;
+  // The kernel stops at 19. A refusal is harmless: the thread serves at the priority it
+  // inherited.
+  ::setpriority(PRIO_PROCESS, self, now + steps);
+}
+
+}  // namespace
+
 void ElasticThreadPool::worker_loop() {
+  lower_this_thread_priority(worker_nice_);
   for (;;) {
     std::function<void()> task;
     {

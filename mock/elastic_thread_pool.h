@@ -3,7 +3,8 @@
 // its default pool has 8 workers on a 2-core machine, so the 9th concurrent client (or
 // the 9th request held by an injected delay) would wait. This pool starts a thread
 // whenever no worker is idle, up to `max_threads`, and lets surplus threads retire
-// after `idle_timeout`. Thread-safe.
+// after `idle_timeout`. Each worker lowers its own priority by `worker_nice` steps when
+// it starts (see HttpServerOptions::worker_nice for why). Thread-safe.
 #pragma once
 
 #include <chrono>
@@ -21,7 +22,7 @@ namespace ebsmock::mock {
 class ElasticThreadPool final : public httplib::TaskQueue {
  public:
   ElasticThreadPool(std::size_t min_threads, std::size_t max_threads,
-                    std::chrono::milliseconds idle_timeout = std::chrono::seconds(30));
+                    std::chrono::milliseconds idle_timeout = std::chrono::seconds(30), int worker_nice = 0);
   ~ElasticThreadPool() override;
 
   void enqueue(std::function<void()> fn) override;
@@ -41,6 +42,7 @@ class ElasticThreadPool final : public httplib::TaskQueue {
   std::size_t min_threads_;
   std::size_t max_threads_;
   std::chrono::milliseconds idle_timeout_;
+  int worker_nice_;
   std::size_t idle_ = 0;
   std::size_t live_ = 0;
   bool shutdown_ = false;

@@ -34,6 +34,13 @@ struct HttpServerOptions {
   // buffers) every 5th request; nginx's default is 1000.
   std::size_t keep_alive_max_requests = 1000;
   int read_timeout_seconds = 5;
+  // Nice steps the workers run below the thread that starts them (0-19). The mock shares
+  // its machine with the client under test, and a client kept from its CPU while the
+  // workers run sees it as the mock's latency: under 64 connections on two cores the
+  // client's p99 against ebsmock was 1.2-2.9x cpp-httplib alone's at the same priority,
+  // and 1.15-1.34x with the workers (and the floor's) at 10 (tests/bench/RESULTS.md,
+  // thirty-second session). Idle, the client waits on the mock and the workers run at once.
+  int worker_nice = 10;
 };
 
 class HttpServer {

@@ -34,6 +34,7 @@ struct ServeOptions {
   std::size_t token_capacity = mock::ServiceOptions{}.token_capacity;
   std::size_t keep_alive_requests = mock::HttpServerOptions{}.keep_alive_max_requests;
   int keep_alive_timeout = mock::HttpServerOptions{}.keep_alive_seconds;
+  int worker_nice = mock::HttpServerOptions{}.worker_nice;
   bool until_verdict = false;
   std::string drill_report = "drill-report.html";
   std::size_t max_event_streams = mock::EventStreamOptions{}.max_streams;
@@ -65,6 +66,7 @@ int serve(const ServeOptions& opts) {
   config.server.http.max_body_bytes = opts.max_body_bytes;
   config.server.http.keep_alive_max_requests = opts.keep_alive_requests;
   config.server.http.keep_alive_seconds = opts.keep_alive_timeout;
+  config.server.http.worker_nice = opts.worker_nice;
   if (opts.until_verdict && !harness::dashboard::run_until_verdict(config, opts.drill_report, std::cerr)) return 2;
 
   return run_until_signalled([&](std::stop_token stop) {
@@ -109,6 +111,11 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--keep-alive-timeout", opts->keep_alive_timeout,
                   "Seconds an idle keep-alive connection is kept open")
       ->check(CLI::Range(1, 86'400))
+      ->capture_default_str();
+  cmd->add_option("--worker-nice", opts->worker_nice,
+                  "Nice steps the request workers run below ebsmock itself, so a client on the same "
+                  "cores gets its CPU first (0: the same priority)")
+      ->check(CLI::Range(0, 19))
       ->capture_default_str();
   cmd->add_flag("--until-verdict", opts->until_verdict,
                "Run the scenario's drill unattended: serve until its [expect] requests or duration, "

@@ -8,7 +8,8 @@
 # WireMock, in the same run, interleaved round by round, each figure the median of
 # BENCH_RUNS runs (default 3) with its spread:
 #   throughput  wrk -t2 -c64, V3-signed Stop/Describe/Start/Describe mix against real
-#               pairs (verification on, then off; also with 10,000 pairs)
+#               pairs (verification on, then off; also with 10,000 pairs; and cpp-httplib
+#               alone and ebsmock with their workers at wrk's priority, --worker-nice 0)
 #   delay       wrk -t2 -c1000, every request delayed 200 ms ([[fault]] action="*"); each
 #               server gets BENCH_DELAY_WARM s (default 3) of the same load first, unmeasured,
 #               so the figures are of 1,000 parked requests, not of the pool growing to them
@@ -196,8 +197,8 @@ start_nginx() {
   wait_port "$P_NGINX"
 }
 
-start_floor() {  # [DELAY_MS]: cpp-httplib with ebsmock's settings and an empty handler
-  "$httplib_floor" --port "$P_FLOOR" --body "$bench/body.json" --delay-ms "${1:-0}" \
+start_floor() {  # [DELAY_MS [FLOOR_ARGS...]]: cpp-httplib with ebsmock's settings and an empty handler
+  "$httplib_floor" --port "$P_FLOOR" --body "$bench/body.json" --delay-ms "${1:-0}" "${@:2}" \
     >"$out/floor.log" 2>&1 &
   floor_pid=$!
   started_pids+=("$floor_pid")
@@ -371,6 +372,16 @@ throughput() {
 
     start_mock "$out/world-noverify.toml"
     run_wrk ebsmock-noverify "$P_MOCK" "$mock_pid" "$CONNS" "$file"
+    stop_pid "$mock_pid"
+
+    # Both servers with their workers at the client's priority instead of 10 steps below
+    # it (HttpServerOptions::worker_nice): what that default does to the client's p99.
+    start_floor 0 --worker-nice 0
+    run_wrk httplib-floor-nice0 "$P_FLOOR" "$floor_pid" "$CONNS" "$file"
+    stop_pid "$floor_pid"
+    file=$(signed_requests "$PAIRS" "$count")
+    start_mock "$out/world-verify.toml" --worker-nice 0
+    run_wrk ebsmock-verify-nice0 "$P_MOCK" "$mock_pid" "$CONNS" "$file"
     stop_pid "$mock_pid"
 
     if [[ -n $ebsmock_before ]]; then

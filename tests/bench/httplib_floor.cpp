@@ -8,8 +8,10 @@
 //   bench_httplib_floor --port N --body FILE [--delay-ms MS]
 //                       [--min-threads N] [--stack-kb N] [--timer-slack-us N]
 //                       [--busy-us N] [--locked-us N] [--lock-stripes N] [--shared-percent P]
-//                       [--rw-spin 0|1]
-// The rest are the floor-settings experiments (tests/bench/floor_settings.sh):
+//                       [--rw-spin 0|1] [--worker-nice N]
+// --worker-nice N sets HttpServerOptions::worker_nice (the default is ebsmock's own), so
+// the throughput section can show both servers with their workers at the same priority as
+// the client. The rest are the floor-settings experiments (tests/bench/floor_settings.sh):
 // pre-spawned workers, worker stack size, and a fixed timer slack for the delay's sleep
 // instead of RealClock's own (50 = Linux's default, what ebsmock had before); and, for
 // its tail mode, CPU work per request (--busy-us), and work done while holding one lock
@@ -238,6 +240,7 @@ int main(int argc, char** argv) {
   int port = 0;
   int delay_ms = 0;
   long min_threads = -1, stack_kb = 0, slack_us = -1, busy_us = 0, locked_us = 0, stripes = 1, shared_percent = -1, rw_spin = 0;
+  long worker_nice = -1;
   std::string body_file;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string_view flag = argv[i];
@@ -252,6 +255,7 @@ int main(int argc, char** argv) {
     else if (flag == "--lock-stripes") stripes = std::atol(argv[i + 1]);
     else if (flag == "--shared-percent") shared_percent = std::atol(argv[i + 1]);
     else if (flag == "--rw-spin") rw_spin = std::atol(argv[i + 1]);
+    else if (flag == "--worker-nice") worker_nice = std::atol(argv[i + 1]);
     else {
       std::cerr << "bench_httplib_floor: unknown flag " << flag << "\n";
       return 2;
@@ -260,7 +264,7 @@ int main(int argc, char** argv) {
   std::ifstream in(body_file);
   if (port <= 0 || !in) {
     std::cerr << "usage: bench_httplib_floor --port N --body FILE [--delay-ms MS] [--min-threads N] [--stack-kb N] "
-                 "[--timer-slack-us N] [--busy-us N] [--locked-us N] [--lock-stripes N] [--shared-percent P] [--rw-spin 0|1]\n";
+                 "[--timer-slack-us N] [--busy-us N] [--locked-us N] [--lock-stripes N] [--shared-percent P] [--rw-spin 0|1] [--worker-nice N]\n";
     return 2;
   }
   std::stringstream buf;
@@ -274,6 +278,7 @@ int main(int argc, char** argv) {
   }
   ebsmock::mock::HttpServerOptions options;
   if (min_threads >= 0) options.min_threads = static_cast<std::size_t>(min_threads);
+  if (worker_nice >= 0) options.worker_nice = static_cast<int>(worker_nice);
   ebsmock::mock::HttpServer server(handler, options);
   if (server.bind("127.0.0.1", port) < 0) {
     std::cerr << "bench_httplib_floor: cannot listen on 127.0.0.1:" << port << "\n";

@@ -134,7 +134,9 @@ rows = [("nginx (fixed JSON body)", "nginx"),
         ("WireMock 3.13.2 cold (first 30 s)", "wiremock-cold"),
         ("WireMock 3.13.2 warm", "wiremock"), ("ebsmock, V3 verified, 100 pairs", "ebsmock-verify"),
         ("ebsmock, verify_signatures=false, 100 pairs", "ebsmock-noverify"),
-        ("ebsmock, V3 verified, 10,000 pairs", "ebsmock-10k-verify")]
+        ("ebsmock, V3 verified, 10,000 pairs", "ebsmock-10k-verify"),
+        ("cpp-httplib 0.11.4 alone, workers at the client's priority (`--worker-nice 0`)", "httplib-floor-nice0"),
+        ("ebsmock, V3 verified, 100 pairs, workers at the client's priority (`--worker-nice 0`)", "ebsmock-verify-nice0")]
 BEFORE = os.environ.get("BENCH_BASELINE_LABEL", "the baseline build")
 rows += [(f"ebsmock at {BEFORE}, V3 verified, 100 pairs", "ebsmock-before-verify"),
          (f"ebsmock at {BEFORE}, verify_signatures=false, 100 pairs", "ebsmock-before-noverify")]
@@ -153,9 +155,11 @@ for label, key in (rows if "throughput" in sections else []):
     wraps = sum(r["wraps"] for r in rs)
     vs_n = ratio_cell(rs, nginx) if key != "nginx" else "—"
     vs_w = ratio_cell(rs, wm) if key not in ("wiremock", "wiremock-cold") else "—"
-    vs_f = ratio_cell(rs, floor) if key.startswith("ebsmock") else "—"
+    # A row at the client's priority is compared with cpp-httplib alone at the same.
+    base = load("httplib-floor-nice0") if key.endswith("-nice0") else floor
+    vs_f = ratio_cell(rs, base) if key.startswith("ebsmock") else "—"
     note = f"{errs}" + (f", {wraps} wraps (INVALID)" if wraps else "")
-    cpu, cpu_vs_f = cpu_cells(rs, floor if key != "httplib-floor" else None)
+    cpu, cpu_vs_f = cpu_cells(rs, base if not key.startswith("httplib-floor") else None)
     add(f"| {label} | {fmt(med(rps), 0)} ({spread(rps, 0)}) | {fmt(med(p99), 2)} ({spread(p99, 2)}) | "
         f"{note} | {fmt(med([r['rss_mb'] for r in rs]), 0)} | {cpu} | {cpu_vs_f} | {vs_n} | {vs_w} | {vs_f} | "
         f"{lock_sleeps_cell(rs)} | {preemptions_cell(rs)} |")
@@ -164,6 +168,13 @@ if "throughput" in sections:
     line = bystander_line([key for _, key in rows if not key.startswith("wiremock")])
     if line:
         add(line)
+        add("")
+    nice0, floor0 = load("ebsmock-verify-nice0"), load("httplib-floor-nice0")
+    if nice0 and floor0 and floor:
+        add("The workers' priority (`HttpServerOptions::worker_nice`, the same for both servers), "
+            "ebsmock's p99 over cpp-httplib alone's: "
+            f"10 steps below the client (the default) {ratio_cell(load('ebsmock-verify'), floor, 'p99_ms')}; "
+            f"at the client's priority {ratio_cell(nice0, floor0, 'p99_ms')}.")
         add("")
     pairs = [("V3 verified", "ebsmock-verify", "ebsmock-before-verify"),
              ("verification off", "ebsmock-noverify", "ebsmock-before-noverify")]
