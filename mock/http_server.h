@@ -36,10 +36,14 @@ struct HttpServerOptions {
   int read_timeout_seconds = 5;
   // Nice steps the workers run below the thread that starts them (0-19). The mock shares
   // its machine with the client under test, and a client kept from its CPU while the
-  // workers run sees it as the mock's latency: under 64 connections on two cores the
-  // client's p99 against ebsmock was 1.2-2.9x cpp-httplib alone's at the same priority,
-  // and 1.15-1.34x with the workers (and the floor's) at 10 (tests/bench/RESULTS.md,
-  // thirty-second session). Idle, the client waits on the mock and the workers run at once.
+  // workers run sees it as the mock's latency: under 64 connections on two cores, the
+  // client's p99 against ebsmock was 1.41x and 1.98x cpp-httplib alone's with both at the
+  // client's priority, and 1.04x and 1.13x with both at 10 (two bench.sh runs,
+  // tests/bench/RESULTS.md, thirty-second session). When the client waits on the mock,
+  // the workers run at once all the same.
+  // The price: beside a neighbour that keeps the CPUs busy at the default priority, a
+  // worker waits longer for one (with two such threads under the same load, a p99 of
+  // 8.5-8.8 ms against 5.8-6.2 ms at 0); 0 puts the workers level again.
   int worker_nice = 10;
 };
 
