@@ -9,8 +9,8 @@
 
 namespace ebsmock::mock {
 
-ElasticThreadPool::ElasticThreadPool(std::size_t min_threads, std::size_t max_threads,
-                                     std::chrono::milliseconds idle_timeout, int worker_nice)
+ElasticThreadPool::ElasticThreadPool(std::size_t min_threads, std::size_t max_threads, int worker_nice,
+                                     std::chrono::milliseconds idle_timeout)
     : min_threads_(min_threads), max_threads_(std::max(min_threads, max_threads)),
       idle_timeout_(idle_timeout), worker_nice_(worker_nice) {
   std::lock_guard lock(mu_);

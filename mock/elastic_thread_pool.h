@@ -21,8 +21,8 @@ namespace ebsmock::mock {
 
 class ElasticThreadPool final : public httplib::TaskQueue {
  public:
-  ElasticThreadPool(std::size_t min_threads, std::size_t max_threads,
-                    std::chrono::milliseconds idle_timeout = std::chrono::seconds(30), int worker_nice = 0);
+  ElasticThreadPool(std::size_t min_threads, std::size_t max_threads, int worker_nice = 0,
+                    std::chrono::milliseconds idle_timeout = std::chrono::seconds(30));
   ~ElasticThreadPool() override;
 
   void enqueue(std::function<void()> fn) override;

@@ -45,7 +45,7 @@ void write(Answer&& from, httplib::Response& res) {
 HttpServer::HttpServer(RequestHandler& handler, HttpServerOptions options, std::shared_ptr<Clock> wait_clock)
     : handler_(handler), options_(options), wait_clock_(wait_clock ? std::move(wait_clock) : make_real_clock()) {
   server_.new_task_queue = [opts = options_] {
-    return new ElasticThreadPool(opts.min_threads, opts.max_threads, std::chrono::seconds(30), opts.worker_nice);
+    return new ElasticThreadPool(opts.min_threads, opts.max_threads, opts.worker_nice);
   };
   server_.set_payload_max_length(options_.max_body_bytes);
   // Without it, Nagle + delayed ACK add ~40 ms to every answer on a reused keep-alive

@@ -44,7 +44,7 @@ int nice_of_a_worker(mock::ElasticThreadPool& pool) {
 TEST(WorkerPriority, APoolsWorkersRunTheGivenStepsBelowTheirStarter) {
   const int base = this_thread_nice();
   if (base > 19 - 3) GTEST_SKIP() << "this process already runs at nice " << base;
-  mock::ElasticThreadPool pool(1, 4, std::chrono::seconds(30), 3);
+  mock::ElasticThreadPool pool(1, 4, 3);
   EXPECT_EQ(nice_of_a_worker(pool), base + 3);
   // A worker the pool grows later starts from the enqueuing thread's priority too: hold the
   // first worker so the second task needs a new one.
@@ -58,7 +58,7 @@ TEST(WorkerPriority, APoolsWorkersRunTheGivenStepsBelowTheirStarter) {
 
 TEST(WorkerPriority, ZeroStepsLeaveTheWorkersAsTheirStarter) {
   const int base = this_thread_nice();
-  mock::ElasticThreadPool pool(1, 4, std::chrono::seconds(30), 0);
+  mock::ElasticThreadPool pool(1, 4, 0);
   EXPECT_EQ(nice_of_a_worker(pool), base);
 }
 
