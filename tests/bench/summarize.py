@@ -129,6 +129,7 @@ if machine:
 
 # --- throughput ---------------------------------------------------------------------
 nginx, wm, floor = load("nginx"), load("wiremock"), load("httplib-floor")
+floor0 = load("httplib-floor-nice0")  # both servers' workers at the client's priority
 rows = [("nginx (fixed JSON body)", "nginx"),
         ("cpp-httplib 0.11.4 alone, fixed body (`httplib_floor.cpp`)", "httplib-floor"),
         ("WireMock 3.13.2 cold (first 30 s)", "wiremock-cold"),
@@ -156,7 +157,7 @@ for label, key in (rows if "throughput" in sections else []):
     vs_n = ratio_cell(rs, nginx) if key != "nginx" else "—"
     vs_w = ratio_cell(rs, wm) if key not in ("wiremock", "wiremock-cold") else "—"
     # A row at the client's priority is compared with cpp-httplib alone at the same.
-    base = load("httplib-floor-nice0") if key.endswith("-nice0") else floor
+    base = floor0 if key.endswith("-nice0") else floor
     vs_f = ratio_cell(rs, base) if key.startswith("ebsmock") else "—"
     note = f"{errs}" + (f", {wraps} wraps (INVALID)" if wraps else "")
     cpu, cpu_vs_f = cpu_cells(rs, base if not key.startswith("httplib-floor") else None)
@@ -169,7 +170,7 @@ if "throughput" in sections:
     if line:
         add(line)
         add("")
-    nice0, floor0 = load("ebsmock-verify-nice0"), load("httplib-floor-nice0")
+    nice0 = load("ebsmock-verify-nice0")
     if nice0 and floor0 and floor:
         add("The workers' priority (`HttpServerOptions::worker_nice`, the same for both servers), "
             "ebsmock's p99 over cpp-httplib alone's: "
